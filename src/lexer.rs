@@ -1,0 +1,407 @@
+//! Bytes to tokens.
+//!
+//! The lexer knows just enough C to find identifiers and the punctuation that shapes declarations
+//! and bodies. Comments and whitespace are skipped; string and character literals become one
+//! opaque token each, so nothing inside them is ever mistaken for code; a preprocessor directive
+//! (with its backslash continuations and any comments in it) becomes one [`Token::Directive`] that
+//! says which directive it is, so a `#define` body is never read as code.
+//!
+//! It works on bytes: invalid UTF-8, NUL bytes and stray characters become [`Token::Other`] and
+//! never stop the scan.
+
+use logos::{Lexer, Logos};
+
+/// What a preprocessor directive means to the extractor; everything else about it is skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Directive {
+    /// `#if 0`: the code up to the matching `#else`, `#elif` or `#endif` is dead.
+    IfZero,
+    /// `#if`, `#ifdef`, `#ifndef` with any other condition.
+    If,
+    /// `#elif ...`
+    Elif,
+    /// `#else`
+    Else,
+    /// `#endif`
+    Endif,
+    /// Any other directive (`#define`, `#include`, `#pragma`, ...), or a lone `#`.
+    Other,
+}
+
+/// A C token, as far as call-context extraction needs to tell tokens apart.
+#[derive(Logos, Debug, Clone, Copy, PartialEq, Eq)]
+#[logos(utf8 = false)]
+#[logos(skip r"[ \t\n\r\x0b\x0c]+")]
+pub enum Token {
+    /// An identifier or keyword.
+    #[regex(r"[A-Za-z_$][A-Za-z0-9_$]*")]
+    Ident,
+    /// A number (the pattern is loose: `0x1f`, `1.5e10`, `10ULL`).
+    #[regex(r"[0-9][0-9A-Za-z_.]*")]
+    Number,
+    /// A string literal; an unterminated one ends at the end of its line.
+    #[token("\"", string_literal)]
+    Str,
+    /// A character literal; an unterminated one ends at the end of its line.
+    #[token("'", char_literal)]
+    Char,
+    /// `(`
+    #[token("(")]
+    LParen,
+    /// `)`
+    #[token(")")]
+    RParen,
+    /// `{`
+    #[token("{")]
+    LBrace,
+    /// `}`
+    #[token("}")]
+    RBrace,
+    /// `;`
+    #[token(";")]
+    Semi,
+    /// `,`
+    #[token(",")]
+    Comma,
+    /// `:`
+    #[token(":")]
+    Colon,
+    /// `=` (assignment or initializer, not `==`).
+    #[token("=")]
+    Assign,
+    /// `.`
+    #[token(".")]
+    Dot,
+    /// `->`
+    #[token("->")]
+    Arrow,
+    /// `/* ... */`, skipped by [`Tokens`]; unterminated, it runs to the end of the input.
+    #[token("/*", block_comment)]
+    Comment,
+    /// `// ...` up to the end of the line, skipped by [`Tokens`].
+    #[regex(r"//[^\n]*", allow_greedy = true)]
+    LineComment,
+    /// A preprocessor directive: a `#` first on its line, up to the end of its logical line.
+    #[token("#", directive)]
+    Directive(Directive),
+    /// Other punctuation and operators, and bytes that are not C at all.
+    #[regex(r"==|!=|<=|>=|<<=?|>>=?|&&|\|\||\+\+|--|[-+*/%&|^]=|\.\.\.|##")]
+    #[regex(r"[-+*/%<>!&|^~?\[\]\\@`]")]
+    Other,
+}
+
+/// Consumes a string literal after its opening quote.
+fn string_literal(lex: &mut Lexer<Token>) {
+    let len = quoted_len(lex.remainder(), b'"');
+    lex.bump(len);
+}
+
+/// Consumes a character literal after its opening quote.
+fn char_literal(lex: &mut Lexer<Token>) {
+    let len = quoted_len(lex.remainder(), b'\'');
+    lex.bump(len);
+}
+
+/// Length of a quoted literal's rest (after the opening quote) up to and including `quote`, with
+/// backslash escapes; stops before the newline if the literal is unterminated.
+fn quoted_len(rest: &[u8], quote: u8) -> usize {
+    let mut i = 0;
+    while let Some(found) = memchr::memchr3(quote, b'\\', b'\n', &rest[i..]) {
+        let at = i + found;
+        match rest[at] {
+            b'\\' => i = (at + 2).min(rest.len()),
+            b'\n' => return at,
+            _ => return at + 1,
+        }
+    }
+    rest.len()
+}
+
+/// Consumes a block comment after its `/*`.
+fn block_comment(lex: &mut Lexer<Token>) {
+    let rest = lex.remainder();
+    let len = memchr::memmem::find(rest, b"*/").map_or(rest.len(), |at| at + 2);
+    lex.bump(len);
+}
+
+/// Classifies and consumes a preprocessor directive, or returns [`Directive::Other`] for a `#`
+/// that does not start a line (the token is then just punctuation).
+fn directive(lex: &mut Lexer<Token>) -> Directive {
+    let source = lex.source();
+    let start = lex.span().start;
+    let first_on_line = source[..start]
+        .iter()
+        .rev()
+        .find(|&&b| b != b' ' && b != b'\t')
+        .is_none_or(|&b| b == b'\n' || b == b'\r');
+    if !first_on_line {
+        return Directive::Other;
+    }
+    let rest = lex.remainder();
+    let len = directive_len(rest);
+    let kind = classify_directive(&rest[..len]);
+    lex.bump(len);
+    kind
+}
+
+/// Length of a directive's rest (after `#`) up to, not including, the newline that ends its
+/// logical line: backslash-newline continues it, and so does a block comment spanning lines.
+fn directive_len(rest: &[u8]) -> usize {
+    let mut i = 0;
+    while let Some(found) = memchr::memchr3(b'\n', b'/', b'"', &rest[i..]) {
+        let at = i + found;
+        match rest[at] {
+            b'\n' => {
+                let before = &rest[..at];
+                let before = before.strip_suffix(b"\r").unwrap_or(before);
+                if before.ends_with(b"\\") {
+                    i = at + 1;
+                } else {
+                    return at;
+                }
+            }
+            b'"' => i = at + 1 + quoted_len(&rest[at + 1..], b'"'),
+            _ => match rest.get(at + 1) {
+                Some(b'*') => {
+                    let body = &rest[at + 2..];
+                    match memchr::memmem::find(body, b"*/") {
+                        Some(end) => i = at + 2 + end + 2,
+                        None => return rest.len(),
+                    }
+                }
+                Some(b'/') => i = at + 2 + memchr::memchr(b'\n', &rest[at + 2..]).unwrap_or(0),
+                _ => i = at + 1,
+            },
+        }
+    }
+    rest.len()
+}
+
+/// Tells which directive the text after `#` is.
+fn classify_directive(text: &[u8]) -> Directive {
+    let text = text.trim_ascii_start();
+    let name_len = text
+        .iter()
+        .position(|b| !b.is_ascii_alphanumeric() && *b != b'_')
+        .unwrap_or(text.len());
+    let (name, rest) = text.split_at(name_len);
+    match name {
+        b"if" if is_zero_condition(rest) => Directive::IfZero,
+        b"if" | b"ifdef" | b"ifndef" => Directive::If,
+        b"elif" | b"elifdef" | b"elifndef" => Directive::Elif,
+        b"else" => Directive::Else,
+        b"endif" => Directive::Endif,
+        _ => Directive::Other,
+    }
+}
+
+/// True for the condition of `#if 0`, `#if (0)` and `#if 0 /* comment */`.
+fn is_zero_condition(rest: &[u8]) -> bool {
+    let mut condition = rest;
+    if let Some(comment) = memchr::memchr(b'/', condition) {
+        condition = &condition[..comment];
+    }
+    let condition: Vec<u8> = condition
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace() && *b != b'(' && *b != b')' && *b != b'\\')
+        .collect();
+    condition == b"0"
+}
+
+/// The code tokens of a source, with their byte offsets: comments are dropped, and bytes the
+/// lexer cannot match become [`Token::Other`].
+pub struct Tokens<'src> {
+    inner: Lexer<'src, Token>,
+}
+
+impl<'src> Tokens<'src> {
+    /// Starts tokenizing `source`.
+    pub fn new(source: &'src [u8]) -> Self {
+        Tokens {
+            inner: Token::lexer(source),
+        }
+    }
+
+    /// The source being tokenized.
+    pub fn source(&self) -> &'src [u8] {
+        self.inner.source()
+    }
+}
+
+impl Iterator for Tokens<'_> {
+    /// A token and the byte range it covers.
+    type Item = (Token, std::ops::Range<usize>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let token = self.inner.next()?.unwrap_or(Token::Other);
+            if !matches!(token, Token::Comment | Token::LineComment) {
+                return Some((token, self.inner.span()));
+            }
+        }
+    }
+}
+
+/// Turns byte offsets into 1-based line numbers, for offsets asked in increasing order.
+///
+/// It counts line breaks between the previous offset and the next, so a whole file costs one pass
+/// whatever the number of questions. `\n`, `\r\n` and a lone `\r` each end a line.
+pub struct LineCounter<'src> {
+    source: &'src [u8],
+    offset: usize,
+    line: u32,
+}
+
+impl<'src> LineCounter<'src> {
+    /// Starts at line 1, offset 0 of `source`.
+    pub fn new(source: &'src [u8]) -> Self {
+        LineCounter {
+            source,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of byte `offset`; an offset before the previous one answers the previous line.
+    pub fn line_at(&mut self, offset: usize) -> u32 {
+        let offset = offset.min(self.source.len());
+        if offset > self.offset {
+            let span = &self.source[self.offset..offset];
+            let mut breaks = memchr::memchr_iter(b'\n', span).count();
+            for cr in memchr::memchr_iter(b'\r', span) {
+                let absolute = self.offset + cr;
+                if self.source.get(absolute + 1) != Some(&b'\n') {
+                    breaks += 1;
+                }
+            }
+            self.line = self
+                .line
+                .saturating_add(u32::try_from(breaks).unwrap_or(u32::MAX));
+            self.offset = offset;
+        }
+        self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(source: &str) -> Vec<Token> {
+        Tokens::new(source.as_bytes()).map(|(t, _)| t).collect()
+    }
+
+    fn idents(source: &str) -> Vec<&str> {
+        Tokens::new(source.as_bytes())
+            .filter(|(t, _)| *t == Token::Ident)
+            .map(|(_, span)| &source[span])
+            .collect()
+    }
+
+    #[test]
+    fn identifiers_and_punctuation() {
+        use Token::*;
+        assert_eq!(
+            kinds("f(a->b, c.d = 1) { x == y; }"),
+            vec![
+                Ident, LParen, Ident, Arrow, Ident, Comma, Ident, Dot, Ident, Assign, Number,
+                RParen, LBrace, Ident, Other, Ident, Semi, RBrace
+            ]
+        );
+    }
+
+    #[test]
+    fn comments_are_skipped() {
+        assert_eq!(idents("a /* b { */ c // d (\n e"), vec!["a", "c", "e"]);
+    }
+
+    #[test]
+    fn literals_hide_their_contents() {
+        assert_eq!(
+            idents(r#"a("b(", '"', '{', "\"c(", '\'', "x\\") d"#),
+            vec!["a", "d"]
+        );
+        assert_eq!(
+            kinds(r#""s" 'c'"#),
+            vec![Token::Str, Token::Char],
+            "one token per literal"
+        );
+    }
+
+    #[test]
+    fn unterminated_literal_ends_at_line_end() {
+        assert_eq!(idents("a \"b c\nd 'e\nf"), vec!["a", "d", "f"]);
+    }
+
+    #[test]
+    fn unterminated_comment_runs_to_end() {
+        assert_eq!(idents("a /* b c"), vec!["a"]);
+    }
+
+    #[test]
+    fn directives_are_single_tokens() {
+        let source = "#define X(a) \\\n  f(a) { \\\n }\n#include \"y.h\" /* {\n } */\nz";
+        assert_eq!(
+            kinds(source),
+            vec![
+                Token::Directive(Directive::Other),
+                Token::Directive(Directive::Other),
+                Token::Ident
+            ]
+        );
+        assert_eq!(idents(source), vec!["z"]);
+    }
+
+    #[test]
+    fn directive_with_crlf_continuation() {
+        assert_eq!(idents("#define A \\\r\n b\r\nc"), vec!["c"]);
+    }
+
+    #[test]
+    fn conditionals_are_classified() {
+        let kinds = kinds(
+            "#if 0\n# if (0) // x\n #ifdef A\n#if 0 || X\n#elif B\n#else\n#endif\n#pragma once\n",
+        );
+        use Directive::*;
+        let expected = [IfZero, IfZero, If, If, Elif, Else, Endif, Other];
+        assert_eq!(kinds, expected.map(Token::Directive).to_vec());
+    }
+
+    #[test]
+    fn hash_inside_a_line_is_punctuation() {
+        assert_eq!(
+            kinds("a # b"),
+            vec![
+                Token::Ident,
+                Token::Directive(Directive::Other),
+                Token::Ident
+            ]
+        );
+        assert_eq!(idents("a # b"), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn line_counter_counts_every_line_ending() {
+        let source = b"a\nb\r\nc\rd";
+        let mut lines = LineCounter::new(source);
+        assert_eq!(lines.line_at(0), 1);
+        assert_eq!(lines.line_at(2), 2);
+        assert_eq!(lines.line_at(5), 3);
+        assert_eq!(lines.line_at(7), 4);
+        assert_eq!(lines.line_at(3), 4, "never goes back");
+    }
+
+    #[test]
+    fn invalid_bytes_do_not_stop_the_scan() {
+        let source = b"a \xff\xfe\x00 b \x80(";
+        let tokens: Vec<_> = Tokens::new(source).collect();
+        let idents: Vec<_> = tokens
+            .iter()
+            .filter(|(t, _)| *t == Token::Ident)
+            .map(|(_, s)| &source[s.clone()])
+            .collect();
+        assert_eq!(idents, vec![b"a", b"b"]);
+        assert_eq!(tokens.last().map(|t| t.0), Some(Token::LParen));
+    }
+}
