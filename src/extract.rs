@@ -1,0 +1,874 @@
+//! Tokens to function definitions.
+//!
+//! A single pass over one file's tokens, with no preprocessor and no parser: at file scope it
+//! watches declaration heads for an identifier followed by a parameter list and then `{`; inside
+//! a function body it records the marker macros invoked (the function's contexts) and every name
+//! the body uses, as a call (`name(`) or as a reference (any other mention).
+//!
+//! Preprocessor conditionals are handled the way a reader skims them: `#if 0` code is dead, every
+//! other branch is read, and brace depth is reset at `#elif`/`#else` to its value at the `#if`, so
+//! a brace opened in both branches counts once.
+
+use crate::context::{ContextId, ContextSet, Contexts};
+use crate::lexer::{Directive, LineCounter, Token, Tokens};
+use rustc_hash::FxHashMap;
+use std::ops::Range;
+
+/// How a function body uses a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UseKind {
+    /// `name(...)`: a direct call (or a function-like macro invocation).
+    Call,
+    /// Any other mention: a callback passed or assigned, `&name`, a variable, a type.
+    Reference,
+}
+
+/// One name used by a function body; each name is recorded once per function, as a call if it
+/// is called anywhere in the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Use {
+    /// Index into [`FileFunctions::names`].
+    pub name: u32,
+    /// Call or reference.
+    pub kind: UseKind,
+    /// 1-based line of the first call (or, for a reference, the first mention).
+    pub line: u32,
+}
+
+/// A function definition found at file scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionDef {
+    /// Index into [`FileFunctions::names`].
+    pub name: u32,
+    /// 1-based line of the function's name.
+    pub line: u32,
+    /// Declared `static`: visible only in its own file.
+    pub is_static: bool,
+    /// The contexts whose markers the body invokes.
+    pub contexts: ContextSet,
+    /// The names the body uses, in order of first use.
+    pub uses: Vec<Use>,
+}
+
+/// Braces still open at the end of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnclosedBraces {
+    /// How many were open.
+    pub count: u32,
+    /// Line of the outermost unclosed `{`.
+    pub line: u32,
+}
+
+/// Everything extracted from one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileFunctions {
+    /// The identifiers of the file that definitions and uses refer to by index.
+    pub names: Vec<Box<str>>,
+    /// The definitions, in source order.
+    pub functions: Vec<FunctionDef>,
+    /// Braces left open at the end of the file, if any: extraction may be incomplete.
+    pub unclosed: Option<UnclosedBraces>,
+    /// Lines of `}` at file scope that close nothing.
+    pub stray_closing_braces: Vec<u32>,
+}
+
+impl FileFunctions {
+    /// The text of name `index`.
+    pub fn name(&self, index: u32) -> &str {
+        &self.names[index as usize]
+    }
+}
+
+/// Which identifiers are context markers.
+#[derive(Debug, Clone, Default)]
+pub struct Markers {
+    by_name: FxHashMap<Box<[u8]>, ContextId>,
+}
+
+impl Markers {
+    /// Recognises each context of `contexts` by its marker macro, `NAME(...)` in a body.
+    pub fn new(contexts: &Contexts) -> Self {
+        let by_name = contexts
+            .iter()
+            .map(|(id, name)| (name.as_bytes().into(), id))
+            .collect();
+        Markers { by_name }
+    }
+
+    fn get(&self, name: &[u8]) -> Option<ContextId> {
+        self.by_name.get(name).copied()
+    }
+}
+
+/// Extracts the function definitions of one file's bytes.
+pub fn extract(source: &[u8], markers: &Markers) -> FileFunctions {
+    Extractor::new(source, markers).run()
+}
+
+/// C keywords that matter to the extractor; every other keyword is [`Keyword::Other`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keyword {
+    Static,
+    Extern,
+    Goto,
+    /// `struct`, `union`, `enum`: a `{` after them opens a member list.
+    Aggregate,
+    /// A storage class or function specifier, which a K&R parameter declaration never starts
+    /// with.
+    Specifier,
+    Other,
+}
+
+/// What an identifier is to the extractor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NameClass {
+    Plain,
+    Marker(ContextId),
+    Keyword(Keyword),
+}
+
+fn keyword(name: &[u8]) -> Option<Keyword> {
+    Some(match name {
+        b"static" => Keyword::Static,
+        b"extern" => Keyword::Extern,
+        b"goto" => Keyword::Goto,
+        b"struct" | b"union" | b"enum" => Keyword::Aggregate,
+        b"inline" | b"__inline" | b"__inline__" | b"typedef" | b"_Noreturn" | b"_Thread_local"
+        | b"__thread" | b"thread_local" => Keyword::Specifier,
+        b"if"
+        | b"else"
+        | b"while"
+        | b"for"
+        | b"do"
+        | b"switch"
+        | b"case"
+        | b"default"
+        | b"return"
+        | b"break"
+        | b"continue"
+        | b"sizeof"
+        | b"typeof"
+        | b"__typeof__"
+        | b"__typeof"
+        | b"typeof_unqual"
+        | b"_Alignof"
+        | b"alignof"
+        | b"__alignof__"
+        | b"__alignof"
+        | b"_Alignas"
+        | b"alignas"
+        | b"__attribute__"
+        | b"__attribute"
+        | b"__declspec"
+        | b"_Generic"
+        | b"_Static_assert"
+        | b"static_assert"
+        | b"asm"
+        | b"__asm__"
+        | b"__asm"
+        | b"volatile"
+        | b"__volatile__"
+        | b"const"
+        | b"__const"
+        | b"restrict"
+        | b"__restrict"
+        | b"__restrict__"
+        | b"auto"
+        | b"register"
+        | b"void"
+        | b"char"
+        | b"short"
+        | b"int"
+        | b"long"
+        | b"float"
+        | b"double"
+        | b"signed"
+        | b"__signed__"
+        | b"unsigned"
+        | b"_Bool"
+        | b"bool"
+        | b"_Complex"
+        | b"_Atomic"
+        | b"__extension__"
+        | b"__builtin_va_arg"
+        | b"__builtin_offsetof"
+        | b"__builtin_types_compatible_p"
+        | b"_Pragma"
+        | b"__label__"
+        | b"defined" => Keyword::Other,
+        _ => return None,
+    })
+}
+
+/// One file's identifiers, interned so that each distinct name is hashed and classified once.
+struct Names<'src> {
+    index: FxHashMap<&'src [u8], u32>,
+    entries: Vec<NameEntry<'src>>,
+}
+
+struct NameEntry<'src> {
+    text: &'src [u8],
+    class: NameClass,
+    /// Number (1-based) of the last function whose body used this name, 0 if none.
+    used_by: u32,
+    /// Index of that use in the function's `uses`.
+    use_index: u32,
+}
+
+impl<'src> Names<'src> {
+    fn new() -> Self {
+        Names {
+            index: FxHashMap::default(),
+            entries: Vec::new(),
+        }
+    }
+
+    fn intern(&mut self, text: &'src [u8], markers: &Markers) -> u32 {
+        if let Some(&id) = self.index.get(text) {
+            return id;
+        }
+        let class = match (keyword(text), markers.get(text)) {
+            (_, Some(context)) => NameClass::Marker(context),
+            (Some(keyword), None) => NameClass::Keyword(keyword),
+            (None, None) => NameClass::Plain,
+        };
+        let id = self.entries.len() as u32;
+        self.entries.push(NameEntry {
+            text,
+            class,
+            used_by: 0,
+            use_index: 0,
+        });
+        self.index.insert(text, id);
+        id
+    }
+
+    fn class(&self, id: u32) -> NameClass {
+        self.entries[id as usize].class
+    }
+
+    fn into_names(self) -> Vec<Box<str>> {
+        self.entries
+            .into_iter()
+            .map(|entry| String::from_utf8_lossy(entry.text).into())
+            .collect()
+    }
+}
+
+/// A possible function name in a declaration head: an identifier followed by `(`.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    name: u32,
+    line: u32,
+    /// Parenthesis depth of the identifier within the head (0 for `f(`, 1 for `(*f(`).
+    paren: u32,
+    /// Index of the token, to tell it from `struct` keywords before or after it.
+    token: usize,
+}
+
+/// What the extractor has seen of the current file-scope declaration.
+#[derive(Debug, Default)]
+struct Head {
+    candidates: Vec<Candidate>,
+    paren: u32,
+    is_static: bool,
+    has_assign: bool,
+    /// Token index of the last `struct`/`union`/`enum`, if any.
+    aggregate: Option<usize>,
+    /// The current top-level parenthesis group holds only identifiers and commas (a K&R
+    /// identifier list, if declarations follow).
+    plain_group: bool,
+    /// A K&R parameter declaration list may be in progress: `;` does not end the head.
+    knr: bool,
+}
+
+impl Head {
+    fn reset(&mut self) {
+        self.candidates.clear();
+        *self = Head {
+            candidates: std::mem::take(&mut self.candidates),
+            ..Head::default()
+        };
+    }
+
+    /// The defined name: the last candidate at the shallowest parenthesis depth that follows any
+    /// `struct` keyword (`void (*get_cb(int n))(void)` defines `get_cb`).
+    fn function_name(&self) -> Option<Candidate> {
+        let after_aggregate = |c: &&Candidate| self.aggregate.is_none_or(|at| c.token > at);
+        let shallowest = self
+            .candidates
+            .iter()
+            .filter(after_aggregate)
+            .map(|c| c.paren)
+            .min()?;
+        self.candidates
+            .iter()
+            .filter(after_aggregate)
+            .rfind(|c| c.paren == shallowest)
+            .copied()
+    }
+}
+
+/// The top-level block the extractor is in.
+enum Block {
+    /// At file scope (or directly inside `extern "C" { }`).
+    None,
+    /// A function body.
+    Function(FunctionDef),
+    /// An initializer, a struct/union/enum body or a block that is not a function.
+    Other {
+        /// The declaration head goes on after it (`struct S { } s;`, `= { } ;`).
+        keeps_head: bool,
+    },
+}
+
+struct Extractor<'src, 'm> {
+    source: &'src [u8],
+    markers: &'m Markers,
+    lines: LineCounter<'src>,
+    names: Names<'src>,
+    functions: Vec<FunctionDef>,
+    head: Head,
+    block: Block,
+    /// Brace depth inside the current top-level block.
+    depth: u32,
+    block_line: u32,
+    extern_c: u32,
+    /// Brace depth at each open `#if`.
+    conditionals: Vec<u32>,
+    /// Nesting of the `#if 0` being skipped, 0 when live.
+    dead: u32,
+    /// Index of the current token.
+    token_index: usize,
+    /// The previous two live tokens, with the interned name for identifiers.
+    prev: (Token, u32),
+    prev2: (Token, u32),
+    stray_closing_braces: Vec<u32>,
+}
+
+impl<'src, 'm> Extractor<'src, 'm> {
+    fn new(source: &'src [u8], markers: &'m Markers) -> Self {
+        Extractor {
+            source,
+            markers,
+            lines: LineCounter::new(source),
+            names: Names::new(),
+            functions: Vec::new(),
+            head: Head::default(),
+            block: Block::None,
+            depth: 0,
+            block_line: 0,
+            extern_c: 0,
+            conditionals: Vec::new(),
+            dead: 0,
+            token_index: 0,
+            prev: (Token::Semi, u32::MAX),
+            prev2: (Token::Semi, u32::MAX),
+            stray_closing_braces: Vec::new(),
+        }
+    }
+
+    fn run(mut self) -> FileFunctions {
+        let mut tokens = Tokens::new(self.source);
+        let mut next = tokens.next();
+        while let Some((token, span)) = next {
+            next = tokens.next();
+            if let Token::Directive(directive) = token {
+                self.directive(directive);
+                continue;
+            }
+            if self.dead > 0 {
+                continue;
+            }
+            self.token_index += 1;
+            let name = match token {
+                Token::Ident => self.names.intern(&self.source[span.clone()], self.markers),
+                _ => u32::MAX,
+            };
+            let next = next.as_ref().map(|(t, s)| (*t, s.clone()));
+            if self.depth == 0 {
+                self.file_scope(token, name, span, next);
+            } else {
+                self.in_block(token, name, span, next.map(|(t, _)| t));
+            }
+            self.prev2 = self.prev;
+            self.prev = (token, name);
+        }
+        self.finish()
+    }
+
+    fn directive(&mut self, directive: Directive) {
+        if self.dead > 0 {
+            match directive {
+                Directive::If | Directive::IfZero => self.dead += 1,
+                Directive::Endif => {
+                    self.dead -= 1;
+                    if self.dead == 0 {
+                        self.conditionals.pop();
+                    }
+                }
+                Directive::Elif | Directive::Else if self.dead == 1 => self.dead = 0,
+                _ => {}
+            }
+            return;
+        }
+        match directive {
+            Directive::IfZero => {
+                self.conditionals.push(self.depth);
+                self.dead = 1;
+            }
+            Directive::If => self.conditionals.push(self.depth),
+            Directive::Elif | Directive::Else => {
+                if let Some(&depth) = self.conditionals.last() {
+                    self.restore_depth(depth);
+                }
+            }
+            Directive::Endif => {
+                self.conditionals.pop();
+            }
+            Directive::Other => {}
+        }
+    }
+
+    /// Sets the brace depth back to its value at the `#if` of the branch that just ended.
+    fn restore_depth(&mut self, depth: u32) {
+        if depth == self.depth {
+            return;
+        }
+        if depth == 0 {
+            self.close_block();
+        } else if self.depth == 0 {
+            // The branch closed a block opened before the `#if`; the next branch closes it
+            // again, and what it holds is not a function we can still record.
+            self.block = Block::Other { keeps_head: false };
+        }
+        self.depth = depth;
+    }
+
+    fn file_scope(
+        &mut self,
+        token: Token,
+        name: u32,
+        span: Range<usize>,
+        next: Option<(Token, Range<usize>)>,
+    ) {
+        let head = &mut self.head;
+        if head.paren > 0 && !matches!(token, Token::Ident | Token::Comma | Token::RParen) {
+            head.plain_group = false;
+        }
+        match token {
+            Token::Ident => {
+                let class = self.names.class(name);
+                match class {
+                    NameClass::Keyword(Keyword::Static) if head.paren == 0 => {
+                        head.is_static = true;
+                    }
+                    NameClass::Keyword(Keyword::Aggregate) if head.paren == 0 => {
+                        head.aggregate = Some(self.token_index);
+                    }
+                    _ => {}
+                }
+                if !matches!(class, NameClass::Keyword(_))
+                    && matches!(next, Some((Token::LParen, _)))
+                {
+                    let line = self.lines.line_at(span.start);
+                    self.head.candidates.push(Candidate {
+                        name,
+                        line,
+                        paren: self.head.paren,
+                        token: self.token_index,
+                    });
+                }
+            }
+            Token::LParen => {
+                head.plain_group = head.paren == 0;
+                head.paren += 1;
+            }
+            Token::RParen => {
+                head.paren = head.paren.saturating_sub(1);
+                if head.paren == 0 {
+                    let next_is_type = next.is_some_and(|(token, span)| {
+                        token == Token::Ident
+                            && !matches!(
+                                keyword(&self.source[span]),
+                                Some(Keyword::Static | Keyword::Extern | Keyword::Specifier)
+                            )
+                    });
+                    head.knr = head.plain_group && next_is_type;
+                }
+            }
+            Token::Semi if head.paren == 0 && (!head.knr || head.has_assign) => head.reset(),
+            Token::Assign if head.paren == 0 => head.has_assign = true,
+            Token::LBrace => self.open_block(span.start),
+            Token::RBrace => {
+                if self.extern_c > 0 {
+                    self.extern_c -= 1;
+                } else {
+                    let line = self.lines.line_at(span.start);
+                    self.stray_closing_braces.push(line);
+                }
+                self.head.reset();
+            }
+            _ => {}
+        }
+    }
+
+    /// Decides what a `{` at file scope opens.
+    fn open_block(&mut self, offset: usize) {
+        let extern_c = self.prev.0 == Token::Str
+            && self.prev2.0 == Token::Ident
+            && self.names.class(self.prev2.1) == NameClass::Keyword(Keyword::Extern);
+        if extern_c {
+            self.extern_c += 1;
+            self.head.reset();
+            return;
+        }
+        let head = &self.head;
+        let follows_declarator = matches!(self.prev.0, Token::RParen | Token::Ident | Token::Semi);
+        self.block = match head.function_name() {
+            _ if head.paren > 0 || head.has_assign => Block::Other { keeps_head: true },
+            Some(candidate) if follows_declarator => Block::Function(FunctionDef {
+                name: candidate.name,
+                line: candidate.line,
+                is_static: head.is_static,
+                contexts: ContextSet::default(),
+                uses: Vec::new(),
+            }),
+            _ => Block::Other {
+                keeps_head: head.aggregate.is_some(),
+            },
+        };
+        self.depth = 1;
+        self.block_line = self.lines.line_at(offset);
+    }
+
+    fn in_block(&mut self, token: Token, name: u32, span: Range<usize>, next: Option<Token>) {
+        match token {
+            Token::LBrace => self.depth += 1,
+            Token::RBrace => {
+                self.depth -= 1;
+                if self.depth == 0 {
+                    self.close_block();
+                }
+            }
+            Token::Ident if matches!(self.block, Block::Function(_)) => {
+                let label = next == Some(Token::Colon)
+                    && matches!(self.prev.0, Token::Semi | Token::LBrace | Token::RBrace);
+                if !label {
+                    self.body_identifier(name, span.start, next == Some(Token::LParen));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn body_identifier(&mut self, name: u32, offset: usize, called: bool) {
+        let member = matches!(self.prev.0, Token::Dot | Token::Arrow);
+        let goto_label = self.prev.0 == Token::Ident
+            && self.names.class(self.prev.1) == NameClass::Keyword(Keyword::Goto);
+        if member || goto_label {
+            return;
+        }
+        let Block::Function(function) = &mut self.block else {
+            return;
+        };
+        match self.names.class(name) {
+            NameClass::Keyword(_) => {}
+            NameClass::Marker(context) if called => function.contexts.insert(context),
+            NameClass::Marker(_) | NameClass::Plain => {
+                let kind = if called {
+                    UseKind::Call
+                } else {
+                    UseKind::Reference
+                };
+                let stamp = self.functions.len() as u32 + 1;
+                let entry = &mut self.names.entries[name as usize];
+                if entry.used_by == stamp {
+                    let earlier = &mut function.uses[entry.use_index as usize];
+                    if kind == UseKind::Call && earlier.kind == UseKind::Reference {
+                        earlier.kind = UseKind::Call;
+                        earlier.line = self.lines.line_at(offset);
+                    }
+                } else {
+                    entry.used_by = stamp;
+                    entry.use_index = function.uses.len() as u32;
+                    function.uses.push(Use {
+                        name,
+                        kind,
+                        line: self.lines.line_at(offset),
+                    });
+                }
+            }
+        }
+    }
+
+    fn close_block(&mut self) {
+        let block = std::mem::replace(&mut self.block, Block::None);
+        self.depth = 0;
+        match block {
+            Block::Function(function) => {
+                self.functions.push(function);
+                self.head.reset();
+            }
+            Block::Other { keeps_head: true } => {}
+            Block::Other { keeps_head: false } | Block::None => self.head.reset(),
+        }
+    }
+
+    fn finish(mut self) -> FileFunctions {
+        let unclosed = (self.depth > 0).then_some(UnclosedBraces {
+            count: self.depth,
+            line: self.block_line,
+        });
+        self.close_block();
+        FileFunctions {
+            names: self.names.into_names(),
+            functions: self.functions,
+            unclosed,
+            stray_closing_braces: self.stray_closing_braces,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::qemu_block;
+
+    /// (name, line, static, contexts, calls, references) of each definition.
+    type Summary = (String, u32, bool, Vec<String>, Vec<String>, Vec<String>);
+
+    fn summarize(source: &str) -> Vec<Summary> {
+        let (contexts, _) = qemu_block();
+        let file = extract(source.as_bytes(), &Markers::new(&contexts));
+        file.functions
+            .iter()
+            .map(|f| {
+                let uses = |kind| {
+                    f.uses
+                        .iter()
+                        .filter(|u| u.kind == kind)
+                        .map(|u| file.name(u.name).to_string())
+                        .collect()
+                };
+                (
+                    file.name(f.name).to_string(),
+                    f.line,
+                    f.is_static,
+                    f.contexts
+                        .iter()
+                        .map(|c| contexts.name(c).to_string())
+                        .collect(),
+                    uses(UseKind::Call),
+                    uses(UseKind::Reference),
+                )
+            })
+            .collect()
+    }
+
+    fn names(source: &str) -> Vec<String> {
+        summarize(source).into_iter().map(|s| s.0).collect()
+    }
+
+    fn calls_of(source: &str, function: &str) -> Vec<String> {
+        summarize(source)
+            .into_iter()
+            .find(|s| s.0 == function)
+            .map(|s| s.4)
+            .unwrap_or_else(|| panic!("{function} not found"))
+    }
+
+    #[test]
+    fn simple_definition() {
+        let got = summarize("static int\nf(int a)\n{\n    IO_CODE();\n    return g(a, h);\n}\n");
+        let expected: Summary = (
+            "f".into(),
+            2,
+            true,
+            vec!["IO_CODE".into()],
+            vec!["g".into()],
+            vec!["a".into(), "h".into()],
+        );
+        assert_eq!(got, vec![expected]);
+    }
+
+    #[test]
+    fn prototypes_and_declarations_are_not_definitions() {
+        let source = "int f(int);\nextern int x;\nint (*fp)(void);\nint g(void) { return 0; }";
+        assert_eq!(names(source), ["g"]);
+    }
+
+    #[test]
+    fn initializers_and_aggregates_are_not_definitions() {
+        let source = "static const S s = { f(1), { g(2) } };\n\
+            struct S { int (*cb)(int); int x; };\n\
+            typedef union U { struct { int a; } b; } U;\n\
+            enum E { A = sizeof(int), B };\n\
+            S t[] = { [0] = { h() } };\n\
+            struct S *make(struct S *s, union U u) { return 0; }\n\
+            struct T { int a; } *other(void) { return 0; }\n";
+        assert_eq!(names(source), ["make", "other"]);
+    }
+
+    #[test]
+    fn words_before_the_name_and_attributes() {
+        let source = "static inline coroutine_fn GRAPH_RDLOCK int QEMU_WARN_UNUSED_RESULT\n\
+            bdrv_co_f(BlockDriverState *bs,\n          int flags)\n{ }\n\
+            void G_GNUC_PRINTF(2, 3) report(int level, const char *fmt, ...) { }\n\
+            int __attribute__((noinline)) attributed(void) __attribute__((cold)) { }\n";
+        let got = summarize(source);
+        assert_eq!(got[0].0, "bdrv_co_f");
+        assert_eq!(got[0].1, 2);
+        assert!(got[0].2);
+        assert_eq!(names(source), ["bdrv_co_f", "report", "attributed"]);
+    }
+
+    #[test]
+    fn function_returning_function_pointer() {
+        assert_eq!(
+            names("void (*get_cb(int n))(void) { return 0; }"),
+            ["get_cb"]
+        );
+        assert_eq!(
+            names("static int (*pick(int (*a)(void), int b))(int) { }"),
+            ["pick"]
+        );
+    }
+
+    #[test]
+    fn knr_definitions() {
+        let source = "int old(a, b)\n  int a;\n  char *b;\n{\n  return f(a);\n}\n\
+            MACRO(x, y)\nstatic int v;\nint next(void) { }\n";
+        let got = summarize(source);
+        assert_eq!(names(source), ["old", "next"]);
+        assert_eq!(got[0].4, ["f"]);
+        assert!(!got[1].2, "`static int v;` belongs to its own declaration");
+    }
+
+    #[test]
+    fn macro_invocation_without_semicolon_before_definition() {
+        let source = "type_init(register_types)\nstatic void later(void) { g(); }\n";
+        assert_eq!(names(source), ["later"]);
+        assert!(summarize(source)[0].2);
+    }
+
+    #[test]
+    fn extern_c_is_transparent() {
+        let source = "extern \"C\" {\nint f(void) { return g(); }\n}\nint h(void) { }\n";
+        assert_eq!(names(source), ["f", "h"]);
+    }
+
+    #[test]
+    fn calls_and_references_in_the_body() {
+        let source = "void f(void) {\n\
+            WITH_QEMU_LOCK_GUARD(&m) { locked(); }\n\
+            aio_bh_schedule_oneshot(ctx, my_bh_cb, &data);\n\
+            x = ASSERT(inner(1));\n\
+            cb = &other_cb;\n\
+            s->member(1); s.field = 2; p->next->fn(3);\n\
+            if (a) while (b) for (;;) switch (c) { }\n\
+            return sizeof(int) + typeof(y) + __typeof__(z);\n\
+            goto out;\n\
+            out: done(); t = u ? v : w;\n}\n";
+        let got = summarize(source);
+        assert_eq!(
+            got[0].4,
+            [
+                "WITH_QEMU_LOCK_GUARD",
+                "locked",
+                "aio_bh_schedule_oneshot",
+                "ASSERT",
+                "inner",
+                "done"
+            ]
+        );
+        assert_eq!(
+            got[0].5,
+            [
+                "m", "ctx", "my_bh_cb", "data", "x", "cb", "other_cb", "s", "p", "a", "b", "c",
+                "y", "z", "t", "u", "v", "w"
+            ]
+        );
+    }
+
+    #[test]
+    fn each_name_is_recorded_once_and_calls_win() {
+        let source = "void f(void) {\n cb = g;\n g();\n g();\n}\n";
+        let (contexts, _) = qemu_block();
+        let file = extract(source.as_bytes(), &Markers::new(&contexts));
+        let uses = &file.functions[0].uses;
+        assert_eq!(uses.len(), 2);
+        assert_eq!(file.name(uses[1].name), "g");
+        assert_eq!((uses[1].kind, uses[1].line), (UseKind::Call, 3));
+    }
+
+    #[test]
+    fn markers_give_contexts_only_when_invoked() {
+        let source = "void f(void) { GLOBAL_STATE_CODE(); IO_OR_GS_CODE(); }\n\
+            void g(void) { int IO_CODE; }\n";
+        let got = summarize(source);
+        assert_eq!(got[0].3, ["GLOBAL_STATE_CODE", "IO_OR_GS_CODE"]);
+        assert!(got[0].4.is_empty(), "markers are not calls");
+        assert!(got[1].3.is_empty());
+    }
+
+    #[test]
+    fn define_bodies_are_not_code() {
+        let source = "#define F(x) \\\n  void fake(void) { g(); }\n\
+            #define BODY { real_in_macro(); }\nvoid f(void) { h(); }\n";
+        assert_eq!(names(source), ["f"]);
+        assert_eq!(calls_of(source, "f"), ["h"]);
+    }
+
+    #[test]
+    fn if_zero_is_dead_code() {
+        let source = "#if 0\nvoid dead(void) { }\n#if 1\nvoid dead2(void) { }\n#endif\n\
+            #else\nvoid alive(void) { }\n#endif\n\
+            void f(void) {\n#if 0\n  g();\n#elif X\n  h();\n#endif\n}\n";
+        assert_eq!(names(source), ["alive", "f"]);
+        assert_eq!(calls_of(source, "f"), ["h"]);
+    }
+
+    #[test]
+    fn branches_restore_brace_depth() {
+        let source = "#ifdef A\nvoid f(int a) {\n#else\nvoid f(void) {\n#endif\n  g();\n}\n\
+            void after(void) { h(); }\n";
+        assert_eq!(names(source), ["f", "f", "after"]);
+        assert_eq!(calls_of(source, "after"), ["h"]);
+        let source = "void f(void) {\n  if (x) {\n#ifdef A\n  }\n#else\n  }\n#endif\n  g();\n}\n\
+            void after(void) { }\n";
+        assert_eq!(names(source), ["f", "after"]);
+        assert_eq!(calls_of(source, "f"), ["g"]);
+    }
+
+    #[test]
+    fn unbalanced_braces_are_reported() {
+        let (contexts, _) = qemu_block();
+        let markers = Markers::new(&contexts);
+        let open = extract(b"void f(void) {\n  if (x) {\n", &markers);
+        assert_eq!(open.unclosed, Some(UnclosedBraces { count: 2, line: 1 }));
+        assert_eq!(
+            open.functions.len(),
+            1,
+            "the open function is still recorded"
+        );
+        let stray = extract(b"}\nvoid f(void) { }\n}\n", &markers);
+        assert_eq!(stray.stray_closing_braces, [1, 3]);
+        assert_eq!(stray.functions.len(), 1);
+    }
+
+    #[test]
+    fn lexing_traps_do_not_derail() {
+        let source = "void f(void) {\n  char c = '{';\n  char d = '\"';\n  s = \"}\\\"{\";\n\
+            /* } */ // }\n  g();\n}\nvoid h(void) { }\n";
+        assert_eq!(names(source), ["f", "h"]);
+        assert_eq!(calls_of(source, "f"), ["g"]);
+    }
+
+    #[test]
+    fn lines_survive_crlf_and_cr() {
+        let source = "int a;\r\n\r\nvoid f(void)\r\n{\r\n}\rvoid g(void) {}\r";
+        let got = summarize(source);
+        assert_eq!((got[0].1, got[1].1), (3, 6));
+    }
+}
