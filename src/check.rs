@@ -1,0 +1,260 @@
+//! Rules to violations, each with a shortest path as proof.
+//!
+//! For each context that some rule forbids, one breadth-first search runs backwards from all the
+//! functions carrying it, giving every function its distance to the nearest of them and the next
+//! hop on a shortest way there. Each function of a rule's `from` context then needs only a look at
+//! its own edges: the cost is O(forbidden contexts x (functions + edges)), whatever the number of
+//! annotated functions, and nothing recurses, so a call chain of any depth is safe.
+//!
+//! Among shortest paths the one through the lowest-numbered functions (by name, file, line) is
+//! chosen, so the proof is the same on every run.
+
+use crate::context::{ContextId, Contexts, Rule};
+use crate::extract::UseKind;
+use crate::graph::{Edge, Graph, NodeId};
+use std::collections::VecDeque;
+
+/// One step of a violation's path: the function reached and the use that reached it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    /// The function reached.
+    pub node: NodeId,
+    /// Call or reference.
+    pub kind: UseKind,
+    /// Line of the use in the previous function's file.
+    pub line: u32,
+}
+
+/// A function that reaches a context its own context forbids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// The function checked.
+    pub function: NodeId,
+    /// Its context that the rule is about.
+    pub context: ContextId,
+    /// The context it reaches.
+    pub forbidden: ContextId,
+    /// The path after `function`, ending at a function that carries `forbidden`; never empty.
+    pub path: Vec<Step>,
+}
+
+/// Distances to the nearest function of one context and the next hop towards it.
+struct Distances {
+    /// Edges to the nearest function of the context, `UNREACHED` if there is none.
+    distance: Vec<u32>,
+    /// For a function at distance d > 0, the edge to a function at distance d - 1.
+    next: Vec<Option<Edge>>,
+}
+
+const UNREACHED: u32 = u32::MAX;
+
+impl Distances {
+    fn to_context(graph: &Graph, callers: &(Vec<u32>, Vec<NodeId>), context: ContextId) -> Self {
+        let (offsets, callers) = callers;
+        let count = graph.functions.len();
+        let mut distance = vec![UNREACHED; count];
+        let mut queue = VecDeque::new();
+        for node in graph.nodes() {
+            if graph.function(node).contexts.contains(context) {
+                distance[node as usize] = 0;
+                queue.push_back(node);
+            }
+        }
+        while let Some(node) = queue.pop_front() {
+            let next_distance = distance[node as usize] + 1;
+            let range = offsets[node as usize] as usize..offsets[node as usize + 1] as usize;
+            for &caller in &callers[range] {
+                if distance[caller as usize] == UNREACHED {
+                    distance[caller as usize] = next_distance;
+                    queue.push_back(caller);
+                }
+            }
+        }
+        let next = graph
+            .nodes()
+            .map(|node| match distance[node as usize] {
+                0 | UNREACHED => None,
+                d => best_edge(graph, &distance, node).filter(|e| distance[e.to as usize] == d - 1),
+            })
+            .collect();
+        Distances { distance, next }
+    }
+}
+
+/// The edge of `node` to the nearest function of the context, lowest target first among equals.
+fn best_edge(graph: &Graph, distance: &[u32], node: NodeId) -> Option<Edge> {
+    graph
+        .edges_from(node)
+        .iter()
+        .filter(|e| distance[e.to as usize] != UNREACHED)
+        .min_by_key(|e| (distance[e.to as usize], e.to, e.kind))
+        .copied()
+}
+
+/// Every violation of `rules` in `graph`, sorted by function (name, file, line), then by the
+/// names of the forbidden context and of the function's context.
+pub fn check(graph: &Graph, contexts: &Contexts, rules: &[Rule]) -> Vec<Violation> {
+    let callers = graph.reverse();
+    let mut forbidden: Vec<ContextId> = rules.iter().map(|r| r.forbidden).collect();
+    forbidden.sort_unstable();
+    forbidden.dedup();
+    let mut violations = Vec::new();
+    for target in forbidden {
+        let distances = Distances::to_context(graph, &callers, target);
+        for rule in rules.iter().filter(|r| r.forbidden == target) {
+            for node in graph.nodes() {
+                if !graph.function(node).contexts.contains(rule.from) {
+                    continue;
+                }
+                if let Some(first) = best_edge(graph, &distances.distance, node) {
+                    violations.push(Violation {
+                        function: node,
+                        context: rule.from,
+                        forbidden: target,
+                        path: path_from(first, &distances),
+                    });
+                }
+            }
+        }
+    }
+    violations.sort_by(|a, b| {
+        let key = |v: &Violation| {
+            (
+                v.function,
+                contexts.name(v.forbidden),
+                contexts.name(v.context),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    violations.dedup_by(|a, b| {
+        (a.function, a.context, a.forbidden) == (b.function, b.context, b.forbidden)
+    });
+    violations
+}
+
+/// Follows next hops from `first` to a function at distance 0.
+fn path_from(first: Edge, distances: &Distances) -> Vec<Step> {
+    let mut path = Vec::with_capacity(distances.distance[first.to as usize] as usize + 1);
+    let mut edge = Some(first);
+    while let Some(e) = edge {
+        path.push(Step {
+            node: e.to,
+            kind: e.kind,
+            line: e.line,
+        });
+        edge = distances.next[e.to as usize];
+    }
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::qemu_block;
+    use crate::extract::{Markers, extract};
+    use crate::graph::EdgeKinds;
+    use crate::source::SourceFile;
+
+    fn run(text: &str) -> Vec<String> {
+        let (contexts, rules) = qemu_block();
+        let files = [SourceFile {
+            path: "a.c".into(),
+            functions: extract(text.as_bytes(), &Markers::new(&contexts)),
+        }];
+        let graph = Graph::build(&files, EdgeKinds::CallsAndReferences);
+        describe(&graph, &contexts, &check(&graph, &contexts, &rules))
+    }
+
+    fn describe(graph: &Graph, contexts: &Contexts, violations: &[Violation]) -> Vec<String> {
+        violations
+            .iter()
+            .map(|v| {
+                let mut text = format!(
+                    "{} {}->{}:",
+                    graph.function(v.function).name,
+                    contexts.name(v.context),
+                    contexts.name(v.forbidden)
+                );
+                for step in &v.path {
+                    text.push(' ');
+                    text.push_str(&graph.function(step.node).name);
+                }
+                text
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_shortest_path_through_any_function() {
+        let got = run("void io(void) { IO_CODE(); long1(); short1(); }\n\
+             void long1(void) { long2(); }\nvoid long2(void) { gs(); }\n\
+             void short1(void) { gs(); }\nvoid gs(void) { GLOBAL_STATE_CODE(); }\n");
+        assert_eq!(got, ["io IO_CODE->GLOBAL_STATE_CODE: short1 gs"]);
+    }
+
+    #[test]
+    fn direct_call_and_all_three_rules() {
+        let got = run("void gs(void) { GLOBAL_STATE_CODE(); }\n\
+             void mixed(void) { IO_OR_GS_CODE(); gs(); }\n\
+             void io(void) { IO_CODE(); mixed(); }\n");
+        assert_eq!(
+            got,
+            [
+                "io IO_CODE->GLOBAL_STATE_CODE: mixed gs",
+                "io IO_CODE->IO_OR_GS_CODE: mixed",
+                "mixed IO_OR_GS_CODE->GLOBAL_STATE_CODE: gs"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_function_does_not_violate_by_itself() {
+        let got = run("void both(void) { IO_CODE(); GLOBAL_STATE_CODE(); }\n");
+        assert!(got.is_empty(), "{got:?}");
+        let got = run("void both(void) { IO_CODE(); GLOBAL_STATE_CODE(); both(); }\n");
+        assert_eq!(got, ["both IO_CODE->GLOBAL_STATE_CODE: both"]);
+    }
+
+    #[test]
+    fn cycles_terminate() {
+        let got = run(
+            "void a(void) { IO_CODE(); b(); }\nvoid b(void) { a(); c(); }\n\
+             void c(void) { b(); }\nvoid d(void) { IO_OR_GS_CODE(); d(); }\n",
+        );
+        assert!(got.is_empty(), "{got:?}");
+        let got = run(
+            "void a(void) { IO_CODE(); b(); }\nvoid b(void) { a(); c(); }\n\
+             void c(void) { b(); d(); }\nvoid d(void) { IO_OR_GS_CODE(); }\n",
+        );
+        assert_eq!(got, ["a IO_CODE->IO_OR_GS_CODE: b c d"]);
+    }
+
+    #[test]
+    fn ties_go_to_the_first_name() {
+        let got = run("void io(void) { IO_CODE(); zeta(); alpha(); }\n\
+             void zeta(void) { gs(); }\nvoid alpha(void) { gs(); }\n\
+             void gs(void) { GLOBAL_STATE_CODE(); }\n");
+        assert_eq!(got, ["io IO_CODE->GLOBAL_STATE_CODE: alpha gs"]);
+    }
+
+    #[test]
+    fn references_are_edges() {
+        let got = run("void cb(void) { GLOBAL_STATE_CODE(); }\n\
+             void io(void) { IO_CODE(); schedule(ctx, cb, NULL); }\n");
+        assert_eq!(got, ["io IO_CODE->GLOBAL_STATE_CODE: cb"]);
+    }
+
+    #[test]
+    fn deep_chain_does_not_overflow() {
+        let depth = 20_000;
+        let mut text = String::from("void f0(void) { IO_CODE(); f1(); }\n");
+        for i in 1..depth {
+            text.push_str(&format!("void f{i}(void) {{ f{}(); }}\n", i + 1));
+        }
+        text.push_str(&format!("void f{depth}(void) {{ GLOBAL_STATE_CODE(); }}\n"));
+        let got = run(&text);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].split(' ').count(), 2 + depth);
+    }
+}

@@ -1,0 +1,136 @@
+//! Finding and reading the C files to check.
+//!
+//! Directories are walked with the `ignore` crate on several threads: `.gitignore` files are
+//! respected (whether or not the tree is a git checkout), hidden files and directories are
+//! skipped, symbolic links are not followed, and only `*.c` and `*.h` files are taken. A file
+//! named on the command line is always read, whatever its name. Each file is read and extracted
+//! by the thread that found it and its bytes are dropped right after, so memory holds the
+//! extracted definitions, never the whole tree.
+
+use crate::extract::{FileFunctions, Markers, extract};
+use ignore::{WalkBuilder, WalkState};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// One file that was read, with what was extracted from it.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as reached from the argument given (`dir/sub/a.c` for the argument `dir`).
+    pub path: String,
+    /// Its function definitions.
+    pub functions: FileFunctions,
+}
+
+/// A file or directory that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError {
+    /// The path, or the argument if no path is known.
+    pub path: String,
+    /// Why it could not be read.
+    pub reason: String,
+}
+
+/// The result of reading a set of paths.
+#[derive(Debug, Default)]
+pub struct Sources {
+    /// The files read, sorted by path.
+    pub files: Vec<SourceFile>,
+    /// What could not be read, sorted by path.
+    pub errors: Vec<ReadError>,
+}
+
+/// True for the files a directory walk takes.
+fn is_c_source(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("c" | "h"))
+}
+
+/// Walks `paths`, reads every C file found and extracts its definitions on `threads` threads.
+/// The result does not depend on the number of threads.
+pub fn read_sources(paths: &[PathBuf], threads: usize, markers: &Markers) -> Sources {
+    let Some((first, rest)) = paths.split_first() else {
+        return Sources::default();
+    };
+    let mut builder = WalkBuilder::new(first);
+    for path in rest {
+        builder.add(path);
+    }
+    builder
+        .threads(threads.max(1))
+        .require_git(false)
+        .follow_links(false);
+    let found = Mutex::new(Sources::default());
+    builder.build_parallel().run(|| {
+        let found = &found;
+        Box::new(move |entry| {
+            let outcome = match entry {
+                Ok(entry) => {
+                    let named = entry.depth() == 0;
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    if is_file && (named || is_c_source(entry.path())) {
+                        Some(read_one(entry.path(), markers))
+                    } else {
+                        None
+                    }
+                }
+                Err(error) => Some(Err(walk_error(&error))),
+            };
+            if let Some(outcome) = outcome {
+                let mut found = found.lock().unwrap_or_else(|poison| poison.into_inner());
+                match outcome {
+                    Ok(file) => found.files.push(file),
+                    Err(error) => found.errors.push(error),
+                }
+            }
+            WalkState::Continue
+        })
+    });
+    let mut sources = found
+        .into_inner()
+        .unwrap_or_else(|poison| poison.into_inner());
+    sources.files.sort_by(|a, b| a.path.cmp(&b.path));
+    sources.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    sources
+}
+
+fn read_one(path: &Path, markers: &Markers) -> Result<SourceFile, ReadError> {
+    let display = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(SourceFile {
+            functions: extract(&bytes, markers),
+            path: display,
+        }),
+        Err(error) => Err(ReadError {
+            path: display,
+            reason: error.to_string(),
+        }),
+    }
+}
+
+/// Turns a walk error into a path and a reason, the way a user reads them.
+fn walk_error(error: &ignore::Error) -> ReadError {
+    let mut error = error;
+    let mut path = None;
+    loop {
+        match error {
+            ignore::Error::WithPath { path: p, err } => {
+                path = Some(p.display().to_string());
+                error = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                error = err;
+            }
+            ignore::Error::Loop { child, .. } => {
+                return ReadError {
+                    path: child.display().to_string(),
+                    reason: "symbolic link loop".to_string(),
+                };
+            }
+            other => {
+                return ReadError {
+                    path: path.unwrap_or_default(),
+                    reason: other.to_string(),
+                };
+            }
+        }
+    }
+}
