@@ -1,0 +1,5 @@
+int gs(void)
+{
+    GLOBAL_STATE_CODE();
+    return 0;
+}

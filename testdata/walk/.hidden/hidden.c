@@ -1,0 +1,5 @@
+void io_hidden_c(void)
+{
+    IO_CODE();
+    gs();
+}

@@ -1,0 +1,5 @@
+static inline void io_header(void)
+{
+    IO_CODE();
+    gs();
+}

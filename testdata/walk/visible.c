@@ -1,0 +1,4 @@
+void gs(void)
+{
+    GLOBAL_STATE_CODE();
+}
