@@ -6,8 +6,8 @@
 //! its own edges: the cost is O(forbidden contexts x (functions + edges)), whatever the number of
 //! annotated functions, and nothing recurses, so a call chain of any depth is safe.
 //!
-//! Among shortest paths the one through the lowest-numbered functions (by name, file, line) is
-//! chosen, so the proof is the same on every run.
+//! Among shortest paths the one through the lowest-numbered functions (by file path, then
+//! position in the file) is chosen, so the proof is the same on every run.
 
 use crate::context::{ContextId, Contexts, Rule};
 use crate::extract::UseKind;
@@ -51,7 +51,7 @@ const UNREACHED: u32 = u32::MAX;
 impl Distances {
     fn to_context(graph: &Graph, callers: &(Vec<u32>, Vec<NodeId>), context: ContextId) -> Self {
         let (offsets, callers) = callers;
-        let count = graph.functions.len();
+        let count = graph.len();
         let mut distance = vec![UNREACHED; count];
         let mut queue = VecDeque::new();
         for node in graph.nodes() {
@@ -91,7 +91,7 @@ fn best_edge(graph: &Graph, distance: &[u32], node: NodeId) -> Option<Edge> {
         .copied()
 }
 
-/// Every violation of `rules` in `graph`, sorted by function (name, file, line), then by the
+/// Every violation of `rules` in `graph`, sorted by function name, file and line, then by the
 /// names of the forbidden context and of the function's context.
 pub fn check(graph: &Graph, contexts: &Contexts, rules: &[Rule]) -> Vec<Violation> {
     let callers = graph.reverse();
@@ -119,8 +119,11 @@ pub fn check(graph: &Graph, contexts: &Contexts, rules: &[Rule]) -> Vec<Violatio
     }
     violations.sort_by(|a, b| {
         let key = |v: &Violation| {
+            let function = graph.function(v.function);
             (
-                v.function,
+                graph.name(v.function),
+                graph.file_of(v.function),
+                function.line,
                 contexts.name(v.forbidden),
                 contexts.name(v.context),
             )
@@ -162,7 +165,7 @@ mod tests {
             path: "a.c".into(),
             functions: extract(text.as_bytes(), &Markers::new(&contexts)),
         }];
-        let graph = Graph::build(&files, EdgeKinds::CallsAndReferences);
+        let graph = Graph::build(files.into(), EdgeKinds::CallsAndReferences);
         describe(&graph, &contexts, &check(&graph, &contexts, &rules))
     }
 
@@ -172,13 +175,13 @@ mod tests {
             .map(|v| {
                 let mut text = format!(
                     "{} {}->{}:",
-                    graph.function(v.function).name,
+                    graph.name(v.function),
                     contexts.name(v.context),
                     contexts.name(v.forbidden)
                 );
                 for step in &v.path {
                     text.push(' ');
-                    text.push_str(&graph.function(step.node).name);
+                    text.push_str(graph.name(step.node));
                 }
                 text
             })
@@ -231,11 +234,11 @@ mod tests {
     }
 
     #[test]
-    fn ties_go_to_the_first_name() {
-        let got = run("void io(void) { IO_CODE(); zeta(); alpha(); }\n\
+    fn ties_go_to_the_first_definition() {
+        let got = run("void io(void) { IO_CODE(); alpha(); zeta(); }\n\
              void zeta(void) { gs(); }\nvoid alpha(void) { gs(); }\n\
              void gs(void) { GLOBAL_STATE_CODE(); }\n");
-        assert_eq!(got, ["io IO_CODE->GLOBAL_STATE_CODE: alpha gs"]);
+        assert_eq!(got, ["io IO_CODE->GLOBAL_STATE_CODE: zeta gs"]);
     }
 
     #[test]

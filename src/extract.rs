@@ -11,7 +11,9 @@
 
 use crate::context::{ContextId, ContextSet, Contexts};
 use crate::lexer::{Directive, LineCounter, Token, Tokens};
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use rustc_hash::{FxHashMap, FxHasher};
+use std::hash::Hasher;
 use std::ops::Range;
 
 /// How a function body uses a name.
@@ -46,8 +48,11 @@ pub struct FunctionDef {
     pub is_static: bool,
     /// The contexts whose markers the body invokes.
     pub contexts: ContextSet,
-    /// The names the body uses, in order of first use.
-    pub uses: Vec<Use>,
+    /// Where the body's uses are in [`FileFunctions::uses`]: `uses_start..uses_end`, in order
+    /// of first use.
+    pub uses_start: u32,
+    /// End of the range started by `uses_start`.
+    pub uses_end: u32,
 }
 
 /// Braces still open at the end of a file.
@@ -59,13 +64,63 @@ pub struct UnclosedBraces {
     pub line: u32,
 }
 
+/// The names one file's definitions and uses refer to, stored end to end in one string.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NameTable {
+    text: String,
+    ends: Vec<u32>,
+    hashes: Vec<u64>,
+}
+
+impl NameTable {
+    /// The text of name `index`.
+    pub fn get(&self, index: u32) -> &str {
+        let index = index as usize;
+        let start = if index == 0 { 0 } else { self.ends[index - 1] };
+        &self.text[start as usize..self.ends[index] as usize]
+    }
+
+    /// The hash of name `index` (by [`name_hash`]), computed once, when the file was read.
+    pub fn hash(&self, index: u32) -> u64 {
+        self.hashes[index as usize]
+    }
+
+    /// The number of names.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True if there is no name.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Every name, in index order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len() as u32).map(|i| self.get(i))
+    }
+
+    fn push(&mut self, name: &[u8], hash: u64) -> u32 {
+        self.hashes.push(hash);
+        // Identifiers are ASCII by the lexer's pattern, so the lossy path is never taken.
+        match std::str::from_utf8(name) {
+            Ok(name) => self.text.push_str(name),
+            Err(_) => self.text.push_str(&String::from_utf8_lossy(name)),
+        }
+        self.ends.push(self.text.len() as u32);
+        self.ends.len() as u32 - 1
+    }
+}
+
 /// Everything extracted from one file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileFunctions {
-    /// The identifiers of the file that definitions and uses refer to by index.
-    pub names: Vec<Box<str>>,
+    /// The names of the definitions and of what they use.
+    pub names: NameTable,
     /// The definitions, in source order.
     pub functions: Vec<FunctionDef>,
+    /// The uses of all definitions, each definition's in one run.
+    pub uses: Vec<Use>,
     /// Braces left open at the end of the file, if any: extraction may be incomplete.
     pub unclosed: Option<UnclosedBraces>,
     /// Lines of `}` at file scope that close nothing.
@@ -75,7 +130,12 @@ pub struct FileFunctions {
 impl FileFunctions {
     /// The text of name `index`.
     pub fn name(&self, index: u32) -> &str {
-        &self.names[index as usize]
+        self.names.get(index)
+    }
+
+    /// The names `function`'s body uses.
+    pub fn uses_of(&self, function: &FunctionDef) -> &[Use] {
+        &self.uses[function.uses_start as usize..function.uses_end as usize]
     }
 }
 
@@ -100,9 +160,35 @@ impl Markers {
     }
 }
 
-/// Extracts the function definitions of one file's bytes.
+/// Extracts the function definitions of one file's bytes. To extract many files, an
+/// [`Extractor`] per thread saves the allocations this makes each time.
 pub fn extract(source: &[u8], markers: &Markers) -> FileFunctions {
-    Extractor::new(source, markers).run()
+    Extractor::new(markers).extract(source)
+}
+
+/// Extracts function definitions from one file after another, reusing its tables.
+pub struct Extractor<'m> {
+    markers: &'m Markers,
+    names: Names,
+    lines: LineCounter,
+}
+
+impl<'m> Extractor<'m> {
+    /// An extractor recognising the context markers `markers`.
+    pub fn new(markers: &'m Markers) -> Self {
+        Extractor {
+            markers,
+            names: Names::default(),
+            lines: LineCounter::default(),
+        }
+    }
+
+    /// Extracts the function definitions of one file's bytes.
+    pub fn extract(&mut self, source: &[u8]) -> FileFunctions {
+        self.names.clear();
+        self.lines.reset(source);
+        FilePass::new(source, self.markers, &mut self.names, &mut self.lines).run()
+    }
 }
 
 /// C keywords that matter to the extractor; every other keyword is [`Keyword::Other`].
@@ -200,31 +286,51 @@ fn keyword(name: &[u8]) -> Option<Keyword> {
     })
 }
 
-/// One file's identifiers, interned so that each distinct name is hashed and classified once.
-struct Names<'src> {
-    index: FxHashMap<&'src [u8], u32>,
-    entries: Vec<NameEntry<'src>>,
+/// The hash of a name, the same in every file, so that names can be matched across files
+/// without hashing them again.
+pub fn name_hash(name: &[u8]) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(name);
+    hasher.finish()
 }
 
-struct NameEntry<'src> {
-    text: &'src [u8],
+/// One file's identifiers, interned so that each distinct name is hashed and classified once.
+/// Entries point into the source by offset, so the tables can be cleared and reused, with their
+/// capacity, for the next file.
+#[derive(Default)]
+struct Names {
+    table: HashTable<u32>,
+    entries: Vec<NameEntry>,
+}
+
+struct NameEntry {
+    start: usize,
+    len: usize,
+    hash: u64,
     class: NameClass,
     /// Number (1-based) of the last function whose body used this name, 0 if none.
     used_by: u32,
-    /// Index of that use in the function's `uses`.
+    /// Index of that use in [`FileFunctions::uses`].
     use_index: u32,
+    /// Index in the file's [`NameTable`], `u32::MAX` until the name is exported.
+    exported: u32,
 }
 
-impl<'src> Names<'src> {
-    fn new() -> Self {
-        Names {
-            index: FxHashMap::default(),
-            entries: Vec::new(),
-        }
+impl Names {
+    fn clear(&mut self) {
+        self.table.clear();
+        self.entries.clear();
     }
 
-    fn intern(&mut self, text: &'src [u8], markers: &Markers) -> u32 {
-        if let Some(&id) = self.index.get(text) {
+    fn intern(&mut self, source: &[u8], span: Range<usize>, markers: &Markers) -> u32 {
+        let text = &source[span.clone()];
+        let hash = name_hash(text);
+        let entries = &self.entries;
+        let same = |&id: &u32| {
+            let entry = &entries[id as usize];
+            entry.hash == hash && &source[entry.start..entry.start + entry.len] == text
+        };
+        if let Some(&id) = self.table.find(hash, same) {
             return id;
         }
         let class = match (keyword(text), markers.get(text)) {
@@ -234,12 +340,17 @@ impl<'src> Names<'src> {
         };
         let id = self.entries.len() as u32;
         self.entries.push(NameEntry {
-            text,
+            start: span.start,
+            len: text.len(),
+            hash,
             class,
             used_by: 0,
             use_index: 0,
+            exported: u32::MAX,
         });
-        self.index.insert(text, id);
+        let entries = &self.entries;
+        self.table
+            .insert_unique(hash, id, |&id| entries[id as usize].hash);
         id
     }
 
@@ -247,11 +358,13 @@ impl<'src> Names<'src> {
         self.entries[id as usize].class
     }
 
-    fn into_names(self) -> Vec<Box<str>> {
-        self.entries
-            .into_iter()
-            .map(|entry| String::from_utf8_lossy(entry.text).into())
-            .collect()
+    /// The index of name `id` in `table`, adding it on first use.
+    fn export(&mut self, id: u32, source: &[u8], table: &mut NameTable) -> u32 {
+        let entry = &mut self.entries[id as usize];
+        if entry.exported == u32::MAX {
+            entry.exported = table.push(&source[entry.start..entry.start + entry.len], entry.hash);
+        }
+        entry.exported
     }
 }
 
@@ -322,12 +435,14 @@ enum Block {
     },
 }
 
-struct Extractor<'src, 'm> {
+/// The state of one pass over one file.
+struct FilePass<'src, 'x> {
     source: &'src [u8],
-    markers: &'m Markers,
-    lines: LineCounter<'src>,
-    names: Names<'src>,
-    functions: Vec<FunctionDef>,
+    markers: &'x Markers,
+    lines: &'x mut LineCounter,
+    names: &'x mut Names,
+    /// What has been extracted so far.
+    output: FileFunctions,
     head: Head,
     block: Block,
     /// Brace depth inside the current top-level block.
@@ -340,20 +455,24 @@ struct Extractor<'src, 'm> {
     dead: u32,
     /// Index of the current token.
     token_index: usize,
-    /// The previous two live tokens, with the interned name for identifiers.
-    prev: (Token, u32),
-    prev2: (Token, u32),
-    stray_closing_braces: Vec<u32>,
+    /// The previous two live tokens, with the keyword an identifier is, if any.
+    prev: (Token, Option<Keyword>),
+    prev2: (Token, Option<Keyword>),
 }
 
-impl<'src, 'm> Extractor<'src, 'm> {
-    fn new(source: &'src [u8], markers: &'m Markers) -> Self {
-        Extractor {
+impl<'src, 'x> FilePass<'src, 'x> {
+    fn new(
+        source: &'src [u8],
+        markers: &'x Markers,
+        names: &'x mut Names,
+        lines: &'x mut LineCounter,
+    ) -> Self {
+        FilePass {
             source,
             markers,
-            lines: LineCounter::new(source),
-            names: Names::new(),
-            functions: Vec::new(),
+            lines,
+            names,
+            output: FileFunctions::default(),
             head: Head::default(),
             block: Block::None,
             depth: 0,
@@ -362,9 +481,8 @@ impl<'src, 'm> Extractor<'src, 'm> {
             conditionals: Vec::new(),
             dead: 0,
             token_index: 0,
-            prev: (Token::Semi, u32::MAX),
-            prev2: (Token::Semi, u32::MAX),
-            stray_closing_braces: Vec::new(),
+            prev: (Token::Semi, None),
+            prev2: (Token::Semi, None),
         }
     }
 
@@ -381,18 +499,19 @@ impl<'src, 'm> Extractor<'src, 'm> {
                 continue;
             }
             self.token_index += 1;
-            let name = match token {
-                Token::Ident => self.names.intern(&self.source[span.clone()], self.markers),
-                _ => u32::MAX,
-            };
-            let next = next.as_ref().map(|(t, s)| (*t, s.clone()));
-            if self.depth == 0 {
-                self.file_scope(token, name, span, next);
+            let keyword = if self.depth == 0 {
+                let keyword = match token {
+                    Token::Ident => keyword(&self.source[span.clone()]),
+                    _ => None,
+                };
+                let next = next.as_ref().map(|(t, s)| (*t, s.clone()));
+                self.file_scope(token, keyword, span, next);
+                keyword
             } else {
-                self.in_block(token, name, span, next.map(|(t, _)| t));
-            }
+                self.in_block(token, span, next.as_ref().map(|(t, _)| *t))
+            };
             self.prev2 = self.prev;
-            self.prev = (token, name);
+            self.prev = (token, keyword);
         }
         self.finish()
     }
@@ -448,7 +567,7 @@ impl<'src, 'm> Extractor<'src, 'm> {
     fn file_scope(
         &mut self,
         token: Token,
-        name: u32,
+        keyword: Option<Keyword>,
         span: Range<usize>,
         next: Option<(Token, Range<usize>)>,
     ) {
@@ -458,20 +577,16 @@ impl<'src, 'm> Extractor<'src, 'm> {
         }
         match token {
             Token::Ident => {
-                let class = self.names.class(name);
-                match class {
-                    NameClass::Keyword(Keyword::Static) if head.paren == 0 => {
-                        head.is_static = true;
-                    }
-                    NameClass::Keyword(Keyword::Aggregate) if head.paren == 0 => {
+                match keyword {
+                    Some(Keyword::Static) if head.paren == 0 => head.is_static = true,
+                    Some(Keyword::Aggregate) if head.paren == 0 => {
                         head.aggregate = Some(self.token_index);
                     }
                     _ => {}
                 }
-                if !matches!(class, NameClass::Keyword(_))
-                    && matches!(next, Some((Token::LParen, _)))
-                {
+                if keyword.is_none() && matches!(next, Some((Token::LParen, _))) {
                     let line = self.lines.line_at(span.start);
+                    let name = self.names.intern(self.source, span, self.markers);
                     self.head.candidates.push(Candidate {
                         name,
                         line,
@@ -490,7 +605,7 @@ impl<'src, 'm> Extractor<'src, 'm> {
                     let next_is_type = next.is_some_and(|(token, span)| {
                         token == Token::Ident
                             && !matches!(
-                                keyword(&self.source[span]),
+                                self::keyword(&self.source[span]),
                                 Some(Keyword::Static | Keyword::Extern | Keyword::Specifier)
                             )
                     });
@@ -505,7 +620,7 @@ impl<'src, 'm> Extractor<'src, 'm> {
                     self.extern_c -= 1;
                 } else {
                     let line = self.lines.line_at(span.start);
-                    self.stray_closing_braces.push(line);
+                    self.output.stray_closing_braces.push(line);
                 }
                 self.head.reset();
             }
@@ -515,9 +630,8 @@ impl<'src, 'm> Extractor<'src, 'm> {
 
     /// Decides what a `{` at file scope opens.
     fn open_block(&mut self, offset: usize) {
-        let extern_c = self.prev.0 == Token::Str
-            && self.prev2.0 == Token::Ident
-            && self.names.class(self.prev2.1) == NameClass::Keyword(Keyword::Extern);
+        let extern_c =
+            self.prev.0 == Token::Str && self.prev2 == (Token::Ident, Some(Keyword::Extern));
         if extern_c {
             self.extern_c += 1;
             self.head.reset();
@@ -527,13 +641,19 @@ impl<'src, 'm> Extractor<'src, 'm> {
         let follows_declarator = matches!(self.prev.0, Token::RParen | Token::Ident | Token::Semi);
         self.block = match head.function_name() {
             _ if head.paren > 0 || head.has_assign => Block::Other { keeps_head: true },
-            Some(candidate) if follows_declarator => Block::Function(FunctionDef {
-                name: candidate.name,
-                line: candidate.line,
-                is_static: head.is_static,
-                contexts: ContextSet::default(),
-                uses: Vec::new(),
-            }),
+            Some(candidate) if follows_declarator => {
+                let uses_start = self.output.uses.len() as u32;
+                Block::Function(FunctionDef {
+                    name: self
+                        .names
+                        .export(candidate.name, self.source, &mut self.output.names),
+                    line: candidate.line,
+                    is_static: head.is_static,
+                    contexts: ContextSet::default(),
+                    uses_start,
+                    uses_end: uses_start,
+                })
+            }
             _ => Block::Other {
                 keeps_head: head.aggregate.is_some(),
             },
@@ -542,7 +662,13 @@ impl<'src, 'm> Extractor<'src, 'm> {
         self.block_line = self.lines.line_at(offset);
     }
 
-    fn in_block(&mut self, token: Token, name: u32, span: Range<usize>, next: Option<Token>) {
+    /// Handles a token inside a top-level block; returns the keyword it is, if any.
+    fn in_block(
+        &mut self,
+        token: Token,
+        span: Range<usize>,
+        next: Option<Token>,
+    ) -> Option<Keyword> {
         match token {
             Token::LBrace => self.depth += 1,
             Token::RBrace => {
@@ -552,28 +678,39 @@ impl<'src, 'm> Extractor<'src, 'm> {
                 }
             }
             Token::Ident if matches!(self.block, Block::Function(_)) => {
-                let label = next == Some(Token::Colon)
-                    && matches!(self.prev.0, Token::Semi | Token::LBrace | Token::RBrace);
-                if !label {
-                    self.body_identifier(name, span.start, next == Some(Token::LParen));
-                }
+                return self.body_identifier(span, next);
             }
             _ => {}
         }
+        None
     }
 
-    fn body_identifier(&mut self, name: u32, offset: usize, called: bool) {
+    /// Records what an identifier in a function body means; returns the keyword it is, if any.
+    fn body_identifier(&mut self, span: Range<usize>, next: Option<Token>) -> Option<Keyword> {
         let member = matches!(self.prev.0, Token::Dot | Token::Arrow);
-        let goto_label = self.prev.0 == Token::Ident
-            && self.names.class(self.prev.1) == NameClass::Keyword(Keyword::Goto);
-        if member || goto_label {
-            return;
+        let goto_label = self.prev == (Token::Ident, Some(Keyword::Goto));
+        let label = next == Some(Token::Colon)
+            && matches!(self.prev.0, Token::Semi | Token::LBrace | Token::RBrace);
+        // What a member is accessed on, what is assigned to and what a declaration starts with
+        // is never a function: such names need not be interned.
+        let not_a_function = matches!(
+            next,
+            Some(Token::Dot | Token::Arrow | Token::Assign | Token::Ident)
+        );
+        if member || goto_label || label {
+            return None;
         }
+        if not_a_function {
+            return keyword(&self.source[span]);
+        }
+        let offset = span.start;
+        let name = self.names.intern(self.source, span, self.markers);
+        let called = next == Some(Token::LParen);
         let Block::Function(function) = &mut self.block else {
-            return;
+            return None;
         };
         match self.names.class(name) {
-            NameClass::Keyword(_) => {}
+            NameClass::Keyword(keyword) => return Some(keyword),
             NameClass::Marker(context) if called => function.contexts.insert(context),
             NameClass::Marker(_) | NameClass::Plain => {
                 let kind = if called {
@@ -581,25 +718,30 @@ impl<'src, 'm> Extractor<'src, 'm> {
                 } else {
                     UseKind::Reference
                 };
-                let stamp = self.functions.len() as u32 + 1;
-                let entry = &mut self.names.entries[name as usize];
+                let stamp = self.output.functions.len() as u32 + 1;
+                let uses = &mut self.output.uses;
+                let entry = &self.names.entries[name as usize];
                 if entry.used_by == stamp {
-                    let earlier = &mut function.uses[entry.use_index as usize];
+                    let earlier = &mut uses[entry.use_index as usize];
                     if kind == UseKind::Call && earlier.kind == UseKind::Reference {
                         earlier.kind = UseKind::Call;
                         earlier.line = self.lines.line_at(offset);
                     }
                 } else {
+                    let exported = self.names.export(name, self.source, &mut self.output.names);
+                    let entry = &mut self.names.entries[name as usize];
                     entry.used_by = stamp;
-                    entry.use_index = function.uses.len() as u32;
-                    function.uses.push(Use {
-                        name,
+                    entry.use_index = uses.len() as u32;
+                    uses.push(Use {
+                        name: exported,
                         kind,
                         line: self.lines.line_at(offset),
                     });
+                    function.uses_end = uses.len() as u32;
                 }
             }
         }
+        None
     }
 
     fn close_block(&mut self) {
@@ -607,7 +749,7 @@ impl<'src, 'm> Extractor<'src, 'm> {
         self.depth = 0;
         match block {
             Block::Function(function) => {
-                self.functions.push(function);
+                self.output.functions.push(function);
                 self.head.reset();
             }
             Block::Other { keeps_head: true } => {}
@@ -616,17 +758,12 @@ impl<'src, 'm> Extractor<'src, 'm> {
     }
 
     fn finish(mut self) -> FileFunctions {
-        let unclosed = (self.depth > 0).then_some(UnclosedBraces {
+        self.output.unclosed = (self.depth > 0).then_some(UnclosedBraces {
             count: self.depth,
             line: self.block_line,
         });
         self.close_block();
-        FileFunctions {
-            names: self.names.into_names(),
-            functions: self.functions,
-            unclosed,
-            stray_closing_braces: self.stray_closing_braces,
-        }
+        self.output
     }
 }
 
@@ -645,7 +782,7 @@ mod tests {
             .iter()
             .map(|f| {
                 let uses = |kind| {
-                    f.uses
+                    file.uses_of(f)
                         .iter()
                         .filter(|u| u.kind == kind)
                         .map(|u| file.name(u.name).to_string())
@@ -785,19 +922,19 @@ mod tests {
         assert_eq!(
             got[0].5,
             [
-                "m", "ctx", "my_bh_cb", "data", "x", "cb", "other_cb", "s", "p", "a", "b", "c",
-                "y", "z", "t", "u", "v", "w"
-            ]
+                "m", "ctx", "my_bh_cb", "data", "other_cb", "a", "b", "c", "y", "z", "u", "v", "w"
+            ],
+            "assigned names and names accessed through are never functions"
         );
     }
 
     #[test]
     fn each_name_is_recorded_once_and_calls_win() {
-        let source = "void f(void) {\n cb = g;\n g();\n g();\n}\n";
+        let source = "void f(void) {\n run(g);\n g();\n g();\n}\n";
         let (contexts, _) = qemu_block();
         let file = extract(source.as_bytes(), &Markers::new(&contexts));
-        let uses = &file.functions[0].uses;
-        assert_eq!(uses.len(), 2);
+        let uses = file.uses_of(&file.functions[0]);
+        assert_eq!(uses.len(), 2, "run and g");
         assert_eq!(file.name(uses[1].name), "g");
         assert_eq!((uses[1].kind, uses[1].line), (UseKind::Call, 3));
     }

@@ -1,26 +1,30 @@
 //! Function definitions to a resolved call graph.
 //!
-//! Nodes are function definitions, numbered in the order of (name, file, line), so that node order
-//! is the order reports are sorted in and does not depend on how the files were read. A name used
-//! in a body resolves to the `static` definition of that name in the user's own file if there is
+//! Nodes are function definitions, numbered in file order (files sorted by path), then source
+//! order: node numbers do not depend on how or in which order the files were read. A name used in
+//! a body resolves to the `static` definition of that name in the user's own file if there is
 //! one, else to every non-static definition of the name; a name with no definition is a leaf (a
-//! call to it is counted as unresolved, a reference to it is just a variable or a type).
+//! call of it is counted as unresolved, a reference to it is just a variable or a type).
+//!
+//! The graph owns the extracted files and refers to their names, so building it copies no
+//! strings; each file's uses resolve on their own, in parallel.
 
 use crate::context::ContextSet;
 use crate::extract::UseKind;
 use crate::source::SourceFile;
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use rayon::prelude::*;
 
-/// Index of a function in [`Graph::functions`].
+/// Index of a function in the graph.
 pub type NodeId = u32;
 
 /// A function definition in the graph.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Function {
-    /// Its name.
-    pub name: Box<str>,
-    /// Index into [`Graph::files`].
+    /// Index of its file in [`Graph::files`].
     pub file: u32,
+    /// Index of its name in its file's name table.
+    name: u32,
     /// Line of its name.
     pub line: u32,
     /// Declared `static`.
@@ -65,12 +69,12 @@ pub struct GraphStats {
 }
 
 /// The call graph of a set of files.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Graph {
-    /// File paths, sorted; functions refer to them by index.
-    pub files: Vec<String>,
-    /// Function definitions, sorted by (name, file, line).
-    pub functions: Vec<Function>,
+    /// The files, sorted by path, with what was extracted from them.
+    files: Vec<SourceFile>,
+    /// Function definitions, in file then source order.
+    functions: Vec<Function>,
     /// `edges[offsets[n]..offsets[n + 1]]` are the uses of node `n`, in source order.
     offsets: Vec<u32>,
     edges: Vec<Edge>,
@@ -78,94 +82,74 @@ pub struct Graph {
 }
 
 impl Graph {
-    /// Builds the graph of `files`, which must be sorted by path.
-    pub fn build(files: &[SourceFile], kinds: EdgeKinds) -> Graph {
-        debug_assert!(files.windows(2).all(|w| w[0].path <= w[1].path));
-        // Number the definitions in (name, file, line) order.
-        let mut order: Vec<(&str, u32, u32, usize)> = Vec::new();
+    /// Builds the graph of `files`, which it sorts by path.
+    pub fn build(mut files: Vec<SourceFile>, kinds: EdgeKinds) -> Graph {
+        files.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        let mut functions = Vec::new();
         for (file_index, file) in files.iter().enumerate() {
-            for (def_index, def) in file.functions.functions.iter().enumerate() {
-                let name = file.functions.name(def.name);
-                order.push((name, file_index as u32, def.line, def_index));
-            }
-        }
-        order.sort_unstable();
-        let mut node_of: Vec<Vec<NodeId>> = files
-            .iter()
-            .map(|f| vec![0; f.functions.functions.len()])
-            .collect();
-        let mut by_name: FxHashMap<&str, (NodeId, NodeId)> = FxHashMap::default();
-        let mut functions = Vec::with_capacity(order.len());
-        for (node, &(name, file, line, def_index)) in order.iter().enumerate() {
-            let node = node as NodeId;
-            node_of[file as usize][def_index] = node;
-            by_name.entry(name).or_insert((node, node)).1 = node + 1;
-            let def = &files[file as usize].functions.functions[def_index];
-            functions.push(Function {
-                name: name.into(),
-                file,
-                line,
+            functions.extend(file.functions.functions.iter().map(|def| Function {
+                file: file_index as u32,
+                name: def.name,
+                line: def.line,
                 is_static: def.is_static,
                 contexts: def.contexts,
-            });
+            }));
         }
-
-        let mut adjacency: Vec<Vec<Edge>> = vec![Vec::new(); functions.len()];
-        let mut unresolved_calls = 0;
-        for (file_index, file) in files.iter().enumerate() {
-            let extracted = &file.functions;
-            // The definitions each of this file's names may resolve to, looked up once per name.
-            let targets: Vec<Option<(NodeId, NodeId)>> = extracted
-                .names
-                .iter()
-                .map(|name| by_name.get(&**name).copied())
-                .collect();
-            for (def_index, def) in extracted.functions.iter().enumerate() {
-                let from = node_of[file_index][def_index] as usize;
-                for used in &def.uses {
-                    if kinds == EdgeKinds::CallsOnly && used.kind == UseKind::Reference {
-                        continue;
-                    }
-                    let Some((start, end)) = targets[used.name as usize] else {
-                        unresolved_calls += usize::from(used.kind == UseKind::Call);
-                        continue;
+        // Every definition of each name, as a chain through `same_name` in node order. Names
+        // are matched by the hash computed when their file was read, then by text.
+        let name_of = |node: NodeId| {
+            let function = &functions[node as usize];
+            let names = &files[function.file as usize].functions.names;
+            (names.hash(function.name), names.get(function.name))
+        };
+        let mut by_name: HashTable<NameChain> = HashTable::with_capacity(functions.len());
+        let mut same_name = vec![NO_NODE; functions.len()];
+        for node in 0..functions.len() as NodeId {
+            let (hash, name) = name_of(node);
+            let same = |chain: &NameChain| chain.hash == hash && name_of(chain.first).1 == name;
+            match by_name.find_mut(hash, same) {
+                Some(chain) => {
+                    same_name[chain.last as usize] = node;
+                    chain.last = node;
+                }
+                None => {
+                    let chain = NameChain {
+                        hash,
+                        first: node,
+                        last: node,
                     };
-                    let candidates = &functions[start as usize..end as usize];
-                    let edge = |to: usize| Edge {
-                        to: start + to as NodeId,
-                        kind: used.kind,
-                        line: used.line,
-                    };
-                    let own_static = candidates
-                        .iter()
-                        .position(|f| f.is_static && f.file == file_index as u32);
-                    let before = adjacency[from].len();
-                    match own_static {
-                        Some(to) => adjacency[from].push(edge(to)),
-                        None => adjacency[from].extend(
-                            candidates
-                                .iter()
-                                .enumerate()
-                                .filter(|(_, f)| !f.is_static)
-                                .map(|(to, _)| edge(to)),
-                        ),
-                    }
-                    if adjacency[from].len() == before && used.kind == UseKind::Call {
-                        unresolved_calls += 1;
-                    }
+                    by_name.insert_unique(hash, chain, |chain| chain.hash);
                 }
             }
         }
 
+        let resolver = Resolver {
+            by_name: &by_name,
+            files: &files,
+            same_name: &same_name,
+            functions: &functions,
+            kinds,
+        };
+        let resolved: Vec<(Vec<Edge>, Vec<u32>, usize)> = files
+            .par_iter()
+            .enumerate()
+            .map(|(file_index, file)| resolver.resolve(file_index as u32, file))
+            .collect();
+
+        // Files and their functions are in node order, so their edges are too: concatenate.
         let mut offsets = Vec::with_capacity(functions.len() + 1);
-        let mut edges = Vec::with_capacity(adjacency.iter().map(Vec::len).sum());
+        let mut edges = Vec::with_capacity(resolved.iter().map(|r| r.0.len()).sum());
+        let mut unresolved_calls = 0;
         offsets.push(0);
-        for list in adjacency {
-            edges.extend(list);
-            offsets.push(edges.len() as u32);
+        for (file_edges, ends, unresolved) in resolved {
+            let base = edges.len() as u32;
+            offsets.extend(ends.iter().map(|end| base + end));
+            edges.extend(file_edges);
+            unresolved_calls += unresolved;
         }
+        drop(by_name);
         Graph {
-            files: files.iter().map(|f| f.path.clone()).collect(),
+            files,
             functions,
             offsets,
             edges,
@@ -184,9 +168,22 @@ impl Graph {
         &self.functions[node as usize]
     }
 
+    /// The name of function `node`.
+    pub fn name(&self, node: NodeId) -> &str {
+        let function = self.function(node);
+        self.files[function.file as usize]
+            .functions
+            .name(function.name)
+    }
+
     /// The path of the file that defines `node`.
     pub fn file_of(&self, node: NodeId) -> &str {
-        &self.files[self.function(node).file as usize]
+        &self.files[self.function(node).file as usize].path
+    }
+
+    /// The files of the graph, sorted by path.
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
     }
 
     /// Every node, in order.
@@ -194,18 +191,27 @@ impl Graph {
         0..self.functions.len() as NodeId
     }
 
+    /// The number of nodes.
+    pub fn len(&self) -> usize {
+        self.functions.len()
+    }
+
+    /// True if the graph has no function.
+    pub fn is_empty(&self) -> bool {
+        self.functions.is_empty()
+    }
+
     /// For each node, the nodes that use it: `(offsets, callers)` in the same layout as the
     /// forward edges, callers of each node in increasing order.
     pub fn reverse(&self) -> (Vec<u32>, Vec<NodeId>) {
-        let mut counts = vec![0u32; self.functions.len() + 1];
+        let mut offsets = vec![0u32; self.functions.len() + 1];
         for edge in &self.edges {
-            counts[edge.to as usize + 1] += 1;
+            offsets[edge.to as usize + 1] += 1;
         }
-        for i in 1..counts.len() {
-            counts[i] += counts[i - 1];
+        for i in 1..offsets.len() {
+            offsets[i] += offsets[i - 1];
         }
-        let offsets = counts.clone();
-        let mut fill = counts;
+        let mut fill = offsets.clone();
         let mut callers = vec![0; self.edges.len()];
         for from in self.nodes() {
             for edge in self.edges_from(from) {
@@ -234,6 +240,88 @@ impl Graph {
     }
 }
 
+/// The end of a chain of same-name definitions.
+const NO_NODE: NodeId = NodeId::MAX;
+
+/// The definitions of one name: the first and last of a chain through `same_name`.
+struct NameChain {
+    hash: u64,
+    first: NodeId,
+    last: NodeId,
+}
+
+/// Resolves the names one file uses to the definitions they mean.
+struct Resolver<'a> {
+    by_name: &'a HashTable<NameChain>,
+    files: &'a [SourceFile],
+    same_name: &'a [NodeId],
+    functions: &'a [Function],
+    kinds: EdgeKinds,
+}
+
+impl Resolver<'_> {
+    fn name(&self, node: NodeId) -> &str {
+        let function = &self.functions[node as usize];
+        self.files[function.file as usize]
+            .functions
+            .name(function.name)
+    }
+
+    /// The edges of the functions of `file`: all of them in node order, the end of each
+    /// function's edges in that list, and how many calls resolved to nothing.
+    fn resolve(&self, file_index: u32, file: &SourceFile) -> (Vec<Edge>, Vec<u32>, usize) {
+        let extracted = &file.functions;
+        // The first definition each of this file's names may resolve to, looked up once.
+        let names = &extracted.names;
+        let targets: Vec<NodeId> = (0..names.len() as u32)
+            .map(|index| {
+                let (hash, name) = (names.hash(index), names.get(index));
+                let same = |chain: &NameChain| chain.hash == hash && self.name(chain.first) == name;
+                self.by_name
+                    .find(hash, same)
+                    .map_or(NO_NODE, |chain| chain.first)
+            })
+            .collect();
+        let mut edges = Vec::new();
+        let mut ends = Vec::with_capacity(extracted.functions.len());
+        let mut unresolved_calls = 0;
+        for def in &extracted.functions {
+            for used in extracted.uses_of(def) {
+                if self.kinds == EdgeKinds::CallsOnly && used.kind == UseKind::Reference {
+                    continue;
+                }
+                let before = edges.len();
+                let definitions = std::iter::successors(
+                    Some(targets[used.name as usize]).filter(|&n| n != NO_NODE),
+                    |&n| Some(self.same_name[n as usize]).filter(|&n| n != NO_NODE),
+                );
+                let edge = |to: NodeId| Edge {
+                    to,
+                    kind: used.kind,
+                    line: used.line,
+                };
+                let own_static = definitions.clone().find(|&n| {
+                    let f = &self.functions[n as usize];
+                    f.is_static && f.file == file_index
+                });
+                match own_static {
+                    Some(to) => edges.push(edge(to)),
+                    None => edges.extend(
+                        definitions
+                            .filter(|&n| !self.functions[n as usize].is_static)
+                            .map(edge),
+                    ),
+                }
+                if edges.len() == before && used.kind == UseKind::Call {
+                    unresolved_calls += 1;
+                }
+            }
+            ends.push(edges.len() as u32);
+        }
+        (edges, ends, unresolved_calls)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,20 +331,19 @@ mod tests {
     fn graph(files: &[(&str, &str)], kinds: EdgeKinds) -> Graph {
         let (contexts, _) = qemu_block();
         let markers = Markers::new(&contexts);
-        let mut sources: Vec<SourceFile> = files
+        let sources: Vec<SourceFile> = files
             .iter()
             .map(|(path, text)| SourceFile {
                 path: path.to_string(),
                 functions: extract(text.as_bytes(), &markers),
             })
             .collect();
-        sources.sort_by(|a, b| a.path.cmp(&b.path));
-        Graph::build(&sources, kinds)
+        Graph::build(sources, kinds)
     }
 
     /// Every edge as `caller@file -> callee@file`.
     fn edges(graph: &Graph) -> Vec<String> {
-        let at = |n: NodeId| format!("{}@{}", graph.function(n).name, graph.file_of(n));
+        let at = |n: NodeId| format!("{}@{}", graph.name(n), graph.file_of(n));
         graph
             .nodes()
             .flat_map(|n| graph.edges_from(n).iter().map(move |e| (n, e.to)))
@@ -265,7 +352,7 @@ mod tests {
     }
 
     #[test]
-    fn nodes_are_sorted_by_name_file_line() {
+    fn nodes_are_in_file_then_source_order() {
         let g = graph(
             &[
                 ("b.c", "void z(void) {}\nvoid a(void) {}"),
@@ -274,11 +361,10 @@ mod tests {
             EdgeKinds::CallsAndReferences,
         );
         let nodes: Vec<_> = g
-            .functions
-            .iter()
-            .map(|f| (f.name.as_ref(), g.files[f.file as usize].as_str(), f.line))
+            .nodes()
+            .map(|n| (g.name(n), g.file_of(n), g.function(n).line))
             .collect();
-        assert_eq!(nodes, [("a", "b.c", 2), ("z", "a.c", 1), ("z", "b.c", 1)]);
+        assert_eq!(nodes, [("z", "a.c", 1), ("z", "b.c", 1), ("a", "b.c", 2)]);
     }
 
     #[test]
@@ -334,5 +420,6 @@ mod tests {
         let (offsets, callers) = g.reverse();
         let of = |n: usize| &callers[offsets[n] as usize..offsets[n + 1] as usize];
         assert_eq!((of(0), of(1), of(2)), (&[][..], &[1][..], &[0, 1][..]));
+        assert_eq!(g.len(), 3);
     }
 }

@@ -32,9 +32,11 @@ pub enum Directive {
 #[derive(Logos, Debug, Clone, Copy, PartialEq, Eq)]
 #[logos(utf8 = false)]
 #[logos(skip r"[ \t\n\r\x0b\x0c]+")]
+#[logos(skip(r"//[^\n]*", allow_greedy = true))]
+#[logos(skip("/\\*", block_comment))]
 pub enum Token {
     /// An identifier or keyword.
-    #[regex(r"[A-Za-z_$][A-Za-z0-9_$]*")]
+    #[regex(r"[A-Za-z_$]", identifier_rest)]
     Ident,
     /// A number (the pattern is loose: `0x1f`, `1.5e10`, `10ULL`).
     #[regex(r"[0-9][0-9A-Za-z_.]*")]
@@ -75,12 +77,6 @@ pub enum Token {
     /// `->`
     #[token("->")]
     Arrow,
-    /// `/* ... */`, skipped by [`Tokens`]; unterminated, it runs to the end of the input.
-    #[token("/*", block_comment)]
-    Comment,
-    /// `// ...` up to the end of the line, skipped by [`Tokens`].
-    #[regex(r"//[^\n]*", allow_greedy = true)]
-    LineComment,
     /// A preprocessor directive: a `#` first on its line, up to the end of its logical line.
     #[token("#", directive)]
     Directive(Directive),
@@ -88,6 +84,29 @@ pub enum Token {
     #[regex(r"==|!=|<=|>=|<<=?|>>=?|&&|\|\||\+\+|--|[-+*/%&|^]=|\.\.\.|##")]
     #[regex(r"[-+*/%<>!&|^~?\[\]\\@`]")]
     Other,
+}
+
+/// Bytes that may continue an identifier.
+const IDENTIFIER_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+        b += 1;
+    }
+    table
+};
+
+/// Consumes the rest of an identifier after its first byte: a plain loop over a byte table is
+/// twice as fast here as the generated state machine for `[A-Za-z0-9_$]*`.
+fn identifier_rest(lex: &mut Lexer<Token>) {
+    let rest = lex.remainder();
+    let len = rest
+        .iter()
+        .position(|&b| !IDENTIFIER_BYTES[usize::from(b)])
+        .unwrap_or(rest.len());
+    lex.bump(len);
 }
 
 /// Consumes a string literal after its opening quote.
@@ -117,11 +136,25 @@ fn quoted_len(rest: &[u8], quote: u8) -> usize {
     rest.len()
 }
 
-/// Consumes a block comment after its `/*`.
-fn block_comment(lex: &mut Lexer<Token>) {
+/// Skips a block comment after its `/*`; unterminated, it runs to the end of the input.
+fn block_comment(lex: &mut Lexer<Token>) -> logos::Skip {
     let rest = lex.remainder();
-    let len = memchr::memmem::find(rest, b"*/").map_or(rest.len(), |at| at + 2);
-    lex.bump(len);
+    lex.bump(comment_len(rest));
+    logos::Skip
+}
+
+/// Length of a block comment's rest (after `/*`) up to and including `*/`, or all of `rest`
+/// if the comment is unterminated.
+fn comment_len(rest: &[u8]) -> usize {
+    let mut from = 0;
+    while let Some(star) = memchr::memchr(b'*', &rest[from..]) {
+        let at = from + star;
+        if rest.get(at + 1) == Some(&b'/') {
+            return at + 2;
+        }
+        from = at + 1;
+    }
+    rest.len()
 }
 
 /// Classifies and consumes a preprocessor directive, or returns [`Directive::Other`] for a `#`
@@ -164,10 +197,11 @@ fn directive_len(rest: &[u8]) -> usize {
             _ => match rest.get(at + 1) {
                 Some(b'*') => {
                     let body = &rest[at + 2..];
-                    match memchr::memmem::find(body, b"*/") {
-                        Some(end) => i = at + 2 + end + 2,
-                        None => return rest.len(),
+                    let len = comment_len(body);
+                    if len == body.len() && !body.ends_with(b"*/") {
+                        return rest.len();
                     }
+                    i = at + 2 + len;
                 }
                 Some(b'/') => i = at + 2 + memchr::memchr(b'\n', &rest[at + 2..]).unwrap_or(0),
                 _ => i = at + 1,
@@ -209,8 +243,8 @@ fn is_zero_condition(rest: &[u8]) -> bool {
     condition == b"0"
 }
 
-/// The code tokens of a source, with their byte offsets: comments are dropped, and bytes the
-/// lexer cannot match become [`Token::Other`].
+/// The code tokens of a source, with their byte offsets; bytes the lexer cannot match become
+/// [`Token::Other`].
 pub struct Tokens<'src> {
     inner: Lexer<'src, Token>,
 }
@@ -234,53 +268,44 @@ impl Iterator for Tokens<'_> {
     type Item = (Token, std::ops::Range<usize>);
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            let token = self.inner.next()?.unwrap_or(Token::Other);
-            if !matches!(token, Token::Comment | Token::LineComment) {
-                return Some((token, self.inner.span()));
-            }
-        }
+        let token = self.inner.next()?.unwrap_or(Token::Other);
+        Some((token, self.inner.span()))
     }
 }
 
 /// Turns byte offsets into 1-based line numbers, for offsets asked in increasing order.
 ///
-/// It counts line breaks between the previous offset and the next, so a whole file costs one pass
-/// whatever the number of questions. `\n`, `\r\n` and a lone `\r` each end a line.
-pub struct LineCounter<'src> {
-    source: &'src [u8],
-    offset: usize,
-    line: u32,
+/// It finds every line break of a source once (`\n`, `\r\n` and a lone `\r` each end a line)
+/// and then walks that list forward as the questions come, so a whole file costs one fast scan
+/// whatever the number of questions. The list's memory is kept for the next source.
+#[derive(Debug, Default)]
+pub struct LineCounter {
+    /// Offsets of the last byte of each line break.
+    breaks: Vec<usize>,
+    /// Breaks before the offset asked last.
+    passed: usize,
 }
 
-impl<'src> LineCounter<'src> {
-    /// Starts at line 1, offset 0 of `source`.
-    pub fn new(source: &'src [u8]) -> Self {
-        LineCounter {
-            source,
-            offset: 0,
-            line: 1,
+impl LineCounter {
+    /// Prepares to answer for `source`, starting at line 1.
+    pub fn reset(&mut self, source: &[u8]) {
+        self.breaks.clear();
+        self.passed = 0;
+        if memchr::memchr(b'\r', source).is_none() {
+            self.breaks.extend(memchr::memchr_iter(b'\n', source));
+        } else {
+            let lone_cr = |&at: &usize| source[at] == b'\n' || source.get(at + 1) != Some(&b'\n');
+            self.breaks
+                .extend(memchr::memchr2_iter(b'\n', b'\r', source).filter(lone_cr));
         }
     }
 
     /// The line of byte `offset`; an offset before the previous one answers the previous line.
     pub fn line_at(&mut self, offset: usize) -> u32 {
-        let offset = offset.min(self.source.len());
-        if offset > self.offset {
-            let span = &self.source[self.offset..offset];
-            let mut breaks = memchr::memchr_iter(b'\n', span).count();
-            for cr in memchr::memchr_iter(b'\r', span) {
-                let absolute = self.offset + cr;
-                if self.source.get(absolute + 1) != Some(&b'\n') {
-                    breaks += 1;
-                }
-            }
-            self.line = self
-                .line
-                .saturating_add(u32::try_from(breaks).unwrap_or(u32::MAX));
-            self.offset = offset;
+        while self.breaks.get(self.passed).is_some_and(|&at| at < offset) {
+            self.passed += 1;
         }
-        self.line
+        u32::try_from(self.passed + 1).unwrap_or(u32::MAX)
     }
 }
 
@@ -384,12 +409,15 @@ mod tests {
     #[test]
     fn line_counter_counts_every_line_ending() {
         let source = b"a\nb\r\nc\rd";
-        let mut lines = LineCounter::new(source);
+        let mut lines = LineCounter::default();
+        lines.reset(source);
         assert_eq!(lines.line_at(0), 1);
         assert_eq!(lines.line_at(2), 2);
         assert_eq!(lines.line_at(5), 3);
         assert_eq!(lines.line_at(7), 4);
         assert_eq!(lines.line_at(3), 4, "never goes back");
+        lines.reset(b"x\ny");
+        assert_eq!(lines.line_at(2), 2, "a reset starts again");
     }
 
     #[test]

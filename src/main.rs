@@ -10,6 +10,7 @@ use clap::{Parser, ValueEnum};
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 /// Exit status when no rule is broken.
 const EXIT_CLEAN: u8 = 0;
@@ -71,6 +72,11 @@ struct Cli {
     #[arg(long)]
     calls_only: bool,
 
+    /// Print counts (files, functions, edges by kind, unresolved calls) and the time of each
+    /// stage on stderr.
+    #[arg(long)]
+    stats: bool,
+
     /// Threads for reading and extracting files [default: number of CPUs].
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
@@ -110,7 +116,14 @@ fn run(cli: &Cli) -> Result<u8, String> {
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
     );
+    let started = Instant::now();
+    // The graph stage's parallel parts run on rayon's pool; it gets the same number of threads.
+    // Building the global pool fails only if it was built before, which this is the one place of.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global();
     let sources = read_sources(&cli.paths, threads, &Markers::new(&contexts));
+    let read_time = started.elapsed();
     for error in &sources.errors {
         eprintln!("callcheck: skipped {}: {}", error.path, error.reason);
     }
@@ -125,9 +138,13 @@ fn run(cli: &Cli) -> Result<u8, String> {
     } else {
         EdgeKinds::CallsAndReferences
     };
-    let graph = Graph::build(&sources.files, kinds);
-    drop(sources);
+    let started = Instant::now();
+    let graph = Graph::build(sources.files, kinds);
+    let graph_time = started.elapsed();
+    let started = Instant::now();
     let violations = check(&graph, &contexts, &rules);
+    let check_time = started.elapsed();
+    let started = Instant::now();
 
     let mut out = io::BufWriter::new(io::stdout().lock());
     let written = match cli.format {
@@ -141,11 +158,33 @@ fn run(cli: &Cli) -> Result<u8, String> {
         }
         _ => {}
     }
+    if cli.stats {
+        let stats = graph.stats();
+        eprintln!(
+            "files: {}\nfunctions: {}\ncall edges: {}\nreference edges: {}\n\
+             unresolved calls: {}\nviolations: {}\n\
+             time: read+extract {:.1} ms, graph {:.1} ms, check {:.1} ms, report {:.1} ms",
+            stats.files,
+            stats.functions,
+            stats.calls,
+            stats.references,
+            stats.unresolved_calls,
+            violations.len(),
+            millis(read_time),
+            millis(graph_time),
+            millis(check_time),
+            millis(started.elapsed()),
+        );
+    }
     Ok(if violations.is_empty() {
         EXIT_CLEAN
     } else {
         EXIT_VIOLATIONS
     })
+}
+
+fn millis(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
 }
 
 /// Warns about files whose braces did not balance, where extraction may be incomplete.

@@ -21,7 +21,7 @@ pub fn write_text(
     violations: &[Violation],
 ) -> io::Result<()> {
     for violation in violations {
-        let name = &graph.function(violation.function).name;
+        let name = graph.name(violation.function);
         let context = contexts.name(violation.context);
         let forbidden = contexts.name(violation.forbidden);
         writeln!(
@@ -30,7 +30,7 @@ pub fn write_text(
         )?;
         write!(out, "       {name}()")?;
         for step in &violation.path {
-            write!(out, " -> {}()", graph.function(step.node).name)?;
+            write!(out, " -> {}()", graph.name(step.node))?;
         }
         writeln!(out, " -> {forbidden}()")?;
         writeln!(out)?;
@@ -101,7 +101,7 @@ pub fn write_json(
     let hop = |node, kind: Option<UseKind>, use_line| {
         let function = graph.function(node);
         JsonHop {
-            function: &function.name,
+            function: graph.name(node),
             file: graph.file_of(node),
             line: function.line,
             kind: kind.map(kind_name),
@@ -119,7 +119,7 @@ pub fn write_json(
                     .map(|s| hop(s.node, Some(s.kind), Some(s.line))),
             );
             JsonViolation {
-                function: &function.name,
+                function: graph.name(v.function),
                 file: graph.file_of(v.function),
                 line: function.line,
                 context: contexts.name(v.context),
@@ -164,7 +164,7 @@ mod tests {
             path: "dir/a.c".into(),
             functions: extract(SOURCE.as_bytes(), &Markers::new(&contexts)),
         }];
-        let graph = Graph::build(&files, EdgeKinds::CallsAndReferences);
+        let graph = Graph::build(files.into(), EdgeKinds::CallsAndReferences);
         let violations = check(&graph, &contexts, &rules);
         let mut out = Vec::new();
         if json {

@@ -7,8 +7,10 @@
 //! by the thread that found it and its bytes are dropped right after, so memory holds the
 //! extracted definitions, never the whole tree.
 
-use crate::extract::{FileFunctions, Markers, extract};
+use crate::extract::{Extractor, FileFunctions, Markers};
 use ignore::{WalkBuilder, WalkState};
+use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -61,13 +63,17 @@ pub fn read_sources(paths: &[PathBuf], threads: usize, markers: &Markers) -> Sou
     let found = Mutex::new(Sources::default());
     builder.build_parallel().run(|| {
         let found = &found;
+        let mut reader = Reader {
+            extractor: Extractor::new(markers),
+            buffer: Vec::new(),
+        };
         Box::new(move |entry| {
             let outcome = match entry {
                 Ok(entry) => {
                     let named = entry.depth() == 0;
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
                     if is_file && (named || is_c_source(entry.path())) {
-                        Some(read_one(entry.path(), markers))
+                        Some(reader.read(entry.path()))
                     } else {
                         None
                     }
@@ -92,17 +98,26 @@ pub fn read_sources(paths: &[PathBuf], threads: usize, markers: &Markers) -> Sou
     sources
 }
 
-fn read_one(path: &Path, markers: &Markers) -> Result<SourceFile, ReadError> {
-    let display = path.display().to_string();
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(SourceFile {
-            functions: extract(&bytes, markers),
-            path: display,
-        }),
-        Err(error) => Err(ReadError {
-            path: display,
-            reason: error.to_string(),
-        }),
+/// One thread's means of reading files: its extractor and a read buffer, both reused.
+struct Reader<'m> {
+    extractor: Extractor<'m>,
+    buffer: Vec<u8>,
+}
+
+impl Reader<'_> {
+    fn read(&mut self, path: &Path) -> Result<SourceFile, ReadError> {
+        self.buffer.clear();
+        let read = File::open(path).and_then(|mut file| file.read_to_end(&mut self.buffer));
+        match read {
+            Ok(_) => Ok(SourceFile {
+                functions: self.extractor.extract(&self.buffer),
+                path: path.display().to_string(),
+            }),
+            Err(error) => Err(ReadError {
+                path: path.display().to_string(),
+                reason: error.to_string(),
+            }),
+        }
     }
 }
 
