@@ -12,6 +12,7 @@
 use crate::context::{ContextId, Contexts, Rule};
 use crate::extract::UseKind;
 use crate::graph::{Edge, Graph, NodeId};
+use rayon::prelude::*;
 use std::collections::VecDeque;
 
 /// One step of a violation's path: the function reached and the use that reached it.
@@ -98,25 +99,31 @@ pub fn check(graph: &Graph, contexts: &Contexts, rules: &[Rule]) -> Vec<Violatio
     let mut forbidden: Vec<ContextId> = rules.iter().map(|r| r.forbidden).collect();
     forbidden.sort_unstable();
     forbidden.dedup();
-    let mut violations = Vec::new();
-    for target in forbidden {
-        let distances = Distances::to_context(graph, &callers, target);
-        for rule in rules.iter().filter(|r| r.forbidden == target) {
-            for node in graph.nodes() {
-                if !graph.function(node).contexts.contains(rule.from) {
-                    continue;
-                }
-                if let Some(first) = best_edge(graph, &distances.distance, node) {
-                    violations.push(Violation {
-                        function: node,
-                        context: rule.from,
-                        forbidden: target,
-                        path: path_from(first, &distances),
-                    });
-                }
-            }
-        }
-    }
+    // Each forbidden context is searched on its own, so the searches run in parallel.
+    let mut violations: Vec<Violation> = forbidden
+        .par_iter()
+        .flat_map_iter(|&target| {
+            let distances = Distances::to_context(graph, &callers, target);
+            rules
+                .iter()
+                .filter(|r| r.forbidden == target)
+                .flat_map(|rule| {
+                    graph
+                        .nodes()
+                        .filter(|&node| graph.function(node).contexts.contains(rule.from))
+                        .filter_map(|node| {
+                            let first = best_edge(graph, &distances.distance, node)?;
+                            Some(Violation {
+                                function: node,
+                                context: rule.from,
+                                forbidden: target,
+                                path: path_from(first, &distances),
+                            })
+                        })
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
     violations.sort_by(|a, b| {
         let key = |v: &Violation| {
             let function = graph.function(v.function);
