@@ -45,6 +45,8 @@ struct Distances {
     distance: Vec<u32>,
     /// For a function at distance d > 0, the edge to a function at distance d - 1.
     next: Vec<Option<Edge>>,
+    /// Edges looked at to compute the above.
+    steps: u64,
 }
 
 const UNREACHED: u32 = u32::MAX;
@@ -61,9 +63,11 @@ impl Distances {
                 queue.push_back(node);
             }
         }
+        let mut steps = 0;
         while let Some(node) = queue.pop_front() {
             let next_distance = distance[node as usize] + 1;
             let range = offsets[node as usize] as usize..offsets[node as usize + 1] as usize;
+            steps += range.len() as u64;
             for &caller in &callers[range] {
                 if distance[caller as usize] == UNREACHED {
                     distance[caller as usize] = next_distance;
@@ -75,10 +79,17 @@ impl Distances {
             .nodes()
             .map(|node| match distance[node as usize] {
                 0 | UNREACHED => None,
-                d => best_edge(graph, &distance, node).filter(|e| distance[e.to as usize] == d - 1),
+                d => {
+                    steps += graph.edges_from(node).len() as u64;
+                    best_edge(graph, &distance, node).filter(|e| distance[e.to as usize] == d - 1)
+                }
             })
             .collect();
-        Distances { distance, next }
+        Distances {
+            distance,
+            next,
+            steps,
+        }
     }
 }
 
@@ -95,35 +106,48 @@ fn best_edge(graph: &Graph, distance: &[u32], node: NodeId) -> Option<Edge> {
 /// Every violation of `rules` in `graph`, sorted by function name, file and line, then by the
 /// names of the forbidden context and of the function's context.
 pub fn check(graph: &Graph, contexts: &Contexts, rules: &[Rule]) -> Vec<Violation> {
+    check_with_steps(graph, contexts, rules).0
+}
+
+/// [`check`], and the number of edges the searches looked at: at most a small multiple of
+/// (forbidden contexts + rules) x edges, whatever the number of annotated functions.
+pub fn check_with_steps(
+    graph: &Graph,
+    contexts: &Contexts,
+    rules: &[Rule],
+) -> (Vec<Violation>, u64) {
     let callers = graph.reverse();
     let mut forbidden: Vec<ContextId> = rules.iter().map(|r| r.forbidden).collect();
     forbidden.sort_unstable();
     forbidden.dedup();
     // Each forbidden context is searched on its own, so the searches run in parallel.
-    let mut violations: Vec<Violation> = forbidden
+    let searches: Vec<(Vec<Violation>, u64)> = forbidden
         .par_iter()
-        .flat_map_iter(|&target| {
+        .map(|&target| {
             let distances = Distances::to_context(graph, &callers, target);
-            rules
-                .iter()
-                .filter(|r| r.forbidden == target)
-                .flat_map(|rule| {
-                    graph
-                        .nodes()
-                        .filter(|&node| graph.function(node).contexts.contains(rule.from))
-                        .filter_map(|node| {
-                            let first = best_edge(graph, &distances.distance, node)?;
-                            Some(Violation {
-                                function: node,
-                                context: rule.from,
-                                forbidden: target,
-                                path: path_from(first, &distances),
-                            })
-                        })
-                })
-                .collect::<Vec<_>>()
+            let mut steps = distances.steps;
+            let mut violations = Vec::new();
+            for rule in rules.iter().filter(|r| r.forbidden == target) {
+                for node in graph.nodes() {
+                    if !graph.function(node).contexts.contains(rule.from) {
+                        continue;
+                    }
+                    steps += graph.edges_from(node).len() as u64;
+                    if let Some(first) = best_edge(graph, &distances.distance, node) {
+                        violations.push(Violation {
+                            function: node,
+                            context: rule.from,
+                            forbidden: target,
+                            path: path_from(first, &distances),
+                        });
+                    }
+                }
+            }
+            (violations, steps)
         })
         .collect();
+    let steps = searches.iter().map(|(_, steps)| steps).sum();
+    let mut violations: Vec<Violation> = searches.into_iter().flat_map(|(v, _)| v).collect();
     violations.sort_by(|a, b| {
         let key = |v: &Violation| {
             let function = graph.function(v.function);
@@ -140,7 +164,7 @@ pub fn check(graph: &Graph, contexts: &Contexts, rules: &[Rule]) -> Vec<Violatio
     violations.dedup_by(|a, b| {
         (a.function, a.context, a.forbidden) == (b.function, b.context, b.forbidden)
     });
-    violations
+    (violations, steps)
 }
 
 /// Follows next hops from `first` to a function at distance 0.
@@ -253,6 +277,52 @@ mod tests {
         let got = run("void cb(void) { GLOBAL_STATE_CODE(); }\n\
              void io(void) { IO_CODE(); schedule(ctx, cb, NULL); }\n");
         assert_eq!(got, ["io IO_CODE->GLOBAL_STATE_CODE: cb"]);
+    }
+
+    /// Work must grow with the graph, not with the number of annotated functions times the
+    /// graph: a chain where every function is annotated is the worst case for a search per
+    /// function, and is linear here.
+    #[test]
+    fn work_is_linear_in_the_graph() {
+        let steps_for = |length: usize| {
+            let mut text = String::new();
+            for i in 0..length {
+                let marker = ["IO_CODE", "IO_OR_GS_CODE", "GLOBAL_STATE_CODE"][i % 3];
+                text.push_str(&format!(
+                    "void f{i}(void) {{ {marker}(); f{}(); cb(f{}); }}\n",
+                    i + 1,
+                    i + 2
+                ));
+            }
+            let (contexts, rules) = qemu_block();
+            let files = [SourceFile {
+                path: "a.c".into(),
+                functions: extract(text.as_bytes(), &Markers::new(&contexts)),
+            }];
+            let graph = Graph::build(files.into(), EdgeKinds::CallsAndReferences);
+            let edges = graph
+                .nodes()
+                .map(|n| graph.edges_from(n).len())
+                .sum::<usize>();
+            let (violations, steps) = check_with_steps(&graph, &contexts, &rules);
+            assert!(!violations.is_empty());
+            (steps, edges as u64)
+        };
+        let (small, small_edges) = steps_for(1_000);
+        let (large, large_edges) = steps_for(8_000);
+        // 2 forbidden contexts and 3 rules: each edge is looked at most 2 + 2 + 3 times.
+        assert!(
+            small <= 7 * small_edges,
+            "{small} steps for {small_edges} edges"
+        );
+        assert!(
+            large <= 7 * large_edges,
+            "{large} steps for {large_edges} edges"
+        );
+        assert!(
+            large < 9 * small,
+            "8x the graph took {large} / {small} steps"
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The `callcheck` command line: wires the arguments to the stages of the library.
 
-use callcheck::check::check;
+use callcheck::check::check_with_steps;
 use callcheck::context::qemu_block;
 use callcheck::extract::Markers;
 use callcheck::graph::{EdgeKinds, Graph};
@@ -142,7 +142,7 @@ fn run(cli: &Cli) -> Result<u8, String> {
     let graph = Graph::build(sources.files, kinds);
     let graph_time = started.elapsed();
     let started = Instant::now();
-    let violations = check(&graph, &contexts, &rules);
+    let (violations, steps) = check_with_steps(&graph, &contexts, &rules);
     let check_time = started.elapsed();
     let started = Instant::now();
 
@@ -162,7 +162,7 @@ fn run(cli: &Cli) -> Result<u8, String> {
         let stats = graph.stats();
         eprintln!(
             "files: {}\nfunctions: {}\ncall edges: {}\nreference edges: {}\n\
-             unresolved calls: {}\nviolations: {}\n\
+             unresolved calls: {}\nviolations: {}\ntraversal steps: {}\n\
              time: read+extract {:.1} ms, graph {:.1} ms, check {:.1} ms, report {:.1} ms",
             stats.files,
             stats.functions,
@@ -170,6 +170,7 @@ fn run(cli: &Cli) -> Result<u8, String> {
             stats.references,
             stats.unresolved_calls,
             violations.len(),
+            steps,
             millis(read_time),
             millis(graph_time),
             millis(check_time),

@@ -49,8 +49,43 @@ fn is_c_source(path: &Path) -> bool {
 /// Walks `paths`, reads every C file found and extracts its definitions on `threads` threads.
 /// The result does not depend on the number of threads.
 pub fn read_sources(paths: &[PathBuf], threads: usize, markers: &Markers) -> Sources {
+    let new_reader = || Reader {
+        extractor: Extractor::new(markers),
+        buffer: Vec::new(),
+    };
+    let (mut files, mut errors) = walk_and_read(paths, threads, new_reader, Reader::read);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    errors.sort_by(|a, b| a.path.cmp(&b.path));
+    Sources { files, errors }
+}
+
+/// Walks and reads the files [`read_sources`] would, extracting nothing: the cost floor of a
+/// run, for benchmarks. Returns the number of files and of bytes read.
+pub fn read_only(paths: &[PathBuf], threads: usize) -> (usize, u64) {
+    let read = |buffer: &mut Vec<u8>, path: &Path| {
+        buffer.clear();
+        match File::open(path).and_then(|mut file| file.read_to_end(buffer)) {
+            Ok(len) => Ok(len as u64),
+            Err(error) => Err(ReadError {
+                path: path.display().to_string(),
+                reason: error.to_string(),
+            }),
+        }
+    };
+    let (sizes, _) = walk_and_read(paths, threads, Vec::new, read);
+    (sizes.len(), sizes.iter().sum())
+}
+
+/// Walks `paths` on `threads` threads and calls `read` on every file to take, with state that
+/// each thread makes with `new_state` and keeps; returns what `read` returned, in no order.
+fn walk_and_read<S: Send, T: Send>(
+    paths: &[PathBuf],
+    threads: usize,
+    new_state: impl Fn() -> S + Sync,
+    read: impl Fn(&mut S, &Path) -> Result<T, ReadError> + Sync,
+) -> (Vec<T>, Vec<ReadError>) {
     let Some((first, rest)) = paths.split_first() else {
-        return Sources::default();
+        return (Vec::new(), Vec::new());
     };
     let mut builder = WalkBuilder::new(first);
     for path in rest {
@@ -60,42 +95,33 @@ pub fn read_sources(paths: &[PathBuf], threads: usize, markers: &Markers) -> Sou
         .threads(threads.max(1))
         .require_git(false)
         .follow_links(false);
-    let found = Mutex::new(Sources::default());
+    let found = Mutex::new((Vec::new(), Vec::new()));
     builder.build_parallel().run(|| {
-        let found = &found;
-        let mut reader = Reader {
-            extractor: Extractor::new(markers),
-            buffer: Vec::new(),
-        };
+        let (found, read) = (&found, &read);
+        let mut state = new_state();
         Box::new(move |entry| {
             let outcome = match entry {
                 Ok(entry) => {
                     let named = entry.depth() == 0;
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                    if is_file && (named || is_c_source(entry.path())) {
-                        Some(reader.read(entry.path()))
-                    } else {
-                        None
-                    }
+                    (is_file && (named || is_c_source(entry.path())))
+                        .then(|| read(&mut state, entry.path()))
                 }
                 Err(error) => Some(Err(walk_error(&error))),
             };
             if let Some(outcome) = outcome {
                 let mut found = found.lock().unwrap_or_else(|poison| poison.into_inner());
                 match outcome {
-                    Ok(file) => found.files.push(file),
-                    Err(error) => found.errors.push(error),
+                    Ok(file) => found.0.push(file),
+                    Err(error) => found.1.push(error),
                 }
             }
             WalkState::Continue
         })
     });
-    let mut sources = found
+    found
         .into_inner()
-        .unwrap_or_else(|poison| poison.into_inner());
-    sources.files.sort_by(|a, b| a.path.cmp(&b.path));
-    sources.errors.sort_by(|a, b| a.path.cmp(&b.path));
-    sources
+        .unwrap_or_else(|poison| poison.into_inner())
 }
 
 /// One thread's means of reading files: its extractor and a read buffer, both reused.
