@@ -64,6 +64,16 @@ pub struct UnclosedBraces {
     pub line: u32,
 }
 
+/// A comment or literal that runs to the end of its file: everything after its start was
+/// skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unterminated {
+    /// `true` for a block comment, `false` for a string or character literal.
+    pub comment: bool,
+    /// Line where it starts.
+    pub line: u32,
+}
+
 /// The names one file's definitions and uses refer to, stored end to end in one string.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NameTable {
@@ -125,6 +135,8 @@ pub struct FileFunctions {
     pub unclosed: Option<UnclosedBraces>,
     /// Lines of `}` at file scope that close nothing.
     pub stray_closing_braces: Vec<u32>,
+    /// A comment or literal that runs to the end of the file, if any.
+    pub unterminated: Option<Unterminated>,
 }
 
 impl FileFunctions {
@@ -493,6 +505,16 @@ impl<'src, 'x> FilePass<'src, 'x> {
             next = tokens.next();
             if let Token::Directive(directive) = token {
                 self.directive(directive);
+                continue;
+            }
+            if matches!(
+                token,
+                Token::UnterminatedComment | Token::UnterminatedLiteral
+            ) {
+                self.output.unterminated = Some(Unterminated {
+                    comment: token == Token::UnterminatedComment,
+                    line: self.lines.line_at(span.start),
+                });
                 continue;
             }
             if self.dead > 0 {
@@ -992,6 +1014,28 @@ mod tests {
         let stray = extract(b"}\nvoid f(void) { }\n}\n", &markers);
         assert_eq!(stray.stray_closing_braces, [1, 3]);
         assert_eq!(stray.functions.len(), 1);
+    }
+
+    #[test]
+    fn unterminated_comment_or_literal_is_reported() {
+        let (contexts, _) = qemu_block();
+        let markers = Markers::new(&contexts);
+        let comment = extract(b"void f(void) { }\n/* open\nvoid g(void) { }\n", &markers);
+        assert_eq!(
+            comment.unterminated,
+            Some(Unterminated {
+                comment: true,
+                line: 2
+            })
+        );
+        assert_eq!(comment.functions.len(), 1);
+        let literal = extract(b"void f(void) {\n  s = \"abc", &markers);
+        let expected = Unterminated {
+            comment: false,
+            line: 2,
+        };
+        assert_eq!(literal.unterminated, Some(expected));
+        assert_eq!(extract(b"int x;", &markers).unterminated, None);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! It works on bytes: invalid UTF-8, NUL bytes and stray characters become [`Token::Other`] and
 //! never stop the scan.
 
-use logos::{Lexer, Logos};
+use logos::{Filter, Lexer, Logos};
 
 /// What a preprocessor directive means to the extractor; everything else about it is skipped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +33,6 @@ pub enum Directive {
 #[logos(utf8 = false)]
 #[logos(skip r"[ \t\n\r\x0b\x0c]+")]
 #[logos(skip(r"//[^\n]*", allow_greedy = true))]
-#[logos(skip("/\\*", block_comment))]
 pub enum Token {
     /// An identifier or keyword.
     #[regex(r"[A-Za-z_$]", identifier_rest)]
@@ -47,6 +46,11 @@ pub enum Token {
     /// A character literal; an unterminated one ends at the end of its line.
     #[token("'", char_literal)]
     Char,
+    /// A string or character literal that runs to the end of the input.
+    UnterminatedLiteral,
+    /// A block comment that runs to the end of the input (a terminated one is skipped).
+    #[token("/*", block_comment)]
+    UnterminatedComment,
     /// `(`
     #[token("(")]
     LParen,
@@ -110,51 +114,73 @@ fn identifier_rest(lex: &mut Lexer<Token>) {
 }
 
 /// Consumes a string literal after its opening quote.
-fn string_literal(lex: &mut Lexer<Token>) {
-    let len = quoted_len(lex.remainder(), b'"');
-    lex.bump(len);
+fn string_literal(lex: &mut Lexer<Token>) -> Token {
+    quoted_literal(lex, b'"', Token::Str)
 }
 
 /// Consumes a character literal after its opening quote.
-fn char_literal(lex: &mut Lexer<Token>) {
-    let len = quoted_len(lex.remainder(), b'\'');
-    lex.bump(len);
+fn char_literal(lex: &mut Lexer<Token>) -> Token {
+    quoted_literal(lex, b'\'', Token::Char)
+}
+
+fn quoted_literal(lex: &mut Lexer<Token>, quote: u8, token: Token) -> Token {
+    let rest = lex.remainder();
+    match quoted_len(rest, quote) {
+        Some(len) => {
+            lex.bump(len);
+            token
+        }
+        None => {
+            lex.bump(rest.len());
+            Token::UnterminatedLiteral
+        }
+    }
 }
 
 /// Length of a quoted literal's rest (after the opening quote) up to and including `quote`, with
-/// backslash escapes; stops before the newline if the literal is unterminated.
-fn quoted_len(rest: &[u8], quote: u8) -> usize {
+/// backslash escapes, or up to the newline that ends it unterminated; `None` if it runs to the
+/// end of the input.
+fn quoted_len(rest: &[u8], quote: u8) -> Option<usize> {
     let mut i = 0;
     while let Some(found) = memchr::memchr3(quote, b'\\', b'\n', &rest[i..]) {
         let at = i + found;
         match rest[at] {
             b'\\' => i = (at + 2).min(rest.len()),
-            b'\n' => return at,
-            _ => return at + 1,
+            b'\n' => return Some(at),
+            _ => return Some(at + 1),
         }
     }
-    rest.len()
+    None
 }
 
-/// Skips a block comment after its `/*`; unterminated, it runs to the end of the input.
-fn block_comment(lex: &mut Lexer<Token>) -> logos::Skip {
+/// Skips a block comment after its `/*`, or makes it an [`Token::UnterminatedComment`] if it
+/// runs to the end of the input.
+fn block_comment(lex: &mut Lexer<Token>) -> Filter<Token> {
     let rest = lex.remainder();
-    lex.bump(comment_len(rest));
-    logos::Skip
+    match comment_len(rest) {
+        Some(len) => {
+            lex.bump(len);
+            Filter::Skip
+        }
+        None => {
+            lex.bump(rest.len());
+            Filter::Emit(Token::UnterminatedComment)
+        }
+    }
 }
 
-/// Length of a block comment's rest (after `/*`) up to and including `*/`, or all of `rest`
-/// if the comment is unterminated.
-fn comment_len(rest: &[u8]) -> usize {
+/// Length of a block comment's rest (after `/*`) up to and including `*/`; `None` if it is
+/// unterminated.
+fn comment_len(rest: &[u8]) -> Option<usize> {
     let mut from = 0;
     while let Some(star) = memchr::memchr(b'*', &rest[from..]) {
         let at = from + star;
         if rest.get(at + 1) == Some(&b'/') {
-            return at + 2;
+            return Some(at + 2);
         }
         from = at + 1;
     }
-    rest.len()
+    None
 }
 
 /// Classifies and consumes a preprocessor directive, or returns [`Directive::Other`] for a `#`
@@ -193,16 +219,15 @@ fn directive_len(rest: &[u8]) -> usize {
                     return at;
                 }
             }
-            b'"' => i = at + 1 + quoted_len(&rest[at + 1..], b'"'),
+            b'"' => match quoted_len(&rest[at + 1..], b'"') {
+                Some(len) => i = at + 1 + len,
+                None => return rest.len(),
+            },
             _ => match rest.get(at + 1) {
-                Some(b'*') => {
-                    let body = &rest[at + 2..];
-                    let len = comment_len(body);
-                    if len == body.len() && !body.ends_with(b"*/") {
-                        return rest.len();
-                    }
-                    i = at + 2 + len;
-                }
+                Some(b'*') => match comment_len(&rest[at + 2..]) {
+                    Some(len) => i = at + 2 + len,
+                    None => return rest.len(),
+                },
                 Some(b'/') => i = at + 2 + memchr::memchr(b'\n', &rest[at + 2..]).unwrap_or(0),
                 _ => i = at + 1,
             },
@@ -362,6 +387,27 @@ mod tests {
     #[test]
     fn unterminated_comment_runs_to_end() {
         assert_eq!(idents("a /* b c"), vec!["a"]);
+        assert_eq!(
+            kinds("a /* b */ c /* d"),
+            vec![Token::Ident, Token::Ident, Token::UnterminatedComment]
+        );
+    }
+
+    #[test]
+    fn literal_unterminated_at_end_of_input() {
+        assert_eq!(
+            kinds("a \"b"),
+            vec![Token::Ident, Token::UnterminatedLiteral]
+        );
+        assert_eq!(
+            kinds("a 'b\\"),
+            vec![Token::Ident, Token::UnterminatedLiteral]
+        );
+        assert_eq!(
+            kinds("a \"b\n"),
+            vec![Token::Ident, Token::Str],
+            "ends at its line"
+        );
     }
 
     #[test]

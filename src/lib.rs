@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod context;
+pub mod diagnostics;
 pub mod extract;
 pub mod graph;
 pub mod lexer;

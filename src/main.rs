@@ -2,10 +2,11 @@
 
 use callcheck::check::check_with_steps;
 use callcheck::context::qemu_block;
+use callcheck::diagnostics::{extraction_warnings, summarised};
 use callcheck::extract::Markers;
 use callcheck::graph::{EdgeKinds, Graph};
 use callcheck::report::{write_json, write_text};
-use callcheck::source::{SourceFile, read_sources};
+use callcheck::source::{ReadOptions, read_sources};
 use clap::{Parser, ValueEnum};
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -18,9 +19,6 @@ const EXIT_CLEAN: u8 = 0;
 const EXIT_VIOLATIONS: u8 = 1;
 /// Exit status for usage errors, unreadable input and internal errors.
 const EXIT_ERROR: u8 = 2;
-
-/// How many unbalanced-brace warnings are printed one by one before they are summarised.
-const BRACE_WARNINGS_SHOWN: usize = 5;
 
 const ABOUT: &str = "Check call contexts in C code: report every function that can reach, \
 however indirectly, a function whose context its own context forbids.";
@@ -77,6 +75,18 @@ struct Cli {
     #[arg(long)]
     stats: bool,
 
+    /// Skip files larger than SIZE (bytes, or with a K, M or G suffix), with a warning.
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    max_file_size: u64,
+
+    /// Follow symbolic links while walking directories (link loops are reported and skipped).
+    #[arg(short = 'L', long)]
+    follow: bool,
+
+    /// Exit with status 0, not 2, when no C file is found (for hooks run on any change).
+    #[arg(long)]
+    allow_empty: bool,
+
     /// Threads for reading and extracting files [default: number of CPUs].
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
@@ -122,15 +132,27 @@ fn run(cli: &Cli) -> Result<u8, String> {
     let _ = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build_global();
-    let sources = read_sources(&cli.paths, threads, &Markers::new(&contexts));
+    let options = ReadOptions {
+        threads,
+        max_file_size: cli.max_file_size,
+        follow_links: cli.follow,
+    };
+    let sources = read_sources(&cli.paths, &options, &Markers::new(&contexts));
     let read_time = started.elapsed();
     for error in &sources.errors {
         eprintln!("callcheck: skipped {}: {}", error.path, error.reason);
     }
-    warn_unbalanced(&sources.files);
+    for warning in summarised(extraction_warnings(&sources.files)) {
+        eprintln!("callcheck: warning: {warning}");
+    }
     if sources.files.is_empty() {
         let paths: Vec<_> = cli.paths.iter().map(|p| p.display().to_string()).collect();
-        return Err(format!("no C files found in {}", paths.join(" ")));
+        let message = format!("no C files found in {}", paths.join(" "));
+        if cli.allow_empty && sources.errors.is_empty() {
+            eprintln!("callcheck: {message}");
+            return Ok(EXIT_CLEAN);
+        }
+        return Err(message);
     }
 
     let kinds = if cli.calls_only {
@@ -184,44 +206,46 @@ fn run(cli: &Cli) -> Result<u8, String> {
     })
 }
 
+/// Parses a size such as `1048576`, `512K`, `64M`, `2G` (powers of 1024; a trailing `B` or
+/// `iB` is allowed).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let upper = text.trim().to_ascii_uppercase();
+    let number = upper
+        .strip_suffix("IB")
+        .or_else(|| upper.strip_suffix('B'))
+        .unwrap_or(&upper);
+    let (digits, shift) = match number.chars().last() {
+        Some('K') => (&number[..number.len() - 1], 10),
+        Some('M') => (&number[..number.len() - 1], 20),
+        Some('G') => (&number[..number.len() - 1], 30),
+        _ => (number, 0),
+    };
+    let value: u64 = digits
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a size such as 1048576, 512K, 64M or 2G"))?;
+    value
+        .checked_mul(1 << shift)
+        .ok_or_else(|| format!("'{text}' is too large"))
+}
+
 fn millis(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 
-/// Warns about files whose braces did not balance, where extraction may be incomplete.
-fn warn_unbalanced(files: &[SourceFile]) {
-    let unbalanced: Vec<String> = files
-        .iter()
-        .filter_map(|file| {
-            let extracted = &file.functions;
-            let mut problems = Vec::new();
-            if let Some(open) = extracted.unclosed {
-                problems.push(format!(
-                    "{} unclosed brace{} from line {}",
-                    open.count,
-                    if open.count == 1 { "" } else { "s" },
-                    open.line
-                ));
-            }
-            if let Some(&line) = extracted.stray_closing_braces.first() {
-                problems.push(format!("unmatched '}}' at line {line}"));
-            }
-            (!problems.is_empty()).then(|| {
-                format!(
-                    "extraction may be incomplete in {}: {}",
-                    file.path,
-                    problems.join(", ")
-                )
-            })
-        })
-        .collect();
-    for warning in unbalanced.iter().take(BRACE_WARNINGS_SHOWN) {
-        eprintln!("callcheck: warning: {warning}");
-    }
-    if unbalanced.len() > BRACE_WARNINGS_SHOWN {
-        eprintln!(
-            "callcheck: warning: {} more files with unbalanced braces",
-            unbalanced.len() - BRACE_WARNINGS_SHOWN
-        );
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_parse_with_suffixes() {
+        assert_eq!(parse_size("1048576"), Ok(1 << 20));
+        assert_eq!(parse_size("512K"), Ok(512 << 10));
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_size("64MiB"), Ok(64 << 20));
+        assert_eq!(parse_size("2gb"), Ok(2 << 30));
+        assert!(parse_size("big").is_err());
+        assert!(parse_size("-1").is_err());
+        assert!(parse_size("99999999999G").is_err());
     }
 }

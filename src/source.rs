@@ -41,19 +41,51 @@ pub struct Sources {
     pub errors: Vec<ReadError>,
 }
 
+/// How files are found and read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Threads that walk, read and extract.
+    pub threads: usize,
+    /// Files larger than this many bytes are skipped, with an error that says so.
+    pub max_file_size: u64,
+    /// Follow symbolic links (a link loop is then reported, not followed forever).
+    pub follow_links: bool,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            threads: 1,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            follow_links: false,
+        }
+    }
+}
+
+/// The default [`ReadOptions::max_file_size`]: 64 MiB, far above any hand-written C file, so only
+/// generated monsters are skipped.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
+
 /// True for the files a directory walk takes.
 fn is_c_source(path: &Path) -> bool {
     matches!(path.extension().and_then(|e| e.to_str()), Some("c" | "h"))
 }
 
-/// Walks `paths`, reads every C file found and extracts its definitions on `threads` threads.
+/// Walks `paths`, reads every C file found and extracts its definitions on several threads.
 /// The result does not depend on the number of threads.
-pub fn read_sources(paths: &[PathBuf], threads: usize, markers: &Markers) -> Sources {
+pub fn read_sources(paths: &[PathBuf], options: &ReadOptions, markers: &Markers) -> Sources {
     let new_reader = || Reader {
         extractor: Extractor::new(markers),
         buffer: Vec::new(),
     };
-    let (mut files, mut errors) = walk_and_read(paths, threads, new_reader, Reader::read);
+    let read = |reader: &mut Reader, path: &Path| {
+        read_file(path, options.max_file_size, &mut reader.buffer)?;
+        Ok(SourceFile {
+            functions: reader.extractor.extract(&reader.buffer),
+            path: path.display().to_string(),
+        })
+    };
+    let (mut files, mut errors) = walk_and_read(paths, options, new_reader, read);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     Sources { files, errors }
@@ -61,26 +93,62 @@ pub fn read_sources(paths: &[PathBuf], threads: usize, markers: &Markers) -> Sou
 
 /// Walks and reads the files [`read_sources`] would, extracting nothing: the cost floor of a
 /// run, for benchmarks. Returns the number of files and of bytes read.
-pub fn read_only(paths: &[PathBuf], threads: usize) -> (usize, u64) {
+pub fn read_only(paths: &[PathBuf], options: &ReadOptions) -> (usize, u64) {
     let read = |buffer: &mut Vec<u8>, path: &Path| {
-        buffer.clear();
-        match File::open(path).and_then(|mut file| file.read_to_end(buffer)) {
-            Ok(len) => Ok(len as u64),
-            Err(error) => Err(ReadError {
-                path: path.display().to_string(),
-                reason: error.to_string(),
-            }),
-        }
+        read_file(path, options.max_file_size, buffer).map(|()| buffer.len() as u64)
     };
-    let (sizes, _) = walk_and_read(paths, threads, Vec::new, read);
+    let (sizes, _) = walk_and_read(paths, options, Vec::new, read);
     (sizes.len(), sizes.iter().sum())
 }
 
-/// Walks `paths` on `threads` threads and calls `read` on every file to take, with state that
+/// Reads the file at `path` into `buffer` (cleared first), unless it is larger than `max_size`.
+fn read_file(path: &Path, max_size: u64, buffer: &mut Vec<u8>) -> Result<(), ReadError> {
+    let error = |reason: String| ReadError {
+        path: path.display().to_string(),
+        reason,
+    };
+    buffer.clear();
+    let file = File::open(path).map_err(|e| error(e.to_string()))?;
+    let size = file.metadata().map_err(|e| error(e.to_string()))?.len();
+    if size > max_size {
+        return Err(error(format!(
+            "{} is over the {} limit (--max-file-size)",
+            human_size(size),
+            human_size(max_size)
+        )));
+    }
+    // Read at most one byte past the limit, so a file that grows while read is still bounded.
+    let read = file.take(max_size + 1).read_to_end(buffer);
+    match read {
+        Ok(_) if buffer.len() as u64 > max_size => Err(error(format!(
+            "grew over the {} limit (--max-file-size) while read",
+            human_size(max_size)
+        ))),
+        Ok(_) => Ok(()),
+        Err(e) => Err(error(e.to_string())),
+    }
+}
+
+/// A byte count the way people read it: `812 bytes`, `3.4 MiB`.
+fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 3] = ["KiB", "MiB", "GiB"];
+    if bytes < 1024 {
+        return format!("{bytes} bytes");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// Walks `paths` on several threads and calls `read` on every file to take, with state that
 /// each thread makes with `new_state` and keeps; returns what `read` returned, in no order.
 fn walk_and_read<S: Send, T: Send>(
     paths: &[PathBuf],
-    threads: usize,
+    options: &ReadOptions,
     new_state: impl Fn() -> S + Sync,
     read: impl Fn(&mut S, &Path) -> Result<T, ReadError> + Sync,
 ) -> (Vec<T>, Vec<ReadError>) {
@@ -92,9 +160,9 @@ fn walk_and_read<S: Send, T: Send>(
         builder.add(path);
     }
     builder
-        .threads(threads.max(1))
+        .threads(options.threads.max(1))
         .require_git(false)
-        .follow_links(false);
+        .follow_links(options.follow_links);
     let found = Mutex::new((Vec::new(), Vec::new()));
     builder.build_parallel().run(|| {
         let (found, read) = (&found, &read);
@@ -130,23 +198,6 @@ struct Reader<'m> {
     buffer: Vec<u8>,
 }
 
-impl Reader<'_> {
-    fn read(&mut self, path: &Path) -> Result<SourceFile, ReadError> {
-        self.buffer.clear();
-        let read = File::open(path).and_then(|mut file| file.read_to_end(&mut self.buffer));
-        match read {
-            Ok(_) => Ok(SourceFile {
-                functions: self.extractor.extract(&self.buffer),
-                path: path.display().to_string(),
-            }),
-            Err(error) => Err(ReadError {
-                path: path.display().to_string(),
-                reason: error.to_string(),
-            }),
-        }
-    }
-}
-
 /// Turns a walk error into a path and a reason, the way a user reads them.
 fn walk_error(error: &ignore::Error) -> ReadError {
     let mut error = error;
@@ -173,5 +224,18 @@ fn walk_error(error: &ignore::Error) -> ReadError {
                 };
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_like_people_write_them() {
+        assert_eq!(human_size(812), "812 bytes");
+        assert_eq!(human_size(64 << 20), "64.0 MiB");
+        assert_eq!(human_size(3 * 1024 + 512), "3.5 KiB");
+        assert_eq!(human_size(5 << 30), "5.0 GiB");
     }
 }

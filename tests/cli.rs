@@ -1,40 +1,14 @@
 //! End-to-end tests: the real binary on the fixtures under testdata/.
 
+mod common;
+
+use common::{callcheck, scratch};
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-/// What one run of the binary printed and returned.
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-fn callcheck(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run callcheck");
-    Run {
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-        code: output.status.code().expect("exit code"),
-    }
-}
-
+/// The text of a file under the repository root.
 fn expected(path: &str) -> String {
     fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).expect(path)
-}
-
-/// A fresh scratch directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// Runs the default check on a fixture directory and compares with its expected.txt byte for

@@ -17,7 +17,7 @@ use callcheck::context::qemu_block;
 use callcheck::extract::Markers;
 use callcheck::graph::{EdgeKinds, Graph};
 use callcheck::report::write_text;
-use callcheck::source::{read_only, read_sources};
+use callcheck::source::{ReadOptions, read_only, read_sources};
 use clap::Parser;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -313,10 +313,14 @@ fn median(values: impl Iterator<Item = f64>) -> f64 {
 /// The child pass: `read` walks and reads only; `check` runs the whole pipeline.
 fn child(mode: &str, paths: &[PathBuf], threads: usize) {
     let ms = |since: Instant| since.elapsed().as_secs_f64() * 1000.0;
+    let options = ReadOptions {
+        threads,
+        ..ReadOptions::default()
+    };
     match mode {
         "read" => {
             let started = Instant::now();
-            let (files, bytes) = read_only(paths, threads);
+            let (files, bytes) = read_only(paths, &options);
             println!("read={} files={files} bytes={bytes}", ms(started));
         }
         _ => {
@@ -325,7 +329,7 @@ fn child(mode: &str, paths: &[PathBuf], threads: usize) {
                 .build_global();
             let (contexts, rules) = qemu_block();
             let started = Instant::now();
-            let sources = read_sources(paths, threads, &Markers::new(&contexts));
+            let sources = read_sources(paths, &options, &Markers::new(&contexts));
             let read_extract = ms(started);
             let files = sources.files.len();
             let started = Instant::now();

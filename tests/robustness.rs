@@ -1,0 +1,249 @@
+//! End-to-end tests of hostile and broken input: every case gives a clear message or none, never
+//! a panic, and the rest of the tree is still checked.
+
+mod common;
+
+use common::{callcheck, scratch};
+use std::fs;
+use std::path::Path;
+
+/// A file that makes `io()` reach a `GLOBAL_STATE_CODE()` function: the check must still find
+/// it beside whatever broken file a test adds.
+const GOOD: &str = "void gs(void)\n{\n    GLOBAL_STATE_CODE();\n}\n\
+                    void io(void)\n{\n    IO_CODE();\n    gs();\n}\n";
+const GOOD_REPORT: &str = "Error: io() is IO_CODE(), but calls GLOBAL_STATE_CODE() code\n       \
+                           io() -> gs() -> GLOBAL_STATE_CODE()\n\n";
+
+fn dir_with(name: &str, files: &[(&str, &[u8])]) -> String {
+    let dir = scratch(name);
+    for (file, bytes) in files {
+        let path = dir.join(file);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+    dir.display().to_string()
+}
+
+#[test]
+fn unterminated_comment_string_and_char_at_end_of_file() {
+    let dir = dir_with(
+        "unterminated",
+        &[
+            ("a_comment.c", b"void f(void) { }\n/* never closed\n{\n"),
+            ("b_string.c", b"void g(void) {\n    s = \"never closed"),
+            ("c_char.c", b"int x;\nchar c = '\\"),
+            ("good.c", GOOD.as_bytes()),
+        ],
+    );
+    let run = callcheck(&[&dir]);
+    assert_eq!(run.stdout, GOOD_REPORT);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "callcheck: warning: extraction may be incomplete in {dir}/a_comment.c: unterminated \
+             comment from line 2 runs to the end of the file\n\
+             callcheck: warning: extraction may be incomplete in {dir}/b_string.c: 1 unclosed \
+             brace from line 1, unterminated literal from line 2 runs to the end of the file\n\
+             callcheck: warning: extraction may be incomplete in {dir}/c_char.c: unterminated \
+             literal from line 2 runs to the end of the file\n"
+        )
+    );
+}
+
+#[test]
+fn extra_closing_brace_does_not_hide_the_next_file() {
+    let dir = dir_with(
+        "extra_brace",
+        &[
+            ("a.c", b"void f(void) { } }\n}\n"),
+            ("b.c", GOOD.as_bytes()),
+        ],
+    );
+    let run = callcheck(&[&dir]);
+    assert_eq!(run.stdout, GOOD_REPORT);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "callcheck: warning: extraction may be incomplete in {dir}/a.c: unmatched '}}' at \
+             line 1\n"
+        )
+    );
+}
+
+#[test]
+fn unbalanced_parentheses_at_file_scope() {
+    let dir = dir_with(
+        "parens",
+        &[
+            ("a.c", b"int x = f((1, 2;\nvoid g(void) { }\n"),
+            ("b.c", GOOD.as_bytes()),
+        ],
+    );
+    let run = callcheck(&[&dir]);
+    assert_eq!(run.stdout, GOOD_REPORT);
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn many_warnings_are_summarised() {
+    let mut files: Vec<(String, Vec<u8>)> = (0..8)
+        .map(|i| (format!("open{i}.c"), b"void f(void) {\n".to_vec()))
+        .collect();
+    files.push(("good.c".into(), GOOD.as_bytes().to_vec()));
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let dir = dir_with("summarised", &refs);
+    let run = callcheck(&[&dir]);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 6, "{}", run.stderr);
+    assert_eq!(
+        lines[5],
+        "callcheck: warning: 3 more files where extraction may be incomplete"
+    );
+    assert_eq!(run.stdout, GOOD_REPORT);
+}
+
+#[test]
+fn binary_file_named_c_is_read_without_harm() {
+    // Deterministic pseudo-random bytes, NULs and all.
+    let mut state = 0x2545_f491_u64;
+    let noise: Vec<u8> = (0..200_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect();
+    let dir = dir_with("binary", &[("x.c", &noise), ("good.c", GOOD.as_bytes())]);
+    let run = callcheck(&[&dir]);
+    assert_eq!(run.stdout, GOOD_REPORT);
+    assert!(!run.stderr.contains("internal error"), "{}", run.stderr);
+}
+
+#[test]
+fn crlf_and_cr_line_endings_keep_lines_right() {
+    let crlf = GOOD.replace('\n', "\r\n");
+    let cr = GOOD.replace('\n', "\r");
+    for (name, text) in [("crlf", crlf), ("cr", cr)] {
+        let dir = dir_with(name, &[("a.c", text.as_bytes())]);
+        let run = callcheck(&["--format", "json", &dir]);
+        let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let hops = &value["violations"][0]["hops"];
+        assert_eq!(value["violations"][0]["line"], 5, "{name}");
+        assert_eq!(hops[1]["line"], 1, "{name}");
+        assert_eq!(hops[1]["use_line"], 8, "{name}");
+    }
+}
+
+#[test]
+fn utf8_byte_order_mark() {
+    let mut bom = b"\xef\xbb\xbf".to_vec();
+    bom.extend_from_slice(GOOD.as_bytes());
+    let dir = dir_with("bom", &[("a.c", &bom)]);
+    let run = callcheck(&["--format", "json", &dir]);
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(value["violations"][0]["function"], "io");
+    assert_eq!(value["violations"][0]["hops"][1]["line"], 1);
+}
+
+#[test]
+fn long_single_line_file_is_linear() {
+    // 20 MB on one line: a million small functions. (The closing note measures 200 MB.)
+    let mut text = String::from("void gs(void) { GLOBAL_STATE_CODE(); } ");
+    for i in 0..1_000_000 {
+        text.push_str(&format!("static void f{i}(void) {{ }} "));
+    }
+    text.push_str("void io(void) { IO_CODE(); gs(); }");
+    let dir = dir_with("one_line", &[("a.c", text.as_bytes())]);
+    let run = callcheck(&["--format", "json", &dir]);
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(value["summary"]["functions"], 1_000_002);
+    assert_eq!(value["violations"][0]["line"], 1);
+}
+
+#[test]
+fn file_over_the_size_limit_is_skipped_with_a_warning() {
+    let big = vec![b' '; 600 * 1024];
+    let dir = dir_with("too_big", &[("big.c", &big), ("good.c", GOOD.as_bytes())]);
+    let run = callcheck(&["--max-file-size", "512K", &dir]);
+    assert_eq!(run.stdout, GOOD_REPORT);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "callcheck: skipped {dir}/big.c: 600.0 KiB is over the 512.0 KiB limit \
+             (--max-file-size)\n"
+        )
+    );
+    assert_eq!(callcheck(&["--max-file-size", "1M", &dir]).stderr, "");
+    let bad = callcheck(&["--max-file-size", "lots", &dir]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("'lots' is not a size"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn cycle_of_fifty_thousand_functions() {
+    let n = 50_000;
+    let mut text = String::from("void io(void)\n{\n    IO_CODE();\n    c0();\n}\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "void c{i}(void)\n{{\n    c{}();\n}}\n",
+            (i + 1) % n
+        ));
+    }
+    text.push_str(&format!(
+        "void c{n}(void)\n{{\n    GLOBAL_STATE_CODE();\n}}\nvoid unrelated(void) {{ c{}(); }}\n",
+        n - 1
+    ));
+    let dir = dir_with("cycle", &[("cycle.c", text.as_bytes())]);
+    let run = callcheck(&[&dir]);
+    assert_eq!(run.code, 0, "the cycle never reaches c{n}: {}", run.stdout);
+    // Close the cycle onto the GLOBAL_STATE_CODE() function: now the whole cycle is the path.
+    let text = text.replace(
+        &format!("void c{}(void)\n{{\n    c0();", n - 1),
+        &format!("void c{}(void)\n{{\n    c{n}();", n - 1),
+    );
+    fs::write(Path::new(&dir).join("cycle.c"), text).unwrap();
+    let run = callcheck(&[&dir]);
+    assert_eq!(run.code, 1);
+    let path = run.stdout.lines().nth(1).unwrap();
+    assert_eq!(path.matches(" -> ").count(), n + 2);
+}
+
+#[test]
+#[cfg(unix)]
+fn symbolic_link_loop() {
+    let dir = dir_with("link_loop", &[("sub/good.c", GOOD.as_bytes())]);
+    let sub = Path::new(&dir).join("sub");
+    std::os::unix::fs::symlink(&sub, sub.join("loop")).unwrap();
+    let run = callcheck(&[&dir]);
+    assert_eq!(
+        (run.stdout.as_str(), run.stderr.as_str()),
+        (GOOD_REPORT, "")
+    );
+    let followed = callcheck(&["--follow", &dir]);
+    assert_eq!(followed.stdout, GOOD_REPORT);
+    assert_eq!(
+        followed.stderr,
+        format!("callcheck: skipped {dir}/sub/loop: symbolic link loop\n")
+    );
+}
+
+#[test]
+fn empty_directory_is_an_error_unless_allowed() {
+    let dir = scratch("allow_empty").display().to_string();
+    let run = callcheck(&[&dir]);
+    assert_eq!(run.code, 2);
+    let allowed = callcheck(&["--allow-empty", &dir]);
+    assert_eq!(allowed.code, 0);
+    assert_eq!(
+        allowed.stderr,
+        format!("callcheck: no C files found in {dir}\n")
+    );
+}
