@@ -499,7 +499,10 @@ impl<'src, 'x> FilePass<'src, 'x> {
     }
 
     fn run(mut self) -> FileFunctions {
-        let mut tokens = Tokens::new(self.source);
+        // Directives other than conditionals change nothing here, so they are dropped before
+        // the one-token lookahead: `f\n#define X 1\n(` is still a call of f.
+        let mut tokens =
+            Tokens::new(self.source).filter(|(t, _)| *t != Token::Directive(Directive::Other));
         let mut next = tokens.next();
         while let Some((token, span)) = next {
             next = tokens.next();
@@ -977,6 +980,12 @@ mod tests {
             #define BODY { real_in_macro(); }\nvoid f(void) { h(); }\n";
         assert_eq!(names(source), ["f"]);
         assert_eq!(calls_of(source, "f"), ["h"]);
+    }
+
+    #[test]
+    fn directive_between_name_and_parenthesis() {
+        let source = "void f(void) {\n  g\n#define X 1\n  (1);\n}\n";
+        assert_eq!(calls_of(source, "f"), ["g"]);
     }
 
     #[test]
