@@ -1,15 +1,17 @@
 //! Rules to violations, each with a shortest path as proof.
 //!
-//! For each context that some rule forbids, one breadth-first search runs backwards from all the
-//! functions carrying it, giving every function its distance to the nearest of them and the next
-//! hop on a shortest way there. Each function of a rule's `from` context then needs only a look at
-//! its own edges: the cost is O(forbidden contexts x (functions + edges)), whatever the number of
-//! annotated functions, and nothing recurses, so a call chain of any depth is safe.
+//! For each forbidden context of the reachability rules (and each way of walking: through any
+//! function or only unannotated ones, with or without references), one breadth-first search runs
+//! backwards from all the functions carrying it, giving every function its distance to the
+//! nearest of them and the next hop on a shortest way there. Each function of a rule's `from`
+//! context then needs only a look at its own edges: the cost is O(searches x (functions +
+//! edges)), whatever the number of annotated functions, and nothing recurses, so a call chain of
+//! any depth is safe. Direct rules look at each call edge once.
 //!
 //! Among shortest paths the one through the lowest-numbered functions (by file path, then
 //! position in the file) is chosen, so the proof is the same on every run.
 
-use crate::context::{ContextId, Contexts, Rule};
+use crate::context::{ContextId, Contexts, EdgeKinds, Rule, RuleKind, Through};
 use crate::extract::UseKind;
 use crate::graph::{Edge, Graph, NodeId};
 use rayon::prelude::*;
@@ -26,21 +28,38 @@ pub struct Step {
     pub line: u32,
 }
 
-/// A function that reaches a context its own context forbids.
+/// A function that breaks a rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
     /// The function checked.
     pub function: NodeId,
-    /// Its context that the rule is about.
-    pub context: ContextId,
-    /// The context it reaches.
+    /// Index of the rule broken.
+    pub rule: usize,
+    /// For a reachability rule, the function's context the rule is about.
+    pub context: Option<ContextId>,
+    /// The context reached: the forbidden one, or a direct rule's callee context.
     pub forbidden: ContextId,
     /// The path after `function`, ending at a function that carries `forbidden`; never empty.
     pub path: Vec<Step>,
 }
 
+/// How one search walks the graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Search {
+    target: ContextId,
+    through: Through,
+    edges: EdgeKinds,
+}
+
+impl Search {
+    fn follows(self, kind: UseKind) -> bool {
+        self.edges == EdgeKinds::CallsAndReferences || kind == UseKind::Call
+    }
+}
+
 /// Distances to the nearest function of one context and the next hop towards it.
 struct Distances {
+    search: Search,
     /// Edges to the nearest function of the context, `UNREACHED` if there is none.
     distance: Vec<u32>,
     /// For a function at distance d > 0, the edge to a function at distance d - 1.
@@ -52,55 +71,95 @@ struct Distances {
 const UNREACHED: u32 = u32::MAX;
 
 impl Distances {
-    fn to_context(graph: &Graph, callers: &(Vec<u32>, Vec<NodeId>), context: ContextId) -> Self {
+    fn compute(
+        graph: &Graph,
+        callers: &(Vec<u32>, Vec<(NodeId, UseKind)>),
+        search: Search,
+    ) -> Self {
         let (offsets, callers) = callers;
-        let count = graph.len();
-        let mut distance = vec![UNREACHED; count];
+        let mut distance = vec![UNREACHED; graph.len()];
         let mut queue = VecDeque::new();
         for node in graph.nodes() {
-            if graph.function(node).contexts.contains(context) {
+            if graph.function(node).contexts.contains(search.target) {
                 distance[node as usize] = 0;
                 queue.push_back(node);
             }
         }
         let mut steps = 0;
+        let mut distances = Distances {
+            search,
+            distance: Vec::new(),
+            next: Vec::new(),
+            steps: 0,
+        };
         while let Some(node) = queue.pop_front() {
+            if distance[node as usize] > 0 && !distances.passable(graph, node, &distance) {
+                continue;
+            }
             let next_distance = distance[node as usize] + 1;
             let range = offsets[node as usize] as usize..offsets[node as usize + 1] as usize;
             steps += range.len() as u64;
-            for &caller in &callers[range] {
-                if distance[caller as usize] == UNREACHED {
+            for &(caller, kind) in &callers[range] {
+                if search.follows(kind) && distance[caller as usize] == UNREACHED {
                     distance[caller as usize] = next_distance;
                     queue.push_back(caller);
                 }
             }
         }
-        let next = graph
+        distances.distance = distance;
+        distances.next = graph
             .nodes()
-            .map(|node| match distance[node as usize] {
+            .map(|node| match distances.distance[node as usize] {
                 0 | UNREACHED => None,
                 d => {
                     steps += graph.edges_from(node).len() as u64;
-                    best_edge(graph, &distance, node).filter(|e| distance[e.to as usize] == d - 1)
+                    distances
+                        .best_edge(graph, node)
+                        .filter(|e| distances.distance[e.to as usize] == d - 1)
                 }
             })
             .collect();
-        Distances {
-            distance,
-            next,
-            steps,
-        }
+        distances.steps = steps;
+        distances
     }
-}
 
-/// The edge of `node` to the nearest function of the context, lowest target first among equals.
-fn best_edge(graph: &Graph, distance: &[u32], node: NodeId) -> Option<Edge> {
-    graph
-        .edges_from(node)
-        .iter()
-        .filter(|e| distance[e.to as usize] != UNREACHED)
-        .min_by_key(|e| (distance[e.to as usize], e.to, e.kind))
-        .copied()
+    /// True if a path may go on from `node`: always when walking through any function, else
+    /// only from functions with no context.
+    fn passable(&self, graph: &Graph, node: NodeId, distance: &[u32]) -> bool {
+        distance[node as usize] == 0
+            || self.search.through == Through::Any
+            || graph.function(node).contexts.is_empty()
+    }
+
+    /// The edge of `node` to the nearest function of the context, lowest target first among
+    /// equals, if any.
+    fn best_edge(&self, graph: &Graph, node: NodeId) -> Option<Edge> {
+        graph
+            .edges_from(node)
+            .iter()
+            .filter(|e| {
+                self.search.follows(e.kind)
+                    && self.distance[e.to as usize] != UNREACHED
+                    && self.passable(graph, e.to, &self.distance)
+            })
+            .min_by_key(|e| (self.distance[e.to as usize], e.to, e.kind))
+            .copied()
+    }
+
+    /// Follows next hops from `first` to a function at distance 0.
+    fn path_from(&self, first: Edge) -> Vec<Step> {
+        let mut path = Vec::with_capacity(self.distance[first.to as usize] as usize + 1);
+        let mut edge = Some(first);
+        while let Some(e) = edge {
+            path.push(Step {
+                node: e.to,
+                kind: e.kind,
+                line: e.line,
+            });
+            edge = self.next[e.to as usize];
+        }
+        path
+    }
 }
 
 /// Every violation of `rules` in `graph`, sorted by function name, file and line, then by the
@@ -110,91 +169,132 @@ pub fn check(graph: &Graph, contexts: &Contexts, rules: &[Rule]) -> Vec<Violatio
 }
 
 /// [`check`], and the number of edges the searches looked at: at most a small multiple of
-/// (forbidden contexts + rules) x edges, whatever the number of annotated functions.
+/// (searches + rules) x edges, whatever the number of annotated functions.
 pub fn check_with_steps(
     graph: &Graph,
     contexts: &Contexts,
     rules: &[Rule],
 ) -> (Vec<Violation>, u64) {
     let callers = graph.reverse();
-    let mut forbidden: Vec<ContextId> = rules.iter().map(|r| r.forbidden).collect();
-    forbidden.sort_unstable();
-    forbidden.dedup();
-    // Each forbidden context is searched on its own, so the searches run in parallel.
-    let searches: Vec<(Vec<Violation>, u64)> = forbidden
-        .par_iter()
-        .map(|&target| {
-            let distances = Distances::to_context(graph, &callers, target);
-            let mut steps = distances.steps;
-            let mut violations = Vec::new();
-            for rule in rules.iter().filter(|r| r.forbidden == target) {
-                for node in graph.nodes() {
-                    if !graph.function(node).contexts.contains(rule.from) {
-                        continue;
-                    }
-                    steps += graph.edges_from(node).len() as u64;
-                    if let Some(first) = best_edge(graph, &distances.distance, node) {
-                        violations.push(Violation {
-                            function: node,
-                            context: rule.from,
-                            forbidden: target,
-                            path: path_from(first, &distances),
-                        });
-                    }
+    let mut searches: Vec<Search> = Vec::new();
+    for rule in rules {
+        if let RuleKind::Reachability {
+            forbidden, through, ..
+        } = rule.kind
+        {
+            let search = Search {
+                target: forbidden,
+                through,
+                edges: rule.edges,
+            };
+            if !searches.contains(&search) {
+                searches.push(search);
+            }
+        }
+    }
+    // Each search is independent of the others, so they run in parallel; so do direct rules.
+    let reachability = searches.par_iter().map(|&search| {
+        let distances = Distances::compute(graph, &callers, search);
+        let mut steps = distances.steps;
+        let mut violations = Vec::new();
+        for (index, rule) in rules.iter().enumerate() {
+            let RuleKind::Reachability {
+                from,
+                forbidden,
+                through,
+            } = rule.kind
+            else {
+                continue;
+            };
+            if (forbidden, through, rule.edges) != (search.target, search.through, search.edges) {
+                continue;
+            }
+            for node in graph.nodes() {
+                if !graph.function(node).contexts.contains(from) {
+                    continue;
+                }
+                steps += graph.edges_from(node).len() as u64;
+                if let Some(first) = distances.best_edge(graph, node) {
+                    violations.push(Violation {
+                        function: node,
+                        rule: index,
+                        context: Some(from),
+                        forbidden,
+                        path: distances.path_from(first),
+                    });
                 }
             }
-            (violations, steps)
-        })
-        .collect();
-    let steps = searches.iter().map(|(_, steps)| steps).sum();
-    let mut violations: Vec<Violation> = searches.into_iter().flat_map(|(v, _)| v).collect();
+        }
+        (violations, steps)
+    });
+    let direct = rules.par_iter().enumerate().map(|(index, rule)| {
+        let RuleKind::Direct { callee, callers } = rule.kind else {
+            return (Vec::new(), 0);
+        };
+        let mut violations = Vec::new();
+        let mut steps = 0;
+        for node in graph.nodes() {
+            let edges = graph.edges_from(node);
+            steps += edges.len() as u64;
+            if graph.function(node).contexts.intersects(callers) {
+                continue;
+            }
+            for edge in edges {
+                if edge.kind == UseKind::Call && graph.function(edge.to).contexts.contains(callee) {
+                    violations.push(Violation {
+                        function: node,
+                        rule: index,
+                        context: None,
+                        forbidden: callee,
+                        path: vec![Step {
+                            node: edge.to,
+                            kind: edge.kind,
+                            line: edge.line,
+                        }],
+                    });
+                }
+            }
+        }
+        (violations, steps)
+    });
+    let found: Vec<(Vec<Violation>, u64)> = reachability.chain(direct).collect();
+    let steps = found.iter().map(|(_, steps)| steps).sum();
+    let mut violations: Vec<Violation> = found.into_iter().flat_map(|(v, _)| v).collect();
     violations.sort_by(|a, b| {
         let key = |v: &Violation| {
-            let function = graph.function(v.function);
             (
                 graph.name(v.function),
                 graph.file_of(v.function),
-                function.line,
+                graph.function(v.function).line,
                 contexts.name(v.forbidden),
-                contexts.name(v.context),
+                v.context.map(|c| contexts.name(c)),
+                v.rule,
+                v.path[0].node,
             )
         };
         key(a).cmp(&key(b))
     });
+    // Two rules that say the same thing (listed twice, or by two presets) report once.
     violations.dedup_by(|a, b| {
-        (a.function, a.context, a.forbidden) == (b.function, b.context, b.forbidden)
+        (a.function, a.context, a.forbidden, a.path[0].node)
+            == (b.function, b.context, b.forbidden, b.path[0].node)
     });
     (violations, steps)
-}
-
-/// Follows next hops from `first` to a function at distance 0.
-fn path_from(first: Edge, distances: &Distances) -> Vec<Step> {
-    let mut path = Vec::with_capacity(distances.distance[first.to as usize] as usize + 1);
-    let mut edge = Some(first);
-    while let Some(e) = edge {
-        path.push(Step {
-            node: e.to,
-            kind: e.kind,
-            line: e.line,
-        });
-        edge = distances.next[e.to as usize];
-    }
-    path
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::context::qemu_block;
-    use crate::extract::{Markers, extract};
-    use crate::graph::EdgeKinds;
+    use crate::config::qemu_block;
+    use crate::context::EdgeKinds;
+    use crate::extract::{Recognizer, extract};
     use crate::source::SourceFile;
 
     fn run(text: &str) -> Vec<String> {
         let (contexts, rules) = qemu_block();
         let files = [SourceFile {
             path: "a.c".into(),
-            functions: extract(text.as_bytes(), &Markers::new(&contexts)),
+            functions: extract(text.as_bytes(), &Recognizer::new(&contexts)),
         }];
         let graph = Graph::build(files.into(), EdgeKinds::CallsAndReferences);
         describe(&graph, &contexts, &check(&graph, &contexts, &rules))
@@ -207,7 +307,7 @@ mod tests {
                 let mut text = format!(
                     "{} {}->{}:",
                     graph.name(v.function),
-                    contexts.name(v.context),
+                    v.context.map_or("-", |c| contexts.name(c)),
                     contexts.name(v.forbidden)
                 );
                 for step in &v.path {
@@ -297,7 +397,7 @@ mod tests {
             let (contexts, rules) = qemu_block();
             let files = [SourceFile {
                 path: "a.c".into(),
-                functions: extract(text.as_bytes(), &Markers::new(&contexts)),
+                functions: extract(text.as_bytes(), &Recognizer::new(&contexts)),
             }];
             let graph = Graph::build(files.into(), EdgeKinds::CallsAndReferences);
             let edges = graph

@@ -1,4 +1,4 @@
-//! Contexts (where a function may run) and the rules between them.
+//! Contexts (where a function may run), how each is recognised, and the rules between them.
 
 use std::fmt;
 
@@ -26,9 +26,19 @@ impl ContextSet {
         self.0 |= 1 << context.0;
     }
 
+    /// Adds every context of `other`.
+    pub fn extend(&mut self, other: ContextSet) {
+        self.0 |= other.0;
+    }
+
     /// True if `context` is in the set.
     pub fn contains(self, context: ContextId) -> bool {
         self.0 & (1 << context.0) != 0
+    }
+
+    /// True if the two sets share a context.
+    pub fn intersects(self, other: ContextSet) -> bool {
+        self.0 & other.0 != 0
     }
 
     /// True if the set has no context.
@@ -44,20 +54,23 @@ impl ContextSet {
     }
 }
 
-/// A rule: functions in context `from` must not reach, through a call path of length >= 1,
-/// any function in context `forbidden`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rule {
-    /// The context whose functions are checked.
-    pub from: ContextId,
-    /// The context they must not reach.
-    pub forbidden: ContextId,
+/// How a context is recognised in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recognition {
+    /// A marker macro invoked directly in the body: `NAME(...)`.
+    Marker(String),
+    /// Any of these words among the declaration specifiers of the function, before its name or
+    /// after its parameter list, on its definition or on any prototype of it.
+    Attribute(Vec<String>),
 }
 
-/// The contexts a run knows, each recognised by a marker macro invoked in a function body.
-#[derive(Debug, Clone)]
-pub struct Contexts {
-    names: Vec<String>,
+/// A named context and how it is recognised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    /// The name rules and reports use.
+    pub name: String,
+    /// How it is recognised.
+    pub recognition: Recognition,
 }
 
 /// The error for a context table that a [`ContextSet`] cannot hold.
@@ -76,63 +89,109 @@ impl fmt::Display for TooManyContexts {
 
 impl std::error::Error for TooManyContexts {}
 
+/// The contexts a run knows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contexts {
+    contexts: Vec<Context>,
+}
+
 impl Contexts {
-    /// A table of contexts named (and recognised) by the marker macros `names`.
-    pub fn new(names: Vec<String>) -> Result<Self, TooManyContexts> {
-        if names.len() > MAX_CONTEXTS {
-            return Err(TooManyContexts(names.len()));
+    /// A table of `contexts`, in the order given.
+    pub fn new(contexts: Vec<Context>) -> Result<Self, TooManyContexts> {
+        if contexts.len() > MAX_CONTEXTS {
+            return Err(TooManyContexts(contexts.len()));
         }
-        Ok(Contexts { names })
+        Ok(Contexts { contexts })
     }
 
-    /// The context whose marker is `name`, if any.
+    /// The context named `name`, if any.
     pub fn by_name(&self, name: &str) -> Option<ContextId> {
-        self.names
+        self.contexts
             .iter()
-            .position(|n| n == name)
+            .position(|c| c.name == name)
             .map(|i| ContextId(i as u8))
     }
 
     /// The name of `context`.
     pub fn name(&self, context: ContextId) -> &str {
-        &self.names[context.index()]
+        &self.contexts[context.index()].name
     }
 
-    /// Every context with its name, in table order.
-    pub fn iter(&self) -> impl Iterator<Item = (ContextId, &str)> {
-        self.names
+    /// How `context` is recognised.
+    pub fn recognition(&self, context: ContextId) -> &Recognition {
+        &self.contexts[context.index()].recognition
+    }
+
+    /// How `context` is written in reports: `IO_CODE()` for a marker, `coroutine_fn` for an
+    /// attribute.
+    pub fn display(&self, context: ContextId) -> String {
+        match self.recognition(context) {
+            Recognition::Marker(_) => format!("{}()", self.name(context)),
+            Recognition::Attribute(_) => self.name(context).to_string(),
+        }
+    }
+
+    /// Every context with its definition, in table order.
+    pub fn iter(&self) -> impl Iterator<Item = (ContextId, &Context)> {
+        self.contexts
             .iter()
             .enumerate()
-            .map(|(i, n)| (ContextId(i as u8), n.as_str()))
+            .map(|(i, c)| (ContextId(i as u8), c))
     }
 }
 
-/// The contexts and rules of QEMU's block layer, as checked by `check_calls.py`: `IO_CODE()` must
-/// not reach `GLOBAL_STATE_CODE()` nor `IO_OR_GS_CODE()`, and `IO_OR_GS_CODE()` must not reach
-/// `GLOBAL_STATE_CODE()`.
-pub fn qemu_block() -> (Contexts, Vec<Rule>) {
-    let contexts = Contexts::new(
-        ["GLOBAL_STATE_CODE", "IO_CODE", "IO_OR_GS_CODE"]
-            .map(String::from)
-            .to_vec(),
-    )
-    .expect("three contexts fit in a set");
-    let id = |name| contexts.by_name(name).expect("context defined above");
-    let rules = vec![
-        Rule {
-            from: id("IO_CODE"),
-            forbidden: id("GLOBAL_STATE_CODE"),
-        },
-        Rule {
-            from: id("IO_CODE"),
-            forbidden: id("IO_OR_GS_CODE"),
-        },
-        Rule {
-            from: id("IO_OR_GS_CODE"),
-            forbidden: id("GLOBAL_STATE_CODE"),
-        },
-    ];
-    (contexts, rules)
+/// Which uses of a function count as edges for a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EdgeKinds {
+    /// Calls and references (a callback handed on runs on someone's behalf).
+    CallsAndReferences,
+    /// Direct calls only.
+    CallsOnly,
+}
+
+/// Which functions a reachability path may pass through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Through {
+    /// Any function (check_calls.py's semantics).
+    Any,
+    /// Only functions with no context at all: each violation is blamed on the nearest
+    /// annotated caller, and none is reported twice through a chain of annotated functions.
+    Unannotated,
+}
+
+/// What a rule forbids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    /// Functions in context `from` must not reach, through a path of length >= 1, any function
+    /// in context `forbidden`.
+    Reachability {
+        /// The context whose functions are checked.
+        from: ContextId,
+        /// The context they must not reach.
+        forbidden: ContextId,
+        /// Which functions the path may pass through.
+        through: Through,
+    },
+    /// Direct callers of a function in context `callee` must carry one of `callers`.
+    Direct {
+        /// The context whose callers are checked.
+        callee: ContextId,
+        /// The contexts a caller may have.
+        callers: ContextSet,
+    },
+}
+
+/// A rule, with how reports name and explain it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    /// What the rule forbids.
+    pub kind: RuleKind,
+    /// Which uses are edges.
+    pub edges: EdgeKinds,
+    /// Its name in JSON output.
+    pub name: String,
+    /// Shown with each violation, if any.
+    pub message: Option<String>,
 }
 
 #[cfg(test)]
@@ -151,31 +210,43 @@ mod tests {
             set.iter().collect::<Vec<_>>(),
             [ContextId(3), ContextId(63)]
         );
+        let mut other = ContextSet::default();
+        other.insert(ContextId(0));
+        assert!(!set.intersects(other));
+        set.extend(other);
+        assert!(set.intersects(other));
     }
 
     #[test]
     fn table_size_is_bounded() {
-        let names = (0..=MAX_CONTEXTS).map(|i| format!("C{i}")).collect();
+        let contexts = (0..=MAX_CONTEXTS)
+            .map(|i| Context {
+                name: format!("C{i}"),
+                recognition: Recognition::Marker(format!("C{i}")),
+            })
+            .collect();
         assert_eq!(
-            Contexts::new(names).unwrap_err(),
+            Contexts::new(contexts).unwrap_err(),
             TooManyContexts(MAX_CONTEXTS + 1)
         );
     }
 
     #[test]
-    fn qemu_block_rules_match_check_calls() {
-        let (contexts, rules) = qemu_block();
-        let named: Vec<_> = rules
-            .iter()
-            .map(|r| (contexts.name(r.from), contexts.name(r.forbidden)))
-            .collect();
-        assert_eq!(
-            named,
-            [
-                ("IO_CODE", "GLOBAL_STATE_CODE"),
-                ("IO_CODE", "IO_OR_GS_CODE"),
-                ("IO_OR_GS_CODE", "GLOBAL_STATE_CODE")
-            ]
-        );
+    fn display_follows_recognition() {
+        let contexts = Contexts::new(vec![
+            Context {
+                name: "IO_CODE".into(),
+                recognition: Recognition::Marker("IO_CODE".into()),
+            },
+            Context {
+                name: "coroutine_fn".into(),
+                recognition: Recognition::Attribute(vec!["coroutine_fn".into()]),
+            },
+        ])
+        .unwrap();
+        let id = |name| contexts.by_name(name).unwrap();
+        assert_eq!(contexts.display(id("IO_CODE")), "IO_CODE()");
+        assert_eq!(contexts.display(id("coroutine_fn")), "coroutine_fn");
+        assert_eq!(contexts.by_name("nope"), None);
     }
 }

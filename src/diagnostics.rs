@@ -57,14 +57,14 @@ pub fn summarised(warnings: Vec<String>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::context::qemu_block;
-    use crate::extract::{Markers, extract};
+    use crate::config::qemu_block;
+    use crate::extract::{Recognizer, extract};
 
     fn file(path: &str, text: &str) -> SourceFile {
         let (contexts, _) = qemu_block();
         SourceFile {
             path: path.into(),
-            functions: extract(text.as_bytes(), &Markers::new(&contexts)),
+            functions: extract(text.as_bytes(), &Recognizer::new(&contexts)),
         }
     }
 

@@ -9,7 +9,7 @@
 //! other branch is read, and brace depth is reset at `#elif`/`#else` to its value at the `#if`, so
 //! a brace opened in both branches counts once.
 
-use crate::context::{ContextId, ContextSet, Contexts};
+use crate::context::{ContextId, ContextSet, Contexts, Recognition};
 use crate::lexer::{Directive, LineCounter, Token, Tokens};
 use hashbrown::HashTable;
 use rustc_hash::{FxHashMap, FxHasher};
@@ -46,7 +46,7 @@ pub struct FunctionDef {
     pub line: u32,
     /// Declared `static`: visible only in its own file.
     pub is_static: bool,
-    /// The contexts whose markers the body invokes.
+    /// The contexts whose markers the body invokes and whose attributes the definition carries.
     pub contexts: ContextSet,
     /// Where the body's uses are in [`FileFunctions::uses`]: `uses_start..uses_end`, in order
     /// of first use.
@@ -62,6 +62,19 @@ pub struct UnclosedBraces {
     pub count: u32,
     /// Line of the outermost unclosed `{`.
     pub line: u32,
+}
+
+/// A prototype (a declaration without body) that carries attribute contexts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Prototype {
+    /// Index into [`FileFunctions::names`].
+    pub name: u32,
+    /// 1-based line of the declared name.
+    pub line: u32,
+    /// Declared `static`: it speaks only for a definition in its own file.
+    pub is_static: bool,
+    /// The attribute contexts it carries (never empty).
+    pub contexts: ContextSet,
 }
 
 /// A comment or literal that runs to the end of its file: everything after its start was
@@ -131,6 +144,8 @@ pub struct FileFunctions {
     pub functions: Vec<FunctionDef>,
     /// The uses of all definitions, each definition's in one run.
     pub uses: Vec<Use>,
+    /// The prototypes that carry attribute contexts, in source order.
+    pub prototypes: Vec<Prototype>,
     /// Braces left open at the end of the file, if any: extraction may be incomplete.
     pub unclosed: Option<UnclosedBraces>,
     /// Lines of `}` at file scope that close nothing.
@@ -151,45 +166,68 @@ impl FileFunctions {
     }
 }
 
-/// Which identifiers are context markers.
+/// Which identifiers give contexts: marker macros invoked in a body, and attribute words in a
+/// declaration.
 #[derive(Debug, Clone, Default)]
-pub struct Markers {
-    by_name: FxHashMap<Box<[u8]>, ContextId>,
+pub struct Recognizer {
+    markers: FxHashMap<Box<[u8]>, ContextId>,
+    attributes: FxHashMap<Box<[u8]>, ContextSet>,
 }
 
-impl Markers {
-    /// Recognises each context of `contexts` by its marker macro, `NAME(...)` in a body.
+impl Recognizer {
+    /// Recognises each context of `contexts` the way it says.
     pub fn new(contexts: &Contexts) -> Self {
-        let by_name = contexts
-            .iter()
-            .map(|(id, name)| (name.as_bytes().into(), id))
-            .collect();
-        Markers { by_name }
+        let mut recognizer = Recognizer::default();
+        for (id, context) in contexts.iter() {
+            match &context.recognition {
+                Recognition::Marker(marker) => {
+                    recognizer.markers.insert(marker.as_bytes().into(), id);
+                }
+                Recognition::Attribute(words) => {
+                    for word in words {
+                        let set = recognizer
+                            .attributes
+                            .entry(word.as_bytes().into())
+                            .or_default();
+                        set.insert(id);
+                    }
+                }
+            }
+        }
+        recognizer
     }
 
-    fn get(&self, name: &[u8]) -> Option<ContextId> {
-        self.by_name.get(name).copied()
+    fn marker(&self, name: &[u8]) -> Option<ContextId> {
+        self.markers.get(name).copied()
+    }
+
+    /// The contexts the attribute word `word` gives, if any.
+    fn attribute(&self, word: &[u8]) -> Option<ContextSet> {
+        if self.attributes.is_empty() {
+            return None;
+        }
+        self.attributes.get(word).copied()
     }
 }
 
 /// Extracts the function definitions of one file's bytes. To extract many files, an
 /// [`Extractor`] per thread saves the allocations this makes each time.
-pub fn extract(source: &[u8], markers: &Markers) -> FileFunctions {
-    Extractor::new(markers).extract(source)
+pub fn extract(source: &[u8], recognizer: &Recognizer) -> FileFunctions {
+    Extractor::new(recognizer).extract(source)
 }
 
 /// Extracts function definitions from one file after another, reusing its tables.
 pub struct Extractor<'m> {
-    markers: &'m Markers,
+    recognizer: &'m Recognizer,
     names: Names,
     lines: LineCounter,
 }
 
 impl<'m> Extractor<'m> {
-    /// An extractor recognising the context markers `markers`.
-    pub fn new(markers: &'m Markers) -> Self {
+    /// An extractor recognising the context recognizer `recognizer`.
+    pub fn new(recognizer: &'m Recognizer) -> Self {
         Extractor {
-            markers,
+            recognizer,
             names: Names::default(),
             lines: LineCounter::default(),
         }
@@ -199,7 +237,7 @@ impl<'m> Extractor<'m> {
     pub fn extract(&mut self, source: &[u8]) -> FileFunctions {
         self.names.clear();
         self.lines.reset(source);
-        FilePass::new(source, self.markers, &mut self.names, &mut self.lines).run()
+        FilePass::new(source, self.recognizer, &mut self.names, &mut self.lines).run()
     }
 }
 
@@ -334,7 +372,7 @@ impl Names {
         self.entries.clear();
     }
 
-    fn intern(&mut self, source: &[u8], span: Range<usize>, markers: &Markers) -> u32 {
+    fn intern(&mut self, source: &[u8], span: Range<usize>, recognizer: &Recognizer) -> u32 {
         let text = &source[span.clone()];
         let hash = name_hash(text);
         let entries = &self.entries;
@@ -345,7 +383,7 @@ impl Names {
         if let Some(&id) = self.table.find(hash, same) {
             return id;
         }
-        let class = match (keyword(text), markers.get(text)) {
+        let class = match (keyword(text), recognizer.marker(text)) {
             (_, Some(context)) => NameClass::Marker(context),
             (Some(keyword), None) => NameClass::Keyword(keyword),
             (None, None) => NameClass::Plain,
@@ -405,6 +443,8 @@ struct Head {
     plain_group: bool,
     /// A K&R parameter declaration list may be in progress: `;` does not end the head.
     knr: bool,
+    /// Contexts given by attribute words outside parentheses.
+    attributes: ContextSet,
 }
 
 impl Head {
@@ -450,7 +490,7 @@ enum Block {
 /// The state of one pass over one file.
 struct FilePass<'src, 'x> {
     source: &'src [u8],
-    markers: &'x Markers,
+    recognizer: &'x Recognizer,
     lines: &'x mut LineCounter,
     names: &'x mut Names,
     /// What has been extracted so far.
@@ -475,13 +515,13 @@ struct FilePass<'src, 'x> {
 impl<'src, 'x> FilePass<'src, 'x> {
     fn new(
         source: &'src [u8],
-        markers: &'x Markers,
+        recognizer: &'x Recognizer,
         names: &'x mut Names,
         lines: &'x mut LineCounter,
     ) -> Self {
         FilePass {
             source,
-            markers,
+            recognizer,
             lines,
             names,
             output: FileFunctions::default(),
@@ -597,11 +637,22 @@ impl<'src, 'x> FilePass<'src, 'x> {
         next: Option<(Token, Range<usize>)>,
     ) {
         let head = &mut self.head;
-        if head.paren > 0 && !matches!(token, Token::Ident | Token::Comma | Token::RParen) {
+        // A K&R identifier list is names separated by commas: `(a, b)`, never `(int a)`.
+        let list_token = match token {
+            Token::Ident => self.prev.0 != Token::Ident,
+            Token::Comma | Token::RParen => true,
+            _ => false,
+        };
+        if head.paren > 0 && !list_token {
             head.plain_group = false;
         }
         match token {
             Token::Ident => {
+                if head.paren == 0
+                    && let Some(contexts) = self.recognizer.attribute(&self.source[span.clone()])
+                {
+                    head.attributes.extend(contexts);
+                }
                 match keyword {
                     Some(Keyword::Static) if head.paren == 0 => head.is_static = true,
                     Some(Keyword::Aggregate) if head.paren == 0 => {
@@ -611,7 +662,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
                 }
                 if keyword.is_none() && matches!(next, Some((Token::LParen, _))) {
                     let line = self.lines.line_at(span.start);
-                    let name = self.names.intern(self.source, span, self.markers);
+                    let name = self.names.intern(self.source, span, self.recognizer);
                     self.head.candidates.push(Candidate {
                         name,
                         line,
@@ -628,16 +679,20 @@ impl<'src, 'x> FilePass<'src, 'x> {
                 head.paren = head.paren.saturating_sub(1);
                 if head.paren == 0 {
                     let next_is_type = next.is_some_and(|(token, span)| {
+                        let word = &self.source[span];
                         token == Token::Ident
                             && !matches!(
-                                self::keyword(&self.source[span]),
+                                self::keyword(word),
                                 Some(Keyword::Static | Keyword::Extern | Keyword::Specifier)
                             )
+                            && self.recognizer.attribute(word).is_none()
                     });
                     head.knr = head.plain_group && next_is_type;
                 }
             }
-            Token::Semi if head.paren == 0 && (!head.knr || head.has_assign) => head.reset(),
+            Token::Semi if head.paren == 0 && (!head.knr || head.has_assign) => {
+                self.end_declaration();
+            }
             Token::Assign if head.paren == 0 => head.has_assign = true,
             Token::LBrace => self.open_block(span.start),
             Token::RBrace => {
@@ -651,6 +706,27 @@ impl<'src, 'x> FilePass<'src, 'x> {
             }
             _ => {}
         }
+    }
+
+    /// Ends a file-scope declaration at its `;`, keeping it as a prototype if it declares a
+    /// function with attribute contexts.
+    fn end_declaration(&mut self) {
+        let head = &self.head;
+        if !head.attributes.is_empty()
+            && !head.has_assign
+            && let Some(candidate) = head.function_name()
+        {
+            let prototype = Prototype {
+                name: self
+                    .names
+                    .export(candidate.name, self.source, &mut self.output.names),
+                line: candidate.line,
+                is_static: head.is_static,
+                contexts: head.attributes,
+            };
+            self.output.prototypes.push(prototype);
+        }
+        self.head.reset();
     }
 
     /// Decides what a `{` at file scope opens.
@@ -674,7 +750,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
                         .export(candidate.name, self.source, &mut self.output.names),
                     line: candidate.line,
                     is_static: head.is_static,
-                    contexts: ContextSet::default(),
+                    contexts: head.attributes,
                     uses_start,
                     uses_end: uses_start,
                 })
@@ -729,7 +805,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
             return keyword(&self.source[span]);
         }
         let offset = span.start;
-        let name = self.names.intern(self.source, span, self.markers);
+        let name = self.names.intern(self.source, span, self.recognizer);
         let called = next == Some(Token::LParen);
         let Block::Function(function) = &mut self.block else {
             return None;
@@ -795,14 +871,14 @@ impl<'src, 'x> FilePass<'src, 'x> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::context::qemu_block;
+    use crate::config::qemu_block;
 
     /// (name, line, static, contexts, calls, references) of each definition.
     type Summary = (String, u32, bool, Vec<String>, Vec<String>, Vec<String>);
 
     fn summarize(source: &str) -> Vec<Summary> {
         let (contexts, _) = qemu_block();
-        let file = extract(source.as_bytes(), &Markers::new(&contexts));
+        let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
         file.functions
             .iter()
             .map(|f| {
@@ -908,6 +984,21 @@ mod tests {
     }
 
     #[test]
+    fn attributes_after_parameters_end_a_prototype() {
+        let (contexts, _) = crate::config::qemu_block();
+        let mut all = contexts.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>();
+        all.push(crate::context::Context {
+            name: "coroutine_fn".into(),
+            recognition: Recognition::Attribute(vec!["coroutine_fn".into()]),
+        });
+        let contexts = Contexts::new(all).unwrap();
+        let source = "int a(int x) coroutine_fn;\nint b(x, y) coroutine_fn;\nvoid c(void);\n";
+        let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
+        let names: Vec<_> = file.prototypes.iter().map(|p| file.name(p.name)).collect();
+        assert_eq!(names, ["a", "b"]);
+    }
+
+    #[test]
     fn macro_invocation_without_semicolon_before_definition() {
         let source = "type_init(register_types)\nstatic void later(void) { g(); }\n";
         assert_eq!(names(source), ["later"]);
@@ -957,7 +1048,7 @@ mod tests {
     fn each_name_is_recorded_once_and_calls_win() {
         let source = "void f(void) {\n run(g);\n g();\n g();\n}\n";
         let (contexts, _) = qemu_block();
-        let file = extract(source.as_bytes(), &Markers::new(&contexts));
+        let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
         let uses = file.uses_of(&file.functions[0]);
         assert_eq!(uses.len(), 2, "run and g");
         assert_eq!(file.name(uses[1].name), "g");
@@ -970,7 +1061,7 @@ mod tests {
             void g(void) { int IO_CODE; }\n";
         let got = summarize(source);
         assert_eq!(got[0].3, ["GLOBAL_STATE_CODE", "IO_OR_GS_CODE"]);
-        assert!(got[0].4.is_empty(), "markers are not calls");
+        assert!(got[0].4.is_empty(), "recognizer are not calls");
         assert!(got[1].3.is_empty());
     }
 
@@ -1012,15 +1103,15 @@ mod tests {
     #[test]
     fn unbalanced_braces_are_reported() {
         let (contexts, _) = qemu_block();
-        let markers = Markers::new(&contexts);
-        let open = extract(b"void f(void) {\n  if (x) {\n", &markers);
+        let recognizer = Recognizer::new(&contexts);
+        let open = extract(b"void f(void) {\n  if (x) {\n", &recognizer);
         assert_eq!(open.unclosed, Some(UnclosedBraces { count: 2, line: 1 }));
         assert_eq!(
             open.functions.len(),
             1,
             "the open function is still recorded"
         );
-        let stray = extract(b"}\nvoid f(void) { }\n}\n", &markers);
+        let stray = extract(b"}\nvoid f(void) { }\n}\n", &recognizer);
         assert_eq!(stray.stray_closing_braces, [1, 3]);
         assert_eq!(stray.functions.len(), 1);
     }
@@ -1028,8 +1119,11 @@ mod tests {
     #[test]
     fn unterminated_comment_or_literal_is_reported() {
         let (contexts, _) = qemu_block();
-        let markers = Markers::new(&contexts);
-        let comment = extract(b"void f(void) { }\n/* open\nvoid g(void) { }\n", &markers);
+        let recognizer = Recognizer::new(&contexts);
+        let comment = extract(
+            b"void f(void) { }\n/* open\nvoid g(void) { }\n",
+            &recognizer,
+        );
         assert_eq!(
             comment.unterminated,
             Some(Unterminated {
@@ -1038,13 +1132,13 @@ mod tests {
             })
         );
         assert_eq!(comment.functions.len(), 1);
-        let literal = extract(b"void f(void) {\n  s = \"abc", &markers);
+        let literal = extract(b"void f(void) {\n  s = \"abc", &recognizer);
         let expected = Unterminated {
             comment: false,
             line: 2,
         };
         assert_eq!(literal.unterminated, Some(expected));
-        assert_eq!(extract(b"int x;", &markers).unterminated, None);
+        assert_eq!(extract(b"int x;", &recognizer).unterminated, None);
     }
 
     #[test]

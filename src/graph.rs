@@ -9,7 +9,7 @@
 //! The graph owns the extracted files and refers to their names, so building it copies no
 //! strings; each file's uses resolve on their own, in parallel.
 
-use crate::context::ContextSet;
+use crate::context::{ContextSet, EdgeKinds};
 use crate::extract::UseKind;
 use crate::source::SourceFile;
 use hashbrown::HashTable;
@@ -44,15 +44,6 @@ pub struct Edge {
     pub line: u32,
 }
 
-/// Which uses become edges.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EdgeKinds {
-    /// Calls and references (a callback handed on runs on someone's behalf).
-    CallsAndReferences,
-    /// Direct calls only.
-    CallsOnly,
-}
-
 /// Counts of what the graph holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GraphStats {
@@ -66,6 +57,8 @@ pub struct GraphStats {
     pub references: usize,
     /// Calls of names that no file defines (library functions, macros).
     pub unresolved_calls: usize,
+    /// Contexts that functions carry only because a prototype of theirs has the attribute.
+    pub contexts_from_prototypes: usize,
 }
 
 /// The call graph of a set of files.
@@ -79,6 +72,7 @@ pub struct Graph {
     offsets: Vec<u32>,
     edges: Vec<Edge>,
     unresolved_calls: usize,
+    contexts_from_prototypes: usize,
 }
 
 impl Graph {
@@ -123,6 +117,9 @@ impl Graph {
             }
         }
 
+        let contexts_from_prototypes =
+            apply_prototypes(&files, &mut functions, &by_name, &same_name);
+
         let resolver = Resolver {
             by_name: &by_name,
             files: &files,
@@ -154,6 +151,7 @@ impl Graph {
             offsets,
             edges,
             unresolved_calls,
+            contexts_from_prototypes,
         }
     }
 
@@ -201,9 +199,9 @@ impl Graph {
         self.functions.is_empty()
     }
 
-    /// For each node, the nodes that use it: `(offsets, callers)` in the same layout as the
-    /// forward edges, callers of each node in increasing order.
-    pub fn reverse(&self) -> (Vec<u32>, Vec<NodeId>) {
+    /// For each node, the nodes that use it and how: `(offsets, callers)` in the same layout as
+    /// the forward edges, callers of each node in increasing order.
+    pub fn reverse(&self) -> (Vec<u32>, Vec<(NodeId, UseKind)>) {
         let mut offsets = vec![0u32; self.functions.len() + 1];
         for edge in &self.edges {
             offsets[edge.to as usize + 1] += 1;
@@ -212,11 +210,11 @@ impl Graph {
             offsets[i] += offsets[i - 1];
         }
         let mut fill = offsets.clone();
-        let mut callers = vec![0; self.edges.len()];
+        let mut callers = vec![(0, UseKind::Call); self.edges.len()];
         for from in self.nodes() {
             for edge in self.edges_from(from) {
                 let slot = &mut fill[edge.to as usize];
-                callers[*slot as usize] = from;
+                callers[*slot as usize] = (from, edge.kind);
                 *slot += 1;
             }
         }
@@ -236,8 +234,50 @@ impl Graph {
             calls,
             references: self.edges.len() - calls,
             unresolved_calls: self.unresolved_calls,
+            contexts_from_prototypes: self.contexts_from_prototypes,
         }
     }
+}
+
+/// Gives each definition the contexts of its prototypes: a static prototype speaks for the
+/// static definition of its own file, any other for every non-static definition of its name.
+/// Returns how many contexts only a prototype gave.
+fn apply_prototypes(
+    files: &[SourceFile],
+    functions: &mut [Function],
+    by_name: &HashTable<NameChain>,
+    same_name: &[NodeId],
+) -> usize {
+    let mut added = 0;
+    for (file_index, file) in files.iter().enumerate() {
+        let names = &file.functions.names;
+        for prototype in &file.functions.prototypes {
+            let (hash, name) = (names.hash(prototype.name), names.get(prototype.name));
+            let same = |chain: &NameChain| {
+                let first = &functions[chain.first as usize];
+                chain.hash == hash && files[first.file as usize].functions.name(first.name) == name
+            };
+            let Some(chain) = by_name.find(hash, same) else {
+                continue;
+            };
+            let mut node = chain.first;
+            while node != NO_NODE {
+                let function = &mut functions[node as usize];
+                let applies = if prototype.is_static {
+                    function.is_static && function.file == file_index as u32
+                } else {
+                    !function.is_static
+                };
+                if applies {
+                    let before = function.contexts;
+                    function.contexts.extend(prototype.contexts);
+                    added += (function.contexts.iter().count()) - before.iter().count();
+                }
+                node = same_name[node as usize];
+            }
+        }
+    }
+    added
 }
 
 /// The end of a chain of same-name definitions.
@@ -325,17 +365,17 @@ impl Resolver<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::context::qemu_block;
-    use crate::extract::{Markers, extract};
+    use crate::config::qemu_block;
+    use crate::extract::{Recognizer, extract};
 
     fn graph(files: &[(&str, &str)], kinds: EdgeKinds) -> Graph {
         let (contexts, _) = qemu_block();
-        let markers = Markers::new(&contexts);
+        let recognizer = Recognizer::new(&contexts);
         let sources: Vec<SourceFile> = files
             .iter()
             .map(|(path, text)| SourceFile {
                 path: path.to_string(),
-                functions: extract(text.as_bytes(), &markers),
+                functions: extract(text.as_bytes(), &recognizer),
             })
             .collect();
         Graph::build(sources, kinds)
@@ -419,7 +459,11 @@ mod tests {
         );
         let (offsets, callers) = g.reverse();
         let of = |n: usize| &callers[offsets[n] as usize..offsets[n + 1] as usize];
-        assert_eq!((of(0), of(1), of(2)), (&[][..], &[1][..], &[0, 1][..]));
+        let callers_of = |n: usize| of(n).iter().map(|(caller, _)| *caller).collect::<Vec<_>>();
+        assert_eq!(
+            (callers_of(0), callers_of(1), callers_of(2)),
+            (vec![], vec![1], vec![0, 1])
+        );
         assert_eq!(g.len(), 3);
     }
 }

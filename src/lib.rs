@@ -6,6 +6,7 @@
 //! and reads the files, [`context`] holds the contexts and rules.
 
 pub mod check;
+pub mod config;
 pub mod context;
 pub mod diagnostics;
 pub mod extract;

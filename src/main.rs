@@ -1,15 +1,17 @@
 //! The `callcheck` command line: wires the arguments to the stages of the library.
 
 use callcheck::check::check_with_steps;
-use callcheck::context::qemu_block;
+use callcheck::config::{self, Config, ConfigRequest};
+use callcheck::context::EdgeKinds;
 use callcheck::diagnostics::{extraction_warnings, summarised};
-use callcheck::extract::Markers;
-use callcheck::graph::{EdgeKinds, Graph};
+use callcheck::extract::Recognizer;
+use callcheck::graph::Graph;
 use callcheck::report::{write_json, write_text};
 use callcheck::source::{ReadOptions, read_sources};
 use clap::{Parser, ValueEnum};
+use ignore::overrides::{Override, OverrideBuilder};
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -28,7 +30,7 @@ Check call contexts in C code: report every function that can reach, however ind
 function whose context its own context forbids.
 
 A function's context is a marker macro invoked in its body. By default these are QEMU's block \
-layer markers, checked as check_calls.py did:
+layer recognizer, checked as check_calls.py did:
   IO_CODE()        must not reach GLOBAL_STATE_CODE() nor IO_OR_GS_CODE()
   IO_OR_GS_CODE()  must not reach GLOBAL_STATE_CODE()
 
@@ -57,10 +59,25 @@ enum Format {
 #[derive(Debug, Parser)]
 #[command(name = "callcheck", version, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP)]
 struct Cli {
-    /// C files and directories to check. Directories are walked for *.c and *.h files,
-    /// honouring .gitignore and skipping hidden entries; named files are always read.
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// C files and directories to check [default: the configuration's `paths`, else .].
+    /// Directories are walked for *.c and *.h files, honouring .gitignore and skipping hidden
+    /// entries; named files are always read.
+    #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
+
+    /// Configuration file [default: callcheck.toml or .callcheck.toml here or in the nearest
+    /// parent directory; with none, the qemu-block preset].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// Built-in preset of contexts and rules: qemu-block (check_calls.py's), qemu-coroutine,
+    /// qemu (both). Replaces the configuration file's `preset`.
+    #[arg(long, value_name = "NAME")]
+    preset: Option<String>,
+
+    /// Print the effective configuration (presets included) as TOML and exit.
+    #[arg(long)]
+    print_config: bool,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -116,12 +133,41 @@ fn install_panic_handler() {
 }
 
 fn run(cli: &Cli) -> Result<u8, String> {
-    for path in &cli.paths {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let mut config = config::load(&ConfigRequest {
+        file: cli.config.clone(),
+        preset: cli.preset.clone(),
+        start: cwd.clone(),
+    })
+    .map_err(|e| e.to_string())?;
+    if cli.print_config {
+        print!("{}", config.effective);
+        return Ok(EXIT_CLEAN);
+    }
+    if cli.calls_only {
+        for rule in &mut config.rules {
+            rule.edges = EdgeKinds::CallsOnly;
+        }
+    }
+    let paths = if cli.paths.is_empty() {
+        let root = config.root.clone();
+        let relative = |p: &PathBuf| match () {
+            _ if root == cwd => p.clone(),
+            _ if p == Path::new(".") => root.clone(),
+            _ => root.join(p),
+        };
+        config.paths.iter().map(relative).collect()
+    } else {
+        cli.paths.clone()
+    };
+    for path in &paths {
         if let Err(error) = std::fs::metadata(path) {
             return Err(format!("{}: {error}", path.display()));
         }
     }
-    let (contexts, rules) = qemu_block();
+    let exclude = exclusions(&config)?;
+    let (contexts, rules) = (&config.contexts, &config.rules);
     let threads = cli.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
@@ -136,8 +182,9 @@ fn run(cli: &Cli) -> Result<u8, String> {
         threads,
         max_file_size: cli.max_file_size,
         follow_links: cli.follow,
+        exclude,
     };
-    let sources = read_sources(&cli.paths, &options, &Markers::new(&contexts));
+    let sources = read_sources(&paths, &options, &Recognizer::new(contexts));
     let read_time = started.elapsed();
     for error in &sources.errors {
         eprintln!("callcheck: skipped {}: {}", error.path, error.reason);
@@ -146,7 +193,7 @@ fn run(cli: &Cli) -> Result<u8, String> {
         eprintln!("callcheck: warning: {warning}");
     }
     if sources.files.is_empty() {
-        let paths: Vec<_> = cli.paths.iter().map(|p| p.display().to_string()).collect();
+        let paths: Vec<_> = paths.iter().map(|p| p.display().to_string()).collect();
         let message = format!("no C files found in {}", paths.join(" "));
         if cli.allow_empty && sources.errors.is_empty() {
             eprintln!("callcheck: {message}");
@@ -155,7 +202,7 @@ fn run(cli: &Cli) -> Result<u8, String> {
         return Err(message);
     }
 
-    let kinds = if cli.calls_only {
+    let kinds = if rules.iter().all(|r| r.edges == EdgeKinds::CallsOnly) {
         EdgeKinds::CallsOnly
     } else {
         EdgeKinds::CallsAndReferences
@@ -164,14 +211,21 @@ fn run(cli: &Cli) -> Result<u8, String> {
     let graph = Graph::build(sources.files, kinds);
     let graph_time = started.elapsed();
     let started = Instant::now();
-    let (violations, steps) = check_with_steps(&graph, &contexts, &rules);
+    let (violations, steps) = check_with_steps(&graph, contexts, rules);
     let check_time = started.elapsed();
     let started = Instant::now();
 
     let mut out = io::BufWriter::new(io::stdout().lock());
     let written = match cli.format {
-        Format::Text => write_text(&mut out, &graph, &contexts, &violations),
-        Format::Json => write_json(&mut out, &graph, &contexts, &violations, &graph.stats()),
+        Format::Text => write_text(&mut out, &graph, contexts, rules, &violations),
+        Format::Json => write_json(
+            &mut out,
+            &graph,
+            contexts,
+            rules,
+            &violations,
+            &graph.stats(),
+        ),
     }
     .and_then(|()| out.flush());
     match written {
@@ -184,13 +238,15 @@ fn run(cli: &Cli) -> Result<u8, String> {
         let stats = graph.stats();
         eprintln!(
             "files: {}\nfunctions: {}\ncall edges: {}\nreference edges: {}\n\
-             unresolved calls: {}\nviolations: {}\ntraversal steps: {}\n\
+             unresolved calls: {}\ncontexts from prototypes only: {}\nviolations: {}\n\
+             traversal steps: {}\n\
              time: read+extract {:.1} ms, graph {:.1} ms, check {:.1} ms, report {:.1} ms",
             stats.files,
             stats.functions,
             stats.calls,
             stats.references,
             stats.unresolved_calls,
+            stats.contexts_from_prototypes,
             violations.len(),
             steps,
             millis(read_time),
@@ -204,6 +260,24 @@ fn run(cli: &Cli) -> Result<u8, String> {
     } else {
         EXIT_VIOLATIONS
     })
+}
+
+/// The walk's exclusions: the configuration's `exclude` globs, relative to its directory.
+fn exclusions(config: &Config) -> Result<Option<Override>, String> {
+    if config.exclude.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = OverrideBuilder::new(&config.root);
+    for glob in &config.exclude {
+        builder.add(&format!("!{glob}")).map_err(|e| {
+            let file = config
+                .file
+                .as_ref()
+                .map_or_else(String::new, |f| format!("{}: ", f.display()));
+            format!("{file}invalid exclude glob `{glob}`: {e}")
+        })?;
+    }
+    builder.build().map(Some).map_err(|e| e.to_string())
 }
 
 /// Parses a size such as `1048576`, `512K`, `64M`, `2G` (powers of 1024; a trailing `B` or

@@ -1,7 +1,7 @@
 //! Violations to output: check_calls.py's text format and a JSON document for tools.
 
 use crate::check::Violation;
-use crate::context::Contexts;
+use crate::context::{Contexts, Recognition, Rule, RuleKind};
 use crate::extract::UseKind;
 use crate::graph::{Graph, GraphStats};
 use serde::Serialize;
@@ -14,25 +14,52 @@ use std::io::{self, Write};
 ///        blk_drain() -> bdrv_ref() -> GLOBAL_STATE_CODE()
 ///
 /// ```
+///
+/// A direct rule's violation reads `Error: f() is not coroutine_fn, but calls coroutine_fn
+/// code`; a path to an attribute context ends at the function that carries it (a marker's path
+/// ends with the marker, as check_calls.py wrote it); a rule's message follows as a `note:`.
 pub fn write_text(
     out: &mut impl Write,
     graph: &Graph,
     contexts: &Contexts,
+    rules: &[Rule],
     violations: &[Violation],
 ) -> io::Result<()> {
     for violation in violations {
+        let rule = &rules[violation.rule];
         let name = graph.name(violation.function);
-        let context = contexts.name(violation.context);
-        let forbidden = contexts.name(violation.forbidden);
-        writeln!(
-            out,
-            "Error: {name}() is {context}(), but calls {forbidden}() code"
-        )?;
+        let forbidden = contexts.display(violation.forbidden);
+        match rule.kind {
+            RuleKind::Reachability { from, .. } => writeln!(
+                out,
+                "Error: {name}() is {}, but calls {forbidden} code",
+                contexts.display(from)
+            )?,
+            RuleKind::Direct { callers, .. } => {
+                let allowed: Vec<String> = callers.iter().map(|c| contexts.display(c)).collect();
+                writeln!(
+                    out,
+                    "Error: {name}() is not {}, but calls {forbidden} code",
+                    allowed.join(" or ")
+                )?;
+            }
+        }
         write!(out, "       {name}()")?;
         for step in &violation.path {
             write!(out, " -> {}()", graph.name(step.node))?;
         }
-        writeln!(out, " -> {forbidden}()")?;
+        let ends_with_marker = matches!(rule.kind, RuleKind::Reachability { .. })
+            && matches!(
+                contexts.recognition(violation.forbidden),
+                Recognition::Marker(_)
+            );
+        if ends_with_marker {
+            write!(out, " -> {forbidden}")?;
+        }
+        writeln!(out)?;
+        if let Some(message) = &rule.message {
+            writeln!(out, "       note: {message}")?;
+        }
         writeln!(out)?;
     }
     Ok(())
@@ -51,8 +78,15 @@ struct JsonViolation<'a> {
     function: &'a str,
     file: &'a str,
     line: u32,
-    context: &'a str,
+    /// The function's context a reachability rule is about; null for a direct rule.
+    context: Option<&'a str>,
     calls: &'a str,
+    /// The rule's name.
+    rule: &'a str,
+    /// `reachability` or `direct`.
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
     /// Function names from `function` to the one carrying the forbidden context.
     path: Vec<&'a str>,
     /// The same path with where each function is defined and how it is reached.
@@ -95,6 +129,7 @@ pub fn write_json(
     out: &mut impl Write,
     graph: &Graph,
     contexts: &Contexts,
+    rules: &[Rule],
     violations: &[Violation],
     stats: &GraphStats,
 ) -> io::Result<()> {
@@ -118,12 +153,19 @@ pub fn write_json(
                     .iter()
                     .map(|s| hop(s.node, Some(s.kind), Some(s.line))),
             );
+            let rule = &rules[v.rule];
             JsonViolation {
                 function: graph.name(v.function),
                 file: graph.file_of(v.function),
                 line: function.line,
-                context: contexts.name(v.context),
+                context: v.context.map(|c| contexts.name(c)),
                 calls: contexts.name(v.forbidden),
+                rule: &rule.name,
+                kind: match rule.kind {
+                    RuleKind::Reachability { .. } => "reachability",
+                    RuleKind::Direct { .. } => "direct",
+                },
+                message: rule.message.as_deref(),
                 path: hops.iter().map(|h| h.function).collect(),
                 hops,
             }
@@ -149,9 +191,9 @@ pub fn write_json(
 mod tests {
     use super::*;
     use crate::check::check;
-    use crate::context::qemu_block;
-    use crate::extract::{Markers, extract};
-    use crate::graph::EdgeKinds;
+    use crate::config::qemu_block;
+    use crate::context::EdgeKinds;
+    use crate::extract::{Recognizer, extract};
     use crate::source::SourceFile;
 
     const SOURCE: &str = "void gs(void) { GLOBAL_STATE_CODE(); }\n\
@@ -162,15 +204,23 @@ mod tests {
         let (contexts, rules) = qemu_block();
         let files = [SourceFile {
             path: "dir/a.c".into(),
-            functions: extract(SOURCE.as_bytes(), &Markers::new(&contexts)),
+            functions: extract(SOURCE.as_bytes(), &Recognizer::new(&contexts)),
         }];
         let graph = Graph::build(files.into(), EdgeKinds::CallsAndReferences);
         let violations = check(&graph, &contexts, &rules);
         let mut out = Vec::new();
         if json {
-            write_json(&mut out, &graph, &contexts, &violations, &graph.stats()).unwrap();
+            write_json(
+                &mut out,
+                &graph,
+                &contexts,
+                &rules,
+                &violations,
+                &graph.stats(),
+            )
+            .unwrap();
         } else {
-            write_text(&mut out, &graph, &contexts, &violations).unwrap();
+            write_text(&mut out, &graph, &contexts, &rules, &violations).unwrap();
         }
         String::from_utf8(out).unwrap()
     }
@@ -192,6 +242,7 @@ mod tests {
             "violations": [{
                 "function": "io", "file": "dir/a.c", "line": 3,
                 "context": "IO_CODE", "calls": "GLOBAL_STATE_CODE",
+                "rule": "io-reaches-global-state", "kind": "reachability",
                 "path": ["io", "mid", "gs"],
                 "hops": [
                     {"function": "io", "file": "dir/a.c", "line": 3},

@@ -7,7 +7,8 @@
 //! by the thread that found it and its bytes are dropped right after, so memory holds the
 //! extracted definitions, never the whole tree.
 
-use crate::extract::{Extractor, FileFunctions, Markers};
+use crate::extract::{Extractor, FileFunctions, Recognizer};
+use ignore::overrides::Override;
 use ignore::{WalkBuilder, WalkState};
 use std::fs::File;
 use std::io::Read;
@@ -42,7 +43,7 @@ pub struct Sources {
 }
 
 /// How files are found and read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ReadOptions {
     /// Threads that walk, read and extract.
     pub threads: usize,
@@ -50,6 +51,8 @@ pub struct ReadOptions {
     pub max_file_size: u64,
     /// Follow symbolic links (a link loop is then reported, not followed forever).
     pub follow_links: bool,
+    /// Paths to leave out of the walk (`!glob` overrides), if any.
+    pub exclude: Option<Override>,
 }
 
 impl Default for ReadOptions {
@@ -58,6 +61,7 @@ impl Default for ReadOptions {
             threads: 1,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             follow_links: false,
+            exclude: None,
         }
     }
 }
@@ -73,9 +77,9 @@ fn is_c_source(path: &Path) -> bool {
 
 /// Walks `paths`, reads every C file found and extracts its definitions on several threads.
 /// The result does not depend on the number of threads.
-pub fn read_sources(paths: &[PathBuf], options: &ReadOptions, markers: &Markers) -> Sources {
+pub fn read_sources(paths: &[PathBuf], options: &ReadOptions, recognizer: &Recognizer) -> Sources {
     let new_reader = || Reader {
-        extractor: Extractor::new(markers),
+        extractor: Extractor::new(recognizer),
         buffer: Vec::new(),
     };
     let read = |reader: &mut Reader, path: &Path| {
@@ -163,6 +167,9 @@ fn walk_and_read<S: Send, T: Send>(
         .threads(options.threads.max(1))
         .require_git(false)
         .follow_links(options.follow_links);
+    if let Some(exclude) = &options.exclude {
+        builder.overrides(exclude.clone());
+    }
     let found = Mutex::new((Vec::new(), Vec::new()));
     builder.build_parallel().run(|| {
         let (found, read) = (&found, &read);

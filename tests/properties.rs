@@ -2,9 +2,10 @@
 //! right, and output independent of file order.
 
 use callcheck::check::check;
-use callcheck::context::qemu_block;
-use callcheck::extract::{FileFunctions, Markers, UseKind, extract};
-use callcheck::graph::{EdgeKinds, Graph};
+use callcheck::config::qemu_block;
+use callcheck::context::EdgeKinds;
+use callcheck::extract::{FileFunctions, Recognizer, UseKind, extract};
+use callcheck::graph::Graph;
 use callcheck::report::write_text;
 use callcheck::source::SourceFile;
 use proptest::prelude::*;
@@ -105,25 +106,25 @@ fn separator() -> impl Strategy<Value = &'static str> {
     ]
 }
 
-fn markers() -> Markers {
-    Markers::new(&qemu_block().0)
+fn recognizer() -> Recognizer {
+    Recognizer::new(&qemu_block().0)
 }
 
 /// Runs the whole pipeline on `files` (in the order given) and returns the text report.
 fn report(files: &[(String, Vec<u8>)]) -> String {
     let (contexts, rules) = qemu_block();
-    let markers = Markers::new(&contexts);
+    let recognizer = Recognizer::new(&contexts);
     let sources = files
         .iter()
         .map(|(path, bytes)| SourceFile {
             path: path.clone(),
-            functions: extract(bytes, &markers),
+            functions: extract(bytes, &recognizer),
         })
         .collect();
     let graph = Graph::build(sources, EdgeKinds::CallsAndReferences);
     let violations = check(&graph, &contexts, &rules);
     let mut out = Vec::new();
-    write_text(&mut out, &graph, &contexts, &violations).unwrap();
+    write_text(&mut out, &graph, &contexts, &rules, &violations).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -165,10 +166,10 @@ proptest! {
             spaced.push_str(token);
             spaced.push_str(separators[i % separators.len()]);
         }
-        let markers = markers();
-        let expected = shape(&extract(plain.as_bytes(), &markers));
+        let recognizer = recognizer();
+        let expected = shape(&extract(plain.as_bytes(), &recognizer));
         prop_assert_eq!(expected.len(), functions.len());
-        prop_assert_eq!(shape(&extract(spaced.as_bytes(), &markers)), expected);
+        prop_assert_eq!(shape(&extract(spaced.as_bytes(), &recognizer)), expected);
     }
 
     #[test]
@@ -187,7 +188,7 @@ proptest! {
             expected.push(text.matches('\n').count() as u32 + 1);
             text.push_str(&format!("f{i}(int a,\n      int b)\n{{\n  return a;\n}}\n"));
         }
-        let file = extract(text.as_bytes(), &markers());
+        let file = extract(text.as_bytes(), &recognizer());
         let lines: Vec<u32> = file.functions.iter().map(|f| f.line).collect();
         prop_assert_eq!(lines, expected);
     }

@@ -13,9 +13,10 @@
 mod synthetic;
 
 use callcheck::check::check;
-use callcheck::context::qemu_block;
-use callcheck::extract::Markers;
-use callcheck::graph::{EdgeKinds, Graph};
+use callcheck::config::qemu_block;
+use callcheck::context::EdgeKinds;
+use callcheck::extract::Recognizer;
+use callcheck::graph::Graph;
 use callcheck::report::write_text;
 use callcheck::source::{ReadOptions, read_only, read_sources};
 use clap::Parser;
@@ -329,7 +330,7 @@ fn child(mode: &str, paths: &[PathBuf], threads: usize) {
                 .build_global();
             let (contexts, rules) = qemu_block();
             let started = Instant::now();
-            let sources = read_sources(paths, &options, &Markers::new(&contexts));
+            let sources = read_sources(paths, &options, &Recognizer::new(&contexts));
             let read_extract = ms(started);
             let files = sources.files.len();
             let started = Instant::now();
@@ -340,7 +341,7 @@ fn child(mode: &str, paths: &[PathBuf], threads: usize) {
             let check_time = ms(started);
             let started = Instant::now();
             let mut sink = Vec::new();
-            write_text(&mut sink, &graph, &contexts, &violations).expect("write to memory");
+            write_text(&mut sink, &graph, &contexts, &rules, &violations).expect("write to memory");
             let report = ms(started);
             let stats = graph.stats();
             let bytes: u64 = paths_bytes(&graph);

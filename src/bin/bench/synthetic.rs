@@ -3,7 +3,7 @@
 //! Files look like a block layer's: a licence comment, includes, a struct, a static table, then
 //! functions of 10 to 60 lines with declarations, loops, string literals holding braces,
 //! comments, calls to helpers in the same file and to global functions of other files, callbacks
-//! handed to a scheduler, and context markers on about one function in six.
+//! handed to a scheduler, and context recognizer on about one function in six.
 
 use std::fmt::Write as _;
 use std::io;

@@ -1,0 +1,235 @@
+//! End-to-end tests of configuration: discovery, presets, attribute contexts, both rule kinds,
+//! both `through` settings, excludes, `--print-config`, and one clear line per bad config.
+
+mod common;
+
+use common::{callcheck, scratch};
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the binary in `dir` (relative to the repository root).
+fn callcheck_in(dir: &str, args: &[&str]) -> (String, String, i32) {
+    let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
+        .args(args)
+        .current_dir(root().join(dir))
+        .output()
+        .expect("run callcheck");
+    (
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+        output.status.code().unwrap(),
+    )
+}
+
+fn read(path: &str) -> String {
+    fs::read_to_string(root().join(path)).expect(path)
+}
+
+#[test]
+fn discovered_config_with_coroutine_preset_and_exclude() {
+    let (stdout, stderr, code) = callcheck_in("testdata/config/coroutine", &[]);
+    assert_eq!(stdout, read("testdata/config/coroutine/expected.txt"));
+    assert_eq!((stderr.as_str(), code), ("", 1));
+    assert!(!stdout.contains("excluded_plain"), "tests/** is excluded");
+    assert!(
+        !stdout.contains("calls_other_local"),
+        "a static prototype stays in its file"
+    );
+    assert!(
+        stdout.contains("plain_local() -> local_co()"),
+        "but holds in its own"
+    );
+    assert!(
+        stdout.contains("other_plain() -> co_after()"),
+        "attribute after parameters"
+    );
+    assert!(
+        stdout.contains("plain_caller() -> co_read()"),
+        "attribute on prototype only"
+    );
+    assert!(
+        !stdout.contains("co_via_annotated"),
+        "through = unannotated stops at an annotated function"
+    );
+}
+
+#[test]
+fn config_is_found_in_a_parent_directory() {
+    let (stdout, _, code) = callcheck_in("testdata/config/coroutine/include", &["../co.c"]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("is not coroutine_fn"), "{stdout}");
+}
+
+#[test]
+fn json_names_rule_and_kind() {
+    let (stdout, _, _) = callcheck_in("testdata/config/coroutine", &["--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let violations = value["violations"].as_array().unwrap();
+    let direct = violations
+        .iter()
+        .find(|v| v["function"] == "plain_caller")
+        .unwrap();
+    assert_eq!(direct["kind"], "direct");
+    assert_eq!(direct["rule"], "coroutine-fn-caller");
+    assert_eq!(direct["context"], serde_json::Value::Null);
+    assert_eq!(direct["calls"], "coroutine_fn");
+    assert!(direct["message"].as_str().unwrap().contains("osdep.h"));
+    let reach = violations
+        .iter()
+        .find(|v| v["function"] == "co_blocks")
+        .unwrap();
+    assert_eq!(reach["kind"], "reachability");
+    assert_eq!(reach["context"], "coroutine_fn");
+    assert_eq!(
+        reach["path"],
+        serde_json::json!(["co_blocks", "helper_unannotated", "blocking_wait"])
+    );
+}
+
+#[test]
+fn through_any_and_unannotated() {
+    for setting in ["any", "unannotated"] {
+        let (stdout, stderr, code) = callcheck_in(
+            "testdata/config/through",
+            &["--config", &format!("{setting}.toml")],
+        );
+        assert_eq!(
+            stdout,
+            read(&format!("testdata/config/through/{setting}.expected.txt"))
+        );
+        assert_eq!((stderr.as_str(), code), ("", 1));
+    }
+}
+
+#[test]
+fn config_paths_are_relative_to_the_config_file() {
+    let run = callcheck(&["--config", "testdata/config/through/any.toml"]);
+    assert_eq!(run.stdout, read("testdata/config/through/any.expected.txt"));
+    let json = callcheck(&[
+        "--config",
+        "testdata/config/through/any.toml",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        json.stdout
+            .contains("\"file\":\"testdata/config/through/chain.c\"")
+    );
+}
+
+#[test]
+fn preset_flag_and_unknown_preset() {
+    let run = callcheck(&["--preset", "qemu-block", "testdata/example"]);
+    assert_eq!(run.stdout, read("testdata/example.expected.txt"));
+    let bad = callcheck(&["--preset", "linux", "testdata/example"]);
+    assert_eq!(bad.code, 2);
+    assert_eq!(
+        bad.stderr,
+        "callcheck: --preset: unknown preset `linux` (known: qemu-block, qemu-coroutine, qemu)\n"
+    );
+}
+
+#[test]
+fn printed_config_round_trips() {
+    let printed = callcheck(&["--print-config", "--preset", "qemu"]);
+    assert_eq!(printed.code, 0);
+    for needle in [
+        "name = \"GLOBAL_STATE_CODE\"",
+        "marker = \"IO_CODE\"",
+        "attribute = [\"coroutine_fn\"]",
+        "through = \"unannotated\"",
+        "callers = [\"coroutine_fn\", \"coroutine_mixed_fn\"]",
+    ] {
+        assert!(printed.stdout.contains(needle), "missing {needle}");
+    }
+    let dir = scratch("print_config");
+    let file = dir.join("printed.toml");
+    fs::write(&file, &printed.stdout).unwrap();
+    let file = file.display().to_string();
+    let with_file = callcheck(&[
+        "--config",
+        &file,
+        "testdata/example",
+        "testdata/config/coroutine",
+    ]);
+    let with_preset = callcheck(&[
+        "--preset",
+        "qemu",
+        "testdata/example",
+        "testdata/config/coroutine",
+    ]);
+    assert_eq!(with_file.stdout, with_preset.stdout);
+    assert!(with_file.stdout.contains("blk_drain()"));
+    assert!(with_file.stdout.contains("is not coroutine_fn"));
+}
+
+#[test]
+fn default_print_config_is_check_calls() {
+    let printed = callcheck(&["--print-config"]);
+    assert!(
+        printed
+            .stdout
+            .contains("forbid = [\"GLOBAL_STATE_CODE\", \"IO_OR_GS_CODE\"]")
+    );
+    assert!(!printed.stdout.contains("coroutine_fn"));
+}
+
+#[test]
+fn bad_configs_give_one_clear_line() {
+    let dir = scratch("bad_configs");
+    let cases = [
+        ("colour = \"red\"\n", "1:1: unknown field `colour`"),
+        (
+            "[[context]]\nname = \"A\"\nmarker = \"A\"\n[[rule]]\nfrom = \"A\"\nforbid = [\"NOPE\"]\n",
+            "6:11: unknown context `NOPE`",
+        ),
+        (
+            "[[context]]\nname = \"A\"\nmarker = \"A\"\nattribute = \"a\"\n",
+            "2:8: context `A` needs exactly one of `marker` or `attribute`",
+        ),
+        (
+            "[[context]]\nname = \"A\"\nmarker = \"A\"\n[[rule]]\nfrom = \"A\"\ncallers = [\"A\"]\n",
+            "5:8: a rule needs either `from` and a non-empty `forbid`",
+        ),
+        ("[[rule]\n", "1:8: unclosed array table"),
+        (
+            "preset = 3\n",
+            "1:10: invalid type: integer `3`, expected a string",
+        ),
+        (
+            "preset = \"qemu-block\"\nexclude = [\"[\"]\n",
+            "invalid exclude glob `[`",
+        ),
+    ];
+    for (index, (text, expected)) in cases.iter().enumerate() {
+        let file = dir.join(format!("bad{index}.toml"));
+        fs::write(&file, text).unwrap();
+        let file = file.display().to_string();
+        let run = callcheck(&["--config", &file, "testdata/example"]);
+        assert_eq!(run.code, 2, "{text:?}");
+        assert_eq!(run.stdout, "");
+        assert_eq!(
+            run.stderr.lines().count(),
+            1,
+            "one line for {text:?}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.starts_with(&format!("callcheck: {file}")) && run.stderr.contains(expected),
+            "{text:?}: {}",
+            run.stderr
+        );
+    }
+    let missing = callcheck(&["--config", "testdata/none.toml"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.starts_with(
+            "callcheck: testdata/none.toml: cannot read the configuration: No such file"
+        )
+    );
+}
