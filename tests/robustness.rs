@@ -247,3 +247,56 @@ fn empty_directory_is_an_error_unless_allowed() {
         format!("callcheck: no C files found in {dir}\n")
     );
 }
+
+/// Runs the binary as an unprivileged user if this test runs as root (root reads everything),
+/// so that permissions bite; `setpriv` is in util-linux.
+#[cfg(unix)]
+fn callcheck_unprivileged(args: &[&str]) -> common::Run {
+    use std::process::Command;
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let mut command = if root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(env!("CARGO_BIN_EXE_callcheck"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_callcheck"))
+    };
+    let output = command.args(args).output().expect("run callcheck");
+    common::Run {
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+        code: output.status.code().unwrap(),
+    }
+}
+
+#[test]
+#[cfg(unix)]
+fn permission_denied_directory_and_file_are_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = dir_with(
+        "permissions",
+        &[
+            ("good.c", GOOD.as_bytes()),
+            ("locked/hidden.c", b"void x(void) { }\n"),
+            ("secret.c", b"void y(void) { }\n"),
+        ],
+    );
+    let base = Path::new(&dir);
+    fs::set_permissions(base.join("locked"), fs::Permissions::from_mode(0o000)).unwrap();
+    fs::set_permissions(base.join("secret.c"), fs::Permissions::from_mode(0o000)).unwrap();
+    let run = callcheck_unprivileged(&[&dir]);
+    fs::set_permissions(base.join("locked"), fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(run.stdout, GOOD_REPORT);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "callcheck: skipped {dir}/locked: Permission denied (os error 13)\n\
+             callcheck: skipped {dir}/secret.c: Permission denied (os error 13)\n"
+        )
+    );
+}
