@@ -26,6 +26,20 @@ pub struct Step {
     pub kind: UseKind,
     /// Line of the use in the previous function's file.
     pub line: u32,
+    /// Byte column of the use.
+    pub column: u32,
+}
+
+impl Step {
+    /// The step taken along `edge`.
+    pub fn along(edge: &Edge) -> Step {
+        Step {
+            node: edge.to,
+            kind: edge.kind,
+            line: edge.line,
+            column: edge.column,
+        }
+    }
 }
 
 /// A function that breaks a rule.
@@ -151,11 +165,7 @@ impl Distances {
         let mut path = Vec::with_capacity(self.distance[first.to as usize] as usize + 1);
         let mut edge = Some(first);
         while let Some(e) = edge {
-            path.push(Step {
-                node: e.to,
-                kind: e.kind,
-                line: e.line,
-            });
+            path.push(Step::along(&e));
             edge = self.next[e.to as usize];
         }
         path
@@ -246,11 +256,7 @@ pub fn check_with_steps(
                         rule: index,
                         context: None,
                         forbidden: callee,
-                        path: vec![Step {
-                            node: edge.to,
-                            kind: edge.kind,
-                            line: edge.line,
-                        }],
+                        path: vec![Step::along(edge)],
                     });
                 }
             }

@@ -35,6 +35,8 @@ pub struct Use {
     pub kind: UseKind,
     /// 1-based line of the first call (or, for a reference, the first mention).
     pub line: u32,
+    /// 1-based byte column of that use.
+    pub column: u32,
 }
 
 /// A function definition found at file scope.
@@ -44,10 +46,14 @@ pub struct FunctionDef {
     pub name: u32,
     /// 1-based line of the function's name.
     pub line: u32,
+    /// 1-based byte column of the function's name.
+    pub column: u32,
     /// Declared `static`: visible only in its own file.
     pub is_static: bool,
-    /// The contexts whose markers the body invokes and whose attributes the definition carries.
-    pub contexts: ContextSet,
+    /// The contexts whose markers the body invokes.
+    pub markers: ContextSet,
+    /// The contexts whose attributes the definition carries.
+    pub attributes: ContextSet,
     /// Where the body's uses are in [`FileFunctions::uses`]: `uses_start..uses_end`, in order
     /// of first use.
     pub uses_start: u32,
@@ -423,6 +429,7 @@ impl Names {
 struct Candidate {
     name: u32,
     line: u32,
+    column: u32,
     /// Parenthesis depth of the identifier within the head (0 for `f(`, 1 for `(*f(`).
     paren: u32,
     /// Index of the token, to tell it from `struct` keywords before or after it.
@@ -661,11 +668,12 @@ impl<'src, 'x> FilePass<'src, 'x> {
                     _ => {}
                 }
                 if keyword.is_none() && matches!(next, Some((Token::LParen, _))) {
-                    let line = self.lines.line_at(span.start);
+                    let (line, column) = self.lines.position_at(span.start);
                     let name = self.names.intern(self.source, span, self.recognizer);
                     self.head.candidates.push(Candidate {
                         name,
                         line,
+                        column,
                         paren: self.head.paren,
                         token: self.token_index,
                     });
@@ -749,8 +757,10 @@ impl<'src, 'x> FilePass<'src, 'x> {
                         .names
                         .export(candidate.name, self.source, &mut self.output.names),
                     line: candidate.line,
+                    column: candidate.column,
                     is_static: head.is_static,
-                    contexts: head.attributes,
+                    markers: ContextSet::default(),
+                    attributes: head.attributes,
                     uses_start,
                     uses_end: uses_start,
                 })
@@ -812,7 +822,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
         };
         match self.names.class(name) {
             NameClass::Keyword(keyword) => return Some(keyword),
-            NameClass::Marker(context) if called => function.contexts.insert(context),
+            NameClass::Marker(context) if called => function.markers.insert(context),
             NameClass::Marker(_) | NameClass::Plain => {
                 let kind = if called {
                     UseKind::Call
@@ -826,17 +836,19 @@ impl<'src, 'x> FilePass<'src, 'x> {
                     let earlier = &mut uses[entry.use_index as usize];
                     if kind == UseKind::Call && earlier.kind == UseKind::Reference {
                         earlier.kind = UseKind::Call;
-                        earlier.line = self.lines.line_at(offset);
+                        (earlier.line, earlier.column) = self.lines.position_at(offset);
                     }
                 } else {
                     let exported = self.names.export(name, self.source, &mut self.output.names);
                     let entry = &mut self.names.entries[name as usize];
                     entry.used_by = stamp;
                     entry.use_index = uses.len() as u32;
+                    let (line, column) = self.lines.position_at(offset);
                     uses.push(Use {
                         name: exported,
                         kind,
-                        line: self.lines.line_at(offset),
+                        line,
+                        column,
                     });
                     function.uses_end = uses.len() as u32;
                 }
@@ -893,7 +905,7 @@ mod tests {
                     file.name(f.name).to_string(),
                     f.line,
                     f.is_static,
-                    f.contexts
+                    f.markers
                         .iter()
                         .map(|c| contexts.name(c).to_string())
                         .collect(),

@@ -27,10 +27,25 @@ pub struct Function {
     name: u32,
     /// Line of its name.
     pub line: u32,
+    /// Byte column of its name.
+    pub column: u32,
     /// Declared `static`.
     pub is_static: bool,
-    /// The contexts it carries.
+    /// The contexts it carries, from any source.
     pub contexts: ContextSet,
+    /// Where each of its contexts came from.
+    pub origins: Origins,
+}
+
+/// Where a function's contexts came from (a context may come from several places).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Origins {
+    /// A marker invoked in its body.
+    pub marker: ContextSet,
+    /// An attribute on its definition.
+    pub definition: ContextSet,
+    /// An attribute on a prototype of it.
+    pub prototype: ContextSet,
 }
 
 /// A use of one function by another.
@@ -42,6 +57,8 @@ pub struct Edge {
     pub kind: UseKind,
     /// Line of the use in the user's file.
     pub line: u32,
+    /// Byte column of the use.
+    pub column: u32,
 }
 
 /// Counts of what the graph holds.
@@ -85,8 +102,18 @@ impl Graph {
                 file: file_index as u32,
                 name: def.name,
                 line: def.line,
+                column: def.column,
                 is_static: def.is_static,
-                contexts: def.contexts,
+                contexts: {
+                    let mut contexts = def.markers;
+                    contexts.extend(def.attributes);
+                    contexts
+                },
+                origins: Origins {
+                    marker: def.markers,
+                    definition: def.attributes,
+                    prototype: ContextSet::default(),
+                },
             }));
         }
         // Every definition of each name, as a chain through `same_name` in node order. Names
@@ -271,7 +298,8 @@ fn apply_prototypes(
                 if applies {
                     let before = function.contexts;
                     function.contexts.extend(prototype.contexts);
-                    added += (function.contexts.iter().count()) - before.iter().count();
+                    function.origins.prototype.extend(prototype.contexts);
+                    added += function.contexts.iter().count() - before.iter().count();
                 }
                 node = same_name[node as usize];
             }
@@ -339,6 +367,7 @@ impl Resolver<'_> {
                     to,
                     kind: used.kind,
                     line: used.line,
+                    column: used.column,
                 };
                 let own_static = definitions.clone().find(|&n| {
                     let f = &self.functions[n as usize];

@@ -332,6 +332,18 @@ impl LineCounter {
         }
         u32::try_from(self.passed + 1).unwrap_or(u32::MAX)
     }
+
+    /// The line and 1-based byte column of byte `offset`, asked in increasing order like
+    /// [`LineCounter::line_at`].
+    pub fn position_at(&mut self, offset: usize) -> (u32, u32) {
+        let line = self.line_at(offset);
+        let line_start = match self.passed {
+            0 => 0,
+            passed => self.breaks[passed - 1] + 1,
+        };
+        let column = offset.saturating_sub(line_start) + 1;
+        (line, u32::try_from(column).unwrap_or(u32::MAX))
+    }
 }
 
 #[cfg(test)]
@@ -464,6 +476,9 @@ mod tests {
         assert_eq!(lines.line_at(3), 4, "never goes back");
         lines.reset(b"x\ny");
         assert_eq!(lines.line_at(2), 2, "a reset starts again");
+        lines.reset(b"ab\r\n  cd");
+        assert_eq!(lines.position_at(1), (1, 2));
+        assert_eq!(lines.position_at(6), (2, 3));
     }
 
     #[test]

@@ -12,5 +12,6 @@ pub mod diagnostics;
 pub mod extract;
 pub mod graph;
 pub mod lexer;
+pub mod query;
 pub mod report;
 pub mod source;

@@ -1,118 +1,40 @@
 //! The `callcheck` command line: wires the arguments to the stages of the library.
 
+mod cli;
+
 use callcheck::check::check_with_steps;
 use callcheck::config::{self, Config, ConfigRequest};
 use callcheck::context::EdgeKinds;
 use callcheck::diagnostics::{extraction_warnings, summarised};
 use callcheck::extract::Recognizer;
-use callcheck::graph::Graph;
-use callcheck::report::{write_json, write_text};
+use callcheck::graph::{Graph, NodeId};
+use callcheck::query::{self, Direction};
+use callcheck::report::{self, Report};
 use callcheck::source::{ReadOptions, read_sources};
-use clap::{Parser, ValueEnum};
+use clap::Parser;
+use cli::{CheckFormat, Cli, Color, GraphFormat, Input, Query, QueryFormat};
 use ignore::overrides::{Override, OverrideBuilder};
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-/// Exit status when no rule is broken.
+/// Exit status when no rule is broken (or a query found what it looked for).
 const EXIT_CLEAN: u8 = 0;
-/// Exit status when at least one violation was reported.
+/// Exit status when at least one violation was reported (or a path query found none).
 const EXIT_VIOLATIONS: u8 = 1;
 /// Exit status for usage errors, unreadable input and internal errors.
 const EXIT_ERROR: u8 = 2;
 
-const ABOUT: &str = "Check call contexts in C code: report every function that can reach, \
-however indirectly, a function whose context its own context forbids.";
-
-const LONG_ABOUT: &str = "\
-Check call contexts in C code: report every function that can reach, however indirectly, a \
-function whose context its own context forbids.
-
-A function's context is a marker macro invoked in its body. By default these are QEMU's block \
-layer recognizer, checked as check_calls.py did:
-  IO_CODE()        must not reach GLOBAL_STATE_CODE() nor IO_OR_GS_CODE()
-  IO_OR_GS_CODE()  must not reach GLOBAL_STATE_CODE()
-
-A path counts calls (f(...)) and references (a function named without being called, such as a \
-callback handed to a scheduler); --calls-only keeps only calls. Each violation is shown with a \
-shortest path as proof.";
-
-const AFTER_HELP: &str = "\
-Exit status: 0 no violation, 1 violations found, 2 usage error, nothing readable or internal \
-error. Unreadable files are reported on stderr and the rest is still checked.
-
-Examples:
-  callcheck block.c block/ include/block/      check QEMU's block layer
-  callcheck --format json src/ | jq .summary   machine-readable report
-  callcheck --calls-only .                     ignore functions passed as callbacks";
-
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    /// check_calls.py's text: one `Error:` line and one path line per violation.
-    Text,
-    /// One JSON document with every violation, its path and a summary.
-    Json,
-}
-
-#[derive(Debug, Parser)]
-#[command(name = "callcheck", version, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP)]
-struct Cli {
-    /// C files and directories to check [default: the configuration's `paths`, else .].
-    /// Directories are walked for *.c and *.h files, honouring .gitignore and skipping hidden
-    /// entries; named files are always read.
-    #[arg(value_name = "PATH")]
-    paths: Vec<PathBuf>,
-
-    /// Configuration file [default: callcheck.toml or .callcheck.toml here or in the nearest
-    /// parent directory; with none, the qemu-block preset].
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
-
-    /// Built-in preset of contexts and rules: qemu-block (check_calls.py's), qemu-coroutine,
-    /// qemu (both). Replaces the configuration file's `preset`.
-    #[arg(long, value_name = "NAME")]
-    preset: Option<String>,
-
-    /// Print the effective configuration (presets included) as TOML and exit.
-    #[arg(long)]
-    print_config: bool,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-
-    /// Follow direct calls only, not functions mentioned without a call (callbacks).
-    #[arg(long)]
-    calls_only: bool,
-
-    /// Print counts (files, functions, edges by kind, unresolved calls) and the time of each
-    /// stage on stderr.
-    #[arg(long)]
-    stats: bool,
-
-    /// Skip files larger than SIZE (bytes, or with a K, M or G suffix), with a warning.
-    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
-    max_file_size: u64,
-
-    /// Follow symbolic links while walking directories (link loops are reported and skipped).
-    #[arg(short = 'L', long)]
-    follow: bool,
-
-    /// Exit with status 0, not 2, when no C file is found (for hooks run on any change).
-    #[arg(long)]
-    allow_empty: bool,
-
-    /// Threads for reading and extracting files [default: number of CPUs].
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    threads: Option<u16>,
-}
-
 fn main() -> ExitCode {
     install_panic_handler();
     let cli = Cli::parse();
-    match run(&cli) {
+    set_color(cli.color);
+    let outcome = match &cli.query {
+        None => run_check(&cli),
+        Some(query) => run_query(query),
+    };
+    match outcome {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
             eprintln!("callcheck: {message}");
@@ -132,25 +54,40 @@ fn install_panic_handler() {
     }));
 }
 
-fn run(cli: &Cli) -> Result<u8, String> {
+fn set_color(color: Color) {
+    let on = match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::env::var_os("NO_COLOR").is_none() && io::stdout().is_terminal(),
+    };
+    colored::control::set_override(on);
+}
+
+/// The configuration and the graph of the files read, with what reading took.
+struct Loaded {
+    config: Config,
+    graph: Graph,
+    read_time: Duration,
+    graph_time: Duration,
+}
+
+/// Loads the configuration, reads the files and builds the graph. `Ok(Err(code))` means there
+/// was nothing to read and the caller should exit with `code`.
+fn load(input: &Input, allow_empty: bool) -> Result<Result<Loaded, u8>, String> {
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let mut config = config::load(&ConfigRequest {
-        file: cli.config.clone(),
-        preset: cli.preset.clone(),
+        file: input.config.clone(),
+        preset: input.preset.clone(),
         start: cwd.clone(),
     })
     .map_err(|e| e.to_string())?;
-    if cli.print_config {
-        print!("{}", config.effective);
-        return Ok(EXIT_CLEAN);
-    }
-    if cli.calls_only {
+    if input.calls_only {
         for rule in &mut config.rules {
             rule.edges = EdgeKinds::CallsOnly;
         }
     }
-    let paths = if cli.paths.is_empty() {
+    let paths = if input.paths.is_empty() {
         let root = config.root.clone();
         let relative = |p: &PathBuf| match () {
             _ if root == cwd => p.clone(),
@@ -159,20 +96,17 @@ fn run(cli: &Cli) -> Result<u8, String> {
         };
         config.paths.iter().map(relative).collect()
     } else {
-        cli.paths.clone()
+        input.paths.clone()
     };
     for path in &paths {
         if let Err(error) = std::fs::metadata(path) {
             return Err(format!("{}: {error}", path.display()));
         }
     }
-    let exclude = exclusions(&config)?;
-    let (contexts, rules) = (&config.contexts, &config.rules);
-    let threads = cli.threads.map_or_else(
+    let threads = input.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
     );
-    let started = Instant::now();
     // The graph stage's parallel parts run on rayon's pool; it gets the same number of threads.
     // Building the global pool fails only if it was built before, which this is the one place of.
     let _ = rayon::ThreadPoolBuilder::new()
@@ -180,11 +114,12 @@ fn run(cli: &Cli) -> Result<u8, String> {
         .build_global();
     let options = ReadOptions {
         threads,
-        max_file_size: cli.max_file_size,
-        follow_links: cli.follow,
-        exclude,
+        max_file_size: input.max_file_size,
+        follow_links: input.follow,
+        exclude: exclusions(&config)?,
     };
-    let sources = read_sources(&paths, &options, &Recognizer::new(contexts));
+    let started = Instant::now();
+    let sources = read_sources(&paths, &options, &Recognizer::new(&config.contexts));
     let read_time = started.elapsed();
     for error in &sources.errors {
         eprintln!("callcheck: skipped {}: {}", error.path, error.reason);
@@ -195,45 +130,62 @@ fn run(cli: &Cli) -> Result<u8, String> {
     if sources.files.is_empty() {
         let paths: Vec<_> = paths.iter().map(|p| p.display().to_string()).collect();
         let message = format!("no C files found in {}", paths.join(" "));
-        if cli.allow_empty && sources.errors.is_empty() {
+        if allow_empty && sources.errors.is_empty() {
             eprintln!("callcheck: {message}");
-            return Ok(EXIT_CLEAN);
+            return Ok(Err(EXIT_CLEAN));
         }
         return Err(message);
     }
-
-    let kinds = if rules.iter().all(|r| r.edges == EdgeKinds::CallsOnly) {
+    let kinds = if input.calls_only {
         EdgeKinds::CallsOnly
     } else {
         EdgeKinds::CallsAndReferences
     };
     let started = Instant::now();
     let graph = Graph::build(sources.files, kinds);
-    let graph_time = started.elapsed();
+    Ok(Ok(Loaded {
+        config,
+        graph,
+        read_time,
+        graph_time: started.elapsed(),
+    }))
+}
+
+fn run_check(cli: &Cli) -> Result<u8, String> {
+    if cli.print_config {
+        let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+        let config = config::load(&ConfigRequest {
+            file: cli.input.config.clone(),
+            preset: cli.input.preset.clone(),
+            start: cwd,
+        })
+        .map_err(|e| e.to_string())?;
+        print!("{}", config.effective);
+        return Ok(EXIT_CLEAN);
+    }
+    let loaded = match load(&cli.input, cli.allow_empty)? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
+    let (config, graph) = (&loaded.config, &loaded.graph);
     let started = Instant::now();
-    let (violations, steps) = check_with_steps(&graph, contexts, rules);
+    let (violations, steps) = check_with_steps(graph, &config.contexts, &config.rules);
     let check_time = started.elapsed();
     let started = Instant::now();
-
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    let written = match cli.format {
-        Format::Text => write_text(&mut out, &graph, contexts, rules, &violations),
-        Format::Json => write_json(
-            &mut out,
-            &graph,
-            contexts,
-            rules,
-            &violations,
-            &graph.stats(),
-        ),
-    }
-    .and_then(|()| out.flush());
-    match written {
-        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
-            return Err(format!("cannot write the report: {error}"));
-        }
-        _ => {}
-    }
+    let report = Report {
+        graph,
+        contexts: &config.contexts,
+        rules: &config.rules,
+        violations: &violations,
+    };
+    write_stdout(|out| match cli.format {
+        CheckFormat::Text => report::text::write(out, &report),
+        CheckFormat::Human => report::human::write(out, &report),
+        CheckFormat::Gcc => report::gcc::write(out, &report),
+        CheckFormat::Json => report::json::write(out, &report, &graph.stats()),
+        CheckFormat::Sarif => report::sarif::write(out, &report),
+        CheckFormat::Dot => report::dot::write(out, &report),
+    })?;
     if cli.stats {
         let stats = graph.stats();
         eprintln!(
@@ -249,8 +201,8 @@ fn run(cli: &Cli) -> Result<u8, String> {
             stats.contexts_from_prototypes,
             violations.len(),
             steps,
-            millis(read_time),
-            millis(graph_time),
+            millis(loaded.read_time),
+            millis(loaded.graph_time),
             millis(check_time),
             millis(started.elapsed()),
         );
@@ -260,6 +212,102 @@ fn run(cli: &Cli) -> Result<u8, String> {
     } else {
         EXIT_VIOLATIONS
     })
+}
+
+fn run_query(query: &Query) -> Result<u8, String> {
+    let input = match query {
+        Query::Callers(args) | Query::Callees(args) => &args.input,
+        Query::Path(args) => &args.input,
+        Query::Contexts(args) => &args.input,
+        Query::Graph(args) => &args.input,
+    };
+    let loaded = match load(input, false)? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
+    let (graph, contexts) = (&loaded.graph, &loaded.config.contexts);
+    let kinds = if input.calls_only {
+        EdgeKinds::CallsOnly
+    } else {
+        EdgeKinds::CallsAndReferences
+    };
+    let named = |name: &str| -> Result<Vec<NodeId>, String> {
+        let nodes = query::named(graph, name);
+        if nodes.is_empty() {
+            return Err(format!("no function named {name}() in the files read"));
+        }
+        Ok(nodes)
+    };
+    match query {
+        Query::Callers(args) | Query::Callees(args) => {
+            let direction = match query {
+                Query::Callers(_) => Direction::Callers,
+                _ => Direction::Callees,
+            };
+            let lines = query::tree(graph, &named(&args.name)?, direction, args.depth, kinds);
+            write_stdout(|out| match args.format {
+                QueryFormat::Text => query::write_tree(out, graph, &lines, direction),
+                QueryFormat::Json => query::write_tree_json(out, graph, contexts, &lines),
+            })?;
+            Ok(EXIT_CLEAN)
+        }
+        Query::Path(args) => {
+            let (from, to) = (named(&args.from)?, named(&args.to)?);
+            let Some(path) = query::shortest_path(graph, &from, &to, kinds) else {
+                write_stdout(|out| match args.format {
+                    QueryFormat::Text => {
+                        writeln!(out, "no call path from {}() to {}()", args.from, args.to)
+                    }
+                    QueryFormat::Json => writeln!(out, "{{\"path\":null}}"),
+                })?;
+                return Ok(EXIT_VIOLATIONS);
+            };
+            write_stdout(|out| match args.format {
+                QueryFormat::Text => query::write_path(out, graph, &path),
+                QueryFormat::Json => query::write_path_json(out, graph, contexts, &path),
+            })?;
+            Ok(EXIT_CLEAN)
+        }
+        Query::Contexts(args) => {
+            let only = match &args.context {
+                Some(name) => Some(
+                    contexts
+                        .by_name(name)
+                        .ok_or_else(|| format!("no context named {name} in the configuration"))?,
+                ),
+                None => None,
+            };
+            write_stdout(|out| match args.format {
+                QueryFormat::Text => query::write_contexts(out, graph, contexts, only),
+                QueryFormat::Json => query::write_contexts_json(out, graph, contexts, only),
+            })?;
+            Ok(EXIT_CLEAN)
+        }
+        Query::Graph(args) => {
+            let picture = match &args.focus {
+                Some(name) => query::neighbourhood(graph, &named(name)?, args.depth, kinds),
+                None => query::whole(graph, kinds),
+            };
+            write_stdout(|out| match args.format {
+                GraphFormat::Dot => report::dot::write_picture(out, graph, contexts, &picture),
+                GraphFormat::Json => query::write_graph_json(out, graph, contexts, &picture),
+            })?;
+            Ok(EXIT_CLEAN)
+        }
+    }
+}
+
+/// Writes to stdout through a buffer; a closed pipe (`| head`) is not an error.
+fn write_stdout(
+    write: impl FnOnce(&mut io::BufWriter<io::StdoutLock<'static>>) -> io::Result<()>,
+) -> Result<(), String> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write the report: {error}"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The walk's exclusions: the configuration's `exclude` globs, relative to its directory.
@@ -280,46 +328,6 @@ fn exclusions(config: &Config) -> Result<Option<Override>, String> {
     builder.build().map(Some).map_err(|e| e.to_string())
 }
 
-/// Parses a size such as `1048576`, `512K`, `64M`, `2G` (powers of 1024; a trailing `B` or
-/// `iB` is allowed).
-fn parse_size(text: &str) -> Result<u64, String> {
-    let upper = text.trim().to_ascii_uppercase();
-    let number = upper
-        .strip_suffix("IB")
-        .or_else(|| upper.strip_suffix('B'))
-        .unwrap_or(&upper);
-    let (digits, shift) = match number.chars().last() {
-        Some('K') => (&number[..number.len() - 1], 10),
-        Some('M') => (&number[..number.len() - 1], 20),
-        Some('G') => (&number[..number.len() - 1], 30),
-        _ => (number, 0),
-    };
-    let value: u64 = digits
-        .trim()
-        .parse()
-        .map_err(|_| format!("'{text}' is not a size such as 1048576, 512K, 64M or 2G"))?;
-    value
-        .checked_mul(1 << shift)
-        .ok_or_else(|| format!("'{text}' is too large"))
-}
-
 fn millis(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_size;
-
-    #[test]
-    fn sizes_parse_with_suffixes() {
-        assert_eq!(parse_size("1048576"), Ok(1 << 20));
-        assert_eq!(parse_size("512K"), Ok(512 << 10));
-        assert_eq!(parse_size("64M"), Ok(64 << 20));
-        assert_eq!(parse_size("64MiB"), Ok(64 << 20));
-        assert_eq!(parse_size("2gb"), Ok(2 << 30));
-        assert!(parse_size("big").is_err());
-        assert!(parse_size("-1").is_err());
-        assert!(parse_size("99999999999G").is_err());
-    }
 }

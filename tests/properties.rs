@@ -6,7 +6,7 @@ use callcheck::config::qemu_block;
 use callcheck::context::EdgeKinds;
 use callcheck::extract::{FileFunctions, Recognizer, UseKind, extract};
 use callcheck::graph::Graph;
-use callcheck::report::write_text;
+use callcheck::report::{Report, text};
 use callcheck::source::SourceFile;
 use proptest::prelude::*;
 
@@ -81,7 +81,7 @@ fn shape(file: &FileFunctions) -> Vec<Shape> {
             (
                 file.name(f.name).to_string(),
                 f.is_static,
-                f.contexts
+                f.markers
                     .iter()
                     .map(|c| contexts.name(c).to_string())
                     .collect(),
@@ -124,7 +124,13 @@ fn report(files: &[(String, Vec<u8>)]) -> String {
     let graph = Graph::build(sources, EdgeKinds::CallsAndReferences);
     let violations = check(&graph, &contexts, &rules);
     let mut out = Vec::new();
-    write_text(&mut out, &graph, &contexts, &rules, &violations).unwrap();
+    let report = Report {
+        graph: &graph,
+        contexts: &contexts,
+        rules: &rules,
+        violations: &violations,
+    };
+    text::write(&mut out, &report).unwrap();
     String::from_utf8(out).unwrap()
 }
 

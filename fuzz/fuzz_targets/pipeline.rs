@@ -7,7 +7,7 @@ use callcheck::config::qemu_block;
 use callcheck::context::EdgeKinds;
 use callcheck::extract::{Recognizer, extract};
 use callcheck::graph::Graph;
-use callcheck::report::{write_json, write_text};
+use callcheck::report::{Report, json, text};
 use callcheck::source::SourceFile;
 use callcheck::context::{Contexts, Rule};
 use libfuzzer_sys::fuzz_target;
@@ -40,6 +40,12 @@ fuzz_target!(|data: &[u8]| {
     let graph = Graph::build(files, EdgeKinds::CallsAndReferences);
     let violations = check(&graph, contexts, rules);
     let mut sink = Vec::new();
-    write_text(&mut sink, &graph, contexts, rules, &violations).unwrap();
-    write_json(&mut sink, &graph, contexts, rules, &violations, &graph.stats()).unwrap();
+    let report = Report {
+        graph: &graph,
+        contexts,
+        rules,
+        violations: &violations,
+    };
+    text::write(&mut sink, &report).unwrap();
+    json::write(&mut sink, &report, &graph.stats()).unwrap();
 });

@@ -1,5 +1,8 @@
 //! Helpers shared by the end-to-end tests.
 
+// Each test crate uses the part it needs.
+#![allow(dead_code)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;

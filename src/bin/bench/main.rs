@@ -17,7 +17,7 @@ use callcheck::config::qemu_block;
 use callcheck::context::EdgeKinds;
 use callcheck::extract::Recognizer;
 use callcheck::graph::Graph;
-use callcheck::report::write_text;
+use callcheck::report::{Report, text};
 use callcheck::source::{ReadOptions, read_only, read_sources};
 use clap::Parser;
 use std::io::Read;
@@ -341,7 +341,13 @@ fn child(mode: &str, paths: &[PathBuf], threads: usize) {
             let check_time = ms(started);
             let started = Instant::now();
             let mut sink = Vec::new();
-            write_text(&mut sink, &graph, &contexts, &rules, &violations).expect("write to memory");
+            let report = Report {
+                graph: &graph,
+                contexts: &contexts,
+                rules: &rules,
+                violations: &violations,
+            };
+            text::write(&mut sink, &report).expect("write to memory");
             let report = ms(started);
             let stats = graph.stats();
             let bytes: u64 = paths_bytes(&graph);

@@ -1,0 +1,280 @@
+//! The command line's arguments, as clap reads them.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const ABOUT: &str = "Check call contexts in C code: report every function that can reach, \
+however indirectly, a function whose context its own context forbids.";
+
+const LONG_ABOUT: &str = "\
+Check call contexts in C code: report every function that can reach, however indirectly, a \
+function whose context its own context forbids.
+
+By default a function's context is a marker macro invoked in its body, and the rules are those \
+of QEMU's block layer, checked as check_calls.py did:
+  IO_CODE()        must not reach GLOBAL_STATE_CODE() nor IO_OR_GS_CODE()
+  IO_OR_GS_CODE()  must not reach GLOBAL_STATE_CODE()
+A callcheck.toml (see --print-config) or --preset changes the contexts and rules.
+
+A path counts calls (f(...)) and references (a function named without being called, such as a \
+callback handed to a scheduler); --calls-only keeps only calls. Each violation is shown with a \
+shortest path as proof.";
+
+const AFTER_HELP: &str = "\
+Exit status: 0 no violation, 1 violations found, 2 usage or configuration error, nothing \
+readable, or internal error. Unreadable files are reported on stderr and the rest is checked.
+
+Examples:
+  callcheck block.c block/ include/block/      check QEMU's block layer
+  callcheck --format human .                   a report to read in a terminal
+  callcheck --format gcc . > errors.txt        for vim -q errors.txt, Emacs compilation-mode
+  callcheck --format sarif . > results.sarif   for GitHub code scanning
+  callcheck --preset qemu .                    block-layer and coroutine rules
+  callcheck callers bdrv_ref --depth 2 .       who calls bdrv_ref(), two levels up
+  callcheck path blk_drain bdrv_ref .          how one function reaches another";
+
+/// The arguments.
+#[derive(Debug, Parser)]
+#[command(
+    name = "callcheck",
+    version,
+    about = ABOUT,
+    long_about = LONG_ABOUT,
+    after_help = AFTER_HELP,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// A question about the call graph instead of the check.
+    #[command(subcommand)]
+    pub query: Option<Query>,
+
+    /// What to read and how.
+    #[command(flatten)]
+    pub input: Input,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+
+    /// Colour in text formats: auto = only on a terminal, and never when NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    pub color: Color,
+
+    /// Print counts (files, functions, edges by kind, unresolved calls) and the time of each
+    /// stage on stderr.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// Exit with status 0, not 2, when no C file is found (for hooks run on any change).
+    #[arg(long)]
+    pub allow_empty: bool,
+
+    /// Print the effective configuration (presets included) as TOML and exit.
+    #[arg(long)]
+    pub print_config: bool,
+}
+
+/// What to read and how: the same for the check and every query.
+#[derive(Debug, Clone, Args)]
+pub struct Input {
+    /// C files and directories to read [default: the configuration's `paths`, else .].
+    /// Directories are walked for *.c and *.h files, honouring .gitignore and skipping hidden
+    /// entries; named files are always read.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Configuration file [default: callcheck.toml or .callcheck.toml here or in the nearest
+    /// parent directory; with none, the qemu-block preset].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Built-in preset of contexts and rules: qemu-block (check_calls.py's), qemu-coroutine,
+    /// qemu (both). Replaces the configuration file's `preset`.
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+
+    /// Follow direct calls only, not functions mentioned without a call (callbacks).
+    #[arg(long)]
+    pub calls_only: bool,
+
+    /// Skip files larger than SIZE (bytes, or with a K, M or G suffix), with a warning.
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    pub max_file_size: u64,
+
+    /// Follow symbolic links while walking directories (link loops are reported and skipped).
+    #[arg(short = 'L', long)]
+    pub follow: bool,
+
+    /// Threads for reading and extracting files [default: number of CPUs].
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+}
+
+/// Formats of the check's report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// check_calls.py's text: one `Error:` line and one path line per violation.
+    Text,
+    /// A report to read in a terminal: each step with file:line, contexts and references.
+    Human,
+    /// GCC-style `file:line:col: error:` lines with a `note:` per step, for editors.
+    Gcc,
+    /// One JSON document with every violation, its path and a summary.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// A Graphviz digraph of the violations' paths (render with `dot -Tsvg`).
+    Dot,
+}
+
+/// When to colour text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Questions about the call graph.
+#[derive(Debug, Subcommand)]
+pub enum Query {
+    /// The functions that use NAME, as a tree with file:line.
+    Callers(TreeArgs),
+    /// The functions NAME uses, as a tree with file:line.
+    Callees(TreeArgs),
+    /// A shortest path from FROM to TO, or a message that there is none (exit 1).
+    Path(PathArgs),
+    /// The annotated functions per context, with where each context came from.
+    Contexts(ContextsArgs),
+    /// The call graph, or the part around one function, as DOT or JSON.
+    Graph(GraphArgs),
+}
+
+/// Arguments of `callers` and `callees`.
+#[derive(Debug, Args)]
+pub struct TreeArgs {
+    /// The function.
+    pub name: String,
+    /// Levels to follow.
+    #[arg(long, default_value_t = 1)]
+    pub depth: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = QueryFormat::Text)]
+    pub format: QueryFormat,
+    /// What to read and how.
+    #[command(flatten)]
+    pub input: Input,
+}
+
+/// Arguments of `path`.
+#[derive(Debug, Args)]
+pub struct PathArgs {
+    /// Where the path starts.
+    pub from: String,
+    /// Where it ends.
+    pub to: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = QueryFormat::Text)]
+    pub format: QueryFormat,
+    /// What to read and how.
+    #[command(flatten)]
+    pub input: Input,
+}
+
+/// Arguments of `contexts`.
+#[derive(Debug, Args)]
+pub struct ContextsArgs {
+    /// Only this context.
+    #[arg(long)]
+    pub context: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = QueryFormat::Text)]
+    pub format: QueryFormat,
+    /// What to read and how.
+    #[command(flatten)]
+    pub input: Input,
+}
+
+/// Arguments of `graph`.
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Only the functions within --depth uses of this one, either way.
+    #[arg(long, value_name = "NAME")]
+    pub focus: Option<String>,
+    /// Levels around the focus.
+    #[arg(long, default_value_t = 2)]
+    pub depth: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub format: GraphFormat,
+    /// What to read and how.
+    #[command(flatten)]
+    pub input: Input,
+}
+
+/// Formats of the queries that print lists or trees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QueryFormat {
+    /// Indented text with file:line.
+    Text,
+    /// JSON.
+    Json,
+}
+
+/// Formats of the `graph` query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// A Graphviz digraph.
+    Dot,
+    /// `{"functions":[...],"edges":[...]}`.
+    Json,
+}
+
+/// Parses a size such as `1048576`, `512K`, `64M`, `2G` (powers of 1024; a trailing `B` or
+/// `iB` is allowed).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let upper = text.trim().to_ascii_uppercase();
+    let number = upper
+        .strip_suffix("IB")
+        .or_else(|| upper.strip_suffix('B'))
+        .unwrap_or(&upper);
+    let (digits, shift) = match number.chars().last() {
+        Some('K') => (&number[..number.len() - 1], 10),
+        Some('M') => (&number[..number.len() - 1], 20),
+        Some('G') => (&number[..number.len() - 1], 30),
+        _ => (number, 0),
+    };
+    let value: u64 = digits
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a size such as 1048576, 512K, 64M or 2G"))?;
+    value
+        .checked_mul(1 << shift)
+        .ok_or_else(|| format!("'{text}' is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn sizes_parse_with_suffixes() {
+        assert_eq!(parse_size("1048576"), Ok(1 << 20));
+        assert_eq!(parse_size("512K"), Ok(512 << 10));
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_size("64MiB"), Ok(64 << 20));
+        assert_eq!(parse_size("2gb"), Ok(2 << 30));
+        assert!(parse_size("big").is_err());
+        assert!(parse_size("-1").is_err());
+        assert!(parse_size("99999999999G").is_err());
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

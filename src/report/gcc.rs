@@ -1,0 +1,91 @@
+//! GCC-style diagnostics, which editors turn into a list to jump through (vim's quickfix, Emacs'
+//! compilation-mode, VS Code problem matchers): an `error:` line at the function, then one
+//! `note:` line per step of the path, at the call that takes it.
+
+use super::Report;
+use crate::extract::UseKind;
+use colored::Colorize;
+use std::io::{self, Write};
+
+/// Writes one error and its notes per violation:
+///
+/// ```text
+/// a.c:31:6: error: blk_drain() is IO_OR_GS_CODE(), but calls GLOBAL_STATE_CODE() code [rule]
+/// a.c:37:9: note: blk_drain() calls bdrv_ref()
+/// b.c:10:6: note: bdrv_ref() is GLOBAL_STATE_CODE()
+/// ```
+pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
+    let graph = report.graph;
+    for violation in report.violations {
+        let start = graph.function(violation.function);
+        let rule = report.rule(violation);
+        writeln!(
+            out,
+            "{}:{}:{}: {} {} [{}]",
+            graph.file_of(violation.function),
+            start.line,
+            start.column,
+            "error:".red().bold(),
+            report.headline(violation),
+            rule.name
+        )?;
+        let mut from = violation.function;
+        for step in &violation.path {
+            let verb = match step.kind {
+                UseKind::Call => "calls",
+                UseKind::Reference => "refers to",
+            };
+            writeln!(
+                out,
+                "{}:{}:{}: {} {}() {verb} {}()",
+                graph.file_of(from),
+                step.line,
+                step.column,
+                "note:".cyan().bold(),
+                graph.name(from),
+                graph.name(step.node)
+            )?;
+            from = step.node;
+        }
+        let last = graph.function(from);
+        writeln!(
+            out,
+            "{}:{}:{}: {} {}() is {}",
+            graph.file_of(from),
+            last.line,
+            last.column,
+            "note:".cyan().bold(),
+            graph.name(from),
+            report.contexts.display(violation.forbidden)
+        )?;
+        if let Some(message) = &rule.message {
+            writeln!(
+                out,
+                "{}:{}:{}: {} {message}",
+                graph.file_of(violation.function),
+                start.line,
+                start.column,
+                "note:".cyan().bold()
+            )?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::render;
+
+    #[test]
+    fn error_then_a_note_per_step() {
+        colored::control::set_override(false);
+        assert_eq!(
+            render(super::write),
+            "dir/a.c:3:6: error: io() is IO_CODE(), but calls GLOBAL_STATE_CODE() code \
+             [io-reaches-global-state]\n\
+             dir/a.c:6:5: note: io() calls mid()\n\
+             dir/a.c:2:22: note: mid() refers to gs()\n\
+             dir/a.c:1:6: note: gs() is GLOBAL_STATE_CODE()\n"
+        );
+    }
+}

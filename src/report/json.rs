@@ -1,0 +1,146 @@
+//! One JSON document for tools: `{"version":1,"violations":[...],"summary":{...}}`. Fields are
+//! added over time, never renamed or removed.
+
+use super::{Report, kind_name};
+use crate::context::RuleKind;
+use crate::extract::UseKind;
+use crate::graph::GraphStats;
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// The JSON document: `{"version":1,"violations":[...],"summary":{...}}`.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    violations: Vec<JsonViolation<'a>>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonViolation<'a> {
+    function: &'a str,
+    file: &'a str,
+    line: u32,
+    /// The function's context a reachability rule is about; null for a direct rule.
+    context: Option<&'a str>,
+    calls: &'a str,
+    /// The rule's name.
+    rule: &'a str,
+    /// `reachability` or `direct`.
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+    /// Function names from `function` to the one carrying the forbidden context.
+    path: Vec<&'a str>,
+    /// The same path with where each function is defined and how it is reached.
+    hops: Vec<JsonHop<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonHop<'a> {
+    function: &'a str,
+    file: &'a str,
+    line: u32,
+    /// `call` or `reference`: how the previous hop uses this one (absent on the first hop).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+    /// Line of that use in the previous hop's file (absent on the first hop).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    use_line: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files: usize,
+    functions: usize,
+    calls: usize,
+    violations: usize,
+    references: usize,
+    unresolved_calls: usize,
+}
+
+/// Writes `violations` and a summary of the graph as one JSON document and a newline.
+pub fn write(out: &mut impl Write, report: &Report, stats: &GraphStats) -> io::Result<()> {
+    let (graph, contexts) = (report.graph, report.contexts);
+    let hop = |node, kind: Option<UseKind>, use_line| {
+        let function = graph.function(node);
+        JsonHop {
+            function: graph.name(node),
+            file: graph.file_of(node),
+            line: function.line,
+            kind: kind.map(kind_name),
+            use_line,
+        }
+    };
+    let violations = report
+        .violations
+        .iter()
+        .map(|v| {
+            let function = graph.function(v.function);
+            let mut hops = vec![hop(v.function, None, None)];
+            hops.extend(
+                v.path
+                    .iter()
+                    .map(|s| hop(s.node, Some(s.kind), Some(s.line))),
+            );
+            let rule = report.rule(v);
+            JsonViolation {
+                function: graph.name(v.function),
+                file: graph.file_of(v.function),
+                line: function.line,
+                context: v.context.map(|c| contexts.name(c)),
+                calls: contexts.name(v.forbidden),
+                rule: &rule.name,
+                kind: match rule.kind {
+                    RuleKind::Reachability { .. } => "reachability",
+                    RuleKind::Direct { .. } => "direct",
+                },
+                message: rule.message.as_deref(),
+                path: hops.iter().map(|h| h.function).collect(),
+                hops,
+            }
+        })
+        .collect::<Vec<_>>();
+    let report = JsonReport {
+        version: 1,
+        summary: JsonSummary {
+            files: stats.files,
+            functions: stats.functions,
+            calls: stats.calls,
+            violations: violations.len(),
+            references: stats.references,
+            unresolved_calls: stats.unresolved_calls,
+        },
+        violations,
+    };
+    serde_json::to_writer(&mut *out, &report).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::render;
+
+    #[test]
+    fn documented_fields() {
+        let text = render(|out, report| super::write(out, report, &report.graph.stats()));
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let expected = serde_json::json!({
+            "version": 1,
+            "violations": [{
+                "function": "io", "file": "dir/a.c", "line": 3,
+                "context": "IO_CODE", "calls": "GLOBAL_STATE_CODE",
+                "rule": "io-reaches-global-state", "kind": "reachability",
+                "path": ["io", "mid", "gs"],
+                "hops": [
+                    {"function": "io", "file": "dir/a.c", "line": 3},
+                    {"function": "mid", "file": "dir/a.c", "line": 2, "kind": "call", "use_line": 6},
+                    {"function": "gs", "file": "dir/a.c", "line": 1, "kind": "reference", "use_line": 2}
+                ]
+            }],
+            "summary": {"files": 1, "functions": 3, "calls": 1, "violations": 1,
+                        "references": 1, "unresolved_calls": 1}
+        });
+        assert_eq!(value, expected);
+    }
+}

@@ -1,0 +1,132 @@
+//! Violations to output, one module per format: check_calls.py's text (the default), a
+//! terminal report for people, GCC-style diagnostics for editors, JSON, SARIF for code-scanning
+//! services, and a Graphviz picture.
+
+pub mod dot;
+pub mod gcc;
+pub mod human;
+pub mod json;
+pub mod sarif;
+pub mod text;
+
+use crate::check::Violation;
+use crate::context::{Contexts, Recognition, Rule, RuleKind};
+use crate::extract::UseKind;
+use crate::graph::{Graph, NodeId};
+
+/// Everything a report is made of.
+#[derive(Clone, Copy)]
+pub struct Report<'a> {
+    /// The call graph the violations were found in.
+    pub graph: &'a Graph,
+    /// The contexts the rules speak of.
+    pub contexts: &'a Contexts,
+    /// The rules; violations refer to them by index.
+    pub rules: &'a [Rule],
+    /// The violations, in report order.
+    pub violations: &'a [Violation],
+}
+
+impl Report<'_> {
+    /// The rule `violation` breaks.
+    pub fn rule(&self, violation: &Violation) -> &Rule {
+        &self.rules[violation.rule]
+    }
+
+    /// The sentence every format opens a violation with: `f() is IO_CODE(), but calls
+    /// GLOBAL_STATE_CODE() code`, or for a direct rule `f() is not coroutine_fn, but calls
+    /// coroutine_fn code`.
+    pub fn headline(&self, violation: &Violation) -> String {
+        let name = self.graph.name(violation.function);
+        let forbidden = self.contexts.display(violation.forbidden);
+        match self.rule(violation).kind {
+            RuleKind::Reachability { from, .. } => format!(
+                "{name}() is {}, but calls {forbidden} code",
+                self.contexts.display(from)
+            ),
+            RuleKind::Direct { callers, .. } => {
+                let allowed: Vec<String> =
+                    callers.iter().map(|c| self.contexts.display(c)).collect();
+                format!(
+                    "{name}() is not {}, but calls {forbidden} code",
+                    allowed.join(" or ")
+                )
+            }
+        }
+    }
+
+    /// True if the path is shown ending with the forbidden marker, as check_calls.py did: for
+    /// reachability rules to marker contexts.
+    pub fn ends_with_marker(&self, violation: &Violation) -> bool {
+        matches!(self.rule(violation).kind, RuleKind::Reachability { .. })
+            && matches!(
+                self.contexts.recognition(violation.forbidden),
+                Recognition::Marker(_)
+            )
+    }
+
+    /// `file:line` of function `node`.
+    pub fn location(&self, node: NodeId) -> String {
+        format!(
+            "{}:{}",
+            self.graph.file_of(node),
+            self.graph.function(node).line
+        )
+    }
+
+    /// The names of the contexts `node` carries, joined by `, `.
+    pub fn context_names(&self, node: NodeId) -> String {
+        let names: Vec<&str> = self
+            .graph
+            .function(node)
+            .contexts
+            .iter()
+            .map(|c| self.contexts.name(c))
+            .collect();
+        names.join(", ")
+    }
+}
+
+/// The name of an edge kind in machine-readable output.
+pub fn kind_name(kind: UseKind) -> &'static str {
+    match kind {
+        UseKind::Call => "call",
+        UseKind::Reference => "reference",
+    }
+}
+
+/// Test helpers shared by the format modules.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use crate::check::check;
+    use crate::config::qemu_block;
+    use crate::context::EdgeKinds;
+    use crate::extract::{Recognizer, extract};
+    use crate::source::SourceFile;
+
+    /// A small graph with one violation through a call and a reference.
+    pub const SOURCE: &str = "void gs(void) { GLOBAL_STATE_CODE(); }\n\
+        void mid(void) { run(gs); }\n\
+        void io(void)\n{\n    IO_CODE();\n    mid();\n}\n";
+
+    /// Renders `SOURCE` (as `dir/a.c`) with `write`.
+    pub fn render(write: impl Fn(&mut Vec<u8>, &Report) -> std::io::Result<()>) -> String {
+        let (contexts, rules) = qemu_block();
+        let files = vec![SourceFile {
+            path: "dir/a.c".into(),
+            functions: extract(SOURCE.as_bytes(), &Recognizer::new(&contexts)),
+        }];
+        let graph = Graph::build(files, EdgeKinds::CallsAndReferences);
+        let violations = check(&graph, &contexts, &rules);
+        let report = Report {
+            graph: &graph,
+            contexts: &contexts,
+            rules: &rules,
+            violations: &violations,
+        };
+        let mut out = Vec::new();
+        write(&mut out, &report).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+}

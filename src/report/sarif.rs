@@ -1,0 +1,162 @@
+//! SARIF 2.1.0, for GitHub code scanning and other SARIF viewers: one result per violation, at
+//! the function, with its rule and the path as a code flow.
+
+use super::Report;
+use crate::context::RuleKind;
+use crate::extract::UseKind;
+use crate::graph::NodeId;
+use serde_json::{Value, json};
+use std::io::{self, Write};
+
+/// Where users learn what the rules mean.
+const INFORMATION_URI: &str = "https://github.com/callcheck/callcheck#readme";
+
+/// Writes the violations as one SARIF log with one run.
+pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
+    let graph = report.graph;
+    // Reachability rules written with several forbidden contexts share a name: one entry each.
+    let mut rule_names: Vec<&str> = Vec::new();
+    let mut rules = Vec::new();
+    for rule in report.rules {
+        if rule_names.contains(&rule.name.as_str()) {
+            continue;
+        }
+        rule_names.push(&rule.name);
+        let description = match rule.kind {
+            RuleKind::Reachability { from, .. } => format!(
+                "{} functions must not reach, directly or not, the contexts this rule forbids",
+                report.contexts.display(from)
+            ),
+            RuleKind::Direct { callee, .. } => format!(
+                "only functions of the allowed contexts may call {} functions",
+                report.contexts.display(callee)
+            ),
+        };
+        let mut entry = json!({
+            "id": rule.name,
+            "shortDescription": {"text": description},
+            "defaultConfiguration": {"level": "error"},
+            "helpUri": INFORMATION_URI,
+        });
+        if let Some(message) = &rule.message {
+            entry["help"] = json!({"text": message});
+        }
+        rules.push(entry);
+    }
+    let location = |node: NodeId, line: u32, column: u32, text: Option<String>| {
+        let mut location = json!({
+            "physicalLocation": {
+                "artifactLocation": {"uri": uri(graph.file_of(node))},
+                "region": {"startLine": line, "startColumn": column},
+            }
+        });
+        if let Some(text) = text {
+            location["message"] = json!({"text": text});
+        }
+        location
+    };
+    let results: Vec<Value> = report
+        .violations
+        .iter()
+        .map(|violation| {
+            let rule = report.rule(violation);
+            let start = graph.function(violation.function);
+            let mut flow = vec![json!({"location": location(
+                violation.function,
+                start.line,
+                start.column,
+                Some(format!("{}() starts the path", graph.name(violation.function))),
+            )})];
+            let mut from = violation.function;
+            for step in &violation.path {
+                let verb = match step.kind {
+                    UseKind::Call => "calls",
+                    UseKind::Reference => "refers to",
+                };
+                let text = format!("{}() {verb} {}()", graph.name(from), graph.name(step.node));
+                flow.push(json!({"location": location(from, step.line, step.column, Some(text))}));
+                from = step.node;
+            }
+            let last = graph.function(from);
+            let text = format!(
+                "{}() is {}",
+                graph.name(from),
+                report.contexts.display(violation.forbidden)
+            );
+            flow.push(json!({"location": location(from, last.line, last.column, Some(text))}));
+            let fingerprint = format!(
+                "{}:{}:{}",
+                rule.name,
+                graph.name(violation.function),
+                report.contexts.name(violation.forbidden)
+            );
+            json!({
+                "ruleId": rule.name,
+                "ruleIndex": rule_names.iter().position(|n| *n == rule.name).unwrap_or(0),
+                "level": "error",
+                "message": {"text": report.headline(violation)},
+                "locations": [location(violation.function, start.line, start.column, None)],
+                "partialFingerprints": {"callcheck/v1": fingerprint},
+                "codeFlows": [{"threadFlows": [{"locations": flow}]}],
+            })
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "callcheck",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": INFORMATION_URI,
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+/// A file path as a URI reference: relative paths stay relative (SARIF viewers resolve them
+/// against the repository), absolute ones become `file://` URIs; spaces and `%` are escaped.
+fn uri(path: &str) -> String {
+    let path = path.strip_prefix("./").unwrap_or(path);
+    let escaped = path.replace('%', "%25").replace(' ', "%20");
+    if escaped.starts_with('/') {
+        format!("file://{escaped}")
+    } else {
+        escaped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::render;
+
+    #[test]
+    fn one_result_with_a_code_flow() {
+        let text = render(super::write);
+        let log: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(log["version"], "2.1.0");
+        let result = &log["runs"][0]["results"][0];
+        assert_eq!(result["ruleId"], "io-reaches-global-state");
+        assert_eq!(
+            result["locations"][0]["physicalLocation"]["region"]["startLine"],
+            3
+        );
+        let flow = &result["codeFlows"][0]["threadFlows"][0]["locations"];
+        assert_eq!(flow.as_array().unwrap().len(), 4);
+        assert_eq!(
+            flow[2]["location"]["message"]["text"],
+            "mid() refers to gs()"
+        );
+    }
+
+    #[test]
+    fn uris() {
+        assert_eq!(super::uri("./a b/c%.c"), "a%20b/c%25.c");
+        assert_eq!(super::uri("/abs/x.c"), "file:///abs/x.c");
+    }
+}
