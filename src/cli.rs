@@ -69,6 +69,29 @@ pub struct Cli {
     #[arg(long)]
     pub allow_empty: bool,
 
+    /// Treat stale suppressions (ones that no longer suppress anything) as failures: exit 1.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Report and fail only on violations not recorded in this baseline file; say how many of
+    /// its entries are fixed now.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record today's violations in FILE (keyed by rule, function and contexts, not lines) and
+    /// exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Analyse the whole tree but report only violations whose function or any step of whose
+    /// path is defined in one of these files (for pre-commit hooks).
+    #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with = "changed_since")]
+    pub report_files: Vec<PathBuf>,
+
+    /// Like --report-files, with the files git says changed since REV (`git diff --name-only`).
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+
     /// Print the effective configuration (presets included) as TOML and exit.
     #[arg(long)]
     pub print_config: bool,

@@ -57,6 +57,32 @@ struct ConfigFile {
     contexts: Vec<ContextEntry>,
     #[serde(default, rename = "rule", skip_serializing_if = "Vec::is_empty")]
     rules: Vec<RuleEntry>,
+    #[serde(default, rename = "cut", skip_serializing_if = "Vec::is_empty")]
+    cuts: Vec<Cut>,
+    #[serde(default, rename = "boundary", skip_serializing_if = "Vec::is_empty")]
+    boundaries: Vec<Boundary>,
+}
+
+/// `[[cut]]`: the edges from `from` to `to` are removed before checking.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cut {
+    /// The using function's name.
+    pub from: String,
+    /// The used function's name.
+    pub to: String,
+    /// Why: shown with `--format human` and when the cut goes stale.
+    pub reason: Spanned<String>,
+}
+
+/// `[[boundary]]`: paths stop at `function`; its own uses are not followed.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Boundary {
+    /// The function's name.
+    pub function: String,
+    /// Why.
+    pub reason: Spanned<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -128,6 +154,10 @@ pub struct Config {
     pub root: PathBuf,
     /// The configuration file used, if any.
     pub file: Option<PathBuf>,
+    /// Edges removed before checking.
+    pub cuts: Vec<Cut>,
+    /// Functions whose uses are not followed.
+    pub boundaries: Vec<Boundary>,
     /// The effective configuration as TOML, presets included.
     pub effective: String,
 }
@@ -164,7 +194,12 @@ pub struct ConfigRequest {
 pub fn load(request: &ConfigRequest) -> Result<Config, ConfigError> {
     let file = match &request.file {
         Some(file) => Some(file.clone()),
-        None => discover(&request.start),
+        // Shown relative to where callcheck runs when it is found there.
+        None => discover(&request.start).map(|found| {
+            found
+                .strip_prefix(&request.start)
+                .map_or_else(|_| found.clone(), Path::to_path_buf)
+        }),
     };
     load_file(file, request)
 }
@@ -230,6 +265,21 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
     merged.edges = written.edges;
     merged.paths = written.paths.take();
     merged.exclude = std::mem::take(&mut written.exclude);
+    merged.cuts = std::mem::take(&mut written.cuts);
+    merged.boundaries = std::mem::take(&mut written.boundaries);
+    for reason in merged
+        .cuts
+        .iter()
+        .map(|c| &c.reason)
+        .chain(merged.boundaries.iter().map(|b| &b.reason))
+    {
+        if reason.get_ref().trim().is_empty() {
+            return Err(source.error(
+                reason.span(),
+                "a suppression needs a reason: say why it is safe".to_string(),
+            ));
+        }
+    }
     let preset_contexts = merged.contexts.len();
     let preset_rules = merged.rules.len();
     merged.contexts.extend(written.contexts);
@@ -434,6 +484,8 @@ fn resolve(
         exclude: file.exclude,
         root,
         file: path,
+        cuts: file.cuts,
+        boundaries: file.boundaries,
         effective,
     })
 }
@@ -443,11 +495,10 @@ mod tests {
     use super::*;
 
     fn from_text(text: &str) -> Result<Config, ConfigError> {
-        let dir = std::env::temp_dir().join(format!(
-            "callcheck-config-{}-{}",
-            std::process::id(),
-            text.len()
-        ));
+        static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let unique = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("callcheck-config-{}-{unique}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("callcheck.toml");
         std::fs::write(&path, text).unwrap();

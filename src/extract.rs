@@ -83,6 +83,73 @@ pub struct Prototype {
     pub contexts: ContextSet,
 }
 
+/// What a `callcheck:` comment asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PragmaKind {
+    /// `callcheck: allow(A, B) reason`: accept the function's violations against these contexts.
+    Allow {
+        /// The context names, as written.
+        contexts: Vec<String>,
+        /// Index in [`FileFunctions::functions`] of the function it speaks for: the one whose
+        /// body holds it, or the next definition after it at file scope. `None` if neither.
+        function: Option<u32>,
+    },
+    /// `callcheck: ignore reason`: cut the edges made on this line.
+    Ignore,
+    /// A `callcheck:` comment that says neither.
+    Unrecognised,
+}
+
+/// A `callcheck:` comment: a suppression written in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pragma {
+    /// What it asks for.
+    pub kind: PragmaKind,
+    /// Line where the comment starts.
+    pub line: u32,
+    /// The words after the request, the reason a reader is given (may be empty).
+    pub reason: String,
+}
+
+impl Pragma {
+    /// Reads a comment that contains `callcheck:`.
+    fn parse(comment: &[u8], line: u32) -> Pragma {
+        let text = String::from_utf8_lossy(comment);
+        let text = text.trim_end();
+        let text = text.strip_suffix("*/").unwrap_or(text);
+        let after = text
+            .find("callcheck:")
+            .map_or("", |at| &text[at + "callcheck:".len()..])
+            .trim();
+        let (kind, reason) = if let Some(rest) = after.strip_prefix("allow(") {
+            match rest.split_once(')') {
+                Some((names, reason)) => {
+                    let contexts = names
+                        .split(',')
+                        .map(|n| n.trim().to_string())
+                        .filter(|n| !n.is_empty())
+                        .collect();
+                    let kind = PragmaKind::Allow {
+                        contexts,
+                        function: None,
+                    };
+                    (kind, reason)
+                }
+                None => (PragmaKind::Unrecognised, after),
+            }
+        } else if let Some(reason) = after.strip_prefix("ignore") {
+            (PragmaKind::Ignore, reason)
+        } else {
+            (PragmaKind::Unrecognised, after)
+        };
+        Pragma {
+            kind,
+            line,
+            reason: reason.trim().to_string(),
+        }
+    }
+}
+
 /// A comment or literal that runs to the end of its file: everything after its start was
 /// skipped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,6 +219,8 @@ pub struct FileFunctions {
     pub uses: Vec<Use>,
     /// The prototypes that carry attribute contexts, in source order.
     pub prototypes: Vec<Prototype>,
+    /// The `callcheck:` comments outside `#if 0` code, in source order.
+    pub pragmas: Vec<Pragma>,
     /// Braces left open at the end of the file, if any: extraction may be incomplete.
     pub unclosed: Option<UnclosedBraces>,
     /// Lines of `}` at file scope that close nothing.
@@ -514,6 +583,8 @@ struct FilePass<'src, 'x> {
     dead: u32,
     /// Index of the current token.
     token_index: usize,
+    /// `allow` pragmas at file scope waiting for the next definition.
+    pending_allows: Vec<usize>,
     /// The previous two live tokens, with the keyword an identifier is, if any.
     prev: (Token, Option<Keyword>),
     prev2: (Token, Option<Keyword>),
@@ -540,6 +611,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
             conditionals: Vec::new(),
             dead: 0,
             token_index: 0,
+            pending_allows: Vec::new(),
             prev: (Token::Semi, None),
             prev2: (Token::Semi, None),
         }
@@ -568,6 +640,10 @@ impl<'src, 'x> FilePass<'src, 'x> {
                 continue;
             }
             if self.dead > 0 {
+                continue;
+            }
+            if token == Token::Pragma {
+                self.pragma(span);
                 continue;
             }
             self.token_index += 1;
@@ -716,9 +792,25 @@ impl<'src, 'x> FilePass<'src, 'x> {
         }
     }
 
+    /// Records a `callcheck:` comment; an `allow` speaks for the function it is in, or at file
+    /// scope for the next definition.
+    fn pragma(&mut self, span: Range<usize>) {
+        let line = self.lines.line_at(span.start);
+        let mut pragma = Pragma::parse(&self.source[span], line);
+        if let PragmaKind::Allow { function, .. } = &mut pragma.kind {
+            if let Block::Function(_) = self.block {
+                *function = Some(self.output.functions.len() as u32);
+            } else if self.depth == 0 {
+                self.pending_allows.push(self.output.pragmas.len());
+            }
+        }
+        self.output.pragmas.push(pragma);
+    }
+
     /// Ends a file-scope declaration at its `;`, keeping it as a prototype if it declares a
     /// function with attribute contexts.
     fn end_declaration(&mut self) {
+        self.pending_allows.clear();
         let head = &self.head;
         if !head.attributes.is_empty()
             && !head.has_assign
@@ -751,6 +843,14 @@ impl<'src, 'x> FilePass<'src, 'x> {
         self.block = match head.function_name() {
             _ if head.paren > 0 || head.has_assign => Block::Other { keeps_head: true },
             Some(candidate) if follows_declarator => {
+                let index = self.output.functions.len() as u32;
+                for pending in self.pending_allows.drain(..) {
+                    if let PragmaKind::Allow { function, .. } =
+                        &mut self.output.pragmas[pending].kind
+                    {
+                        *function = Some(index);
+                    }
+                }
                 let uses_start = self.output.uses.len() as u32;
                 Block::Function(FunctionDef {
                     name: self
@@ -1151,6 +1251,40 @@ mod tests {
         };
         assert_eq!(literal.unterminated, Some(expected));
         assert_eq!(extract(b"int x;", &recognizer).unterminated, None);
+    }
+
+    #[test]
+    fn pragmas_speak_for_their_function() {
+        let (contexts, _) = qemu_block();
+        let source = "/* callcheck: allow(GLOBAL_STATE_CODE, IO_CODE) runs in a BH */\n\
+            static void\nf(void)\n{\n    g(); // callcheck: ignore only at startup\n}\n\
+            void h(void) {\n    // callcheck: allow(IO_OR_GS_CODE)\n}\n\
+            // callcheck: allow(X) too far\nint x;\nvoid k(void) { }\n\
+            #if 0\n// callcheck: ignore dead\n#endif\n/* callcheck: bogus */\n";
+        let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
+        let allow = |names: &[&str], function| PragmaKind::Allow {
+            contexts: names.iter().map(|n| n.to_string()).collect(),
+            function,
+        };
+        let got: Vec<_> = file
+            .pragmas
+            .iter()
+            .map(|p| (p.kind.clone(), p.line, p.reason.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    allow(&["GLOBAL_STATE_CODE", "IO_CODE"], Some(0)),
+                    1,
+                    "runs in a BH"
+                ),
+                (PragmaKind::Ignore, 5, "only at startup"),
+                (allow(&["IO_OR_GS_CODE"], Some(1)), 8, ""),
+                (allow(&["X"], None), 10, "too far"),
+                (PragmaKind::Unrecognised, 16, "bogus"),
+            ]
+        );
     }
 
     #[test]

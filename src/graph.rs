@@ -85,6 +85,8 @@ pub struct Graph {
     files: Vec<SourceFile>,
     /// Function definitions, in file then source order.
     functions: Vec<Function>,
+    /// The node of each file's first definition.
+    first_node: Vec<NodeId>,
     /// `edges[offsets[n]..offsets[n + 1]]` are the uses of node `n`, in source order.
     offsets: Vec<u32>,
     edges: Vec<Edge>,
@@ -97,7 +99,9 @@ impl Graph {
     pub fn build(mut files: Vec<SourceFile>, kinds: EdgeKinds) -> Graph {
         files.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
         let mut functions = Vec::new();
+        let mut first_node = Vec::with_capacity(files.len());
         for (file_index, file) in files.iter().enumerate() {
+            first_node.push(functions.len() as NodeId);
             functions.extend(file.functions.functions.iter().map(|def| Function {
                 file: file_index as u32,
                 name: def.name,
@@ -175,6 +179,7 @@ impl Graph {
         Graph {
             files,
             functions,
+            first_node,
             offsets,
             edges,
             unresolved_calls,
@@ -206,6 +211,13 @@ impl Graph {
         &self.files[self.function(node).file as usize].path
     }
 
+    /// The node of definition `index` (in [`FileFunctions::functions`]) of file `file`.
+    ///
+    /// [`FileFunctions::functions`]: crate::extract::FileFunctions::functions
+    pub fn node_of(&self, file: usize, index: u32) -> NodeId {
+        self.first_node[file] + index
+    }
+
     /// The files of the graph, sorted by path.
     pub fn files(&self) -> &[SourceFile] {
         &self.files
@@ -224,6 +236,24 @@ impl Graph {
     /// True if the graph has no function.
     pub fn is_empty(&self) -> bool {
         self.functions.is_empty()
+    }
+
+    /// Keeps only the edges for which `keep(from, edge)` is true (suppressions cut the others).
+    pub fn retain_edges(&mut self, mut keep: impl FnMut(NodeId, &Edge) -> bool) {
+        let mut kept = Vec::with_capacity(self.edges.len());
+        let mut offsets = Vec::with_capacity(self.offsets.len());
+        offsets.push(0);
+        for node in self.nodes() {
+            kept.extend(
+                self.edges_from(node)
+                    .iter()
+                    .filter(|edge| keep(node, edge))
+                    .copied(),
+            );
+            offsets.push(kept.len() as u32);
+        }
+        self.edges = kept;
+        self.offsets = offsets;
     }
 
     /// For each node, the nodes that use it and how: `(offsets, callers)` in the same layout as
@@ -475,6 +505,20 @@ mod tests {
             (0, 1, 1)
         );
         assert!(edges(&graph(&files, EdgeKinds::CallsOnly)).is_empty());
+    }
+
+    #[test]
+    fn edges_can_be_cut() {
+        let mut g = graph(
+            &[(
+                "a.c",
+                "void a(void) { b(); c(); }\nvoid b(void) { c(); }\nvoid c(void) {}",
+            )],
+            EdgeKinds::CallsAndReferences,
+        );
+        // Nodes are a, b, c in source order: cut a -> c.
+        g.retain_edges(|from, edge| !(from == 0 && edge.to == 2));
+        assert_eq!(edges(&g), ["a@a.c -> b@a.c", "b@a.c -> c@a.c"]);
     }
 
     #[test]

@@ -32,7 +32,6 @@ pub enum Directive {
 #[derive(Logos, Debug, Clone, Copy, PartialEq, Eq)]
 #[logos(utf8 = false)]
 #[logos(skip r"[ \t\n\r\x0b\x0c]+")]
-#[logos(skip(r"//[^\n]*", allow_greedy = true))]
 pub enum Token {
     /// An identifier or keyword.
     #[regex(r"[A-Za-z_$]", identifier_rest)]
@@ -48,9 +47,14 @@ pub enum Token {
     Char,
     /// A string or character literal that runs to the end of the input.
     UnterminatedLiteral,
-    /// A block comment that runs to the end of the input (a terminated one is skipped).
+    /// A block comment that runs to the end of the input (a terminated one is skipped, unless
+    /// it is a [`Token::Pragma`]).
     #[token("/*", block_comment)]
     UnterminatedComment,
+    /// A comment that speaks to callcheck (`/* callcheck: allow(...) reason */`, `// callcheck:
+    /// ignore`); every other comment is skipped.
+    #[regex(r"//[^\n]*", line_comment, allow_greedy = true)]
+    Pragma,
     /// `(`
     #[token("(")]
     LParen,
@@ -153,19 +157,35 @@ fn quoted_len(rest: &[u8], quote: u8) -> Option<usize> {
     None
 }
 
-/// Skips a block comment after its `/*`, or makes it an [`Token::UnterminatedComment`] if it
-/// runs to the end of the input.
+/// The word that makes a comment a [`Token::Pragma`].
+pub const PRAGMA: &[u8] = b"callcheck:";
+
+/// Skips a block comment after its `/*`, or makes it a [`Token::Pragma`] if it speaks to
+/// callcheck, or an [`Token::UnterminatedComment`] if it runs to the end of the input.
 fn block_comment(lex: &mut Lexer<Token>) -> Filter<Token> {
     let rest = lex.remainder();
     match comment_len(rest) {
         Some(len) => {
             lex.bump(len);
-            Filter::Skip
+            pragma_or_skip(&rest[..len])
         }
         None => {
             lex.bump(rest.len());
             Filter::Emit(Token::UnterminatedComment)
         }
+    }
+}
+
+/// Skips a line comment, or makes it a [`Token::Pragma`] if it speaks to callcheck.
+fn line_comment(lex: &mut Lexer<Token>) -> Filter<Token> {
+    pragma_or_skip(lex.slice())
+}
+
+fn pragma_or_skip(comment: &[u8]) -> Filter<Token> {
+    if memchr::memmem::find(comment, PRAGMA).is_some() {
+        Filter::Emit(Token::Pragma)
+    } else {
+        Filter::Skip
     }
 }
 
@@ -402,6 +422,29 @@ mod tests {
         assert_eq!(
             kinds("a /* b */ c /* d"),
             vec![Token::Ident, Token::Ident, Token::UnterminatedComment]
+        );
+    }
+
+    #[test]
+    fn comments_that_speak_to_callcheck_are_pragmas() {
+        let source = "a /* callcheck: allow(X) why */ b // callcheck: ignore\nc // plain\n";
+        assert_eq!(
+            kinds(source),
+            vec![
+                Token::Ident,
+                Token::Pragma,
+                Token::Ident,
+                Token::Pragma,
+                Token::Ident
+            ]
+        );
+        let spans: Vec<_> = Tokens::new(source.as_bytes())
+            .filter(|(t, _)| *t == Token::Pragma)
+            .map(|(_, s)| &source[s])
+            .collect();
+        assert_eq!(
+            spans,
+            ["/* callcheck: allow(X) why */", "// callcheck: ignore"]
         );
     }
 

@@ -5,6 +5,8 @@
 //! violations with shortest paths) and [`report`] (violations to text or JSON). [`source`] finds
 //! and reads the files, [`context`] holds the contexts and rules.
 
+pub mod baseline;
+pub mod changes;
 pub mod check;
 pub mod config;
 pub mod context;
@@ -15,3 +17,4 @@ pub mod lexer;
 pub mod query;
 pub mod report;
 pub mod source;
+pub mod suppress;

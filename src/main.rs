@@ -2,7 +2,9 @@
 
 mod cli;
 
-use callcheck::check::check_with_steps;
+use callcheck::baseline::Baseline;
+use callcheck::changes::{self, FileFilter};
+use callcheck::check::{Violation, check_with_steps};
 use callcheck::config::{self, Config, ConfigRequest};
 use callcheck::context::EdgeKinds;
 use callcheck::diagnostics::{extraction_warnings, summarised};
@@ -11,6 +13,7 @@ use callcheck::graph::{Graph, NodeId};
 use callcheck::query::{self, Direction};
 use callcheck::report::{self, Report};
 use callcheck::source::{ReadOptions, read_sources};
+use callcheck::suppress::Suppressions;
 use clap::Parser;
 use cli::{CheckFormat, Cli, Color, GraphFormat, Input, Query, QueryFormat};
 use ignore::overrides::{Override, OverrideBuilder};
@@ -167,20 +170,93 @@ fn run_check(cli: &Cli) -> Result<u8, String> {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
-    let (config, graph) = (&loaded.config, &loaded.graph);
+    let Loaded {
+        config,
+        mut graph,
+        read_time,
+        graph_time,
+    } = loaded;
+    let contexts = &config.contexts;
     let started = Instant::now();
-    let (violations, steps) = check_with_steps(graph, &config.contexts, &config.rules);
+    let mut suppressions = Suppressions::collect(&graph, &config, contexts);
+    let cut = suppressions.cut_edges(&mut graph);
+    let (violations, steps) = check_with_steps(&graph, contexts, &config.rules);
+    let (violations, suppressed) = suppressions.allow(contexts, violations);
     let check_time = started.elapsed();
-    let started = Instant::now();
+    for warning in &suppressions.warnings {
+        eprintln!("callcheck: warning: {warning}");
+    }
+    let stale: Vec<String> = suppressions
+        .stale()
+        .map(|s| {
+            format!(
+                "stale suppression at {}: {} no longer suppresses anything",
+                s.location, s.what
+            )
+        })
+        .collect();
+    let severity = if cli.strict { "error" } else { "warning" };
+    for message in &stale {
+        eprintln!("callcheck: {severity}: {message}");
+    }
+
     let report = Report {
-        graph,
-        contexts: &config.contexts,
+        graph: &graph,
+        contexts,
         rules: &config.rules,
         violations: &violations,
     };
+    if let Some(path) = &cli.write_baseline {
+        let baseline = Baseline::of(&report);
+        baseline.write(path)?;
+        eprintln!(
+            "callcheck: wrote {} violation{} to {}",
+            baseline.violations.len(),
+            if baseline.violations.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            path.display()
+        );
+        return Ok(EXIT_CLEAN);
+    }
+    let mut shown: Vec<Violation> = match &cli.baseline {
+        Some(path) => {
+            let baseline = Baseline::read(path)?;
+            let (new, fixed) = baseline.compare(&report);
+            eprintln!(
+                "callcheck: baseline {}: {} known violation{} not reported, {fixed} fixed since",
+                path.display(),
+                violations.len() - new.len(),
+                if violations.len() - new.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+            );
+            new.into_iter().map(|i| violations[i].clone()).collect()
+        }
+        None => violations.clone(),
+    };
+    let changed = match &cli.changed_since {
+        Some(rev) => Some(changes::changed_since(rev)?),
+        None if !cli.report_files.is_empty() => Some(cli.report_files.clone()),
+        None => None,
+    };
+    if let Some(files) = changed {
+        let mut filter = FileFilter::new(&files);
+        shown.retain(|v| filter.touches(&graph, v));
+    }
+
+    let started = Instant::now();
+    let report = Report {
+        violations: &shown,
+        ..report
+    };
     write_stdout(|out| match cli.format {
         CheckFormat::Text => report::text::write(out, &report),
-        CheckFormat::Human => report::human::write(out, &report),
+        CheckFormat::Human => report::human::write(out, &report, &suppressed, &suppressions),
         CheckFormat::Gcc => report::gcc::write(out, &report),
         CheckFormat::Json => report::json::write(out, &report, &graph.stats()),
         CheckFormat::Sarif => report::sarif::write(out, &report),
@@ -191,6 +267,7 @@ fn run_check(cli: &Cli) -> Result<u8, String> {
         eprintln!(
             "files: {}\nfunctions: {}\ncall edges: {}\nreference edges: {}\n\
              unresolved calls: {}\ncontexts from prototypes only: {}\nviolations: {}\n\
+             suppressed: {} violations by allow, {} edges cut, {} stale\n\
              traversal steps: {}\n\
              time: read+extract {:.1} ms, graph {:.1} ms, check {:.1} ms, report {:.1} ms",
             stats.files,
@@ -199,15 +276,19 @@ fn run_check(cli: &Cli) -> Result<u8, String> {
             stats.references,
             stats.unresolved_calls,
             stats.contexts_from_prototypes,
-            violations.len(),
+            shown.len(),
+            suppressed.len(),
+            cut,
+            stale.len(),
             steps,
-            millis(loaded.read_time),
-            millis(loaded.graph_time),
+            millis(read_time),
+            millis(graph_time),
             millis(check_time),
             millis(started.elapsed()),
         );
     }
-    Ok(if violations.is_empty() {
+    let stale_fails = cli.strict && !stale.is_empty();
+    Ok(if shown.is_empty() && !stale_fails {
         EXIT_CLEAN
     } else {
         EXIT_VIOLATIONS

@@ -4,6 +4,7 @@
 
 use super::Report;
 use crate::extract::UseKind;
+use crate::suppress::{Suppressed, Suppressions};
 use colored::Colorize;
 use std::io::{self, Write};
 
@@ -17,8 +18,14 @@ use std::io::{self, Write};
 /// ```
 ///
 /// A step taken through a reference, not a call, is marked `~>` and says where the reference
-/// is. A summary line ends the report.
-pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
+/// is. Violations that an `allow` accepted follow, each with its reason; a summary line ends the
+/// report.
+pub fn write(
+    out: &mut impl Write,
+    report: &Report,
+    suppressed: &[Suppressed],
+    suppressions: &Suppressions,
+) -> io::Result<()> {
     let graph = report.graph;
     for violation in report.violations {
         writeln!(
@@ -75,6 +82,30 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
         }
         writeln!(out)?;
     }
+    for accepted in suppressed {
+        let by = &suppressions.entries[accepted.by];
+        let reason = if by.reason.is_empty() {
+            "no reason given"
+        } else {
+            &by.reason
+        };
+        writeln!(
+            out,
+            "{} {}",
+            "suppressed:".dimmed(),
+            report.headline(&accepted.violation).dimmed()
+        )?;
+        writeln!(
+            out,
+            "  {} {} at {}: {reason}",
+            "=".blue().bold(),
+            by.what,
+            by.location
+        )?;
+    }
+    if !suppressed.is_empty() {
+        writeln!(out)?;
+    }
     let count = report.violations.len();
     let summary = match count {
         0 => "no violations".to_string(),
@@ -96,7 +127,9 @@ mod tests {
     fn one_block_per_violation_with_each_hop() {
         colored::control::set_override(false);
         assert_eq!(
-            render(super::write),
+            render(|out, report| {
+                super::write(out, report, &[], &crate::suppress::Suppressions::default())
+            }),
             "error: io() is IO_CODE(), but calls GLOBAL_STATE_CODE() code\n     \
              dir/a.c:3  io()  [IO_CODE]\n  \
              -> dir/a.c:2  mid()\n  \

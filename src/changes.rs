@@ -1,0 +1,68 @@
+//! Which violations a change touches: those whose function, or any function on whose path, is
+//! defined in the changed files. The whole tree is still read, so a hook on a few staged files
+//! sees the whole call graph.
+
+use crate::check::Violation;
+use crate::graph::Graph;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The files changed since the git revision `rev` (committed, staged or not), relative to the
+/// current directory.
+pub fn changed_since(rev: &str) -> Result<Vec<PathBuf>, String> {
+    let output = Command::new("git")
+        .args(["diff", "--name-only", "--relative", "-z", rev, "--"])
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "git diff {rev} failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(output
+        .stdout
+        .split(|&b| b == 0)
+        .filter(|name| !name.is_empty())
+        .map(|name| PathBuf::from(String::from_utf8_lossy(name).into_owned()))
+        .collect())
+}
+
+/// Tells whether a violation touches a set of files. Paths are compared after resolving them,
+/// so `./a.c`, `a.c` and `/abs/a.c` are one file.
+pub struct FileFilter {
+    changed: HashSet<PathBuf>,
+    /// Whether each graph file (by index) is one of the changed files, resolved once.
+    known: HashMap<u32, bool>,
+}
+
+impl FileFilter {
+    /// A filter for `files`; files that do not exist (deleted by the change) are left out.
+    pub fn new(files: &[PathBuf]) -> FileFilter {
+        FileFilter {
+            changed: files.iter().filter_map(|f| resolve(f)).collect(),
+            known: HashMap::new(),
+        }
+    }
+
+    /// True if `violation`'s function or any step of its path is defined in a changed file.
+    pub fn touches(&mut self, graph: &Graph, violation: &Violation) -> bool {
+        let nodes =
+            std::iter::once(violation.function).chain(violation.path.iter().map(|s| s.node));
+        let mut hit = false;
+        for node in nodes {
+            let file = graph.function(node).file;
+            let changed = &self.changed;
+            let is_changed = *self.known.entry(file).or_insert_with(|| {
+                resolve(Path::new(graph.file_of(node))).is_some_and(|p| changed.contains(&p))
+            });
+            hit |= is_changed;
+        }
+        hit
+    }
+}
+
+fn resolve(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok()
+}

@@ -1,0 +1,317 @@
+//! Suppressions: what people know and the heuristics do not.
+//!
+//! In the source, `callcheck: allow(CONTEXT...) reason` in a function body (or in the comment
+//! right before its definition) accepts that function's violations against those contexts, and
+//! `callcheck: ignore reason` cuts the edges made on its line. In the configuration, `[[cut]]`
+//! removes the edges from one function to another and `[[boundary]]` stops paths at a function.
+//! Cuts and boundaries change the graph before the check; allows filter its violations after.
+//! Each suppression counts what it did, so one that does nothing any more is reported as stale.
+
+use crate::check::Violation;
+use crate::config::Config;
+use crate::context::Contexts;
+use crate::extract::PragmaKind;
+use crate::graph::{Graph, NodeId};
+
+/// One suppression and what it did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    /// Where it is written: `file:line`, or the configuration file.
+    pub location: String,
+    /// What it asks for, as written: `allow(GLOBAL_STATE_CODE)`, `ignore`, `[[cut]] f -> g`.
+    pub what: String,
+    /// Why, as written.
+    pub reason: String,
+    /// Edges it cut or violations it accepted.
+    pub used: usize,
+    kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    /// Accepts violations of `node` against these context names.
+    Allow { node: NodeId, contexts: Vec<String> },
+    /// Cuts the edges of file `file` used on `line`.
+    Ignore { file: usize, line: u32 },
+    /// Cuts edges from functions named `from` to functions named `to`.
+    Cut { from: String, to: String },
+    /// Cuts every edge from functions named `function`.
+    Boundary { function: String },
+}
+
+/// A violation an `allow` accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppressed {
+    /// The violation.
+    pub violation: Violation,
+    /// Index of the suppression in [`Suppressions::entries`].
+    pub by: usize,
+}
+
+/// All suppressions of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Suppressions {
+    /// Every suppression, source ones first (by file and line), then the configuration's.
+    pub entries: Vec<Suppression>,
+    /// Problems with `callcheck:` comments: unrecognised, unknown contexts, unattached.
+    pub warnings: Vec<String>,
+}
+
+impl Suppressions {
+    /// Collects the suppressions written in the graph's files and in `config`.
+    pub fn collect(graph: &Graph, config: &Config, contexts: &Contexts) -> Suppressions {
+        let mut found = Suppressions::default();
+        for (file_index, file) in graph.files().iter().enumerate() {
+            for pragma in &file.functions.pragmas {
+                let location = format!("{}:{}", file.path, pragma.line);
+                let kind = match &pragma.kind {
+                    PragmaKind::Allow {
+                        contexts: names,
+                        function,
+                    } => {
+                        for name in names.iter().filter(|n| contexts.by_name(n).is_none()) {
+                            found.warnings.push(format!(
+                                "{location}: unknown context `{name}` in callcheck: allow"
+                            ));
+                        }
+                        let Some(function) = function else {
+                            found.warnings.push(format!(
+                                "{location}: callcheck: allow is neither in a function body nor \
+                                 right before a definition"
+                            ));
+                            continue;
+                        };
+                        Kind::Allow {
+                            node: graph.node_of(file_index, *function),
+                            contexts: names.clone(),
+                        }
+                    }
+                    PragmaKind::Ignore => Kind::Ignore {
+                        file: file_index,
+                        line: pragma.line,
+                    },
+                    PragmaKind::Unrecognised => {
+                        found.warnings.push(format!(
+                            "{location}: unrecognised callcheck: comment (expected \
+                             `callcheck: allow(CONTEXT) reason` or `callcheck: ignore reason`)"
+                        ));
+                        continue;
+                    }
+                };
+                let what = match &kind {
+                    Kind::Allow { contexts, .. } => format!("allow({})", contexts.join(", ")),
+                    _ => "ignore".to_string(),
+                };
+                found.entries.push(Suppression {
+                    location,
+                    what,
+                    reason: pragma.reason.clone(),
+                    used: 0,
+                    kind,
+                });
+            }
+        }
+        let config_location = config
+            .file
+            .as_ref()
+            .map_or_else(|| "configuration".to_string(), |f| f.display().to_string());
+        for cut in &config.cuts {
+            found.entries.push(Suppression {
+                location: config_location.clone(),
+                what: format!("[[cut]] {} -> {}", cut.from, cut.to),
+                reason: cut.reason.get_ref().clone(),
+                used: 0,
+                kind: Kind::Cut {
+                    from: cut.from.clone(),
+                    to: cut.to.clone(),
+                },
+            });
+        }
+        for boundary in &config.boundaries {
+            found.entries.push(Suppression {
+                location: config_location.clone(),
+                what: format!("[[boundary]] {}", boundary.function),
+                reason: boundary.reason.get_ref().clone(),
+                used: 0,
+                kind: Kind::Boundary {
+                    function: boundary.function.clone(),
+                },
+            });
+        }
+        found
+    }
+
+    /// Removes the edges that `ignore` comments, cuts and boundaries ask to remove, counting
+    /// what each removed. Returns the number of edges removed.
+    pub fn cut_edges(&mut self, graph: &mut Graph) -> usize {
+        // For each node, the suppressions that may cut its edges.
+        let mut by_node: Vec<Vec<usize>> = vec![Vec::new(); graph.len()];
+        let mut any = false;
+        for node in graph.nodes() {
+            let (name, file) = (graph.name(node), graph.function(node).file as usize);
+            for (index, entry) in self.entries.iter().enumerate() {
+                let applies = match &entry.kind {
+                    Kind::Ignore { file: f, .. } => *f == file,
+                    Kind::Cut { from, .. } => from == name,
+                    Kind::Boundary { function } => function == name,
+                    Kind::Allow { .. } => false,
+                };
+                if applies {
+                    by_node[node as usize].push(index);
+                    any = true;
+                }
+            }
+        }
+        if !any {
+            return 0;
+        }
+        let names: Vec<String> = graph.nodes().map(|n| graph.name(n).to_string()).collect();
+        let mut removed = 0;
+        let entries = &mut self.entries;
+        graph.retain_edges(|from, edge| {
+            let cutter =
+                by_node[from as usize]
+                    .iter()
+                    .copied()
+                    .find(|&index| match &entries[index].kind {
+                        Kind::Ignore { line, .. } => *line == edge.line,
+                        Kind::Cut { to, .. } => *to == names[edge.to as usize],
+                        Kind::Boundary { .. } => true,
+                        Kind::Allow { .. } => false,
+                    });
+            match cutter {
+                Some(index) => {
+                    entries[index].used += 1;
+                    removed += 1;
+                    false
+                }
+                None => true,
+            }
+        });
+        removed
+    }
+
+    /// Splits `violations` into those still reported and those an `allow` accepts.
+    pub fn allow(
+        &mut self,
+        contexts: &Contexts,
+        violations: Vec<Violation>,
+    ) -> (Vec<Violation>, Vec<Suppressed>) {
+        let mut reported = Vec::with_capacity(violations.len());
+        let mut suppressed = Vec::new();
+        for violation in violations {
+            let forbidden = contexts.name(violation.forbidden);
+            let by = self.entries.iter().position(|entry| match &entry.kind {
+                Kind::Allow { node, contexts } => {
+                    *node == violation.function && contexts.iter().any(|c| c == forbidden)
+                }
+                _ => false,
+            });
+            match by {
+                Some(index) => {
+                    self.entries[index].used += 1;
+                    suppressed.push(Suppressed {
+                        violation,
+                        by: index,
+                    });
+                }
+                None => reported.push(violation),
+            }
+        }
+        (reported, suppressed)
+    }
+
+    /// The suppressions that did nothing.
+    pub fn stale(&self) -> impl Iterator<Item = &Suppression> {
+        self.entries.iter().filter(|entry| entry.used == 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::check;
+    use crate::config::{ConfigRequest, load};
+    use crate::context::EdgeKinds;
+    use crate::extract::{Recognizer, extract};
+    use crate::source::SourceFile;
+
+    fn run(name: &str, text: &str, config_text: &str) -> (Vec<String>, Vec<String>, Suppressions) {
+        let dir =
+            std::env::temp_dir().join(format!("callcheck-suppress-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("callcheck.toml"), config_text).unwrap();
+        let config = load(&ConfigRequest {
+            file: Some(dir.join("callcheck.toml")),
+            ..ConfigRequest::default()
+        })
+        .unwrap();
+        let files = vec![SourceFile {
+            path: "a.c".into(),
+            functions: extract(text.as_bytes(), &Recognizer::new(&config.contexts)),
+        }];
+        let mut graph = Graph::build(files, EdgeKinds::CallsAndReferences);
+        let mut suppressions = Suppressions::collect(&graph, &config, &config.contexts);
+        suppressions.cut_edges(&mut graph);
+        let violations = check(&graph, &config.contexts, &config.rules);
+        let (reported, suppressed) = suppressions.allow(&config.contexts, violations);
+        let names = |vs: Vec<Violation>| -> Vec<String> {
+            vs.iter()
+                .map(|v| graph.name(v.function).to_string())
+                .collect()
+        };
+        let suppressed = names(suppressed.into_iter().map(|s| s.violation).collect());
+        (names(reported), suppressed, suppressions)
+    }
+
+    const SOURCE: &str = "void gs(void) { GLOBAL_STATE_CODE(); }\n\
+        void io1(void) {\n IO_CODE(); /* callcheck: allow(GLOBAL_STATE_CODE) known */\n gs();\n}\n\
+        void io2(void) {\n IO_CODE();\n gs(); // callcheck: ignore startup only\n}\n\
+        void io3(void) {\n IO_CODE();\n helper();\n}\n\
+        void helper(void) { gs(); }\n\
+        void io4(void) {\n IO_CODE(); // callcheck: allow(IO_OR_GS_CODE) stale\n bh();\n}\n\
+        void bh(void) { gs(); }\n";
+
+    #[test]
+    fn each_form_suppresses_and_counts() {
+        let config = "preset = \"qemu-block\"\n\
+            [[cut]]\nfrom = \"io3\"\nto = \"helper\"\nreason = \"runs later\"\n\
+            [[boundary]]\nfunction = \"bh\"\nreason = \"a bottom half\"\n\
+            [[cut]]\nfrom = \"nobody\"\nto = \"gs\"\nreason = \"stale\"\n";
+        let (reported, suppressed, suppressions) = run("each", SOURCE, config);
+        assert!(reported.is_empty(), "{reported:?}");
+        assert_eq!(suppressed, ["io1"]);
+        let stale: Vec<&str> = suppressions.stale().map(|s| s.what.as_str()).collect();
+        assert_eq!(stale, ["allow(IO_OR_GS_CODE)", "[[cut]] nobody -> gs"]);
+        let used: Vec<(&str, usize)> = suppressions
+            .entries
+            .iter()
+            .map(|s| (s.what.as_str(), s.used))
+            .collect();
+        assert_eq!(
+            used,
+            [
+                ("allow(GLOBAL_STATE_CODE)", 1),
+                ("ignore", 1),
+                ("allow(IO_OR_GS_CODE)", 0),
+                ("[[cut]] io3 -> helper", 1),
+                ("[[cut]] nobody -> gs", 0),
+                ("[[boundary]] bh", 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn without_suppressions_everything_is_reported() {
+        let (reported, suppressed, suppressions) =
+            run("without", SOURCE, "preset = \"qemu-block\"\n");
+        assert_eq!(
+            reported,
+            ["io3", "io4"],
+            "the comments in the source still hold"
+        );
+        assert_eq!(suppressed, ["io1"]);
+        assert_eq!(suppressions.entries[1].what, "ignore");
+        assert_eq!(suppressions.entries[1].used, 1, "it cut io2 -> gs");
+    }
+}
