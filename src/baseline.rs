@@ -90,28 +90,7 @@ fn entry(report: &Report, violation: &Violation) -> Entry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::check;
-    use crate::config::qemu_block;
-    use crate::context::EdgeKinds;
-    use crate::extract::{Recognizer, extract};
-    use crate::graph::Graph;
-    use crate::source::SourceFile;
-
-    fn with_report<T>(text: &str, f: impl FnOnce(&Report) -> T) -> T {
-        let (contexts, rules) = qemu_block();
-        let files = vec![SourceFile {
-            path: "a.c".into(),
-            functions: extract(text.as_bytes(), &Recognizer::new(&contexts)),
-        }];
-        let graph = Graph::build(files, EdgeKinds::CallsAndReferences);
-        let violations = check(&graph, &contexts, &rules);
-        f(&Report {
-            graph: &graph,
-            contexts: &contexts,
-            rules: &rules,
-            violations: &violations,
-        })
-    }
+    use crate::report::testing::with_report;
 
     #[test]
     fn keys_survive_moves_and_new_ones_show() {

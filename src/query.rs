@@ -6,7 +6,7 @@ use crate::context::{ContextId, Contexts, EdgeKinds};
 use crate::extract::UseKind;
 use crate::graph::{Graph, NodeId};
 use crate::report::dot::Picture;
-use crate::report::kind_name;
+use crate::report::{kind_name, write_json_line};
 use serde::Serialize;
 use std::collections::VecDeque;
 use std::io::{self, Write};
@@ -260,9 +260,7 @@ pub fn write_path_json(
             repeated: false,
         })
         .collect();
-    serde_json::to_writer(&mut *out, &serde_json::json!({ "path": lines }))
-        .map_err(io::Error::other)?;
-    writeln!(out)
+    write_json_line(out, &serde_json::json!({ "path": lines }))
 }
 
 /// Where a function's context came from, in words.
@@ -277,6 +275,16 @@ fn origins(graph: &Graph, node: NodeId, context: ContextId) -> Vec<&'static str>
     .filter(|(set, _)| set.contains(context))
     .map(|(_, words)| words)
     .collect()
+}
+
+/// The functions that carry `context`, by name, file and line.
+fn annotated(graph: &Graph, context: ContextId) -> Vec<NodeId> {
+    let mut nodes: Vec<NodeId> = graph
+        .nodes()
+        .filter(|&n| graph.function(n).contexts.contains(context))
+        .collect();
+    nodes.sort_by_key(|&n| (graph.name(n), graph.file_of(n), graph.function(n).line));
+    nodes
 }
 
 /// The contexts to list: `only`, or all.
@@ -296,11 +304,7 @@ pub fn write_contexts(
     only: Option<ContextId>,
 ) -> io::Result<()> {
     for context in listed(contexts, only) {
-        let mut nodes: Vec<NodeId> = graph
-            .nodes()
-            .filter(|&n| graph.function(n).contexts.contains(context))
-            .collect();
-        nodes.sort_by_key(|&n| (graph.name(n), graph.file_of(n), graph.function(n).line));
+        let nodes = annotated(graph, context);
         writeln!(
             out,
             "{} ({} function{})",
@@ -332,12 +336,7 @@ pub fn write_contexts_json(
     let listed: Vec<serde_json::Value> = listed(contexts, only)
         .into_iter()
         .map(|context| {
-            let mut nodes: Vec<NodeId> = graph
-                .nodes()
-                .filter(|&n| graph.function(n).contexts.contains(context))
-                .collect();
-            nodes.sort_by_key(|&n| (graph.name(n), graph.file_of(n), graph.function(n).line));
-            let functions: Vec<serde_json::Value> = nodes
+            let functions: Vec<serde_json::Value> = annotated(graph, context)
                 .into_iter()
                 .map(|n| {
                     let mut value = serde_json::to_value(JsonFunction::new(graph, contexts, n))
@@ -349,9 +348,7 @@ pub fn write_contexts_json(
             serde_json::json!({"name": contexts.name(context), "functions": functions})
         })
         .collect();
-    serde_json::to_writer(&mut *out, &serde_json::json!({ "contexts": listed }))
-        .map_err(io::Error::other)?;
-    writeln!(out)
+    write_json_line(out, &serde_json::json!({ "contexts": listed }))
 }
 
 /// Writes a tree, indented two spaces a level: `<-` for callers, `->` for callees, `~>`/`<~`
@@ -448,9 +445,7 @@ pub fn write_tree_json(
             repeated: line.repeated,
         })
         .collect();
-    serde_json::to_writer(&mut *out, &serde_json::json!({ "tree": tree }))
-        .map_err(io::Error::other)?;
-    writeln!(out)
+    write_json_line(out, &serde_json::json!({ "tree": tree }))
 }
 
 /// Writes a picture as `{"functions":[...],"edges":[...]}`.
@@ -483,12 +478,10 @@ pub fn write_graph_json(
             serde_json::json!({"from": end(from), "to": end(to), "kind": kind_name(kind), "line": line})
         })
         .collect();
-    serde_json::to_writer(
-        &mut *out,
+    write_json_line(
+        out,
         &serde_json::json!({"functions": functions, "edges": edges}),
     )
-    .map_err(io::Error::other)?;
-    writeln!(out)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! One JSON document for tools: `{"version":1,"violations":[...],"summary":{...}}`. Fields are
 //! added over time, never renamed or removed.
 
-use super::{Report, kind_name};
+use super::{Report, kind_name, write_json_line};
 use crate::context::RuleKind;
 use crate::extract::UseKind;
 use crate::graph::GraphStats;
@@ -113,8 +113,7 @@ pub fn write(out: &mut impl Write, report: &Report, stats: &GraphStats) -> io::R
         },
         violations,
     };
-    serde_json::to_writer(&mut *out, &report).map_err(io::Error::other)?;
-    writeln!(out)
+    write_json_line(out, &report)
 }
 
 #[cfg(test)]

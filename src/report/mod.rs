@@ -13,6 +13,8 @@ use crate::check::Violation;
 use crate::context::{Contexts, Recognition, Rule, RuleKind};
 use crate::extract::UseKind;
 use crate::graph::{Graph, NodeId};
+use serde::Serialize;
+use std::io::{self, Write};
 
 /// Everything a report is made of.
 #[derive(Clone, Copy)]
@@ -87,6 +89,12 @@ impl Report<'_> {
     }
 }
 
+/// Writes `value` as one line of JSON.
+pub fn write_json_line(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
 /// The name of an edge kind in machine-readable output.
 pub fn kind_name(kind: UseKind) -> &'static str {
     match kind {
@@ -110,23 +118,29 @@ pub(crate) mod testing {
         void mid(void) { run(gs); }\n\
         void io(void)\n{\n    IO_CODE();\n    mid();\n}\n";
 
-    /// Renders `SOURCE` (as `dir/a.c`) with `write`.
-    pub fn render(write: impl Fn(&mut Vec<u8>, &Report) -> std::io::Result<()>) -> String {
+    /// Checks `text` (as `dir/a.c`) with the default rules and hands the report to `f`.
+    pub fn with_report<T>(text: &str, f: impl FnOnce(&Report) -> T) -> T {
         let (contexts, rules) = qemu_block();
         let files = vec![SourceFile {
             path: "dir/a.c".into(),
-            functions: extract(SOURCE.as_bytes(), &Recognizer::new(&contexts)),
+            functions: extract(text.as_bytes(), &Recognizer::new(&contexts)),
         }];
         let graph = Graph::build(files, EdgeKinds::CallsAndReferences);
         let violations = check(&graph, &contexts, &rules);
-        let report = Report {
+        f(&Report {
             graph: &graph,
             contexts: &contexts,
             rules: &rules,
             violations: &violations,
-        };
-        let mut out = Vec::new();
-        write(&mut out, &report).unwrap();
-        String::from_utf8(out).unwrap()
+        })
+    }
+
+    /// Renders `SOURCE` with `write`.
+    pub fn render(write: impl Fn(&mut Vec<u8>, &Report) -> std::io::Result<()>) -> String {
+        with_report(SOURCE, |report| {
+            let mut out = Vec::new();
+            write(&mut out, report).unwrap();
+            String::from_utf8(out).unwrap()
+        })
     }
 }
