@@ -144,7 +144,11 @@ impl Suppressions {
     /// Removes the edges that `ignore` comments, cuts and boundaries ask to remove, counting
     /// what each removed. Returns the number of edges removed.
     pub fn cut_edges(&mut self, graph: &mut Graph) -> usize {
-        if self.entries.iter().all(|e| matches!(e.kind, Kind::Allow { .. })) {
+        if self
+            .entries
+            .iter()
+            .all(|e| matches!(e.kind, Kind::Allow { .. }))
+        {
             return 0;
         }
         // For each node, the suppressions that may cut its edges.
