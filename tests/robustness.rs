@@ -300,3 +300,22 @@ fn permission_denied_directory_and_file_are_reported() {
         )
     );
 }
+
+#[test]
+#[cfg(unix)]
+fn file_gone_before_it_is_read_is_reported() {
+    // A link to a file that no longer exists is what a file deleted mid-walk looks like.
+    let dir = dir_with("vanished", &[("good.c", GOOD.as_bytes())]);
+    std::os::unix::fs::symlink(
+        Path::new(&dir).join("deleted.c"),
+        Path::new(&dir).join("gone.c"),
+    )
+    .unwrap();
+    let run = callcheck(&["--follow", &dir]);
+    assert_eq!(run.stdout, GOOD_REPORT);
+    assert_eq!(
+        run.stderr,
+        format!("callcheck: skipped {dir}/gone.c: No such file or directory (os error 2)\n")
+    );
+    assert_eq!(run.code, 1);
+}
