@@ -65,12 +65,6 @@ struct Search {
     edges: EdgeKinds,
 }
 
-impl Search {
-    fn follows(self, kind: UseKind) -> bool {
-        self.edges == EdgeKinds::CallsAndReferences || kind == UseKind::Call
-    }
-}
-
 /// Distances to the nearest function of one context and the next hop towards it.
 struct Distances {
     search: Search,
@@ -114,7 +108,7 @@ impl Distances {
             let range = offsets[node as usize] as usize..offsets[node as usize + 1] as usize;
             steps += range.len() as u64;
             for &(caller, kind) in &callers[range] {
-                if search.follows(kind) && distance[caller as usize] == UNREACHED {
+                if search.edges.includes(kind) && distance[caller as usize] == UNREACHED {
                     distance[caller as usize] = next_distance;
                     queue.push_back(caller);
                 }
@@ -152,7 +146,7 @@ impl Distances {
             .edges_from(node)
             .iter()
             .filter(|e| {
-                self.search.follows(e.kind)
+                self.search.edges.includes(e.kind)
                     && self.distance[e.to as usize] != UNREACHED
                     && self.passable(graph, e.to, &self.distance)
             })

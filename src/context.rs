@@ -1,5 +1,6 @@
 //! Contexts (where a function may run), how each is recognised, and the rules between them.
 
+use crate::extract::UseKind;
 use std::fmt;
 
 /// The most contexts one configuration can name: a [`ContextSet`] is a 64-bit mask.
@@ -147,6 +148,13 @@ pub enum EdgeKinds {
     CallsAndReferences,
     /// Direct calls only.
     CallsOnly,
+}
+
+impl EdgeKinds {
+    /// True if a use of this kind is an edge.
+    pub fn includes(self, kind: UseKind) -> bool {
+        self == EdgeKinds::CallsAndReferences || kind == UseKind::Call
+    }
 }
 
 /// Which functions a reachability path may pass through.

@@ -385,7 +385,7 @@ impl Resolver<'_> {
         let mut unresolved_calls = 0;
         for def in &extracted.functions {
             for used in extracted.uses_of(def) {
-                if self.kinds == EdgeKinds::CallsOnly && used.kind == UseKind::Reference {
+                if !self.kinds.includes(used.kind) {
                     continue;
                 }
                 let before = edges.len();

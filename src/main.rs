@@ -74,17 +74,32 @@ struct Loaded {
     graph_time: Duration,
 }
 
-/// Loads the configuration, reads the files and builds the graph. `Ok(Err(code))` means there
-/// was nothing to read and the caller should exit with `code`.
-fn load(input: &Input, allow_empty: bool) -> Result<Result<Loaded, u8>, String> {
+/// The configuration the input asks for, and the current directory it was looked for from.
+fn load_config(input: &Input) -> Result<(Config, PathBuf), String> {
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
-    let mut config = config::load(&ConfigRequest {
+    let config = config::load(&ConfigRequest {
         file: input.config.clone(),
         preset: input.preset.clone(),
         start: cwd.clone(),
     })
     .map_err(|e| e.to_string())?;
+    Ok((config, cwd))
+}
+
+/// The uses that are edges: calls only with `--calls-only`.
+fn edge_kinds(input: &Input) -> EdgeKinds {
+    if input.calls_only {
+        EdgeKinds::CallsOnly
+    } else {
+        EdgeKinds::CallsAndReferences
+    }
+}
+
+/// Loads the configuration, reads the files and builds the graph. `Ok(Err(code))` means there
+/// was nothing to read and the caller should exit with `code`.
+fn load(input: &Input, allow_empty: bool) -> Result<Result<Loaded, u8>, String> {
+    let (mut config, cwd) = load_config(input)?;
     if input.calls_only {
         for rule in &mut config.rules {
             rule.edges = EdgeKinds::CallsOnly;
@@ -139,13 +154,8 @@ fn load(input: &Input, allow_empty: bool) -> Result<Result<Loaded, u8>, String> 
         }
         return Err(message);
     }
-    let kinds = if input.calls_only {
-        EdgeKinds::CallsOnly
-    } else {
-        EdgeKinds::CallsAndReferences
-    };
     let started = Instant::now();
-    let graph = Graph::build(sources.files, kinds);
+    let graph = Graph::build(sources.files, edge_kinds(input));
     Ok(Ok(Loaded {
         config,
         graph,
@@ -156,13 +166,7 @@ fn load(input: &Input, allow_empty: bool) -> Result<Result<Loaded, u8>, String> 
 
 fn run_check(cli: &Cli) -> Result<u8, String> {
     if cli.print_config {
-        let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
-        let config = config::load(&ConfigRequest {
-            file: cli.input.config.clone(),
-            preset: cli.input.preset.clone(),
-            start: cwd,
-        })
-        .map_err(|e| e.to_string())?;
+        let (config, _) = load_config(&cli.input)?;
         print!("{}", config.effective);
         return Ok(EXIT_CLEAN);
     }
@@ -307,11 +311,7 @@ fn run_query(query: &Query) -> Result<u8, String> {
         Err(code) => return Ok(code),
     };
     let (graph, contexts) = (&loaded.graph, &loaded.config.contexts);
-    let kinds = if input.calls_only {
-        EdgeKinds::CallsOnly
-    } else {
-        EdgeKinds::CallsAndReferences
-    };
+    let kinds = edge_kinds(input);
     let named = |name: &str| -> Result<Vec<NodeId>, String> {
         let nodes = query::named(graph, name);
         if nodes.is_empty() {

@@ -49,7 +49,6 @@ pub fn tree(
     depth: usize,
     kinds: EdgeKinds,
 ) -> Vec<TreeLine> {
-    let follows = |kind: UseKind| kinds == EdgeKinds::CallsAndReferences || kind == UseKind::Call;
     let reverse = (direction == Direction::Callers).then(|| graph.reverse());
     // (node, kind, use line) of each neighbour of `node`, in order.
     let neighbours = |node: NodeId| -> Vec<(NodeId, UseKind, u32)> {
@@ -57,14 +56,14 @@ pub fn tree(
             None => graph
                 .edges_from(node)
                 .iter()
-                .filter(|e| follows(e.kind))
+                .filter(|e| kinds.includes(e.kind))
                 .map(|e| (e.to, e.kind, e.line))
                 .collect(),
             Some((offsets, callers)) => {
                 let range = offsets[node as usize] as usize..offsets[node as usize + 1] as usize;
                 callers[range]
                     .iter()
-                    .filter(|(_, kind)| follows(*kind))
+                    .filter(|(_, kind)| kinds.includes(*kind))
                     .map(|&(caller, kind)| {
                         let line = graph
                             .edges_from(caller)
@@ -141,10 +140,7 @@ pub fn shortest_path(
             return Some(path);
         }
         for edge in graph.edges_from(node) {
-            if kinds == EdgeKinds::CallsOnly && edge.kind == UseKind::Reference {
-                continue;
-            }
-            if !seen[edge.to as usize] {
+            if kinds.includes(edge.kind) && !seen[edge.to as usize] {
                 seen[edge.to as usize] = true;
                 parent[edge.to as usize] = Some((node, edge.kind, edge.line));
                 queue.push_back(edge.to);
@@ -157,7 +153,6 @@ pub fn shortest_path(
 /// The functions within `depth` uses of `focus` in either direction, and the edges among them.
 pub fn neighbourhood(graph: &Graph, focus: &[NodeId], depth: usize, kinds: EdgeKinds) -> Picture {
     let (offsets, callers) = graph.reverse();
-    let follows = |kind: UseKind| kinds == EdgeKinds::CallsAndReferences || kind == UseKind::Call;
     let mut distance = vec![usize::MAX; graph.len()];
     let mut queue = VecDeque::new();
     for &node in focus {
@@ -173,11 +168,11 @@ pub fn neighbourhood(graph: &Graph, focus: &[NodeId], depth: usize, kinds: EdgeK
         let forward = graph
             .edges_from(node)
             .iter()
-            .filter(|e| follows(e.kind))
+            .filter(|e| kinds.includes(e.kind))
             .map(|e| e.to);
         let backward = callers[range]
             .iter()
-            .filter(|(_, kind)| follows(*kind))
+            .filter(|(_, kind)| kinds.includes(*kind))
             .map(|(caller, _)| *caller);
         for next in forward.chain(backward) {
             if distance[next as usize] == usize::MAX {
@@ -194,7 +189,7 @@ pub fn neighbourhood(graph: &Graph, focus: &[NodeId], depth: usize, kinds: EdgeK
         }
         picture.nodes.insert(node);
         for edge in graph.edges_from(node) {
-            if follows(edge.kind) && distance[edge.to as usize] != usize::MAX {
+            if kinds.includes(edge.kind) && distance[edge.to as usize] != usize::MAX {
                 picture.add_edge(node, edge);
             }
         }
@@ -208,7 +203,7 @@ pub fn whole(graph: &Graph, kinds: EdgeKinds) -> Picture {
     for node in graph.nodes() {
         picture.nodes.insert(node);
         for edge in graph.edges_from(node) {
-            if kinds == EdgeKinds::CallsAndReferences || edge.kind == UseKind::Call {
+            if kinds.includes(edge.kind) {
                 picture.add_edge(node, edge);
             }
         }
