@@ -1,0 +1,531 @@
+//! Tokens to function definitions.
+//!
+//! A single pass over one file's tokens, with no preprocessor and no parser: at file scope it
+//! watches declaration heads for an identifier followed by a parameter list and then `{`; inside
+//! a function body it records the marker macros invoked (the function's contexts) and every name
+//! the body uses, as a call (`name(`) or as a reference (any other mention).
+//!
+//! Preprocessor conditionals are handled the way a reader skims them: `#if 0` code is dead, every
+//! other branch is read, and brace depth is reset at `#elif`/`#else` to its value at the `#if`, so
+//! a brace opened in both branches counts once.
+
+mod names;
+mod pass;
+mod pragma;
+
+pub use names::{NameTable, name_hash};
+pub use pragma::{Pragma, PragmaKind};
+
+use crate::context::{ContextId, ContextSet, Contexts, Recognition};
+use crate::lexer::LineCounter;
+use names::Names;
+use pass::FilePass;
+use rustc_hash::FxHashMap;
+
+/// How a function body uses a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UseKind {
+    /// `name(...)`: a direct call (or a function-like macro invocation).
+    Call,
+    /// Any other mention: a callback passed or assigned, `&name`, a variable, a type.
+    Reference,
+}
+
+/// One name used by a function body; each name is recorded once per function, as a call if it
+/// is called anywhere in the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Use {
+    /// Index into [`FileFunctions::names`].
+    pub name: u32,
+    /// Call or reference.
+    pub kind: UseKind,
+    /// 1-based line of the first call (or, for a reference, the first mention).
+    pub line: u32,
+    /// 1-based byte column of that use.
+    pub column: u32,
+}
+
+/// A function definition found at file scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionDef {
+    /// Index into [`FileFunctions::names`].
+    pub name: u32,
+    /// 1-based line of the function's name.
+    pub line: u32,
+    /// 1-based byte column of the function's name.
+    pub column: u32,
+    /// Declared `static`: visible only in its own file.
+    pub is_static: bool,
+    /// The contexts whose markers the body invokes.
+    pub markers: ContextSet,
+    /// The contexts whose attributes the definition carries.
+    pub attributes: ContextSet,
+    /// Where the body's uses are in [`FileFunctions::uses`]: `uses_start..uses_end`, in order
+    /// of first use.
+    pub uses_start: u32,
+    /// End of the range started by `uses_start`.
+    pub uses_end: u32,
+}
+
+/// Braces still open at the end of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnclosedBraces {
+    /// How many were open.
+    pub count: u32,
+    /// Line of the outermost unclosed `{`.
+    pub line: u32,
+}
+
+/// A prototype (a declaration without body) that carries attribute contexts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Prototype {
+    /// Index into [`FileFunctions::names`].
+    pub name: u32,
+    /// 1-based line of the declared name.
+    pub line: u32,
+    /// Declared `static`: it speaks only for a definition in its own file.
+    pub is_static: bool,
+    /// The attribute contexts it carries (never empty).
+    pub contexts: ContextSet,
+}
+
+/// A comment or literal that runs to the end of its file: everything after its start was
+/// skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unterminated {
+    /// `true` for a block comment, `false` for a string or character literal.
+    pub comment: bool,
+    /// Line where it starts.
+    pub line: u32,
+}
+
+/// Everything extracted from one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileFunctions {
+    /// The names of the definitions and of what they use.
+    pub names: NameTable,
+    /// The definitions, in source order.
+    pub functions: Vec<FunctionDef>,
+    /// The uses of all definitions, each definition's in one run.
+    pub uses: Vec<Use>,
+    /// The prototypes that carry attribute contexts, in source order.
+    pub prototypes: Vec<Prototype>,
+    /// The `callcheck:` comments outside `#if 0` code, in source order.
+    pub pragmas: Vec<Pragma>,
+    /// Braces left open at the end of the file, if any: extraction may be incomplete.
+    pub unclosed: Option<UnclosedBraces>,
+    /// Lines of `}` at file scope that close nothing.
+    pub stray_closing_braces: Vec<u32>,
+    /// A comment or literal that runs to the end of the file, if any.
+    pub unterminated: Option<Unterminated>,
+}
+
+impl FileFunctions {
+    /// The text of name `index`.
+    pub fn name(&self, index: u32) -> &str {
+        self.names.get(index)
+    }
+
+    /// The names `function`'s body uses.
+    pub fn uses_of(&self, function: &FunctionDef) -> &[Use] {
+        &self.uses[function.uses_start as usize..function.uses_end as usize]
+    }
+}
+
+/// Which identifiers give contexts: marker macros invoked in a body, and attribute words in a
+/// declaration.
+#[derive(Debug, Clone, Default)]
+pub struct Recognizer {
+    markers: FxHashMap<Box<[u8]>, ContextId>,
+    attributes: FxHashMap<Box<[u8]>, ContextSet>,
+}
+
+impl Recognizer {
+    /// Recognises each context of `contexts` the way it says.
+    pub fn new(contexts: &Contexts) -> Self {
+        let mut recognizer = Recognizer::default();
+        for (id, context) in contexts.iter() {
+            match &context.recognition {
+                Recognition::Marker(marker) => {
+                    recognizer.markers.insert(marker.as_bytes().into(), id);
+                }
+                Recognition::Attribute(words) => {
+                    for word in words {
+                        let set = recognizer
+                            .attributes
+                            .entry(word.as_bytes().into())
+                            .or_default();
+                        set.insert(id);
+                    }
+                }
+            }
+        }
+        recognizer
+    }
+
+    pub(crate) fn marker(&self, name: &[u8]) -> Option<ContextId> {
+        self.markers.get(name).copied()
+    }
+
+    /// The contexts the attribute word `word` gives, if any.
+    pub(crate) fn attribute(&self, word: &[u8]) -> Option<ContextSet> {
+        if self.attributes.is_empty() {
+            return None;
+        }
+        self.attributes.get(word).copied()
+    }
+}
+
+/// Extracts the function definitions of one file's bytes. To extract many files, an
+/// [`Extractor`] per thread saves the allocations this makes each time.
+pub fn extract(source: &[u8], recognizer: &Recognizer) -> FileFunctions {
+    Extractor::new(recognizer).extract(source)
+}
+
+/// Extracts function definitions from one file after another, reusing its tables.
+pub struct Extractor<'m> {
+    recognizer: &'m Recognizer,
+    names: Names,
+    lines: LineCounter,
+}
+
+impl<'m> Extractor<'m> {
+    /// An extractor recognising the context recognizer `recognizer`.
+    pub fn new(recognizer: &'m Recognizer) -> Self {
+        Extractor {
+            recognizer,
+            names: Names::default(),
+            lines: LineCounter::default(),
+        }
+    }
+
+    /// Extracts the function definitions of one file's bytes.
+    pub fn extract(&mut self, source: &[u8]) -> FileFunctions {
+        self.names.clear();
+        self.lines.reset(source);
+        FilePass::new(source, self.recognizer, &mut self.names, &mut self.lines).run()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::qemu_block;
+
+    /// (name, line, static, contexts, calls, references) of each definition.
+    type Summary = (String, u32, bool, Vec<String>, Vec<String>, Vec<String>);
+
+    fn summarize(source: &str) -> Vec<Summary> {
+        let (contexts, _) = qemu_block();
+        let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
+        file.functions
+            .iter()
+            .map(|f| {
+                let uses = |kind| {
+                    file.uses_of(f)
+                        .iter()
+                        .filter(|u| u.kind == kind)
+                        .map(|u| file.name(u.name).to_string())
+                        .collect()
+                };
+                (
+                    file.name(f.name).to_string(),
+                    f.line,
+                    f.is_static,
+                    f.markers
+                        .iter()
+                        .map(|c| contexts.name(c).to_string())
+                        .collect(),
+                    uses(UseKind::Call),
+                    uses(UseKind::Reference),
+                )
+            })
+            .collect()
+    }
+
+    fn names(source: &str) -> Vec<String> {
+        summarize(source).into_iter().map(|s| s.0).collect()
+    }
+
+    fn calls_of(source: &str, function: &str) -> Vec<String> {
+        summarize(source)
+            .into_iter()
+            .find(|s| s.0 == function)
+            .map(|s| s.4)
+            .unwrap_or_else(|| panic!("{function} not found"))
+    }
+
+    #[test]
+    fn simple_definition() {
+        let got = summarize("static int\nf(int a)\n{\n    IO_CODE();\n    return g(a, h);\n}\n");
+        let expected: Summary = (
+            "f".into(),
+            2,
+            true,
+            vec!["IO_CODE".into()],
+            vec!["g".into()],
+            vec!["a".into(), "h".into()],
+        );
+        assert_eq!(got, vec![expected]);
+    }
+
+    #[test]
+    fn prototypes_and_declarations_are_not_definitions() {
+        let source = "int f(int);\nextern int x;\nint (*fp)(void);\nint g(void) { return 0; }";
+        assert_eq!(names(source), ["g"]);
+    }
+
+    #[test]
+    fn initializers_and_aggregates_are_not_definitions() {
+        let source = "static const S s = { f(1), { g(2) } };\n\
+            struct S { int (*cb)(int); int x; };\n\
+            typedef union U { struct { int a; } b; } U;\n\
+            enum E { A = sizeof(int), B };\n\
+            S t[] = { [0] = { h() } };\n\
+            struct S *make(struct S *s, union U u) { return 0; }\n\
+            struct T { int a; } *other(void) { return 0; }\n";
+        assert_eq!(names(source), ["make", "other"]);
+    }
+
+    #[test]
+    fn words_before_the_name_and_attributes() {
+        let source = "static inline coroutine_fn GRAPH_RDLOCK int QEMU_WARN_UNUSED_RESULT\n\
+            bdrv_co_f(BlockDriverState *bs,\n          int flags)\n{ }\n\
+            void G_GNUC_PRINTF(2, 3) report(int level, const char *fmt, ...) { }\n\
+            int __attribute__((noinline)) attributed(void) __attribute__((cold)) { }\n";
+        let got = summarize(source);
+        assert_eq!(got[0].0, "bdrv_co_f");
+        assert_eq!(got[0].1, 2);
+        assert!(got[0].2);
+        assert_eq!(names(source), ["bdrv_co_f", "report", "attributed"]);
+    }
+
+    #[test]
+    fn function_returning_function_pointer() {
+        assert_eq!(
+            names("void (*get_cb(int n))(void) { return 0; }"),
+            ["get_cb"]
+        );
+        assert_eq!(
+            names("static int (*pick(int (*a)(void), int b))(int) { }"),
+            ["pick"]
+        );
+    }
+
+    #[test]
+    fn knr_definitions() {
+        let source = "int old(a, b)\n  int a;\n  char *b;\n{\n  return f(a);\n}\n\
+            MACRO(x, y)\nstatic int v;\nint next(void) { }\n";
+        let got = summarize(source);
+        assert_eq!(names(source), ["old", "next"]);
+        assert_eq!(got[0].4, ["f"]);
+        assert!(!got[1].2, "`static int v;` belongs to its own declaration");
+    }
+
+    #[test]
+    fn attributes_after_parameters_end_a_prototype() {
+        let (contexts, _) = crate::config::qemu_block();
+        let mut all = contexts.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>();
+        all.push(crate::context::Context {
+            name: "coroutine_fn".into(),
+            recognition: Recognition::Attribute(vec!["coroutine_fn".into()]),
+        });
+        let contexts = Contexts::new(all).unwrap();
+        let source = "int a(int x) coroutine_fn;\nint b(x, y) coroutine_fn;\nvoid c(void);\n";
+        let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
+        let names: Vec<_> = file.prototypes.iter().map(|p| file.name(p.name)).collect();
+        assert_eq!(names, ["a", "b"]);
+    }
+
+    #[test]
+    fn macro_invocation_without_semicolon_before_definition() {
+        let source = "type_init(register_types)\nstatic void later(void) { g(); }\n";
+        assert_eq!(names(source), ["later"]);
+        assert!(summarize(source)[0].2);
+    }
+
+    #[test]
+    fn extern_c_is_transparent() {
+        let source = "extern \"C\" {\nint f(void) { return g(); }\n}\nint h(void) { }\n";
+        assert_eq!(names(source), ["f", "h"]);
+    }
+
+    #[test]
+    fn calls_and_references_in_the_body() {
+        let source = "void f(void) {\n\
+            WITH_QEMU_LOCK_GUARD(&m) { locked(); }\n\
+            aio_bh_schedule_oneshot(ctx, my_bh_cb, &data);\n\
+            x = ASSERT(inner(1));\n\
+            cb = &other_cb;\n\
+            s->member(1); s.field = 2; p->next->fn(3);\n\
+            if (a) while (b) for (;;) switch (c) { }\n\
+            return sizeof(int) + typeof(y) + __typeof__(z);\n\
+            goto out;\n\
+            out: done(); t = u ? v : w;\n}\n";
+        let got = summarize(source);
+        assert_eq!(
+            got[0].4,
+            [
+                "WITH_QEMU_LOCK_GUARD",
+                "locked",
+                "aio_bh_schedule_oneshot",
+                "ASSERT",
+                "inner",
+                "done"
+            ]
+        );
+        assert_eq!(
+            got[0].5,
+            [
+                "m", "ctx", "my_bh_cb", "data", "other_cb", "a", "b", "c", "y", "z", "u", "v", "w"
+            ],
+            "assigned names and names accessed through are never functions"
+        );
+    }
+
+    #[test]
+    fn each_name_is_recorded_once_and_calls_win() {
+        let source = "void f(void) {\n run(g);\n g();\n g();\n}\n";
+        let (contexts, _) = qemu_block();
+        let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
+        let uses = file.uses_of(&file.functions[0]);
+        assert_eq!(uses.len(), 2, "run and g");
+        assert_eq!(file.name(uses[1].name), "g");
+        assert_eq!((uses[1].kind, uses[1].line), (UseKind::Call, 3));
+    }
+
+    #[test]
+    fn markers_give_contexts_only_when_invoked() {
+        let source = "void f(void) { GLOBAL_STATE_CODE(); IO_OR_GS_CODE(); }\n\
+            void g(void) { int IO_CODE; }\n";
+        let got = summarize(source);
+        assert_eq!(got[0].3, ["GLOBAL_STATE_CODE", "IO_OR_GS_CODE"]);
+        assert!(got[0].4.is_empty(), "recognizer are not calls");
+        assert!(got[1].3.is_empty());
+    }
+
+    #[test]
+    fn define_bodies_are_not_code() {
+        let source = "#define F(x) \\\n  void fake(void) { g(); }\n\
+            #define BODY { real_in_macro(); }\nvoid f(void) { h(); }\n";
+        assert_eq!(names(source), ["f"]);
+        assert_eq!(calls_of(source, "f"), ["h"]);
+    }
+
+    #[test]
+    fn directive_between_name_and_parenthesis() {
+        let source = "void f(void) {\n  g\n#define X 1\n  (1);\n}\n";
+        assert_eq!(calls_of(source, "f"), ["g"]);
+    }
+
+    #[test]
+    fn if_zero_is_dead_code() {
+        let source = "#if 0\nvoid dead(void) { }\n#if 1\nvoid dead2(void) { }\n#endif\n\
+            #else\nvoid alive(void) { }\n#endif\n\
+            void f(void) {\n#if 0\n  g();\n#elif X\n  h();\n#endif\n}\n";
+        assert_eq!(names(source), ["alive", "f"]);
+        assert_eq!(calls_of(source, "f"), ["h"]);
+    }
+
+    #[test]
+    fn branches_restore_brace_depth() {
+        let source = "#ifdef A\nvoid f(int a) {\n#else\nvoid f(void) {\n#endif\n  g();\n}\n\
+            void after(void) { h(); }\n";
+        assert_eq!(names(source), ["f", "f", "after"]);
+        assert_eq!(calls_of(source, "after"), ["h"]);
+        let source = "void f(void) {\n  if (x) {\n#ifdef A\n  }\n#else\n  }\n#endif\n  g();\n}\n\
+            void after(void) { }\n";
+        assert_eq!(names(source), ["f", "after"]);
+        assert_eq!(calls_of(source, "f"), ["g"]);
+    }
+
+    #[test]
+    fn unbalanced_braces_are_reported() {
+        let (contexts, _) = qemu_block();
+        let recognizer = Recognizer::new(&contexts);
+        let open = extract(b"void f(void) {\n  if (x) {\n", &recognizer);
+        assert_eq!(open.unclosed, Some(UnclosedBraces { count: 2, line: 1 }));
+        assert_eq!(
+            open.functions.len(),
+            1,
+            "the open function is still recorded"
+        );
+        let stray = extract(b"}\nvoid f(void) { }\n}\n", &recognizer);
+        assert_eq!(stray.stray_closing_braces, [1, 3]);
+        assert_eq!(stray.functions.len(), 1);
+    }
+
+    #[test]
+    fn unterminated_comment_or_literal_is_reported() {
+        let (contexts, _) = qemu_block();
+        let recognizer = Recognizer::new(&contexts);
+        let comment = extract(
+            b"void f(void) { }\n/* open\nvoid g(void) { }\n",
+            &recognizer,
+        );
+        assert_eq!(
+            comment.unterminated,
+            Some(Unterminated {
+                comment: true,
+                line: 2
+            })
+        );
+        assert_eq!(comment.functions.len(), 1);
+        let literal = extract(b"void f(void) {\n  s = \"abc", &recognizer);
+        let expected = Unterminated {
+            comment: false,
+            line: 2,
+        };
+        assert_eq!(literal.unterminated, Some(expected));
+        assert_eq!(extract(b"int x;", &recognizer).unterminated, None);
+    }
+
+    #[test]
+    fn pragmas_speak_for_their_function() {
+        let (contexts, _) = qemu_block();
+        let source = "/* callcheck: allow(GLOBAL_STATE_CODE, IO_CODE) runs in a BH */\n\
+            static void\nf(void)\n{\n    g(); // callcheck: ignore only at startup\n}\n\
+            void h(void) {\n    // callcheck: allow(IO_OR_GS_CODE)\n}\n\
+            // callcheck: allow(X) too far\nint x;\nvoid k(void) { }\n\
+            #if 0\n// callcheck: ignore dead\n#endif\n/* callcheck: bogus */\n";
+        let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
+        let allow = |names: &[&str], function| PragmaKind::Allow {
+            contexts: names.iter().map(|n| n.to_string()).collect(),
+            function,
+        };
+        let got: Vec<_> = file
+            .pragmas
+            .iter()
+            .map(|p| (p.kind.clone(), p.line, p.reason.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    allow(&["GLOBAL_STATE_CODE", "IO_CODE"], Some(0)),
+                    1,
+                    "runs in a BH"
+                ),
+                (PragmaKind::Ignore, 5, "only at startup"),
+                (allow(&["IO_OR_GS_CODE"], Some(1)), 8, ""),
+                (allow(&["X"], None), 10, "too far"),
+                (PragmaKind::Unrecognised, 16, "bogus"),
+            ]
+        );
+    }
+
+    #[test]
+    fn lexing_traps_do_not_derail() {
+        let source = "void f(void) {\n  char c = '{';\n  char d = '\"';\n  s = \"}\\\"{\";\n\
+            /* } */ // }\n  g();\n}\nvoid h(void) { }\n";
+        assert_eq!(names(source), ["f", "h"]);
+        assert_eq!(calls_of(source, "f"), ["g"]);
+    }
+
+    #[test]
+    fn lines_survive_crlf_and_cr() {
+        let source = "int a;\r\n\r\nvoid f(void)\r\n{\r\n}\rvoid g(void) {}\r";
+        let got = summarize(source);
+        assert_eq!((got[0].1, got[1].1), (3, 6));
+    }
+}

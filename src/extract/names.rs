@@ -1,0 +1,239 @@
+//! Names: one file's identifiers interned once each, the keywords extraction cares about, and
+//! the table of names a file's definitions and uses refer to.
+
+use super::Recognizer;
+use crate::context::ContextId;
+use hashbrown::HashTable;
+use rustc_hash::FxHasher;
+use std::hash::Hasher;
+use std::ops::Range;
+
+/// The names one file's definitions and uses refer to, stored end to end in one string.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NameTable {
+    text: String,
+    ends: Vec<u32>,
+    hashes: Vec<u64>,
+}
+
+impl NameTable {
+    /// The text of name `index`.
+    pub fn get(&self, index: u32) -> &str {
+        let index = index as usize;
+        let start = if index == 0 { 0 } else { self.ends[index - 1] };
+        &self.text[start as usize..self.ends[index] as usize]
+    }
+
+    /// The hash of name `index` (by [`name_hash`]), computed once, when the file was read.
+    pub fn hash(&self, index: u32) -> u64 {
+        self.hashes[index as usize]
+    }
+
+    /// The number of names.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True if there is no name.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Every name, in index order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len() as u32).map(|i| self.get(i))
+    }
+
+    pub(super) fn push(&mut self, name: &[u8], hash: u64) -> u32 {
+        self.hashes.push(hash);
+        // Identifiers are ASCII by the lexer's pattern, so the lossy path is never taken.
+        match std::str::from_utf8(name) {
+            Ok(name) => self.text.push_str(name),
+            Err(_) => self.text.push_str(&String::from_utf8_lossy(name)),
+        }
+        self.ends.push(self.text.len() as u32);
+        self.ends.len() as u32 - 1
+    }
+}
+
+/// C keywords that matter to the extractor; every other keyword is [`Keyword::Other`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Keyword {
+    Static,
+    Extern,
+    Goto,
+    /// `struct`, `union`, `enum`: a `{` after them opens a member list.
+    Aggregate,
+    /// A storage class or function specifier, which a K&R parameter declaration never starts
+    /// with.
+    Specifier,
+    Other,
+}
+
+/// What an identifier is to the extractor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum NameClass {
+    Plain,
+    Marker(ContextId),
+    Keyword(Keyword),
+}
+
+pub(super) fn keyword(name: &[u8]) -> Option<Keyword> {
+    Some(match name {
+        b"static" => Keyword::Static,
+        b"extern" => Keyword::Extern,
+        b"goto" => Keyword::Goto,
+        b"struct" | b"union" | b"enum" => Keyword::Aggregate,
+        b"inline" | b"__inline" | b"__inline__" | b"typedef" | b"_Noreturn" | b"_Thread_local"
+        | b"__thread" | b"thread_local" => Keyword::Specifier,
+        b"if"
+        | b"else"
+        | b"while"
+        | b"for"
+        | b"do"
+        | b"switch"
+        | b"case"
+        | b"default"
+        | b"return"
+        | b"break"
+        | b"continue"
+        | b"sizeof"
+        | b"typeof"
+        | b"__typeof__"
+        | b"__typeof"
+        | b"typeof_unqual"
+        | b"_Alignof"
+        | b"alignof"
+        | b"__alignof__"
+        | b"__alignof"
+        | b"_Alignas"
+        | b"alignas"
+        | b"__attribute__"
+        | b"__attribute"
+        | b"__declspec"
+        | b"_Generic"
+        | b"_Static_assert"
+        | b"static_assert"
+        | b"asm"
+        | b"__asm__"
+        | b"__asm"
+        | b"volatile"
+        | b"__volatile__"
+        | b"const"
+        | b"__const"
+        | b"restrict"
+        | b"__restrict"
+        | b"__restrict__"
+        | b"auto"
+        | b"register"
+        | b"void"
+        | b"char"
+        | b"short"
+        | b"int"
+        | b"long"
+        | b"float"
+        | b"double"
+        | b"signed"
+        | b"__signed__"
+        | b"unsigned"
+        | b"_Bool"
+        | b"bool"
+        | b"_Complex"
+        | b"_Atomic"
+        | b"__extension__"
+        | b"__builtin_va_arg"
+        | b"__builtin_offsetof"
+        | b"__builtin_types_compatible_p"
+        | b"_Pragma"
+        | b"__label__"
+        | b"defined" => Keyword::Other,
+        _ => return None,
+    })
+}
+
+/// The hash of a name, the same in every file, so that names can be matched across files
+/// without hashing them again.
+pub fn name_hash(name: &[u8]) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(name);
+    hasher.finish()
+}
+
+/// One file's identifiers, interned so that each distinct name is hashed and classified once.
+/// Entries point into the source by offset, so the tables can be cleared and reused, with their
+/// capacity, for the next file.
+#[derive(Default)]
+pub(super) struct Names {
+    table: HashTable<u32>,
+    pub(super) entries: Vec<NameEntry>,
+}
+
+pub(super) struct NameEntry {
+    start: usize,
+    len: usize,
+    hash: u64,
+    class: NameClass,
+    /// Number (1-based) of the last function whose body used this name, 0 if none.
+    pub(super) used_by: u32,
+    /// Index of that use in [`FileFunctions::uses`].
+    pub(super) use_index: u32,
+    /// Index in the file's [`NameTable`], `u32::MAX` until the name is exported.
+    exported: u32,
+}
+
+impl Names {
+    pub(super) fn clear(&mut self) {
+        self.table.clear();
+        self.entries.clear();
+    }
+
+    pub(super) fn intern(
+        &mut self,
+        source: &[u8],
+        span: Range<usize>,
+        recognizer: &Recognizer,
+    ) -> u32 {
+        let text = &source[span.clone()];
+        let hash = name_hash(text);
+        let entries = &self.entries;
+        let same = |&id: &u32| {
+            let entry = &entries[id as usize];
+            entry.hash == hash && &source[entry.start..entry.start + entry.len] == text
+        };
+        if let Some(&id) = self.table.find(hash, same) {
+            return id;
+        }
+        let class = match (keyword(text), recognizer.marker(text)) {
+            (_, Some(context)) => NameClass::Marker(context),
+            (Some(keyword), None) => NameClass::Keyword(keyword),
+            (None, None) => NameClass::Plain,
+        };
+        let id = self.entries.len() as u32;
+        self.entries.push(NameEntry {
+            start: span.start,
+            len: text.len(),
+            hash,
+            class,
+            used_by: 0,
+            use_index: 0,
+            exported: u32::MAX,
+        });
+        let entries = &self.entries;
+        self.table
+            .insert_unique(hash, id, |&id| entries[id as usize].hash);
+        id
+    }
+
+    pub(super) fn class(&self, id: u32) -> NameClass {
+        self.entries[id as usize].class
+    }
+
+    /// The index of name `id` in `table`, adding it on first use.
+    pub(super) fn export(&mut self, id: u32, source: &[u8], table: &mut NameTable) -> u32 {
+        let entry = &mut self.entries[id as usize];
+        if entry.exported == u32::MAX {
+            entry.exported = table.push(&source[entry.start..entry.start + entry.len], entry.hash);
+        }
+        entry.exported
+    }
+}

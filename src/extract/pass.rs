@@ -1,0 +1,498 @@
+//! The pass over one file's tokens: the state machine that finds definitions and records what
+//! their bodies use.
+
+use super::names::{Keyword, NameClass, Names, keyword};
+use super::{
+    FileFunctions, FunctionDef, Pragma, PragmaKind, Prototype, Recognizer, UnclosedBraces,
+    Unterminated, Use, UseKind,
+};
+use crate::context::ContextSet;
+use crate::lexer::{Directive, LineCounter, Token, Tokens};
+use std::ops::Range;
+
+/// A possible function name in a declaration head: an identifier followed by `(`.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    name: u32,
+    line: u32,
+    column: u32,
+    /// Parenthesis depth of the identifier within the head (0 for `f(`, 1 for `(*f(`).
+    paren: u32,
+    /// Index of the token, to tell it from `struct` keywords before or after it.
+    token: usize,
+}
+
+/// What the extractor has seen of the current file-scope declaration.
+#[derive(Debug, Default)]
+struct Head {
+    candidates: Vec<Candidate>,
+    paren: u32,
+    is_static: bool,
+    has_assign: bool,
+    /// Token index of the last `struct`/`union`/`enum`, if any.
+    aggregate: Option<usize>,
+    /// The current top-level parenthesis group holds only identifiers and commas (a K&R
+    /// identifier list, if declarations follow).
+    plain_group: bool,
+    /// A K&R parameter declaration list may be in progress: `;` does not end the head.
+    knr: bool,
+    /// Contexts given by attribute words outside parentheses.
+    attributes: ContextSet,
+}
+
+impl Head {
+    fn reset(&mut self) {
+        self.candidates.clear();
+        *self = Head {
+            candidates: std::mem::take(&mut self.candidates),
+            ..Head::default()
+        };
+    }
+
+    /// The defined name: the last candidate at the shallowest parenthesis depth that follows any
+    /// `struct` keyword (`void (*get_cb(int n))(void)` defines `get_cb`).
+    fn function_name(&self) -> Option<Candidate> {
+        let after_aggregate = |c: &&Candidate| self.aggregate.is_none_or(|at| c.token > at);
+        let shallowest = self
+            .candidates
+            .iter()
+            .filter(after_aggregate)
+            .map(|c| c.paren)
+            .min()?;
+        self.candidates
+            .iter()
+            .filter(after_aggregate)
+            .rfind(|c| c.paren == shallowest)
+            .copied()
+    }
+}
+
+/// The top-level block the extractor is in.
+enum Block {
+    /// At file scope (or directly inside `extern "C" { }`).
+    None,
+    /// A function body.
+    Function(FunctionDef),
+    /// An initializer, a struct/union/enum body or a block that is not a function.
+    Other {
+        /// The declaration head goes on after it (`struct S { } s;`, `= { } ;`).
+        keeps_head: bool,
+    },
+}
+
+/// The state of one pass over one file.
+pub(super) struct FilePass<'src, 'x> {
+    source: &'src [u8],
+    recognizer: &'x Recognizer,
+    lines: &'x mut LineCounter,
+    names: &'x mut Names,
+    /// What has been extracted so far.
+    output: FileFunctions,
+    head: Head,
+    block: Block,
+    /// Brace depth inside the current top-level block.
+    depth: u32,
+    block_line: u32,
+    extern_c: u32,
+    /// Brace depth at each open `#if`.
+    conditionals: Vec<u32>,
+    /// Nesting of the `#if 0` being skipped, 0 when live.
+    dead: u32,
+    /// Index of the current token.
+    token_index: usize,
+    /// `allow` pragmas at file scope waiting for the next definition.
+    pending_allows: Vec<usize>,
+    /// The previous two live tokens, with the keyword an identifier is, if any.
+    prev: (Token, Option<Keyword>),
+    prev2: (Token, Option<Keyword>),
+}
+
+impl<'src, 'x> FilePass<'src, 'x> {
+    pub(super) fn new(
+        source: &'src [u8],
+        recognizer: &'x Recognizer,
+        names: &'x mut Names,
+        lines: &'x mut LineCounter,
+    ) -> Self {
+        FilePass {
+            source,
+            recognizer,
+            lines,
+            names,
+            output: FileFunctions::default(),
+            head: Head::default(),
+            block: Block::None,
+            depth: 0,
+            block_line: 0,
+            extern_c: 0,
+            conditionals: Vec::new(),
+            dead: 0,
+            token_index: 0,
+            pending_allows: Vec::new(),
+            prev: (Token::Semi, None),
+            prev2: (Token::Semi, None),
+        }
+    }
+
+    pub(super) fn run(mut self) -> FileFunctions {
+        // Directives other than conditionals change nothing here, so they are dropped before
+        // the one-token lookahead: `f\n#define X 1\n(` is still a call of f.
+        let mut tokens =
+            Tokens::new(self.source).filter(|(t, _)| *t != Token::Directive(Directive::Other));
+        let mut next = tokens.next();
+        while let Some((token, span)) = next {
+            next = tokens.next();
+            if let Token::Directive(directive) = token {
+                self.directive(directive);
+                continue;
+            }
+            if matches!(
+                token,
+                Token::UnterminatedComment | Token::UnterminatedLiteral
+            ) {
+                self.output.unterminated = Some(Unterminated {
+                    comment: token == Token::UnterminatedComment,
+                    line: self.lines.line_at(span.start),
+                });
+                continue;
+            }
+            if self.dead > 0 {
+                continue;
+            }
+            if token == Token::Pragma {
+                self.pragma(span);
+                continue;
+            }
+            self.token_index += 1;
+            let keyword = if self.depth == 0 {
+                let keyword = match token {
+                    Token::Ident => keyword(&self.source[span.clone()]),
+                    _ => None,
+                };
+                let next = next.as_ref().map(|(t, s)| (*t, s.clone()));
+                self.file_scope(token, keyword, span, next);
+                keyword
+            } else {
+                self.in_block(token, span, next.as_ref().map(|(t, _)| *t))
+            };
+            self.prev2 = self.prev;
+            self.prev = (token, keyword);
+        }
+        self.finish()
+    }
+
+    fn directive(&mut self, directive: Directive) {
+        if self.dead > 0 {
+            match directive {
+                Directive::If | Directive::IfZero => self.dead += 1,
+                Directive::Endif => {
+                    self.dead -= 1;
+                    if self.dead == 0 {
+                        self.conditionals.pop();
+                    }
+                }
+                Directive::Elif | Directive::Else if self.dead == 1 => self.dead = 0,
+                _ => {}
+            }
+            return;
+        }
+        match directive {
+            Directive::IfZero => {
+                self.conditionals.push(self.depth);
+                self.dead = 1;
+            }
+            Directive::If => self.conditionals.push(self.depth),
+            Directive::Elif | Directive::Else => {
+                if let Some(&depth) = self.conditionals.last() {
+                    self.restore_depth(depth);
+                }
+            }
+            Directive::Endif => {
+                self.conditionals.pop();
+            }
+            Directive::Other => {}
+        }
+    }
+
+    /// Sets the brace depth back to its value at the `#if` of the branch that just ended.
+    fn restore_depth(&mut self, depth: u32) {
+        if depth == self.depth {
+            return;
+        }
+        if depth == 0 {
+            self.close_block();
+        } else if self.depth == 0 {
+            // The branch closed a block opened before the `#if`; the next branch closes it
+            // again, and what it holds is not a function we can still record.
+            self.block = Block::Other { keeps_head: false };
+        }
+        self.depth = depth;
+    }
+
+    fn file_scope(
+        &mut self,
+        token: Token,
+        keyword: Option<Keyword>,
+        span: Range<usize>,
+        next: Option<(Token, Range<usize>)>,
+    ) {
+        let head = &mut self.head;
+        // A K&R identifier list is names separated by commas: `(a, b)`, never `(int a)`.
+        let list_token = match token {
+            Token::Ident => self.prev.0 != Token::Ident,
+            Token::Comma | Token::RParen => true,
+            _ => false,
+        };
+        if head.paren > 0 && !list_token {
+            head.plain_group = false;
+        }
+        match token {
+            Token::Ident => {
+                if head.paren == 0
+                    && let Some(contexts) = self.recognizer.attribute(&self.source[span.clone()])
+                {
+                    head.attributes.extend(contexts);
+                }
+                match keyword {
+                    Some(Keyword::Static) if head.paren == 0 => head.is_static = true,
+                    Some(Keyword::Aggregate) if head.paren == 0 => {
+                        head.aggregate = Some(self.token_index);
+                    }
+                    _ => {}
+                }
+                if keyword.is_none() && matches!(next, Some((Token::LParen, _))) {
+                    let (line, column) = self.lines.position_at(span.start);
+                    let name = self.names.intern(self.source, span, self.recognizer);
+                    self.head.candidates.push(Candidate {
+                        name,
+                        line,
+                        column,
+                        paren: self.head.paren,
+                        token: self.token_index,
+                    });
+                }
+            }
+            Token::LParen => {
+                head.plain_group = head.paren == 0;
+                head.paren += 1;
+            }
+            Token::RParen => {
+                head.paren = head.paren.saturating_sub(1);
+                if head.paren == 0 {
+                    let next_is_type = next.is_some_and(|(token, span)| {
+                        let word = &self.source[span];
+                        token == Token::Ident
+                            && !matches!(
+                                self::keyword(word),
+                                Some(Keyword::Static | Keyword::Extern | Keyword::Specifier)
+                            )
+                            && self.recognizer.attribute(word).is_none()
+                    });
+                    head.knr = head.plain_group && next_is_type;
+                }
+            }
+            Token::Semi if head.paren == 0 && (!head.knr || head.has_assign) => {
+                self.end_declaration();
+            }
+            Token::Assign if head.paren == 0 => head.has_assign = true,
+            Token::LBrace => self.open_block(span.start),
+            Token::RBrace => {
+                if self.extern_c > 0 {
+                    self.extern_c -= 1;
+                } else {
+                    let line = self.lines.line_at(span.start);
+                    self.output.stray_closing_braces.push(line);
+                }
+                self.head.reset();
+            }
+            _ => {}
+        }
+    }
+
+    /// Records a `callcheck:` comment; an `allow` speaks for the function it is in, or at file
+    /// scope for the next definition.
+    fn pragma(&mut self, span: Range<usize>) {
+        let line = self.lines.line_at(span.start);
+        let mut pragma = Pragma::parse(&self.source[span], line);
+        if let PragmaKind::Allow { function, .. } = &mut pragma.kind {
+            if let Block::Function(_) = self.block {
+                *function = Some(self.output.functions.len() as u32);
+            } else if self.depth == 0 {
+                self.pending_allows.push(self.output.pragmas.len());
+            }
+        }
+        self.output.pragmas.push(pragma);
+    }
+
+    /// Ends a file-scope declaration at its `;`, keeping it as a prototype if it declares a
+    /// function with attribute contexts.
+    fn end_declaration(&mut self) {
+        self.pending_allows.clear();
+        let head = &self.head;
+        if !head.attributes.is_empty()
+            && !head.has_assign
+            && let Some(candidate) = head.function_name()
+        {
+            let prototype = Prototype {
+                name: self
+                    .names
+                    .export(candidate.name, self.source, &mut self.output.names),
+                line: candidate.line,
+                is_static: head.is_static,
+                contexts: head.attributes,
+            };
+            self.output.prototypes.push(prototype);
+        }
+        self.head.reset();
+    }
+
+    /// Decides what a `{` at file scope opens.
+    fn open_block(&mut self, offset: usize) {
+        let extern_c =
+            self.prev.0 == Token::Str && self.prev2 == (Token::Ident, Some(Keyword::Extern));
+        if extern_c {
+            self.extern_c += 1;
+            self.head.reset();
+            return;
+        }
+        let head = &self.head;
+        let follows_declarator = matches!(self.prev.0, Token::RParen | Token::Ident | Token::Semi);
+        self.block = match head.function_name() {
+            _ if head.paren > 0 || head.has_assign => Block::Other { keeps_head: true },
+            Some(candidate) if follows_declarator => {
+                let index = self.output.functions.len() as u32;
+                for pending in self.pending_allows.drain(..) {
+                    if let PragmaKind::Allow { function, .. } =
+                        &mut self.output.pragmas[pending].kind
+                    {
+                        *function = Some(index);
+                    }
+                }
+                let uses_start = self.output.uses.len() as u32;
+                Block::Function(FunctionDef {
+                    name: self
+                        .names
+                        .export(candidate.name, self.source, &mut self.output.names),
+                    line: candidate.line,
+                    column: candidate.column,
+                    is_static: head.is_static,
+                    markers: ContextSet::default(),
+                    attributes: head.attributes,
+                    uses_start,
+                    uses_end: uses_start,
+                })
+            }
+            _ => Block::Other {
+                keeps_head: head.aggregate.is_some(),
+            },
+        };
+        self.depth = 1;
+        self.block_line = self.lines.line_at(offset);
+    }
+
+    /// Handles a token inside a top-level block; returns the keyword it is, if any.
+    fn in_block(
+        &mut self,
+        token: Token,
+        span: Range<usize>,
+        next: Option<Token>,
+    ) -> Option<Keyword> {
+        match token {
+            Token::LBrace => self.depth += 1,
+            Token::RBrace => {
+                self.depth -= 1;
+                if self.depth == 0 {
+                    self.close_block();
+                }
+            }
+            Token::Ident if matches!(self.block, Block::Function(_)) => {
+                return self.body_identifier(span, next);
+            }
+            _ => {}
+        }
+        None
+    }
+
+    /// Records what an identifier in a function body means; returns the keyword it is, if any.
+    fn body_identifier(&mut self, span: Range<usize>, next: Option<Token>) -> Option<Keyword> {
+        let member = matches!(self.prev.0, Token::Dot | Token::Arrow);
+        let goto_label = self.prev == (Token::Ident, Some(Keyword::Goto));
+        let label = next == Some(Token::Colon)
+            && matches!(self.prev.0, Token::Semi | Token::LBrace | Token::RBrace);
+        // What a member is accessed on, what is assigned to and what a declaration starts with
+        // is never a function: such names need not be interned.
+        let not_a_function = matches!(
+            next,
+            Some(Token::Dot | Token::Arrow | Token::Assign | Token::Ident)
+        );
+        if member || goto_label || label {
+            return None;
+        }
+        if not_a_function {
+            return keyword(&self.source[span]);
+        }
+        let offset = span.start;
+        let name = self.names.intern(self.source, span, self.recognizer);
+        let called = next == Some(Token::LParen);
+        let Block::Function(function) = &mut self.block else {
+            return None;
+        };
+        match self.names.class(name) {
+            NameClass::Keyword(keyword) => return Some(keyword),
+            NameClass::Marker(context) if called => function.markers.insert(context),
+            NameClass::Marker(_) | NameClass::Plain => {
+                let kind = if called {
+                    UseKind::Call
+                } else {
+                    UseKind::Reference
+                };
+                let stamp = self.output.functions.len() as u32 + 1;
+                let uses = &mut self.output.uses;
+                let entry = &self.names.entries[name as usize];
+                if entry.used_by == stamp {
+                    let earlier = &mut uses[entry.use_index as usize];
+                    if kind == UseKind::Call && earlier.kind == UseKind::Reference {
+                        earlier.kind = UseKind::Call;
+                        (earlier.line, earlier.column) = self.lines.position_at(offset);
+                    }
+                } else {
+                    let exported = self.names.export(name, self.source, &mut self.output.names);
+                    let entry = &mut self.names.entries[name as usize];
+                    entry.used_by = stamp;
+                    entry.use_index = uses.len() as u32;
+                    let (line, column) = self.lines.position_at(offset);
+                    uses.push(Use {
+                        name: exported,
+                        kind,
+                        line,
+                        column,
+                    });
+                    function.uses_end = uses.len() as u32;
+                }
+            }
+        }
+        None
+    }
+
+    fn close_block(&mut self) {
+        let block = std::mem::replace(&mut self.block, Block::None);
+        self.depth = 0;
+        match block {
+            Block::Function(function) => {
+                self.output.functions.push(function);
+                self.head.reset();
+            }
+            Block::Other { keeps_head: true } => {}
+            Block::Other { keeps_head: false } | Block::None => self.head.reset(),
+        }
+    }
+
+    fn finish(mut self) -> FileFunctions {
+        self.output.unclosed = (self.depth > 0).then_some(UnclosedBraces {
+            count: self.depth,
+            line: self.block_line,
+        });
+        self.close_block();
+        self.output
+    }
+}
