@@ -7,7 +7,7 @@ pub enum PragmaKind {
     Allow {
         /// The context names, as written.
         contexts: Vec<String>,
-        /// Index in [`FileFunctions::functions`] of the function it speaks for: the one whose
+        /// Index in [`FileFunctions::functions`](super::FileFunctions::functions) of the function it speaks for: the one whose
         /// body holds it, or the next definition after it at file scope. `None` if neither.
         function: Option<u32>,
     },
