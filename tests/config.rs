@@ -233,3 +233,31 @@ fn bad_configs_give_one_clear_line() {
         )
     );
 }
+
+#[test]
+#[cfg(unix)]
+fn nothing_under_an_excluded_directory_is_read_or_reported() {
+    // Neither the violation in roms/sub/x.c nor the link loop beside it (with --follow).
+    let dir = scratch("exclude_prunes");
+    fs::create_dir_all(dir.join("roms/sub")).unwrap();
+    std::os::unix::fs::symlink(dir.join("roms"), dir.join("roms/sub/loop")).unwrap();
+    fs::write(
+        dir.join("roms/sub/x.c"),
+        "void io(void) { IO_CODE(); gs(); }\n",
+    )
+    .unwrap();
+    fs::write(dir.join("a.c"), "void gs(void) { GLOBAL_STATE_CODE(); }\n").unwrap();
+    fs::write(
+        dir.join("callcheck.toml"),
+        "exclude = [\"roms/**\"]\npreset = \"qemu-block\"\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
+        .args(["--follow"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "");
+    assert_eq!(output.status.code(), Some(0));
+}
