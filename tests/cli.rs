@@ -267,3 +267,14 @@ fn help_explains_rules_and_exit_codes() {
         assert!(run.stdout.contains(needle), "--help lacks {needle}");
     }
 }
+
+#[test]
+fn readme_quick_start_runs_the_linter() {
+    // `cargo run --release -- testdata/example` needs cargo to know which of the two binaries
+    // (callcheck, bench) to run.
+    let manifest: toml::Value = toml::from_str(&expected("Cargo.toml")).unwrap();
+    assert_eq!(manifest["package"]["default-run"].as_str(), Some("callcheck"));
+    let readme = expected("README.md");
+    assert!(readme.contains("cargo run --release -- testdata/example"));
+    assert!(readme.contains("cargo test --release"));
+}
