@@ -273,7 +273,10 @@ fn readme_quick_start_runs_the_linter() {
     // `cargo run --release -- testdata/example` needs cargo to know which of the two binaries
     // (callcheck, bench) to run.
     let manifest: toml::Value = toml::from_str(&expected("Cargo.toml")).unwrap();
-    assert_eq!(manifest["package"]["default-run"].as_str(), Some("callcheck"));
+    assert_eq!(
+        manifest["package"]["default-run"].as_str(),
+        Some("callcheck")
+    );
     let readme = expected("README.md");
     assert!(readme.contains("cargo run --release -- testdata/example"));
     assert!(readme.contains("cargo test --release"));
