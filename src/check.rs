@@ -78,6 +78,14 @@ struct Distances {
 
 const UNREACHED: u32 = u32::MAX;
 
+impl Search {
+    /// True if a path may go on through `node` on its way to the context: always when walking
+    /// through any function, else only through functions with no context.
+    fn passes_through(self, graph: &Graph, node: NodeId) -> bool {
+        self.through == Through::Any || graph.function(node).contexts.is_empty()
+    }
+}
+
 impl Distances {
     fn compute(
         graph: &Graph,
@@ -94,14 +102,8 @@ impl Distances {
             }
         }
         let mut steps = 0;
-        let mut distances = Distances {
-            search,
-            distance: Vec::new(),
-            next: Vec::new(),
-            steps: 0,
-        };
         while let Some(node) = queue.pop_front() {
-            if distance[node as usize] > 0 && !distances.passable(graph, node, &distance) {
+            if distance[node as usize] > 0 && !search.passes_through(graph, node) {
                 continue;
             }
             let next_distance = distance[node as usize] + 1;
@@ -114,29 +116,28 @@ impl Distances {
                 }
             }
         }
-        distances.distance = distance;
-        distances.next = graph
+        let mut distances = Distances {
+            search,
+            distance,
+            next: Vec::new(),
+            steps,
+        };
+        let mut next_steps = 0;
+        let next = graph
             .nodes()
             .map(|node| match distances.distance[node as usize] {
                 0 | UNREACHED => None,
                 d => {
-                    steps += graph.edges_from(node).len() as u64;
+                    next_steps += graph.edges_from(node).len() as u64;
                     distances
                         .best_edge(graph, node)
                         .filter(|e| distances.distance[e.to as usize] == d - 1)
                 }
             })
             .collect();
-        distances.steps = steps;
+        distances.next = next;
+        distances.steps += next_steps;
         distances
-    }
-
-    /// True if a path may go on from `node`: always when walking through any function, else
-    /// only from functions with no context.
-    fn passable(&self, graph: &Graph, node: NodeId, distance: &[u32]) -> bool {
-        distance[node as usize] == 0
-            || self.search.through == Through::Any
-            || graph.function(node).contexts.is_empty()
     }
 
     /// The edge of `node` to the nearest function of the context, lowest target first among
@@ -146,9 +147,10 @@ impl Distances {
             .edges_from(node)
             .iter()
             .filter(|e| {
+                let distance = self.distance[e.to as usize];
                 self.search.edges.includes(e.kind)
-                    && self.distance[e.to as usize] != UNREACHED
-                    && self.passable(graph, e.to, &self.distance)
+                    && distance != UNREACHED
+                    && (distance == 0 || self.search.passes_through(graph, e.to))
             })
             .min_by_key(|e| (self.distance[e.to as usize], e.to, e.kind))
             .copied()
