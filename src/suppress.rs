@@ -151,15 +151,21 @@ impl Suppressions {
         {
             return 0;
         }
-        // For each node, the suppressions that may cut its edges.
+        // For each node, the suppressions that may cut its edges, and the cuts that end at it.
         let mut by_node: Vec<Vec<usize>> = vec![Vec::new(); graph.len()];
+        let mut cut_to: Vec<Vec<usize>> = vec![Vec::new(); graph.len()];
         let mut any = false;
         for node in graph.nodes() {
             let (name, file) = (graph.name(node), graph.function(node).file as usize);
             for (index, entry) in self.entries.iter().enumerate() {
                 let applies = match &entry.kind {
                     Kind::Ignore { file: f, .. } => *f == file,
-                    Kind::Cut { from, .. } => from == name,
+                    Kind::Cut { from, to } => {
+                        if to == name {
+                            cut_to[node as usize].push(index);
+                        }
+                        from == name
+                    }
                     Kind::Boundary { function } => function == name,
                     Kind::Allow { .. } => false,
                 };
@@ -172,7 +178,6 @@ impl Suppressions {
         if !any {
             return 0;
         }
-        let names: Vec<String> = graph.nodes().map(|n| graph.name(n).to_string()).collect();
         let mut removed = 0;
         let entries = &mut self.entries;
         graph.retain_edges(|from, edge| {
@@ -182,7 +187,7 @@ impl Suppressions {
                     .copied()
                     .find(|&index| match &entries[index].kind {
                         Kind::Ignore { line, .. } => *line == edge.line,
-                        Kind::Cut { to, .. } => *to == names[edge.to as usize],
+                        Kind::Cut { .. } => cut_to[edge.to as usize].contains(&index),
                         Kind::Boundary { .. } => true,
                         Kind::Allow { .. } => false,
                     });
