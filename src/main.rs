@@ -182,7 +182,7 @@ fn run_check(cli: &Cli) -> Result<u8, String> {
     } = loaded;
     let contexts = &config.contexts;
     let started = Instant::now();
-    let mut suppressions = Suppressions::collect(&graph, &config, contexts);
+    let mut suppressions = Suppressions::collect(&graph, &config);
     let cut = suppressions.cut_edges(&mut graph);
     let (violations, steps) = check_with_steps(&graph, contexts, &config.rules);
     let (violations, suppressed) = suppressions.allow(contexts, violations);

@@ -59,7 +59,8 @@ pub struct Suppressions {
 
 impl Suppressions {
     /// Collects the suppressions written in the graph's files and in `config`.
-    pub fn collect(graph: &Graph, config: &Config, contexts: &Contexts) -> Suppressions {
+    pub fn collect(graph: &Graph, config: &Config) -> Suppressions {
+        let contexts = &config.contexts;
         let mut found = Suppressions::default();
         for (file_index, file) in graph.files().iter().enumerate() {
             for pragma in &file.functions.pragmas {
@@ -263,7 +264,7 @@ mod tests {
             functions: extract(text.as_bytes(), &Recognizer::new(&config.contexts)),
         }];
         let mut graph = Graph::build(files, EdgeKinds::CallsAndReferences);
-        let mut suppressions = Suppressions::collect(&graph, &config, &config.contexts);
+        let mut suppressions = Suppressions::collect(&graph, &config);
         suppressions.cut_edges(&mut graph);
         let violations = check(&graph, &config.contexts, &config.rules);
         let (reported, suppressed) = suppressions.allow(&config.contexts, violations);
