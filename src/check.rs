@@ -24,7 +24,10 @@ pub struct Step {
     pub node: NodeId,
     /// Call or reference.
     pub kind: UseKind,
-    /// Line of the use in the previous function's file.
+    /// Index in [`Graph::files`](crate::graph::Graph::files) of the file the use is in (see
+    /// [`Edge::file`]).
+    pub file: u32,
+    /// Line of the use.
     pub line: u32,
     /// Byte column of the use.
     pub column: u32,
@@ -36,6 +39,7 @@ impl Step {
         Step {
             node: edge.to,
             kind: edge.kind,
+            file: edge.file,
             line: edge.line,
             column: edge.column,
         }
@@ -290,6 +294,7 @@ mod tests {
     use crate::config::qemu_block;
     use crate::context::EdgeKinds;
     use crate::extract::{Recognizer, extract};
+    use crate::graph::BuildOptions;
     use crate::source::SourceFile;
 
     fn run(text: &str) -> Vec<String> {
@@ -298,7 +303,7 @@ mod tests {
             path: "a.c".into(),
             functions: extract(text.as_bytes(), &Recognizer::new(&contexts)),
         }];
-        let graph = Graph::build(files.into(), EdgeKinds::CallsAndReferences);
+        let graph = Graph::build(files.into(), &BuildOptions::new(EdgeKinds::ALL));
         describe(&graph, &contexts, &check(&graph, &contexts, &rules))
     }
 
@@ -401,7 +406,7 @@ mod tests {
                 path: "a.c".into(),
                 functions: extract(text.as_bytes(), &Recognizer::new(&contexts)),
             }];
-            let graph = Graph::build(files.into(), EdgeKinds::CallsAndReferences);
+            let graph = Graph::build(files.into(), &BuildOptions::new(EdgeKinds::ALL));
             let edges = graph
                 .nodes()
                 .map(|n| graph.edges_from(n).len())

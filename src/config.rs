@@ -6,8 +6,9 @@
 //! and rules. Every error names the file, line and column.
 
 use crate::context::{
-    Context, ContextSet, Contexts, EdgeKinds, Recognition, Rule, RuleKind, Through,
+    Context, ContextSet, Contexts, EdgeKinds, Recognition, Rule, RuleKind, Through, Wrapper,
 };
+use crate::extract::UseKind;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::ops::Range;
@@ -20,12 +21,19 @@ pub const FILE_NAMES: [&str; 2] = ["callcheck.toml", ".callcheck.toml"];
 /// The preset used when no configuration file is found.
 pub const DEFAULT_PRESET: &str = "qemu-block";
 
-/// The built-in presets: name and TOML text (`qemu` is both QEMU presets).
-const PRESETS: [(&str, &[&str]); 3] = [
-    ("qemu-block", &[include_str!("presets/qemu-block.toml")]),
+/// The built-in presets: name, TOML texts (`qemu` is both QEMU presets), and the `edges` they
+/// default to. `qemu-block` is check_calls.py's check, so it keeps to the script's graph (calls
+/// and references) and its output stays the script's; the others see every edge kind.
+const PRESETS: [(&str, &[&str], Option<&[UseKind]>); 3] = [
+    (
+        "qemu-block",
+        &[include_str!("presets/qemu-block.toml")],
+        Some(&[UseKind::Call, UseKind::Reference]),
+    ),
     (
         "qemu-coroutine",
         &[include_str!("presets/qemu-coroutine.toml")],
+        None,
     ),
     (
         "qemu",
@@ -33,12 +41,13 @@ const PRESETS: [(&str, &[&str]); 3] = [
             include_str!("presets/qemu-block.toml"),
             include_str!("presets/qemu-coroutine.toml"),
         ],
+        None,
     ),
 ];
 
 /// The names of the built-in presets.
 pub fn preset_names() -> impl Iterator<Item = &'static str> {
-    PRESETS.iter().map(|(name, _)| *name)
+    PRESETS.iter().map(|(name, _, _)| *name)
 }
 
 /// A configuration file as written.
@@ -49,6 +58,8 @@ struct ConfigFile {
     preset: Option<Spanned<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     edges: Option<EdgesSetting>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    aliases: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     paths: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -61,6 +72,31 @@ struct ConfigFile {
     cuts: Vec<Cut>,
     #[serde(default, rename = "boundary", skip_serializing_if = "Vec::is_empty")]
     boundaries: Vec<Boundary>,
+    #[serde(default, rename = "generated", skip_serializing_if = "Vec::is_empty")]
+    generated: Vec<GeneratedEntry>,
+}
+
+/// `[[generated]]`: definitions a build step writes for prototypes carrying `attributes`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct GeneratedEntry {
+    attributes: Words,
+    pattern: Spanned<String>,
+    target: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    contexts: Vec<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    edge: Option<GeneratedEdge>,
+}
+
+/// The kind of a generated wrapper's edge to the function it wraps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum GeneratedEdge {
+    /// It calls the function.
+    Generated,
+    /// It only hands the function on (to run in another thread).
+    Reference,
 }
 
 /// `[[cut]]`: the edges from `from` to `to` are removed before checking.
@@ -124,12 +160,61 @@ struct RuleEntry {
     message: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-enum EdgesSetting {
-    #[serde(rename = "calls")]
-    Calls,
-    #[serde(rename = "calls+references")]
-    CallsAndReferences,
+/// `edges`: `"calls"` (direct calls only), `"calls+references"`, `"all"`, or a list of kinds
+/// (`call`, `reference`, `field`, `macro`, `generated`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct EdgesSetting(EdgeKinds);
+
+impl Serialize for EdgesSetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(UseKind::name))
+    }
+}
+
+impl<'de> Deserialize<'de> for EdgesSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(EdgesVisitor)
+    }
+}
+
+struct EdgesVisitor;
+
+/// The edge kind names, for error messages.
+const KIND_NAMES: &[&str] = &["call", "reference", "field", "macro", "generated"];
+
+impl<'de> serde::de::Visitor<'de> for EdgesVisitor {
+    type Value = EdgesSetting;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("\"calls\", \"calls+references\", \"all\" or a list of edge kinds")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<EdgesSetting, E> {
+        let kinds = match value {
+            "calls" => EdgeKinds::CALLS_ONLY,
+            "calls+references" => EdgeKinds::of([UseKind::Call, UseKind::Reference]),
+            "all" => EdgeKinds::ALL,
+            _ => {
+                return Err(E::unknown_variant(
+                    value,
+                    &["calls", "calls+references", "all"],
+                ));
+            }
+        };
+        Ok(EdgesSetting(kinds))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<EdgesSetting, A::Error> {
+        let mut kinds = Vec::new();
+        while let Some(name) = seq.next_element::<String>()? {
+            let kind = UseKind::ALL
+                .into_iter()
+                .find(|kind| kind.name() == name)
+                .ok_or_else(|| serde::de::Error::unknown_variant(&name, KIND_NAMES))?;
+            kinds.push(kind);
+        }
+        Ok(EdgesSetting(EdgeKinds::of(kinds)))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -158,6 +243,12 @@ pub struct Config {
     pub cuts: Vec<Cut>,
     /// Functions whose uses are not followed.
     pub boundaries: Vec<Boundary>,
+    /// The edge kinds of the graph: the configuration's `edges` and every rule's.
+    pub edges: EdgeKinds,
+    /// Attribute aliases (`#define WORD A B`) give contexts.
+    pub aliases: bool,
+    /// Which prototypes get generated definitions.
+    pub wrappers: Vec<Wrapper>,
     /// The effective configuration as TOML, presets included.
     pub effective: String,
 }
@@ -239,11 +330,12 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
         (None, None, Some(_)) => None,
     };
     let mut merged = ConfigFile::default();
+    let mut preset_edges = None;
     if let Some((name, span)) = preset {
-        let texts = PRESETS
+        let (texts, edges) = PRESETS
             .iter()
-            .find(|(preset, _)| *preset == name)
-            .map(|(_, texts)| *texts)
+            .find(|(preset, _, _)| *preset == name)
+            .map(|(_, texts, edges)| (*texts, *edges))
             .ok_or_else(|| {
                 let known: Vec<_> = preset_names().collect();
                 let message = format!("unknown preset `{name}` (known: {})", known.join(", "));
@@ -255,14 +347,17 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
                     },
                 }
             })?;
+        preset_edges = edges.map(|kinds| EdgesSetting(EdgeKinds::of(kinds.iter().copied())));
         for text in texts {
             let preset = parse(text, &format!("preset {name}"))?;
             merged.contexts.extend(preset.contexts);
             merged.rules.extend(preset.rules);
+            merged.generated.extend(preset.generated);
         }
     }
     written.preset = None;
-    merged.edges = written.edges;
+    merged.edges = written.edges.or(preset_edges);
+    merged.aliases = written.aliases;
     merged.paths = written.paths.take();
     merged.exclude = std::mem::take(&mut written.exclude);
     merged.cuts = std::mem::take(&mut written.cuts);
@@ -282,14 +377,21 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
     }
     let preset_contexts = merged.contexts.len();
     let preset_rules = merged.rules.len();
+    let preset_generated = merged.generated.len();
     merged.contexts.extend(written.contexts);
     merged.rules.extend(written.rules);
+    merged.generated.extend(written.generated);
     let root = file
         .as_ref()
         .and_then(|f| f.parent())
         .filter(|dir| !dir.as_os_str().is_empty())
         .map_or_else(|| request.start.clone(), Path::to_path_buf);
-    resolve(merged, &source, preset_contexts, preset_rules, root, file)
+    let counts = PresetCounts {
+        contexts: preset_contexts,
+        rules: preset_rules,
+        generated: preset_generated,
+    };
+    resolve(merged, &source, counts, root, file)
 }
 
 /// The nearest configuration file from `start` up.
@@ -340,11 +442,11 @@ fn parse(text: &str, name: &str) -> Result<ConfigFile, ConfigError> {
 fn resolve(
     file: ConfigFile,
     source: &Source,
-    preset_contexts: usize,
-    preset_rules: usize,
+    presets: PresetCounts,
     root: PathBuf,
     path: Option<PathBuf>,
 ) -> Result<Config, ConfigError> {
+    let (preset_contexts, preset_rules) = (presets.contexts, presets.rules);
     let error = |index: usize, preset_count: usize, span: Range<usize>, message: String| {
         if index < preset_count {
             ConfigError {
@@ -392,7 +494,8 @@ fn resolve(
         message: e.to_string(),
     })?;
 
-    let default_edges = file.edges.unwrap_or(EdgesSetting::CallsAndReferences);
+    let default_edges = file.edges.map_or(EdgeKinds::ALL, |setting| setting.0);
+    let mut graph_edges = default_edges;
     let mut rules = Vec::new();
     for (index, entry) in file.rules.iter().enumerate() {
         let context = |name: &Spanned<String>| {
@@ -405,10 +508,8 @@ fn resolve(
                 )
             })
         };
-        let edges = match entry.edges.unwrap_or(default_edges) {
-            EdgesSetting::Calls => EdgeKinds::CallsOnly,
-            EdgesSetting::CallsAndReferences => EdgeKinds::CallsAndReferences,
-        };
+        let edges = entry.edges.map_or(default_edges, |setting| setting.0);
+        graph_edges = graph_edges.union(edges);
         let through = match entry.through {
             Some(ThroughSetting::Unannotated) => Through::Unannotated,
             Some(ThroughSetting::Any) | None => Through::Any,
@@ -471,6 +572,39 @@ fn resolve(
             }
         }
     }
+    let mut wrappers = Vec::new();
+    for (index, entry) in file.generated.iter().enumerate() {
+        let error = |span, message| error(index, presets.generated, span, message);
+        let pattern = regex::Regex::new(entry.pattern.get_ref())
+            .map_err(|e| error(entry.pattern.span(), format!("invalid `pattern`: {e}")))?;
+        let mut extra = ContextSet::default();
+        for name in &entry.contexts {
+            let context = contexts.by_name(name.get_ref()).ok_or_else(|| {
+                error(name.span(), format!("unknown context `{}`", name.get_ref()))
+            })?;
+            extra.insert(context);
+        }
+        let attributes = match &entry.attributes {
+            Words::One(word) => vec![word.clone()],
+            Words::Many(words) => words.clone(),
+        };
+        if attributes.is_empty() {
+            return Err(error(
+                entry.pattern.span(),
+                "a `[[generated]]` entry needs at least one attribute".to_string(),
+            ));
+        }
+        wrappers.push(Wrapper {
+            attributes,
+            pattern,
+            target: entry.target.clone(),
+            contexts: extra,
+            edge: match entry.edge {
+                Some(GeneratedEdge::Reference) => UseKind::Reference,
+                Some(GeneratedEdge::Generated) | None => UseKind::Generated,
+            },
+        });
+    }
     let effective = toml::to_string(&file).unwrap_or_default();
     Ok(Config {
         contexts,
@@ -486,8 +620,18 @@ fn resolve(
         file: path,
         cuts: file.cuts,
         boundaries: file.boundaries,
+        edges: graph_edges,
+        aliases: file.aliases.unwrap_or(true),
+        wrappers,
         effective,
     })
+}
+
+/// How many entries of each list come from presets.
+struct PresetCounts {
+    contexts: usize,
+    rules: usize,
+    generated: usize,
 }
 
 #[cfg(test)]
@@ -554,12 +698,9 @@ mod tests {
                 ("IO_OR_GS_CODE", "GLOBAL_STATE_CODE")
             ]
         );
-        assert!(
-            config
-                .rules
-                .iter()
-                .all(|r| r.edges == EdgeKinds::CallsAndReferences)
-        );
+        let check_calls_graph = EdgeKinds::of([UseKind::Call, UseKind::Reference]);
+        assert_eq!(config.edges, check_calls_graph);
+        assert!(config.rules.iter().all(|r| r.edges == check_calls_graph));
     }
 
     #[test]
@@ -583,8 +724,21 @@ mod tests {
                 "callcheck.toml:3:8: context `IO_CODE` is defined twice",
             ),
             (
-                "edges = \"all\"\n",
-                "callcheck.toml:1:9: unknown variant `all`",
+                "edges = \"everything\"\n",
+                "callcheck.toml:1:9: unknown variant `everything`",
+            ),
+            (
+                "edges = [\"call\", \"fields\"]\n",
+                "callcheck.toml:1:9: unknown variant `fields`, expected one of `call`",
+            ),
+            (
+                "[[generated]]\nattributes = \"w\"\npattern = \"(\"\ntarget = \"x\"\n",
+                "callcheck.toml:3:11: invalid `pattern`",
+            ),
+            (
+                "[[generated]]\nattributes = \"w\"\npattern = \"x\"\ntarget = \"y\"\n\
+                 contexts = [\"nope\"]\n",
+                "callcheck.toml:5:13: unknown context `nope`",
             ),
         ];
         for (text, expected) in cases {
@@ -602,7 +756,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.rules.len(), 4);
-        assert!(config.rules.iter().all(|r| r.edges == EdgeKinds::CallsOnly));
+        assert!(
+            config
+                .rules
+                .iter()
+                .all(|r| r.edges == EdgeKinds::CALLS_ONLY)
+        );
         let direct = &config.rules[3];
         assert_eq!(direct.name, "coroutine_fn-caller");
         assert_eq!(direct.message.as_deref(), Some("m"));

@@ -141,19 +141,65 @@ impl Contexts {
     }
 }
 
-/// Which uses of a function count as edges for a rule.
+/// Which kinds of use count as edges (for a rule, or for the whole graph).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EdgeKinds {
-    /// Calls and references (a callback handed on runs on someone's behalf).
-    CallsAndReferences,
-    /// Direct calls only.
-    CallsOnly,
-}
+pub struct EdgeKinds(u8);
 
 impl EdgeKinds {
+    /// Every kind: calls, references, fields, macros and generated wrappers.
+    pub const ALL: EdgeKinds = EdgeKinds((1 << UseKind::ALL.len()) - 1);
+    /// Direct calls only.
+    pub const CALLS_ONLY: EdgeKinds = EdgeKinds(1 << UseKind::Call as u8);
+
+    /// The set of `kinds`.
+    pub fn of(kinds: impl IntoIterator<Item = UseKind>) -> EdgeKinds {
+        EdgeKinds(kinds.into_iter().fold(0, |set, kind| set | 1 << kind as u8))
+    }
+
     /// True if a use of this kind is an edge.
     pub fn includes(self, kind: UseKind) -> bool {
-        self == EdgeKinds::CallsAndReferences || kind == UseKind::Call
+        self.0 & 1 << kind as u8 != 0
+    }
+
+    /// The kinds in either set.
+    pub fn union(self, other: EdgeKinds) -> EdgeKinds {
+        EdgeKinds(self.0 | other.0)
+    }
+
+    /// The kinds in the set, in [`UseKind::ALL`] order.
+    pub fn iter(self) -> impl Iterator<Item = UseKind> {
+        UseKind::ALL
+            .into_iter()
+            .filter(move |&kind| self.includes(kind))
+    }
+}
+
+/// Definitions that a build step generates from prototypes (QEMU's
+/// `scripts/block-coroutine-wrapper.py`): for every prototype carrying one of `attributes` and
+/// defined nowhere, a definition whose body calls the name `pattern` and `target` derive.
+#[derive(Debug, Clone)]
+pub struct Wrapper {
+    /// The attribute words that ask for a wrapper.
+    pub attributes: Vec<String>,
+    /// Matches the prototype's name.
+    pub pattern: regex::Regex,
+    /// The called name, with `$1`-style references to `pattern`'s groups.
+    pub target: String,
+    /// Contexts the generated definition carries besides its prototype's.
+    pub contexts: ContextSet,
+    /// The kind of its edge to the wrapped function: [`UseKind::Generated`], or
+    /// [`UseKind::Reference`] where the wrapper only hands the function to another thread (as a
+    /// bottom half) instead of calling it.
+    pub edge: UseKind,
+}
+
+impl Wrapper {
+    /// The name a wrapper of `name` calls, if `pattern` matches it.
+    pub fn target_of(&self, name: &str) -> Option<String> {
+        let captures = self.pattern.captures(name)?;
+        let mut target = String::new();
+        captures.expand(&self.target, &mut target);
+        Some(target)
     }
 }
 
@@ -205,6 +251,31 @@ pub struct Rule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edge_kinds_are_a_set() {
+        assert!(EdgeKinds::ALL.iter().eq(UseKind::ALL));
+        assert!(EdgeKinds::CALLS_ONLY.iter().eq([UseKind::Call]));
+        let set = EdgeKinds::of([UseKind::Field, UseKind::Macro]);
+        assert!(set.includes(UseKind::Macro) && !set.includes(UseKind::Call));
+        assert_eq!(set.union(EdgeKinds::CALLS_ONLY).iter().count(), 3);
+    }
+
+    #[test]
+    fn wrapper_targets_follow_the_pattern() {
+        let wrapper = Wrapper {
+            attributes: vec!["co_wrapper".into()],
+            pattern: regex::Regex::new("^([^_]+)_(.+)$").unwrap(),
+            target: "${1}_co_${2}".into(),
+            contexts: ContextSet::default(),
+            edge: UseKind::Generated,
+        };
+        assert_eq!(
+            wrapper.target_of("bdrv_pwrite").as_deref(),
+            Some("bdrv_co_pwrite")
+        );
+        assert_eq!(wrapper.target_of("nounderscore"), None);
+    }
 
     #[test]
     fn set_holds_each_context_once() {

@@ -26,6 +26,8 @@ pub enum Directive {
     Else,
     /// `#endif`
     Endif,
+    /// `#define`: the extractor reads macro definitions for aliases and macro bodies.
+    Define,
     /// Any other directive (`#define`, `#include`, `#pragma`, ...), or a lone `#`.
     Other,
 }
@@ -87,12 +89,21 @@ pub enum Token {
     /// `->`
     #[token("->")]
     Arrow,
+    /// `*`
+    #[token("*")]
+    Star,
+    /// `&`
+    #[token("&")]
+    Amp,
+    /// `[`
+    #[token("[")]
+    LBracket,
     /// A preprocessor directive: a `#` first on its line, up to the end of its logical line.
     #[token("#", directive)]
     Directive(Directive),
     /// Other punctuation and operators, and bytes that are not C at all.
     #[regex(r"==|!=|<=|>=|<<=?|>>=?|&&|\|\||\+\+|--|[-+*/%&|^]=|\.\.\.|##")]
-    #[regex(r"[-+*/%<>!&|^~?\[\]\\@`]")]
+    #[regex(r"[-+/%<>!|^~?\]\\@`]")]
     Other,
 }
 
@@ -269,6 +280,7 @@ fn classify_directive(text: &[u8]) -> Directive {
         b"elif" | b"elifdef" | b"elifndef" => Directive::Elif,
         b"else" => Directive::Else,
         b"endif" => Directive::Endif,
+        b"define" => Directive::Define,
         _ => Directive::Other,
     }
 }
@@ -470,7 +482,7 @@ mod tests {
         assert_eq!(
             kinds(source),
             vec![
-                Token::Directive(Directive::Other),
+                Token::Directive(Directive::Define),
                 Token::Directive(Directive::Other),
                 Token::Ident
             ]

@@ -8,8 +8,8 @@ use callcheck::check::{Violation, check_with_steps};
 use callcheck::config::{self, Config, ConfigRequest};
 use callcheck::context::EdgeKinds;
 use callcheck::diagnostics::{extraction_warnings, summarised};
-use callcheck::extract::Recognizer;
-use callcheck::graph::{Graph, NodeId};
+use callcheck::extract::{Recognizer, UseKind};
+use callcheck::graph::{BuildOptions, Graph, NodeId};
 use callcheck::query::{self, Direction};
 use callcheck::report::{self, Report};
 use callcheck::source::{ReadOptions, read_sources};
@@ -87,12 +87,13 @@ fn load_config(input: &Input) -> Result<(Config, PathBuf), String> {
     Ok((config, cwd))
 }
 
-/// The uses that are edges: calls only with `--calls-only`.
-fn edge_kinds(input: &Input) -> EdgeKinds {
+/// The uses that are edges: direct calls only with `--calls-only`, else the kinds the
+/// configuration and its rules ask for.
+fn edge_kinds(input: &Input, config: &Config) -> EdgeKinds {
     if input.calls_only {
-        EdgeKinds::CallsOnly
+        EdgeKinds::CALLS_ONLY
     } else {
-        EdgeKinds::CallsAndReferences
+        config.edges
     }
 }
 
@@ -102,7 +103,7 @@ fn load(input: &Input, allow_empty: bool) -> Result<Result<Loaded, u8>, String> 
     let (mut config, cwd) = load_config(input)?;
     if input.calls_only {
         for rule in &mut config.rules {
-            rule.edges = EdgeKinds::CallsOnly;
+            rule.edges = EdgeKinds::CALLS_ONLY;
         }
     }
     let paths = if input.paths.is_empty() {
@@ -137,7 +138,8 @@ fn load(input: &Input, allow_empty: bool) -> Result<Result<Loaded, u8>, String> 
         exclude: exclusions(&config)?,
     };
     let started = Instant::now();
-    let sources = read_sources(&paths, &options, &Recognizer::new(&config.contexts));
+    let recognizer = Recognizer::new(&config.contexts);
+    let sources = read_sources(&paths, &options, &recognizer);
     let read_time = started.elapsed();
     for error in &sources.errors {
         eprintln!("callcheck: skipped {}: {}", error.path, error.reason);
@@ -155,7 +157,12 @@ fn load(input: &Input, allow_empty: bool) -> Result<Result<Loaded, u8>, String> 
         return Err(message);
     }
     let started = Instant::now();
-    let graph = Graph::build(sources.files, edge_kinds(input));
+    let build = BuildOptions {
+        kinds: edge_kinds(input, &config),
+        aliases: config.aliases.then_some(&recognizer),
+        wrappers: &config.wrappers,
+    };
+    let graph = Graph::build(sources.files, &build);
     Ok(Ok(Loaded {
         config,
         graph,
@@ -269,15 +276,22 @@ fn run_check(cli: &Cli) -> Result<u8, String> {
     if cli.stats {
         let stats = graph.stats();
         eprintln!(
-            "files: {}\nfunctions: {}\ncall edges: {}\nreference edges: {}\n\
+            "files: {}\nfunctions: {}\ngenerated functions: {}\ncallback fields: {}\n\
+             call edges: {}\nreference edges: {}\nfield edges: {}\nmacro edges: {}\n\
+             generated edges: {}\n\
              unresolved calls: {}\ncontexts from prototypes only: {}\nviolations: {}\n\
              suppressed: {} violations by allow, {} edges cut, {} stale\n\
              traversal steps: {}\n\
              time: read+extract {:.1} ms, graph {:.1} ms, check {:.1} ms, report {:.1} ms",
             stats.files,
             stats.functions,
-            stats.calls,
-            stats.references,
+            stats.generated_functions,
+            stats.fields,
+            stats.edges_of(UseKind::Call),
+            stats.edges_of(UseKind::Reference),
+            stats.edges_of(UseKind::Field),
+            stats.edges_of(UseKind::Macro),
+            stats.edges_of(UseKind::Generated),
             stats.unresolved_calls,
             stats.contexts_from_prototypes,
             shown.len(),
@@ -311,7 +325,7 @@ fn run_query(query: &Query) -> Result<u8, String> {
         Err(code) => return Ok(code),
     };
     let (graph, contexts) = (&loaded.graph, &loaded.config.contexts);
-    let kinds = edge_kinds(input);
+    let kinds = edge_kinds(input, &loaded.config);
     let named = |name: &str| -> Result<Vec<NodeId>, String> {
         let nodes = query::named(graph, name);
         if nodes.is_empty() {

@@ -4,9 +4,9 @@
 
 use crate::context::{ContextId, Contexts, EdgeKinds};
 use crate::extract::UseKind;
-use crate::graph::{Graph, NodeId};
+use crate::graph::{Graph, NodeId, NodeKind};
 use crate::report::dot::Picture;
-use crate::report::{kind_name, write_json_line};
+use crate::report::{arrow, back_arrow, kind_name, write_json_line};
 use serde::Serialize;
 use std::collections::VecDeque;
 use std::io::{self, Write};
@@ -217,15 +217,11 @@ pub type Path = [PathStep];
 /// Writes a path one function a line: `file:line  name()`, then how the next is reached.
 pub fn write_path(out: &mut impl Write, graph: &Graph, path: &Path) -> io::Result<()> {
     for &(node, via) in path {
-        let arrow = match via {
-            None => "   ",
-            Some((UseKind::Call, _)) => "-> ",
-            Some((UseKind::Reference, _)) => "~> ",
-        };
+        let arrow = via.map_or("  ", |(kind, _)| arrow(kind));
         write!(
             out,
-            "{arrow}{}()  {}:{}",
-            graph.name(node),
+            "{arrow} {}  {}:{}",
+            graph.display(node),
             graph.file_of(node),
             graph.function(node).line
         )?;
@@ -260,10 +256,17 @@ pub fn write_path_json(
 
 /// Where a function's context came from, in words.
 fn origins(graph: &Graph, node: NodeId, context: ContextId) -> Vec<&'static str> {
-    let origins = graph.function(node).origins;
+    let function = graph.function(node);
+    let origins = function.origins;
+    let definition = match function.kind {
+        NodeKind::Definition => "attribute on definition",
+        NodeKind::Generated => "generated wrapper",
+        NodeKind::Field => "attribute on field declaration",
+    };
     [
         (origins.marker, "marker in body"),
-        (origins.definition, "attribute on definition"),
+        (origins.macro_marker, "marker in a macro it invokes"),
+        (origins.definition, definition),
         (origins.prototype, "attribute on prototype"),
     ]
     .into_iter()
@@ -310,13 +313,23 @@ pub fn write_contexts(
         for node in nodes {
             writeln!(
                 out,
-                "  {}()  {}:{}  ({})",
-                graph.name(node),
+                "  {}  {}:{}  ({})",
+                graph.display(node),
                 graph.file_of(node),
                 graph.function(node).line,
                 origins(graph, node, context).join(", ")
             )?;
         }
+    }
+    if only.is_none() && !graph.aliases().is_empty() {
+        writeln!(out, "aliases ({})", graph.aliases().len())?;
+        for (alias, words) in graph.aliases() {
+            let names: Vec<&str> = words.iter().map(|c| contexts.name(c)).collect();
+            writeln!(out, "  {alias}  = {}", names.join(" "))?;
+        }
+    }
+    for cycle in graph.alias_cycles() {
+        writeln!(out, "cyclic alias: {cycle} expands to itself")?;
     }
     Ok(())
 }
@@ -343,7 +356,18 @@ pub fn write_contexts_json(
             serde_json::json!({"name": contexts.name(context), "functions": functions})
         })
         .collect();
-    write_json_line(out, &serde_json::json!({ "contexts": listed }))
+    let aliases: Vec<serde_json::Value> = graph
+        .aliases()
+        .iter()
+        .map(|(alias, words)| {
+            let names: Vec<&str> = words.iter().map(|c| contexts.name(c)).collect();
+            serde_json::json!({"name": alias, "contexts": names})
+        })
+        .collect();
+    write_json_line(
+        out,
+        &serde_json::json!({ "contexts": listed, "aliases": aliases, "cyclic_aliases": graph.alias_cycles() }),
+    )
 }
 
 /// Writes a tree, indented two spaces a level: `<-` for callers, `->` for callees, `~>`/`<~`
@@ -356,18 +380,16 @@ pub fn write_tree(
 ) -> io::Result<()> {
     for line in lines {
         let arrow = match (direction, line.kind) {
-            (_, None) => "",
-            (Direction::Callees, Some(UseKind::Call)) => "-> ",
-            (Direction::Callees, Some(UseKind::Reference)) => "~> ",
-            (Direction::Callers, Some(UseKind::Call)) => "<- ",
-            (Direction::Callers, Some(UseKind::Reference)) => "<~ ",
+            (_, None) => String::new(),
+            (Direction::Callees, Some(kind)) => format!("{} ", arrow(kind)),
+            (Direction::Callers, Some(kind)) => format!("{} ", back_arrow(kind)),
         };
         let function = graph.function(line.node);
         write!(
             out,
-            "{}{arrow}{}()  {}:{}",
+            "{}{arrow}{}  {}:{}",
             "  ".repeat(line.depth),
-            graph.name(line.node),
+            graph.display(line.node),
             graph.file_of(line.node),
             function.line
         )?;
@@ -484,6 +506,7 @@ mod tests {
     use super::*;
     use crate::config::qemu_block;
     use crate::extract::{Recognizer, extract};
+    use crate::graph::BuildOptions;
     use crate::source::SourceFile;
 
     fn graph(text: &str) -> Graph {
@@ -492,7 +515,7 @@ mod tests {
             path: "a.c".into(),
             functions: extract(text.as_bytes(), &Recognizer::new(&contexts)),
         }];
-        Graph::build(files, EdgeKinds::CallsAndReferences)
+        Graph::build(files, &BuildOptions::new(EdgeKinds::ALL))
     }
 
     const TEXT: &str = "void a(void) { b(); c(); }\nvoid b(void) { c(); run(d); }\n\
@@ -511,42 +534,24 @@ mod tests {
     #[test]
     fn callee_tree_expands_each_function_once() {
         let g = graph(TEXT);
-        let lines = tree(
-            &g,
-            &named(&g, "a"),
-            Direction::Callees,
-            5,
-            EdgeKinds::CallsAndReferences,
-        );
+        let lines = tree(&g, &named(&g, "a"), Direction::Callees, 5, EdgeKinds::ALL);
         assert_eq!(names(&g, &lines), ["0a", "1b", "2c", "3a*", "2d", "1c*"]);
         let calls = tree(
             &g,
             &named(&g, "a"),
             Direction::Callees,
             5,
-            EdgeKinds::CallsOnly,
+            EdgeKinds::CALLS_ONLY,
         );
         assert_eq!(names(&g, &calls), ["0a", "1b", "2c", "3a*", "1c*"]);
-        let shallow = tree(
-            &g,
-            &named(&g, "a"),
-            Direction::Callees,
-            1,
-            EdgeKinds::CallsAndReferences,
-        );
+        let shallow = tree(&g, &named(&g, "a"), Direction::Callees, 1, EdgeKinds::ALL);
         assert_eq!(names(&g, &shallow), ["0a", "1b", "1c"]);
     }
 
     #[test]
     fn caller_tree_with_use_lines() {
         let g = graph(TEXT);
-        let lines = tree(
-            &g,
-            &named(&g, "c"),
-            Direction::Callers,
-            1,
-            EdgeKinds::CallsAndReferences,
-        );
+        let lines = tree(&g, &named(&g, "c"), Direction::Callers, 1, EdgeKinds::ALL);
         assert_eq!(names(&g, &lines), ["0c", "1a", "1b"]);
         assert_eq!(lines[2].use_line, Some(2));
     }
@@ -554,13 +559,7 @@ mod tests {
     #[test]
     fn shortest_path_or_none() {
         let g = graph(TEXT);
-        let path = shortest_path(
-            &g,
-            &named(&g, "c"),
-            &named(&g, "d"),
-            EdgeKinds::CallsAndReferences,
-        )
-        .unwrap();
+        let path = shortest_path(&g, &named(&g, "c"), &named(&g, "d"), EdgeKinds::ALL).unwrap();
         let steps: Vec<_> = path.iter().map(|(n, u)| (g.name(*n), *u)).collect();
         assert_eq!(
             steps,
@@ -572,23 +571,15 @@ mod tests {
             ]
         );
         assert!(
-            shortest_path(&g, &named(&g, "c"), &named(&g, "d"), EdgeKinds::CallsOnly).is_none()
+            shortest_path(&g, &named(&g, "c"), &named(&g, "d"), EdgeKinds::CALLS_ONLY).is_none()
         );
-        assert!(
-            shortest_path(
-                &g,
-                &named(&g, "d"),
-                &named(&g, "a"),
-                EdgeKinds::CallsAndReferences
-            )
-            .is_none()
-        );
+        assert!(shortest_path(&g, &named(&g, "d"), &named(&g, "a"), EdgeKinds::ALL).is_none());
     }
 
     #[test]
     fn neighbourhood_goes_both_ways() {
         let g = graph(TEXT);
-        let picture = neighbourhood(&g, &named(&g, "d"), 1, EdgeKinds::CallsAndReferences);
+        let picture = neighbourhood(&g, &named(&g, "d"), 1, EdgeKinds::ALL);
         let nodes: Vec<_> = picture.nodes.iter().map(|&n| g.name(n)).collect();
         assert_eq!(nodes, ["b", "d"]);
         assert_eq!(picture.edges.len(), 1);

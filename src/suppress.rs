@@ -247,6 +247,7 @@ mod tests {
     use crate::config::{ConfigRequest, load};
     use crate::context::EdgeKinds;
     use crate::extract::{Recognizer, extract};
+    use crate::graph::BuildOptions;
     use crate::source::SourceFile;
 
     fn run(name: &str, text: &str, config_text: &str) -> (Vec<String>, Vec<String>, Suppressions) {
@@ -263,7 +264,7 @@ mod tests {
             path: "a.c".into(),
             functions: extract(text.as_bytes(), &Recognizer::new(&config.contexts)),
         }];
-        let mut graph = Graph::build(files, EdgeKinds::CallsAndReferences);
+        let mut graph = Graph::build(files, &BuildOptions::new(EdgeKinds::ALL));
         let mut suppressions = Suppressions::collect(&graph, &config);
         suppressions.cut_edges(&mut graph);
         let violations = check(&graph, &config.contexts, &config.rules);

@@ -5,7 +5,7 @@ use callcheck::check::check;
 use callcheck::config::qemu_block;
 use callcheck::context::EdgeKinds;
 use callcheck::extract::{FileFunctions, Recognizer, UseKind, extract};
-use callcheck::graph::Graph;
+use callcheck::graph::{BuildOptions, Graph};
 use callcheck::report::{Report, text};
 use callcheck::source::SourceFile;
 use proptest::prelude::*;
@@ -121,7 +121,7 @@ fn report(files: &[(String, Vec<u8>)]) -> String {
             functions: extract(bytes, &recognizer),
         })
         .collect();
-    let graph = Graph::build(sources, EdgeKinds::CallsAndReferences);
+    let graph = Graph::build(sources, &BuildOptions::new(EdgeKinds::ALL));
     let violations = check(&graph, &contexts, &rules);
     let mut out = Vec::new();
     let report = Report {

@@ -9,6 +9,7 @@
 //! other branch is read, and brace depth is reset at `#elif`/`#else` to its value at the `#if`, so
 //! a brace opened in both branches counts once.
 
+mod define;
 mod names;
 mod pass;
 mod pragma;
@@ -22,13 +23,54 @@ use names::Names;
 use pass::FilePass;
 use rustc_hash::FxHashMap;
 
-/// How a function body uses a name.
+/// How one function uses another: the kind of a body's use of a name, and of a graph edge.
+///
+/// Extraction records only [`UseKind::Call`], [`UseKind::Reference`] and (for a member call)
+/// [`UseKind::Field`]; the graph adds the other kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum UseKind {
     /// `name(...)`: a direct call (or a function-like macro invocation).
     Call,
     /// Any other mention: a callback passed or assigned, `&name`, a variable, a type.
     Reference,
+    /// Through a callback field: a member call `x->name(...)` (the use names the field), or a
+    /// field bound to the function (`.name = fn`, `x->name = fn`).
+    Field,
+    /// A call written in the body of a function-like macro the user invokes.
+    Macro,
+    /// A generated wrapper calling the function it wraps.
+    Generated,
+}
+
+impl UseKind {
+    /// Every kind, in the order the configuration lists them.
+    pub const ALL: [UseKind; 5] = [
+        UseKind::Call,
+        UseKind::Reference,
+        UseKind::Field,
+        UseKind::Macro,
+        UseKind::Generated,
+    ];
+
+    /// The kind's name in the configuration and in JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            UseKind::Call => "call",
+            UseKind::Reference => "reference",
+            UseKind::Field => "field",
+            UseKind::Macro => "macro",
+            UseKind::Generated => "generated",
+        }
+    }
+}
+
+/// A run of name indices in [`FileFunctions::words`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WordRange {
+    /// First index.
+    pub start: u32,
+    /// One past the last index.
+    pub end: u32,
 }
 
 /// One name used by a function body; each name is recorded once per function, as a call if it
@@ -60,6 +102,9 @@ pub struct FunctionDef {
     pub markers: ContextSet,
     /// The contexts whose attributes the definition carries.
     pub attributes: ContextSet,
+    /// The other identifiers of its declaration head outside parentheses (types, macros and
+    /// words that may be attribute aliases), without keywords and its own name.
+    pub words: WordRange,
     /// Where the body's uses are in [`FileFunctions::uses`]: `uses_start..uses_end`, in order
     /// of first use.
     pub uses_start: u32,
@@ -83,10 +128,69 @@ pub struct Prototype {
     pub name: u32,
     /// 1-based line of the declared name.
     pub line: u32,
+    /// 1-based byte column of the declared name.
+    pub column: u32,
     /// Declared `static`: it speaks only for a definition in its own file.
     pub is_static: bool,
-    /// The attribute contexts it carries (never empty).
+    /// The attribute contexts it carries.
     pub contexts: ContextSet,
+    /// The other identifiers of its head, as for [`FunctionDef::words`] (never empty if
+    /// `contexts` is).
+    pub words: WordRange,
+}
+
+/// A function-like macro whose body invokes markers or calls functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MacroDef {
+    /// Index into [`FileFunctions::names`].
+    pub name: u32,
+    /// Line of its `#define`.
+    pub line: u32,
+    /// The contexts whose markers its body invokes.
+    pub markers: ContextSet,
+    /// The names its body calls (not its parameters), once each, in [`FileFunctions::words`].
+    pub calls: WordRange,
+}
+
+/// An object-like macro whose body is only identifiers: a possible attribute alias.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Alias {
+    /// Index into [`FileFunctions::names`].
+    pub name: u32,
+    /// Line of its `#define`.
+    pub line: u32,
+    /// The words it stands for, in [`FileFunctions::words`].
+    pub words: WordRange,
+}
+
+/// A function-pointer member declared in a struct body at file scope: `int (*name)(...);`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldDecl {
+    /// The struct's tag, if it has one (index into [`FileFunctions::names`]).
+    pub struct_type: Option<u32>,
+    /// The member's name.
+    pub field: u32,
+    /// 1-based line of the member's name.
+    pub line: u32,
+    /// 1-based byte column of the member's name.
+    pub column: u32,
+    /// The attribute contexts written on the member's declaration.
+    pub attributes: ContextSet,
+}
+
+/// A function bound to a callback field: `.name = fn` in an initializer, or `x->name = fn;`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldBinding {
+    /// The struct type, where the initializer shows it (`static BlockDriver drv = { ... }`).
+    pub struct_type: Option<u32>,
+    /// The field's name.
+    pub field: u32,
+    /// The name bound to it.
+    pub target: u32,
+    /// 1-based line of the bound name.
+    pub line: u32,
+    /// 1-based byte column of the bound name.
+    pub column: u32,
 }
 
 /// A comment or literal that runs to the end of its file: everything after its start was
@@ -108,8 +212,18 @@ pub struct FileFunctions {
     pub functions: Vec<FunctionDef>,
     /// The uses of all definitions, each definition's in one run.
     pub uses: Vec<Use>,
-    /// The prototypes that carry attribute contexts, in source order.
+    /// The prototypes with attribute contexts or head words, in source order.
     pub prototypes: Vec<Prototype>,
+    /// Name indices that [`WordRange`]s point into.
+    pub words: Vec<u32>,
+    /// Function-like macros that invoke markers or call something, in source order.
+    pub macros: Vec<MacroDef>,
+    /// Object-like macros whose body is only identifiers, in source order.
+    pub aliases: Vec<Alias>,
+    /// Function-pointer members of struct bodies, in source order.
+    pub field_decls: Vec<FieldDecl>,
+    /// Functions bound to callback fields, in source order.
+    pub field_bindings: Vec<FieldBinding>,
     /// The `callcheck:` comments outside `#if 0` code, in source order.
     pub pragmas: Vec<Pragma>,
     /// Braces left open at the end of the file, if any: extraction may be incomplete.
@@ -129,6 +243,11 @@ impl FileFunctions {
     /// The names `function`'s body uses.
     pub fn uses_of(&self, function: &FunctionDef) -> &[Use] {
         &self.uses[function.uses_start as usize..function.uses_end as usize]
+    }
+
+    /// The name indices of `range`.
+    pub fn words(&self, range: WordRange) -> &[u32] {
+        &self.words[range.start as usize..range.end as usize]
     }
 }
 

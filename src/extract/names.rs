@@ -177,6 +177,8 @@ pub(super) struct NameEntry {
     pub(super) used_by: u32,
     /// Index of that use in [`FileFunctions::uses`].
     pub(super) use_index: u32,
+    /// Number (1-based) of the last function whose body called a member of this name.
+    pub(super) member_called_by: u32,
     /// Index in the file's [`NameTable`], `u32::MAX` until the name is exported.
     exported: u32,
 }
@@ -216,6 +218,7 @@ impl Names {
             class,
             used_by: 0,
             use_index: 0,
+            member_called_by: 0,
             exported: u32::MAX,
         });
         let entries = &self.entries;

@@ -1,14 +1,18 @@
 //! The pass over one file's tokens: the state machine that finds definitions and records what
 //! their bodies use.
 
+use super::define::{self, Define};
 use super::names::{Keyword, NameClass, Names, keyword};
 use super::{
-    FileFunctions, FunctionDef, Pragma, PragmaKind, Prototype, Recognizer, UnclosedBraces,
-    Unterminated, Use, UseKind,
+    Alias, FieldBinding, FieldDecl, FileFunctions, FunctionDef, MacroDef, Pragma, PragmaKind,
+    Prototype, Recognizer, UnclosedBraces, Unterminated, Use, UseKind, WordRange,
 };
 use crate::context::ContextSet;
 use crate::lexer::{Directive, LineCounter, Token, Tokens};
 use std::ops::Range;
+
+/// How many head words a declaration keeps; more are dropped (real heads have a handful).
+const MAX_HEAD_WORDS: usize = 16;
 
 /// A possible function name in a declaration head: an identifier followed by `(`.
 #[derive(Debug, Clone, Copy)]
@@ -38,13 +42,23 @@ struct Head {
     knr: bool,
     /// Contexts given by attribute words outside parentheses.
     attributes: ContextSet,
+    /// Identifiers outside parentheses that are not keywords, with their token index.
+    words: Vec<(usize, Range<usize>)>,
+    /// The identifier right after `struct`/`union`/`enum`, if any.
+    tag: Option<Range<usize>>,
+    /// The word before the declared name when `=` was seen: an initializer's type.
+    initialized_type: Option<Range<usize>>,
+    /// A `[` outside parentheses: an array is declared.
+    array: bool,
 }
 
 impl Head {
     fn reset(&mut self) {
         self.candidates.clear();
+        self.words.clear();
         *self = Head {
             candidates: std::mem::take(&mut self.candidates),
+            words: std::mem::take(&mut self.words),
             ..Head::default()
         };
     }
@@ -77,7 +91,38 @@ enum Block {
     Other {
         /// The declaration head goes on after it (`struct S { } s;`, `= { } ;`).
         keeps_head: bool,
+        /// What the block is, as far as callback fields are concerned.
+        shape: Shape,
     },
+}
+
+/// What a block that is not a function body holds.
+#[derive(Debug, Clone)]
+enum Shape {
+    /// The initializer of a declaration: its designators may bind functions to fields.
+    Initializer {
+        /// The declared type, if the head shows it.
+        struct_type: Option<Range<usize>>,
+        /// An array is declared: its elements (one level deeper) have the type.
+        array: bool,
+    },
+    /// A struct, union or enum body: its members may be callback fields.
+    Aggregate {
+        /// The tag, if any.
+        tag: Option<Range<usize>>,
+    },
+    /// Anything else.
+    Plain,
+}
+
+/// A member name just seen after `.` or `->`.
+#[derive(Debug, Clone)]
+struct Member {
+    /// Its token index.
+    token: usize,
+    span: Range<usize>,
+    /// It follows `{` or `,`: a designator, not an expression.
+    designator: bool,
 }
 
 /// The state of one pass over one file.
@@ -105,6 +150,12 @@ pub(super) struct FilePass<'src, 'x> {
     /// The previous two live tokens, with the keyword an identifier is, if any.
     prev: (Token, Option<Keyword>),
     prev2: (Token, Option<Keyword>),
+    /// The last member name after `.` or `->` in a block, which `= fn` may bind.
+    member: Option<Member>,
+    /// The attribute contexts of the struct member being declared.
+    member_attributes: ContextSet,
+    /// Scratch list of one macro body's calls.
+    macro_calls: Vec<u32>,
 }
 
 impl<'src, 'x> FilePass<'src, 'x> {
@@ -131,16 +182,23 @@ impl<'src, 'x> FilePass<'src, 'x> {
             pending_allows: Vec::new(),
             prev: (Token::Semi, None),
             prev2: (Token::Semi, None),
+            member: None,
+            member_attributes: ContextSet::default(),
+            macro_calls: Vec::new(),
         }
     }
 
     pub(super) fn run(mut self) -> FileFunctions {
-        // Directives other than conditionals change nothing here, so they are dropped before
-        // the one-token lookahead: `f\n#define X 1\n(` is still a call of f.
-        let mut tokens =
-            Tokens::new(self.source).filter(|(t, _)| *t != Token::Directive(Directive::Other));
+        // Directives other than conditionals are taken out before the one-token lookahead:
+        // `f\n#define X 1\n(` is still a call of f. A `#define` is read when the pass reaches
+        // it, after the token before it.
+        let mut tokens = LiveTokens {
+            tokens: Tokens::new(self.source),
+            defines: Vec::new(),
+        };
         let mut next = tokens.next();
         while let Some((token, span)) = next {
+            self.defines(&mut tokens.defines);
             next = tokens.next();
             if let Token::Directive(directive) = token {
                 self.directive(directive);
@@ -178,7 +236,124 @@ impl<'src, 'x> FilePass<'src, 'x> {
             self.prev2 = self.prev;
             self.prev = (token, keyword);
         }
+        self.defines(&mut tokens.defines);
         self.finish()
+    }
+
+    /// Reads the `#define`s met since the last token, unless they are in `#if 0` code.
+    fn defines(&mut self, defines: &mut Vec<Range<usize>>) {
+        for span in defines.drain(..) {
+            if self.dead == 0 {
+                self.define(span);
+            }
+        }
+    }
+
+    /// Records what a `#define` may mean to contexts and calls.
+    fn define(&mut self, span: Range<usize>) {
+        match define::parse(self.source, span.clone()) {
+            Define::Alias { name, words } => {
+                let line = self.lines.line_at(span.start);
+                let name = self.export_name(name);
+                let start = self.output.words.len() as u32;
+                for word in words {
+                    let word = self.export_name(word);
+                    self.output.words.push(word);
+                }
+                let words = WordRange {
+                    start,
+                    end: self.output.words.len() as u32,
+                };
+                self.output.aliases.push(Alias { name, line, words });
+            }
+            Define::FunctionLike { name, params, body } => {
+                self.function_like_macro(span.start, name, &params, body);
+            }
+            Define::Other => {}
+        }
+    }
+
+    /// Records a function-like macro's markers and calls, if it has any.
+    fn function_like_macro(
+        &mut self,
+        start: usize,
+        name: Range<usize>,
+        params: &[Range<usize>],
+        body: Range<usize>,
+    ) {
+        let source = self.source;
+        let mut markers = ContextSet::default();
+        let mut calls = std::mem::take(&mut self.macro_calls);
+        let mut tokens = define::body_tokens(source, body).peekable();
+        let mut prev = Token::Semi;
+        let mut pasted = false;
+        while let Some((token, span)) = tokens.next() {
+            let called = matches!(tokens.peek(), Some((Token::LParen, _)));
+            let follows_member = matches!(prev, Token::Dot | Token::Arrow);
+            prev = token;
+            if token == Token::Other {
+                pasted = source[span] == *b"##";
+                continue;
+            }
+            let was_pasted = std::mem::take(&mut pasted);
+            if token != Token::Ident || !called || follows_member || was_pasted {
+                continue;
+            }
+            let word = &source[span.clone()];
+            if params.iter().any(|p| source[p.clone()] == *word) {
+                continue;
+            }
+            let id = self.names.intern(source, span, self.recognizer);
+            match self.names.class(id) {
+                NameClass::Marker(context) => markers.insert(context),
+                NameClass::Keyword(_) => {}
+                NameClass::Plain => {
+                    calls.push(self.names.export(id, source, &mut self.output.names));
+                }
+            }
+        }
+        calls.sort_unstable();
+        calls.dedup();
+        if !markers.is_empty() || !calls.is_empty() {
+            let line = self.lines.line_at(start);
+            let name = self.export_name(name);
+            let start = self.output.words.len() as u32;
+            self.output.words.extend_from_slice(&calls);
+            let calls = WordRange {
+                start,
+                end: self.output.words.len() as u32,
+            };
+            self.output.macros.push(MacroDef {
+                name,
+                line,
+                markers,
+                calls,
+            });
+        }
+        calls.clear();
+        self.macro_calls = calls;
+    }
+
+    /// Interns the identifier at `span` and adds it to the file's name table.
+    fn export_name(&mut self, span: Range<usize>) -> u32 {
+        let id = self.names.intern(self.source, span, self.recognizer);
+        self.names.export(id, self.source, &mut self.output.names)
+    }
+
+    /// Adds the head's words, except the one at token `name`, to the file's word list.
+    fn export_head_words(&mut self, name: usize) -> WordRange {
+        let start = self.output.words.len() as u32;
+        for index in 0..self.head.words.len() {
+            let (token, span) = self.head.words[index].clone();
+            if token != name {
+                let word = self.export_name(span);
+                self.output.words.push(word);
+            }
+        }
+        WordRange {
+            start,
+            end: self.output.words.len() as u32,
+        }
     }
 
     fn directive(&mut self, directive: Directive) {
@@ -210,7 +385,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
             Directive::Endif => {
                 self.conditionals.pop();
             }
-            Directive::Other => {}
+            Directive::Define | Directive::Other => {}
         }
     }
 
@@ -224,7 +399,10 @@ impl<'src, 'x> FilePass<'src, 'x> {
         } else if self.depth == 0 {
             // The branch closed a block opened before the `#if`; the next branch closes it
             // again, and what it holds is not a function we can still record.
-            self.block = Block::Other { keeps_head: false };
+            self.block = Block::Other {
+                keeps_head: false,
+                shape: Shape::Plain,
+            };
         }
         self.depth = depth;
     }
@@ -248,10 +426,18 @@ impl<'src, 'x> FilePass<'src, 'x> {
         }
         match token {
             Token::Ident => {
-                if head.paren == 0
-                    && let Some(contexts) = self.recognizer.attribute(&self.source[span.clone()])
-                {
-                    head.attributes.extend(contexts);
+                if head.paren == 0 {
+                    if let Some(contexts) = self.recognizer.attribute(&self.source[span.clone()]) {
+                        head.attributes.extend(contexts);
+                    }
+                    if keyword.is_none() {
+                        if self.prev.1 == Some(Keyword::Aggregate) {
+                            head.tag = Some(span.clone());
+                        }
+                        if head.words.len() < MAX_HEAD_WORDS {
+                            head.words.push((self.token_index, span.clone()));
+                        }
+                    }
                 }
                 match keyword {
                     Some(Keyword::Static) if head.paren == 0 => head.is_static = true,
@@ -294,7 +480,13 @@ impl<'src, 'x> FilePass<'src, 'x> {
             Token::Semi if head.paren == 0 && (!head.knr || head.has_assign) => {
                 self.end_declaration();
             }
-            Token::Assign if head.paren == 0 => head.has_assign = true,
+            Token::Assign if head.paren == 0 => {
+                if !head.has_assign && head.words.len() >= 2 {
+                    head.initialized_type = Some(head.words[head.words.len() - 2].1.clone());
+                }
+                head.has_assign = true;
+            }
+            Token::LBracket if head.paren == 0 => head.array = true,
             Token::LBrace => self.open_block(span.start),
             Token::RBrace => {
                 if self.extern_c > 0 {
@@ -329,19 +521,26 @@ impl<'src, 'x> FilePass<'src, 'x> {
     fn end_declaration(&mut self) {
         self.pending_allows.clear();
         let head = &self.head;
-        if !head.attributes.is_empty()
+        let named_words = head.words.len() > 1;
+        if (!head.attributes.is_empty() || named_words)
             && !head.has_assign
             && let Some(candidate) = head.function_name()
         {
-            let prototype = Prototype {
-                name: self
-                    .names
-                    .export(candidate.name, self.source, &mut self.output.names),
-                line: candidate.line,
-                is_static: head.is_static,
-                contexts: head.attributes,
-            };
-            self.output.prototypes.push(prototype);
+            let words = self.export_head_words(candidate.token);
+            let head = &self.head;
+            if !head.attributes.is_empty() || words.end > words.start {
+                let prototype = Prototype {
+                    name: self
+                        .names
+                        .export(candidate.name, self.source, &mut self.output.names),
+                    line: candidate.line,
+                    column: candidate.column,
+                    is_static: head.is_static,
+                    contexts: head.attributes,
+                    words,
+                };
+                self.output.prototypes.push(prototype);
+            }
         }
         self.head.reset();
     }
@@ -358,7 +557,17 @@ impl<'src, 'x> FilePass<'src, 'x> {
         let head = &self.head;
         let follows_declarator = matches!(self.prev.0, Token::RParen | Token::Ident | Token::Semi);
         self.block = match head.function_name() {
-            _ if head.paren > 0 || head.has_assign => Block::Other { keeps_head: true },
+            _ if head.paren > 0 || head.has_assign => Block::Other {
+                keeps_head: true,
+                shape: if head.paren == 0 {
+                    Shape::Initializer {
+                        struct_type: head.initialized_type.clone(),
+                        array: head.array,
+                    }
+                } else {
+                    Shape::Plain
+                },
+            },
             Some(candidate) if follows_declarator => {
                 let index = self.output.functions.len() as u32;
                 for pending in self.pending_allows.drain(..) {
@@ -369,6 +578,8 @@ impl<'src, 'x> FilePass<'src, 'x> {
                     }
                 }
                 let uses_start = self.output.uses.len() as u32;
+                let words = self.export_head_words(candidate.token);
+                let head = &self.head;
                 Block::Function(FunctionDef {
                     name: self
                         .names
@@ -378,14 +589,23 @@ impl<'src, 'x> FilePass<'src, 'x> {
                     is_static: head.is_static,
                     markers: ContextSet::default(),
                     attributes: head.attributes,
+                    words,
                     uses_start,
                     uses_end: uses_start,
                 })
             }
             _ => Block::Other {
                 keeps_head: head.aggregate.is_some(),
+                shape: match head.aggregate {
+                    Some(_) => Shape::Aggregate {
+                        tag: head.tag.clone(),
+                    },
+                    None => Shape::Plain,
+                },
             },
         };
+        self.member = None;
+        self.member_attributes = ContextSet::default();
         self.depth = 1;
         self.block_line = self.lines.line_at(offset);
     }
@@ -398,24 +618,136 @@ impl<'src, 'x> FilePass<'src, 'x> {
         next: Option<Token>,
     ) -> Option<Keyword> {
         match token {
-            Token::LBrace => self.depth += 1,
+            Token::LBrace => {
+                self.depth += 1;
+                self.member_attributes = ContextSet::default();
+            }
             Token::RBrace => {
                 self.depth -= 1;
+                self.member_attributes = ContextSet::default();
                 if self.depth == 0 {
                     self.close_block();
                 }
             }
-            Token::Ident if matches!(self.block, Block::Function(_)) => {
-                return self.body_identifier(span, next);
-            }
+            Token::Semi => self.member_attributes = ContextSet::default(),
+            Token::Ident => match &self.block {
+                Block::Function(_) => return self.body_identifier(span, next),
+                Block::Other {
+                    shape: Shape::Initializer { struct_type, array },
+                    ..
+                } => {
+                    let typed = self.depth == 1 || (*array && self.depth == 2);
+                    let struct_type = struct_type.clone().filter(|_| typed);
+                    self.initializer_identifier(span, next, struct_type);
+                }
+                Block::Other {
+                    shape: Shape::Aggregate { tag },
+                    ..
+                } if self.depth == 1 => {
+                    let tag = tag.clone();
+                    self.member_declaration(span, next, tag);
+                }
+                _ => {}
+            },
             _ => {}
         }
         None
     }
 
+    /// Notes a member name after `.` or `->`; returns `false` if the identifier is not one.
+    fn note_member(&mut self, span: &Range<usize>) -> bool {
+        if !matches!(self.prev.0, Token::Dot | Token::Arrow) {
+            return false;
+        }
+        self.member = Some(Member {
+            token: self.token_index,
+            span: span.clone(),
+            designator: matches!(self.prev2.0, Token::LBrace | Token::Comma),
+        });
+        true
+    }
+
+    /// The member this identifier is bound to, if it ends `member = name` or `member = &name`.
+    fn bound_member(&self, next: Option<Token>) -> Option<Member> {
+        if !matches!(next, Some(Token::Comma | Token::Semi | Token::RBrace)) {
+            return None;
+        }
+        let member = self.member.as_ref()?;
+        let distance = match (self.prev.0, self.prev2.0) {
+            (Token::Assign, _) => 2,
+            (Token::Amp, Token::Assign) => 3,
+            _ => return None,
+        };
+        (member.token + distance == self.token_index).then(|| member.clone())
+    }
+
+    /// Records that the name at `target` is bound to `member` of `struct_type`.
+    fn bind(&mut self, member: Member, struct_type: Option<Range<usize>>, target: Range<usize>) {
+        let (line, column) = self.lines.position_at(target.start);
+        let binding = FieldBinding {
+            struct_type: struct_type.map(|t| self.export_name(t)),
+            field: self.export_name(member.span),
+            target: self.export_name(target),
+            line,
+            column,
+        };
+        self.output.field_bindings.push(binding);
+    }
+
+    /// Handles an identifier in a file-scope initializer: designators and what they bind.
+    fn initializer_identifier(
+        &mut self,
+        span: Range<usize>,
+        next: Option<Token>,
+        struct_type: Option<Range<usize>>,
+    ) {
+        if self.note_member(&span) {
+            return;
+        }
+        if let Some(member) = self.bound_member(next) {
+            let struct_type = struct_type.filter(|_| member.designator);
+            self.bind(member, struct_type, span);
+        }
+    }
+
+    /// Handles an identifier in a struct body: attribute words, and the name of a
+    /// function-pointer member, `(*name)`.
+    fn member_declaration(
+        &mut self,
+        span: Range<usize>,
+        next: Option<Token>,
+        tag: Option<Range<usize>>,
+    ) {
+        let word = &self.source[span.clone()];
+        if let Some(contexts) = self.recognizer.attribute(word) {
+            self.member_attributes.extend(contexts);
+        }
+        let pointer_name = self.prev.0 == Token::Star
+            && self.prev2.0 == Token::LParen
+            && next == Some(Token::RParen);
+        if pointer_name {
+            let (line, column) = self.lines.position_at(span.start);
+            let decl = FieldDecl {
+                struct_type: tag.map(|t| self.export_name(t)),
+                field: self.export_name(span),
+                line,
+                column,
+                attributes: self.member_attributes,
+            };
+            self.output.field_decls.push(decl);
+        }
+    }
+
     /// Records what an identifier in a function body means; returns the keyword it is, if any.
     fn body_identifier(&mut self, span: Range<usize>, next: Option<Token>) -> Option<Keyword> {
-        let member = matches!(self.prev.0, Token::Dot | Token::Arrow);
+        if matches!(self.prev.0, Token::Dot | Token::Arrow) {
+            if next == Some(Token::LParen) {
+                self.member_call(span);
+            } else {
+                self.note_member(&span);
+            }
+            return None;
+        }
         let goto_label = self.prev == (Token::Ident, Some(Keyword::Goto));
         let label = next == Some(Token::Colon)
             && matches!(self.prev.0, Token::Semi | Token::LBrace | Token::RBrace);
@@ -425,8 +757,11 @@ impl<'src, 'x> FilePass<'src, 'x> {
             next,
             Some(Token::Dot | Token::Arrow | Token::Assign | Token::Ident)
         );
-        if member || goto_label || label {
+        if goto_label || label {
             return None;
+        }
+        if let Some(member) = self.bound_member(next) {
+            self.bind(member, None, span.clone());
         }
         if not_a_function {
             return keyword(&self.source[span]);
@@ -474,6 +809,28 @@ impl<'src, 'x> FilePass<'src, 'x> {
         None
     }
 
+    /// Records a member call `x->name(...)`, once per function and field name.
+    fn member_call(&mut self, span: Range<usize>) {
+        let offset = span.start;
+        let name = self.names.intern(self.source, span, self.recognizer);
+        let stamp = self.output.functions.len() as u32 + 1;
+        if self.names.entries[name as usize].member_called_by == stamp {
+            return;
+        }
+        self.names.entries[name as usize].member_called_by = stamp;
+        let exported = self.names.export(name, self.source, &mut self.output.names);
+        let (line, column) = self.lines.position_at(offset);
+        self.output.uses.push(Use {
+            name: exported,
+            kind: UseKind::Field,
+            line,
+            column,
+        });
+        if let Block::Function(function) = &mut self.block {
+            function.uses_end = self.output.uses.len() as u32;
+        }
+    }
+
     fn close_block(&mut self) {
         let block = std::mem::replace(&mut self.block, Block::None);
         self.depth = 0;
@@ -482,8 +839,13 @@ impl<'src, 'x> FilePass<'src, 'x> {
                 self.output.functions.push(function);
                 self.head.reset();
             }
-            Block::Other { keeps_head: true } => {}
-            Block::Other { keeps_head: false } | Block::None => self.head.reset(),
+            Block::Other {
+                keeps_head: true, ..
+            } => {}
+            Block::Other {
+                keeps_head: false, ..
+            }
+            | Block::None => self.head.reset(),
         }
     }
 
@@ -494,5 +856,27 @@ impl<'src, 'x> FilePass<'src, 'x> {
         });
         self.close_block();
         self.output
+    }
+}
+
+/// The live tokens of a file: directives other than conditionals are taken out, and the spans of
+/// `#define`s are kept for the pass to read.
+struct LiveTokens<'src> {
+    tokens: Tokens<'src>,
+    defines: Vec<Range<usize>>,
+}
+
+impl Iterator for LiveTokens<'_> {
+    type Item = (Token, Range<usize>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let (token, span) = self.tokens.next()?;
+            match token {
+                Token::Directive(Directive::Other) => {}
+                Token::Directive(Directive::Define) => self.defines.push(span),
+                _ => return Some((token, span)),
+            }
+        }
     }
 }

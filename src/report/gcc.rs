@@ -3,7 +3,8 @@
 //! `note:` line per step of the path, at the call that takes it.
 
 use super::Report;
-use crate::extract::UseKind;
+use super::step_text;
+use crate::graph::NodeKind;
 use colored::Colorize;
 use std::io::{self, Write};
 
@@ -31,31 +32,31 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
         )?;
         let mut from = violation.function;
         for step in &violation.path {
-            let verb = match step.kind {
-                UseKind::Call => "calls",
-                UseKind::Reference => "refers to",
-            };
             writeln!(
                 out,
-                "{}:{}:{}: {} {}() {verb} {}()",
-                graph.file_of(from),
+                "{}:{}:{}: {} {}",
+                graph.path(step.file),
                 step.line,
                 step.column,
                 "note:".cyan().bold(),
-                graph.name(from),
-                graph.name(step.node)
+                step_text(graph, from, step)
             )?;
             from = step.node;
         }
         let last = graph.function(from);
         writeln!(
             out,
-            "{}:{}:{}: {} {}() is {}",
+            "{}:{}:{}: {} {}{} is {}",
             graph.file_of(from),
             last.line,
             last.column,
             "note:".cyan().bold(),
-            graph.name(from),
+            graph.display(from),
+            if last.kind == NodeKind::Generated {
+                " (generated)"
+            } else {
+                ""
+            },
             report.contexts.display(violation.forbidden)
         )?;
         if let Some(message) = &rule.message {

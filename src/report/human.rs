@@ -3,7 +3,9 @@
 //! rule's name and message.
 
 use super::Report;
+use crate::check::Step;
 use crate::extract::UseKind;
+use crate::graph::{Graph, NodeId, NodeKind};
 use crate::suppress::{Suppressed, Suppressions};
 use colored::Colorize;
 use std::io::{self, Write};
@@ -17,8 +19,9 @@ use std::io::{self, Write};
 ///   = rule: io-or-gs-reaches-global-state
 /// ```
 ///
-/// A step taken through a reference, not a call, is marked `~>` and says where the reference
-/// is. Violations that an `allow` accepted follow, each with its reason; a summary line ends the
+/// A step that is not a direct call has its own arrow and says what it is and where: `~>` a
+/// reference, `=>` a member call or a field's binding, `+>` a call in a macro, `*>` a generated
+/// wrapper's call (a generated wrapper is marked as such). Violations that an `allow` accepted follow, each with its reason; a summary line ends the
 /// report.
 pub fn write(
     out: &mut impl Write,
@@ -43,34 +46,21 @@ pub fn write(
             .unwrap_or(0);
         let mut previous = violation.function;
         for (node, step) in hops {
-            let arrow = match step.map(|s| s.kind) {
-                None => "  ",
-                Some(UseKind::Call) => "->",
-                Some(UseKind::Reference) => "~>",
-            };
+            let arrow = step.map_or("  ", |s| super::arrow(s.kind));
             let location = format!("{:<width$}", report.location(node));
             write!(
                 out,
                 "  {} {}  {}",
                 arrow.blue().bold(),
                 location.dimmed(),
-                format!("{}()", graph.name(node)).bold()
+                graph.display(node).bold()
             )?;
             let contexts = report.context_names(node);
             if !contexts.is_empty() {
                 write!(out, "  {}", format!("[{contexts}]").yellow())?;
             }
-            if let Some(step) = step.filter(|s| s.kind == UseKind::Reference) {
-                write!(
-                    out,
-                    "  {}",
-                    format!(
-                        "(referenced, not called, at {}:{})",
-                        graph.file_of(previous),
-                        step.line
-                    )
-                    .dimmed()
-                )?;
+            if let Some(note) = step.and_then(|s| hop_note(graph, previous, s)) {
+                write!(out, "  {}", note.dimmed())?;
             }
             writeln!(out)?;
             previous = node;
@@ -117,6 +107,24 @@ pub fn write(
     } else {
         writeln!(out, "{}", summary.red().bold())
     }
+}
+
+/// What a step that is not a plain call is, and where it is written.
+fn hop_note(graph: &Graph, from: NodeId, step: &Step) -> Option<String> {
+    let at = format!("{}:{}", graph.path(step.file), step.line);
+    let generated = graph.function(step.node).kind == NodeKind::Generated;
+    let note = match step.kind {
+        UseKind::Call if generated => "(generated from the prototype)".to_string(),
+        UseKind::Call => return None,
+        UseKind::Reference => format!("(referenced, not called, at {at})"),
+        UseKind::Field if graph.function(from).kind == NodeKind::Field => {
+            format!("(bound to the field at {at})")
+        }
+        UseKind::Field => format!("(member call at {at})"),
+        UseKind::Macro => format!("(called in a macro invoked at {at})"),
+        UseKind::Generated => format!("(generated wrapper, from the prototype at {at})"),
+    };
+    Some(note)
 }
 
 #[cfg(test)]

@@ -2,9 +2,10 @@
 //! added over time, never renamed or removed.
 
 use super::{Report, kind_name, write_json_line};
+use crate::check::Step;
 use crate::context::RuleKind;
 use crate::extract::UseKind;
-use crate::graph::GraphStats;
+use crate::graph::{GraphStats, NodeKind};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -41,12 +42,21 @@ struct JsonHop<'a> {
     function: &'a str,
     file: &'a str,
     line: u32,
-    /// `call` or `reference`: how the previous hop uses this one (absent on the first hop).
+    /// `generated` for a generated wrapper, `field` for a callback field; absent for a
+    /// function defined in a file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    node: Option<&'static str>,
+    /// `call`, `reference`, `field`, `macro` or `generated`: how the previous hop uses this one
+    /// (absent on the first hop).
     #[serde(skip_serializing_if = "Option::is_none")]
     kind: Option<&'static str>,
-    /// Line of that use in the previous hop's file (absent on the first hop).
+    /// Line of that use (absent on the first hop), in the previous hop's file unless
+    /// `use_file` says otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     use_line: Option<u32>,
+    /// The file of the use, where it is not the previous hop's: a field's binding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    use_file: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -57,19 +67,32 @@ struct JsonSummary {
     violations: usize,
     references: usize,
     unresolved_calls: usize,
+    field_edges: usize,
+    macro_edges: usize,
+    generated_edges: usize,
+    generated_functions: usize,
+    fields: usize,
 }
 
 /// Writes `violations` and a summary of the graph as one JSON document and a newline.
 pub fn write(out: &mut impl Write, report: &Report, stats: &GraphStats) -> io::Result<()> {
     let (graph, contexts) = (report.graph, report.contexts);
-    let hop = |node, kind: Option<UseKind>, use_line| {
+    let hop = |node, step: Option<(&Step, u32)>| {
         let function = graph.function(node);
         JsonHop {
             function: graph.name(node),
             file: graph.file_of(node),
             line: function.line,
-            kind: kind.map(kind_name),
-            use_line,
+            node: match function.kind {
+                NodeKind::Definition => None,
+                NodeKind::Generated => Some("generated"),
+                NodeKind::Field => Some("field"),
+            },
+            kind: step.map(|(s, _)| kind_name(s.kind)),
+            use_line: step.map(|(s, _)| s.line),
+            use_file: step
+                .filter(|(s, previous)| s.file != graph.function(*previous).file)
+                .map(|(s, _)| graph.path(s.file)),
         }
     };
     let violations = report
@@ -77,11 +100,13 @@ pub fn write(out: &mut impl Write, report: &Report, stats: &GraphStats) -> io::R
         .iter()
         .map(|v| {
             let function = graph.function(v.function);
-            let mut hops = vec![hop(v.function, None, None)];
+            let mut hops = vec![hop(v.function, None)];
+            let previous = std::iter::once(v.function).chain(v.path.iter().map(|s| s.node));
             hops.extend(
                 v.path
                     .iter()
-                    .map(|s| hop(s.node, Some(s.kind), Some(s.line))),
+                    .zip(previous)
+                    .map(|(s, previous)| hop(s.node, Some((s, previous)))),
             );
             let rule = report.rule(v);
             JsonViolation {
@@ -106,10 +131,15 @@ pub fn write(out: &mut impl Write, report: &Report, stats: &GraphStats) -> io::R
         summary: JsonSummary {
             files: stats.files,
             functions: stats.functions,
-            calls: stats.calls,
+            calls: stats.edges_of(UseKind::Call),
             violations: violations.len(),
-            references: stats.references,
+            references: stats.edges_of(UseKind::Reference),
             unresolved_calls: stats.unresolved_calls,
+            field_edges: stats.edges_of(UseKind::Field),
+            macro_edges: stats.edges_of(UseKind::Macro),
+            generated_edges: stats.edges_of(UseKind::Generated),
+            generated_functions: stats.generated_functions,
+            fields: stats.fields,
         },
         violations,
     };
@@ -138,7 +168,9 @@ mod tests {
                 ]
             }],
             "summary": {"files": 1, "functions": 3, "calls": 1, "violations": 1,
-                        "references": 1, "unresolved_calls": 1}
+                        "references": 1, "unresolved_calls": 1, "field_edges": 0,
+                        "macro_edges": 0, "generated_edges": 0, "generated_functions": 0,
+                        "fields": 0}
         });
         assert_eq!(value, expected);
     }

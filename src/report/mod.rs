@@ -9,10 +9,11 @@ pub mod json;
 pub mod sarif;
 pub mod text;
 
+use crate::check::Step;
 use crate::check::Violation;
 use crate::context::{Contexts, Recognition, Rule, RuleKind};
 use crate::extract::UseKind;
-use crate::graph::{Graph, NodeId};
+use crate::graph::{Graph, NodeId, NodeKind};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -39,18 +40,18 @@ impl Report<'_> {
     /// GLOBAL_STATE_CODE() code`, or for a direct rule `f() is not coroutine_fn, but calls
     /// coroutine_fn code`.
     pub fn headline(&self, violation: &Violation) -> String {
-        let name = self.graph.name(violation.function);
+        let name = self.graph.display(violation.function);
         let forbidden = self.contexts.display(violation.forbidden);
         match self.rule(violation).kind {
             RuleKind::Reachability { from, .. } => format!(
-                "{name}() is {}, but calls {forbidden} code",
+                "{name} is {}, but calls {forbidden} code",
                 self.contexts.display(from)
             ),
             RuleKind::Direct { callers, .. } => {
                 let allowed: Vec<String> =
                     callers.iter().map(|c| self.contexts.display(c)).collect();
                 format!(
-                    "{name}() is not {}, but calls {forbidden} code",
+                    "{name} is not {}, but calls {forbidden} code",
                     allowed.join(" or ")
                 )
             }
@@ -97,9 +98,46 @@ pub fn write_json_line(out: &mut impl Write, value: &impl Serialize) -> io::Resu
 
 /// The name of an edge kind in machine-readable output.
 pub fn kind_name(kind: UseKind) -> &'static str {
+    kind.name()
+}
+
+/// The arrow that shows a step of `kind` from user to used: `->` a call, `~>` a reference,
+/// `=>` through a callback field, `+>` a call in a macro, `*>` a generated wrapper's call.
+pub fn arrow(kind: UseKind) -> &'static str {
     match kind {
-        UseKind::Call => "call",
-        UseKind::Reference => "reference",
+        UseKind::Call => "->",
+        UseKind::Reference => "~>",
+        UseKind::Field => "=>",
+        UseKind::Macro => "+>",
+        UseKind::Generated => "*>",
+    }
+}
+
+/// The arrow of [`arrow`] seen from the used function's side (`<-`, `<~`, `<=`, `<+`, `<*`).
+pub fn back_arrow(kind: UseKind) -> &'static str {
+    match kind {
+        UseKind::Call => "<-",
+        UseKind::Reference => "<~",
+        UseKind::Field => "<=",
+        UseKind::Macro => "<+",
+        UseKind::Generated => "<*",
+    }
+}
+
+/// A sentence for one step of a path, from `from` to `step.node`: `f() calls g()`,
+/// `f() refers to g()`, `f() calls BlockDriver.open through a member call`, `BlockDriver.open
+/// is bound to g()`, `f() calls g() in a macro it invokes`, `generated f() calls g()`.
+pub fn step_text(graph: &Graph, from: NodeId, step: &Step) -> String {
+    let (user, used) = (graph.display(from), graph.display(step.node));
+    match step.kind {
+        UseKind::Call => format!("{user} calls {used}"),
+        UseKind::Reference => format!("{user} refers to {used}"),
+        UseKind::Field if graph.function(from).kind == NodeKind::Field => {
+            format!("{user} is bound to {used}")
+        }
+        UseKind::Field => format!("{user} calls {used} through a member call"),
+        UseKind::Macro => format!("{user} calls {used} in a macro it invokes"),
+        UseKind::Generated => format!("generated {user} calls {used}"),
     }
 }
 
@@ -111,6 +149,7 @@ pub(crate) mod testing {
     use crate::config::qemu_block;
     use crate::context::EdgeKinds;
     use crate::extract::{Recognizer, extract};
+    use crate::graph::BuildOptions;
     use crate::source::SourceFile;
 
     /// A small graph with one violation through a call and a reference.
@@ -125,7 +164,7 @@ pub(crate) mod testing {
             path: "dir/a.c".into(),
             functions: extract(text.as_bytes(), &Recognizer::new(&contexts)),
         }];
-        let graph = Graph::build(files, EdgeKinds::CallsAndReferences);
+        let graph = Graph::build(files, &BuildOptions::new(EdgeKinds::ALL));
         let violations = check(&graph, &contexts, &rules);
         f(&Report {
             graph: &graph,

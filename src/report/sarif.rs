@@ -2,8 +2,8 @@
 //! the function, with its rule and the path as a code flow.
 
 use super::Report;
+use super::step_text;
 use crate::context::RuleKind;
-use crate::extract::UseKind;
 use crate::graph::NodeId;
 use serde_json::{Value, json};
 use std::io::{self, Write};
@@ -65,22 +65,18 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
                 violation.function,
                 start.line,
                 start.column,
-                Some(format!("{}() starts the path", graph.name(violation.function))),
+                Some(format!("{} starts the path", graph.display(violation.function))),
             )})];
             let mut from = violation.function;
             for step in &violation.path {
-                let verb = match step.kind {
-                    UseKind::Call => "calls",
-                    UseKind::Reference => "refers to",
-                };
-                let text = format!("{}() {verb} {}()", graph.name(from), graph.name(step.node));
+                let text = step_text(graph, from, step);
                 flow.push(json!({"location": location(from, step.line, step.column, Some(text))}));
                 from = step.node;
             }
             let last = graph.function(from);
             let text = format!(
-                "{}() is {}",
-                graph.name(from),
+                "{} is {}",
+                graph.display(from),
                 report.contexts.display(violation.forbidden)
             );
             flow.push(json!({"location": location(from, last.line, last.column, Some(text))}));

@@ -1,6 +1,7 @@
 //! check_calls.py's text format, the default: a drop-in for the script's output.
 
 use super::Report;
+use crate::graph::NodeKind;
 use colored::Colorize;
 use std::io::{self, Write};
 
@@ -15,20 +16,25 @@ use std::io::{self, Write};
 /// A direct rule's violation reads `Error: f() is not coroutine_fn, but calls coroutine_fn
 /// code`; a path to an attribute context ends at the function that carries it (a marker's path
 /// ends with the marker, as check_calls.py wrote it); a rule's message follows as a `note:`.
+/// A callback field is written `BlockDriver.bdrv_open`, without parentheses, and a generated
+/// wrapper is followed by `[generated]`.
 /// With colour on, `Error:` is red; the text is otherwise the same.
 pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
     let graph = report.graph;
     for violation in report.violations {
-        let name = graph.name(violation.function);
+        let name = graph.display(violation.function);
         writeln!(
             out,
             "{} {}",
             "Error:".red().bold(),
             report.headline(violation)
         )?;
-        write!(out, "       {name}()")?;
+        write!(out, "       {name}")?;
         for step in &violation.path {
-            write!(out, " -> {}()", graph.name(step.node))?;
+            write!(out, " -> {}", graph.display(step.node))?;
+            if graph.function(step.node).kind == NodeKind::Generated {
+                write!(out, " [generated]")?;
+            }
         }
         if report.ends_with_marker(violation) {
             write!(out, " -> {}", report.contexts.display(violation.forbidden))?;

@@ -16,7 +16,7 @@ use callcheck::check::check;
 use callcheck::config::qemu_block;
 use callcheck::context::EdgeKinds;
 use callcheck::extract::Recognizer;
-use callcheck::graph::Graph;
+use callcheck::graph::{BuildOptions, Graph};
 use callcheck::report::{Report, text};
 use callcheck::source::{ReadOptions, read_only, read_sources};
 use clap::Parser;
@@ -330,11 +330,17 @@ fn child(mode: &str, paths: &[PathBuf], threads: usize) {
                 .build_global();
             let (contexts, rules) = qemu_block();
             let started = Instant::now();
-            let sources = read_sources(paths, &options, &Recognizer::new(&contexts));
+            let recognizer = Recognizer::new(&contexts);
+            let sources = read_sources(paths, &options, &recognizer);
             let read_extract = ms(started);
             let files = sources.files.len();
             let started = Instant::now();
-            let graph = Graph::build(sources.files, EdgeKinds::CallsAndReferences);
+            // As `callcheck` runs with no configuration: every edge kind, aliases on.
+            let build = BuildOptions {
+                aliases: Some(&recognizer),
+                ..BuildOptions::new(EdgeKinds::ALL)
+            };
+            let graph = Graph::build(sources.files, &build);
             let graph_time = ms(started);
             let started = Instant::now();
             let violations = check(&graph, &contexts, &rules);
@@ -355,7 +361,7 @@ fn child(mode: &str, paths: &[PathBuf], threads: usize) {
                 "read_extract={read_extract} graph={graph_time} check={check_time} report={report} \
                  files={files} bytes={bytes} functions={} edges={} violations={}",
                 stats.functions,
-                stats.calls + stats.references,
+                stats.edges.iter().sum::<usize>(),
                 violations.len()
             );
         }

@@ -1,0 +1,1008 @@
+//! Function definitions to a resolved call graph.
+//!
+//! Nodes are function definitions, numbered in file order (files sorted by path), then source
+//! order: node numbers do not depend on how or in which order the files were read. A name used in
+//! a body resolves to the `static` definition of that name in the user's own file if there is
+//! one, else to every non-static definition of the name; a name with no definition is a leaf (a
+//! call of it is counted as unresolved, a reference to it is just a variable or a type).
+//!
+//! After the definitions come the nodes that no file defines but the build would have:
+//!
+//! - **generated wrappers**: a prototype carrying a [`Wrapper`] attribute, with no definition,
+//!   gets one that calls the wrapped function (edge kind [`UseKind::Generated`]);
+//! - **callback fields**, one node per struct type and field name (`BlockDriver.bdrv_open`, or
+//!   `.bdrv_open` where no initializer shows the type), with an edge to each function bound to
+//!   it. A member call `x->bdrv_open(...)` does not show the struct type either, so it reaches
+//!   every node of that field name: two structs whose fields share a name merge.
+//!
+//! A call of a function-like macro expands into the macro's calls (edge kind
+//! [`UseKind::Macro`]), and the markers the macro invokes become the caller's (both only when
+//! macro edges are built); attribute aliases
+//! (`#define co_wrapper_mixed no_coroutine_fn coroutine_mixed_fn`) give contexts wherever they
+//! are written in a declaration head.
+//!
+//! The graph owns the extracted files and refers to their names, so building it copies no
+//! strings; each file's uses resolve on their own, in parallel.
+
+mod tables;
+
+pub use tables::Aliases;
+
+use crate::context::{ContextSet, EdgeKinds, Wrapper};
+use crate::extract::{FieldBinding, Recognizer, UseKind, name_hash};
+use crate::source::SourceFile;
+use hashbrown::HashTable;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use tables::{Macros, NameMap};
+
+/// Index of a function in the graph.
+pub type NodeId = u32;
+
+/// What a node stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeKind {
+    /// A function definition in a file.
+    Definition,
+    /// A definition the build generates from a prototype; its location is the prototype's.
+    Generated,
+    /// A callback field; its location is its declaration, or else its first binding.
+    Field,
+}
+
+/// A function definition (or generated wrapper, or callback field) in the graph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Function {
+    /// Index of its file in [`Graph::files`].
+    pub file: u32,
+    /// Index of its name in its file's name table (for a field, in the graph's field names).
+    name: u32,
+    /// Line of its name.
+    pub line: u32,
+    /// Byte column of its name.
+    pub column: u32,
+    /// Declared `static`.
+    pub is_static: bool,
+    /// The contexts it carries, from any source.
+    pub contexts: ContextSet,
+    /// Where each of its contexts came from.
+    pub origins: Origins,
+    /// What the node stands for.
+    pub kind: NodeKind,
+}
+
+/// Where a function's contexts came from (a context may come from several places).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Origins {
+    /// A marker invoked in its body.
+    pub marker: ContextSet,
+    /// A marker invoked in a macro its body invokes.
+    pub macro_marker: ContextSet,
+    /// An attribute (or an alias of one) on its definition, field declaration or, for a
+    /// generated wrapper, in its [`Wrapper`].
+    pub definition: ContextSet,
+    /// An attribute (or an alias of one) on a prototype of it.
+    pub prototype: ContextSet,
+}
+
+/// A use of one function by another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edge {
+    /// The function used.
+    pub to: NodeId,
+    /// How it is used.
+    pub kind: UseKind,
+    /// Index in [`Graph::files`] of the file the use is written in: the user's, except for a
+    /// field's edge (the binding's file) and a generated wrapper's (the prototype's).
+    pub file: u32,
+    /// Line of the use.
+    pub line: u32,
+    /// Byte column of the use.
+    pub column: u32,
+}
+
+/// Counts of what the graph holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GraphStats {
+    /// Files read.
+    pub files: usize,
+    /// Function definitions.
+    pub functions: usize,
+    /// Generated wrapper definitions.
+    pub generated_functions: usize,
+    /// Callback field nodes.
+    pub fields: usize,
+    /// Edges of each kind, in [`UseKind::ALL`] order.
+    pub edges: [usize; UseKind::ALL.len()],
+    /// Calls of names that no file defines (library functions, macros).
+    pub unresolved_calls: usize,
+    /// Contexts that functions carry only because a prototype of theirs has the attribute.
+    pub contexts_from_prototypes: usize,
+}
+
+impl GraphStats {
+    /// The number of edges of `kind`.
+    pub fn edges_of(&self, kind: UseKind) -> usize {
+        self.edges[kind as usize]
+    }
+}
+
+/// What building a graph needs besides the files.
+#[derive(Debug, Clone, Copy)]
+pub struct BuildOptions<'a> {
+    /// Which uses become edges.
+    pub kinds: EdgeKinds,
+    /// Recognises attribute words behind aliases; `None` turns aliases off.
+    pub aliases: Option<&'a Recognizer>,
+    /// Which prototypes get generated definitions.
+    pub wrappers: &'a [Wrapper],
+}
+
+impl BuildOptions<'_> {
+    /// Edges of `kinds`, no aliases and no generated wrappers.
+    pub fn new(kinds: EdgeKinds) -> Self {
+        BuildOptions {
+            kinds,
+            aliases: None,
+            wrappers: &[],
+        }
+    }
+}
+
+/// The call graph of a set of files.
+#[derive(Debug, Default)]
+pub struct Graph {
+    /// The files, sorted by path, with what was extracted from them.
+    files: Vec<SourceFile>,
+    /// Function definitions in file then source order, then generated wrappers, then fields.
+    functions: Vec<Function>,
+    /// The names of the field nodes.
+    field_names: Vec<String>,
+    /// The node of each file's first definition.
+    first_node: Vec<NodeId>,
+    /// `edges[offsets[n]..offsets[n + 1]]` are the uses of node `n`, in source order.
+    offsets: Vec<u32>,
+    edges: Vec<Edge>,
+    unresolved_calls: usize,
+    contexts_from_prototypes: usize,
+    /// The attribute aliases that gave contexts, and those that are cyclic.
+    aliases: Vec<(String, ContextSet)>,
+    alias_cycles: Vec<String>,
+}
+
+impl Graph {
+    /// Builds the graph of `files`, which it sorts by path.
+    pub fn build(mut files: Vec<SourceFile>, options: &BuildOptions) -> Graph {
+        files.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        let mut functions = Vec::new();
+        let mut first_node = Vec::with_capacity(files.len());
+        for (file_index, file) in files.iter().enumerate() {
+            first_node.push(functions.len() as NodeId);
+            functions.extend(file.functions.functions.iter().map(|def| Function {
+                file: file_index as u32,
+                name: def.name,
+                line: def.line,
+                column: def.column,
+                is_static: def.is_static,
+                contexts: {
+                    let mut contexts = def.markers;
+                    contexts.extend(def.attributes);
+                    contexts
+                },
+                origins: Origins {
+                    marker: def.markers,
+                    definition: def.attributes,
+                    ..Origins::default()
+                },
+                kind: NodeKind::Definition,
+            }));
+        }
+        let alias_table = options.aliases.map(|r| tables::Aliases::build(&files, r));
+        let head_contexts = |file: &SourceFile, words| {
+            let mut set = ContextSet::default();
+            if let Some(aliases) = &alias_table {
+                let names = &file.functions.names;
+                for &word in file.functions.words(words) {
+                    set.extend(aliases.get(names.hash(word), names.get(word)));
+                }
+            }
+            set
+        };
+        if alias_table.is_some() {
+            for (file, &first) in files.iter().zip(&first_node) {
+                for (index, def) in file.functions.functions.iter().enumerate() {
+                    let set = head_contexts(file, def.words);
+                    let function = &mut functions[first as usize + index];
+                    function.contexts.extend(set);
+                    function.origins.definition.extend(set);
+                }
+            }
+        }
+
+        let mut names = DefinitionNames::default();
+        for node in 0..functions.len() as NodeId {
+            names.add(node, &functions, &files);
+        }
+        let generated =
+            generate_wrappers(&files, &mut functions, &mut names, options, &head_contexts);
+        let contexts_from_prototypes =
+            apply_prototypes(&files, &mut functions, &names, &head_contexts);
+        let macros = Macros::build(&files);
+        let (field_names, fields) = FieldNodes::build(&files, &mut functions, &names);
+
+        let resolver = Resolver {
+            names: &names,
+            files: &files,
+            functions: &functions,
+            macros: &macros,
+            fields: &fields,
+            first_node: &first_node,
+            kinds: options.kinds,
+        };
+        let resolved: Vec<FileEdges> = files
+            .par_iter()
+            .enumerate()
+            .map(|(file_index, file)| resolver.resolve(file_index as u32, file))
+            .collect();
+        let mut tail = FileEdges::default();
+        resolver.generated_edges(&generated, &mut tail);
+        resolver.field_edges(&fields, &mut tail);
+
+        // Files and their functions are in node order, so their edges are too: concatenate.
+        let mut offsets = Vec::with_capacity(functions.len() + 1);
+        let mut edges = Vec::with_capacity(resolved.iter().map(|r| r.edges.len()).sum());
+        let mut unresolved_calls = 0;
+        offsets.push(0);
+        let mut macro_contexts = Vec::new();
+        for part in resolved.into_iter().chain([tail]) {
+            let base = edges.len() as u32;
+            offsets.extend(part.ends.iter().map(|end| base + end));
+            edges.extend(part.edges);
+            unresolved_calls += part.unresolved_calls;
+            macro_contexts.extend(part.macro_contexts);
+        }
+        for (node, set) in macro_contexts {
+            let function = &mut functions[node as usize];
+            function.contexts.extend(set);
+            function.origins.macro_marker.extend(set);
+        }
+        let (aliases, alias_cycles) = match &alias_table {
+            Some(aliases) => (
+                aliases
+                    .iter()
+                    .into_iter()
+                    .map(|(name, set)| (name.to_string(), set))
+                    .collect(),
+                aliases.cycles().iter().map(|n| n.to_string()).collect(),
+            ),
+            None => Default::default(),
+        };
+        drop((names, macros, fields, alias_table));
+        Graph {
+            files,
+            functions,
+            field_names,
+            first_node,
+            offsets,
+            edges,
+            unresolved_calls,
+            contexts_from_prototypes,
+            aliases,
+            alias_cycles,
+        }
+    }
+    /// The uses of `node` that resolved to functions, in source order.
+    pub fn edges_from(&self, node: NodeId) -> &[Edge] {
+        let node = node as usize;
+        &self.edges[self.offsets[node] as usize..self.offsets[node + 1] as usize]
+    }
+
+    /// The function `node`.
+    pub fn function(&self, node: NodeId) -> &Function {
+        &self.functions[node as usize]
+    }
+
+    /// The name of function `node` (`BlockDriver.bdrv_open` or `.bdrv_open` for a field).
+    pub fn name(&self, node: NodeId) -> &str {
+        let function = self.function(node);
+        match function.kind {
+            NodeKind::Field => &self.field_names[function.name as usize],
+            NodeKind::Definition | NodeKind::Generated => self.files[function.file as usize]
+                .functions
+                .name(function.name),
+        }
+    }
+
+    /// How reports write `node`: `name()` for a function, the bare name for a field.
+    pub fn display(&self, node: NodeId) -> String {
+        match self.function(node).kind {
+            NodeKind::Field => self.name(node).to_string(),
+            NodeKind::Definition | NodeKind::Generated => format!("{}()", self.name(node)),
+        }
+    }
+
+    /// The path of file `index` of [`Graph::files`].
+    pub fn path(&self, index: u32) -> &str {
+        &self.files[index as usize].path
+    }
+
+    /// The attribute aliases that gave contexts, sorted by name (empty if aliases are off).
+    pub fn aliases(&self) -> &[(String, ContextSet)] {
+        &self.aliases
+    }
+
+    /// The aliases whose expansion leads back to themselves, sorted.
+    pub fn alias_cycles(&self) -> &[String] {
+        &self.alias_cycles
+    }
+
+    /// The path of the file that defines `node`.
+    pub fn file_of(&self, node: NodeId) -> &str {
+        &self.files[self.function(node).file as usize].path
+    }
+
+    /// The node of definition `index` (in [`FileFunctions::functions`]) of file `file`.
+    ///
+    /// [`FileFunctions::functions`]: crate::extract::FileFunctions::functions
+    pub fn node_of(&self, file: usize, index: u32) -> NodeId {
+        self.first_node[file] + index
+    }
+
+    /// The files of the graph, sorted by path.
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+
+    /// Every node, in order.
+    pub fn nodes(&self) -> impl Iterator<Item = NodeId> + use<> {
+        0..self.functions.len() as NodeId
+    }
+
+    /// The number of nodes.
+    pub fn len(&self) -> usize {
+        self.functions.len()
+    }
+
+    /// True if the graph has no function.
+    pub fn is_empty(&self) -> bool {
+        self.functions.is_empty()
+    }
+
+    /// Keeps only the edges for which `keep(from, edge)` is true (suppressions cut the others).
+    pub fn retain_edges(&mut self, mut keep: impl FnMut(NodeId, &Edge) -> bool) {
+        let mut kept = Vec::with_capacity(self.edges.len());
+        let mut offsets = Vec::with_capacity(self.offsets.len());
+        offsets.push(0);
+        for node in self.nodes() {
+            kept.extend(
+                self.edges_from(node)
+                    .iter()
+                    .filter(|edge| keep(node, edge))
+                    .copied(),
+            );
+            offsets.push(kept.len() as u32);
+        }
+        self.edges = kept;
+        self.offsets = offsets;
+    }
+
+    /// For each node, the nodes that use it and how: `(offsets, callers)` in the same layout as
+    /// the forward edges, callers of each node in increasing order.
+    pub fn reverse(&self) -> (Vec<u32>, Vec<(NodeId, UseKind)>) {
+        let mut offsets = vec![0u32; self.functions.len() + 1];
+        for edge in &self.edges {
+            offsets[edge.to as usize + 1] += 1;
+        }
+        for i in 1..offsets.len() {
+            offsets[i] += offsets[i - 1];
+        }
+        let mut fill = offsets.clone();
+        let mut callers = vec![(0, UseKind::Call); self.edges.len()];
+        for from in self.nodes() {
+            for edge in self.edges_from(from) {
+                let slot = &mut fill[edge.to as usize];
+                callers[*slot as usize] = (from, edge.kind);
+                *slot += 1;
+            }
+        }
+        (offsets, callers)
+    }
+
+    /// What the graph holds.
+    pub fn stats(&self) -> GraphStats {
+        let mut edges = [0; UseKind::ALL.len()];
+        for edge in &self.edges {
+            edges[edge.kind as usize] += 1;
+        }
+        let count = |kind| self.functions.iter().filter(|f| f.kind == kind).count();
+        GraphStats {
+            files: self.files.len(),
+            functions: count(NodeKind::Definition),
+            generated_functions: count(NodeKind::Generated),
+            fields: count(NodeKind::Field),
+            edges,
+            unresolved_calls: self.unresolved_calls,
+            contexts_from_prototypes: self.contexts_from_prototypes,
+        }
+    }
+}
+
+/// Gives each definition the contexts of its prototypes (and of the aliases written in them):
+/// a static prototype speaks for the static definition of its own file, any other for every
+/// non-static definition of its name. Returns how many contexts only a prototype gave.
+fn apply_prototypes(
+    files: &[SourceFile],
+    functions: &mut [Function],
+    names: &DefinitionNames,
+    head_contexts: &impl Fn(&SourceFile, crate::extract::WordRange) -> ContextSet,
+) -> usize {
+    let mut added = 0;
+    for (file_index, file) in files.iter().enumerate() {
+        let table = &file.functions.names;
+        for prototype in &file.functions.prototypes {
+            let mut contexts = prototype.contexts;
+            contexts.extend(head_contexts(file, prototype.words));
+            if contexts.is_empty() {
+                continue;
+            }
+            let (hash, name) = (table.hash(prototype.name), table.get(prototype.name));
+            for node in names.all(hash, name, functions, files) {
+                let function = &mut functions[node as usize];
+                let applies = if prototype.is_static {
+                    function.is_static && function.file == file_index as u32
+                } else {
+                    !function.is_static
+                };
+                if applies {
+                    let before = function.contexts;
+                    function.contexts.extend(contexts);
+                    function.origins.prototype.extend(contexts);
+                    added += function.contexts.iter().count() - before.iter().count();
+                }
+            }
+        }
+    }
+    added
+}
+
+/// The end of a chain of same-name definitions.
+const NO_NODE: NodeId = NodeId::MAX;
+
+/// The definitions of one name: the first and last of a chain through `same_name`.
+struct NameChain {
+    hash: u64,
+    first: NodeId,
+    last: NodeId,
+}
+
+/// Every definition (and generated wrapper) of each name, as a chain through `same_name` in node
+/// order. Names are matched by the hash computed when their file was read, then by text.
+#[derive(Default)]
+struct DefinitionNames {
+    by_name: HashTable<NameChain>,
+    same_name: Vec<NodeId>,
+}
+
+impl DefinitionNames {
+    fn name_of<'f>(
+        node: NodeId,
+        functions: &[Function],
+        files: &'f [SourceFile],
+    ) -> (u64, &'f str) {
+        let function = &functions[node as usize];
+        let names = &files[function.file as usize].functions.names;
+        (names.hash(function.name), names.get(function.name))
+    }
+
+    /// Adds `node`, which must be the highest so far, to the chain of its name.
+    fn add(&mut self, node: NodeId, functions: &[Function], files: &[SourceFile]) {
+        let (hash, name) = Self::name_of(node, functions, files);
+        self.same_name.push(NO_NODE);
+        let same = |chain: &NameChain| {
+            chain.hash == hash && Self::name_of(chain.first, functions, files).1 == name
+        };
+        match self.by_name.find_mut(hash, same) {
+            Some(chain) => {
+                self.same_name[chain.last as usize] = node;
+                chain.last = node;
+            }
+            None => {
+                let chain = NameChain {
+                    hash,
+                    first: node,
+                    last: node,
+                };
+                self.by_name.insert_unique(hash, chain, |chain| chain.hash);
+            }
+        }
+    }
+
+    /// The first definition of `name`, or [`NO_NODE`].
+    fn first(&self, hash: u64, name: &str, functions: &[Function], files: &[SourceFile]) -> NodeId {
+        let same = |chain: &NameChain| {
+            chain.hash == hash && Self::name_of(chain.first, functions, files).1 == name
+        };
+        self.by_name
+            .find(hash, same)
+            .map_or(NO_NODE, |chain| chain.first)
+    }
+
+    /// The chain of definitions starting at `first`.
+    fn chain(&self, first: NodeId) -> impl Iterator<Item = NodeId> + Clone + '_ {
+        std::iter::successors(Some(first).filter(|&n| n != NO_NODE), |&n| {
+            Some(self.same_name[n as usize]).filter(|&n| n != NO_NODE)
+        })
+    }
+
+    /// Every definition of `name`.
+    fn all(
+        &self,
+        hash: u64,
+        name: &str,
+        functions: &[Function],
+        files: &[SourceFile],
+    ) -> Vec<NodeId> {
+        self.chain(self.first(hash, name, functions, files))
+            .collect()
+    }
+}
+
+/// Which definitions a name used in file `file` means, from the chain starting at `first`: the
+/// file's own static definition if there is one, else every non-static one.
+fn meanings<'a>(
+    names: &'a DefinitionNames,
+    functions: &'a [Function],
+    first: NodeId,
+    file: u32,
+) -> impl Iterator<Item = NodeId> + 'a {
+    let definitions = names.chain(first);
+    let own_static = definitions.clone().find(|&n| {
+        let f = &functions[n as usize];
+        f.is_static && f.file == file
+    });
+    definitions.filter(move |&n| match own_static {
+        Some(own) => n == own,
+        None => !functions[n as usize].is_static,
+    })
+}
+
+/// A generated wrapper node and the name it calls.
+struct GeneratedWrapper {
+    node: NodeId,
+    target: String,
+    edge: UseKind,
+}
+
+/// Adds a generated definition for every prototype that asks for one and has no definition
+/// (the first such prototype, in file order, gives its location).
+fn generate_wrappers(
+    files: &[SourceFile],
+    functions: &mut Vec<Function>,
+    names: &mut DefinitionNames,
+    options: &BuildOptions,
+    head_contexts: &impl Fn(&SourceFile, crate::extract::WordRange) -> ContextSet,
+) -> Vec<GeneratedWrapper> {
+    let mut generated = Vec::new();
+    if options.wrappers.is_empty() {
+        return generated;
+    }
+    for (file_index, file) in files.iter().enumerate() {
+        let table = &file.functions.names;
+        for prototype in &file.functions.prototypes {
+            let words = file.functions.words(prototype.words);
+            let wrapper = options.wrappers.iter().find(|w| {
+                words
+                    .iter()
+                    .any(|&word| w.attributes.iter().any(|a| a == table.get(word)))
+            });
+            let Some(wrapper) = wrapper else { continue };
+            let (hash, name) = (table.hash(prototype.name), table.get(prototype.name));
+            if names.first(hash, name, functions, files) != NO_NODE {
+                continue;
+            }
+            let Some(target) = wrapper.target_of(name) else {
+                continue;
+            };
+            let mut contexts = wrapper.contexts;
+            contexts.extend(prototype.contexts);
+            contexts.extend(head_contexts(file, prototype.words));
+            let node = functions.len() as NodeId;
+            functions.push(Function {
+                file: file_index as u32,
+                name: prototype.name,
+                line: prototype.line,
+                column: prototype.column,
+                is_static: prototype.is_static,
+                contexts,
+                origins: Origins {
+                    definition: wrapper.contexts,
+                    ..Origins::default()
+                },
+                kind: NodeKind::Generated,
+            });
+            names.add(node, functions, files);
+            generated.push(GeneratedWrapper {
+                node,
+                target,
+                edge: wrapper.edge,
+            });
+        }
+    }
+    generated
+}
+
+/// The callback field nodes, by field name, and the bindings each one has.
+struct FieldNodes<'a> {
+    by_field: NameMap<'a, Vec<NodeId>>,
+    /// For each field node (in node order), its bindings with their file.
+    bindings: Vec<Vec<(u32, &'a FieldBinding)>>,
+}
+
+/// What is known of one field before it becomes a node.
+#[derive(Default)]
+struct FieldInfo<'a> {
+    /// File, line and column of its declaration or first binding.
+    location: Option<(u32, u32, u32)>,
+    declared: bool,
+    attributes: ContextSet,
+    bindings: Vec<(u32, &'a FieldBinding)>,
+}
+
+impl<'a> FieldNodes<'a> {
+    /// Adds a node for every field that has an attribute or is bound to a defined function,
+    /// sorted by field name then struct type; returns their names and the table.
+    fn build(
+        files: &'a [SourceFile],
+        functions: &mut Vec<Function>,
+        names: &DefinitionNames,
+    ) -> (Vec<String>, Self) {
+        let mut infos: FxHashMap<(&'a str, Option<&'a str>), FieldInfo<'a>> = FxHashMap::default();
+        for (file_index, file) in files.iter().enumerate() {
+            let extracted = &file.functions;
+            let table = &extracted.names;
+            let file_index = file_index as u32;
+            for decl in &extracted.field_decls {
+                let key = (
+                    table.get(decl.field),
+                    decl.struct_type.map(|t| table.get(t)),
+                );
+                let info = infos.entry(key).or_default();
+                if !info.declared {
+                    info.declared = true;
+                    info.location = Some((file_index, decl.line, decl.column));
+                }
+                info.attributes.extend(decl.attributes);
+            }
+            for binding in &extracted.field_bindings {
+                let target = binding.target;
+                let defined =
+                    names.first(table.hash(target), table.get(target), functions, files) != NO_NODE;
+                if !defined {
+                    continue;
+                }
+                let key = (
+                    table.get(binding.field),
+                    binding.struct_type.map(|t| table.get(t)),
+                );
+                let info = infos.entry(key).or_default();
+                info.location
+                    .get_or_insert((file_index, binding.line, binding.column));
+                info.bindings.push((file_index, binding));
+            }
+        }
+        let mut keys: Vec<_> = infos
+            .iter()
+            .filter(|(_, info)| !info.attributes.is_empty() || !info.bindings.is_empty())
+            .map(|(key, _)| *key)
+            .collect();
+        keys.sort_unstable();
+        let mut field_names = Vec::with_capacity(keys.len());
+        let mut nodes = FieldNodes {
+            by_field: NameMap::new(),
+            bindings: Vec::with_capacity(keys.len()),
+        };
+        for (field, struct_type) in keys {
+            let info = infos.remove(&(field, struct_type)).unwrap_or_default();
+            let Some((file, line, column)) = info.location else {
+                continue;
+            };
+            let node = functions.len() as NodeId;
+            functions.push(Function {
+                file,
+                name: field_names.len() as u32,
+                line,
+                column,
+                is_static: false,
+                contexts: info.attributes,
+                origins: Origins {
+                    definition: info.attributes,
+                    ..Origins::default()
+                },
+                kind: NodeKind::Field,
+            });
+            field_names.push(format!("{}.{field}", struct_type.unwrap_or("")));
+            nodes
+                .by_field
+                .entry(name_hash(field.as_bytes()), field, Vec::new)
+                .push(node);
+            nodes.bindings.push(info.bindings);
+        }
+        (field_names, nodes)
+    }
+}
+
+/// The edges of one file's definitions (or of the generated and field nodes).
+#[derive(Default)]
+struct FileEdges {
+    /// All of them in node order.
+    edges: Vec<Edge>,
+    /// The end of each node's edges in `edges`.
+    ends: Vec<u32>,
+    /// Calls that resolved to no definition and no macro.
+    unresolved_calls: usize,
+    /// Contexts that nodes get from the markers of macros they invoke.
+    macro_contexts: Vec<(NodeId, ContextSet)>,
+}
+
+/// Resolves the names one file uses to the definitions they mean.
+struct Resolver<'a> {
+    names: &'a DefinitionNames,
+    files: &'a [SourceFile],
+    functions: &'a [Function],
+    macros: &'a Macros<'a>,
+    fields: &'a FieldNodes<'a>,
+    first_node: &'a [NodeId],
+    kinds: EdgeKinds,
+}
+
+impl Resolver<'_> {
+    /// The edges of the functions of `file`.
+    fn resolve(&self, file_index: u32, file: &SourceFile) -> FileEdges {
+        let extracted = &file.functions;
+        let names = &extracted.names;
+        // The first definition each of this file's names may resolve to, looked up once.
+        let targets: Vec<NodeId> = (0..names.len() as u32)
+            .map(|index| {
+                let (hash, name) = (names.hash(index), names.get(index));
+                self.names.first(hash, name, self.functions, self.files)
+            })
+            .collect();
+        let mut out = FileEdges {
+            ends: Vec::with_capacity(extracted.functions.len()),
+            ..FileEdges::default()
+        };
+        let mut through_macros = FxHashSet::default();
+        let first_node = self.first_node[file_index as usize];
+        for (index, def) in extracted.functions.iter().enumerate() {
+            let node = first_node + index as NodeId;
+            through_macros.clear();
+            let mut macro_markers = ContextSet::default();
+            for used in extracted.uses_of(def) {
+                let edge = |to: NodeId, kind| Edge {
+                    to,
+                    kind,
+                    file: file_index,
+                    line: used.line,
+                    column: used.column,
+                };
+                if used.kind == UseKind::Field {
+                    if self.kinds.includes(UseKind::Field) {
+                        let (hash, name) = (names.hash(used.name), names.get(used.name));
+                        if let Some(fields) = self.fields.by_field.get(hash, name) {
+                            out.edges
+                                .extend(fields.iter().map(|&to| edge(to, UseKind::Field)));
+                        }
+                    }
+                    continue;
+                }
+                let first = targets[used.name as usize];
+                let mut resolved = false;
+                for to in meanings(self.names, self.functions, first, file_index) {
+                    resolved = true;
+                    if self.kinds.includes(used.kind) {
+                        out.edges.push(edge(to, used.kind));
+                    }
+                }
+                if used.kind != UseKind::Call {
+                    continue;
+                }
+                let (hash, name) = (names.hash(used.name), names.get(used.name));
+                if self.macros.is_empty() || !self.macros.contains(hash, name) {
+                    if !resolved {
+                        out.unresolved_calls += 1;
+                    }
+                    continue;
+                }
+                if !self.kinds.includes(UseKind::Macro) {
+                    continue;
+                }
+                let expansion = self.macros.expand(hash, name, self.files);
+                macro_markers.extend(expansion.markers);
+                for (hash, called) in expansion.calls {
+                    let first = self.names.first(hash, called, self.functions, self.files);
+                    for to in meanings(self.names, self.functions, first, file_index) {
+                        if through_macros.insert(to) {
+                            out.edges.push(edge(to, UseKind::Macro));
+                        }
+                    }
+                }
+            }
+            if !macro_markers.is_empty() {
+                out.macro_contexts.push((node, macro_markers));
+            }
+            out.ends.push(out.edges.len() as u32);
+        }
+        out
+    }
+
+    /// The edge of each generated wrapper to the function it wraps.
+    fn generated_edges(&self, generated: &[GeneratedWrapper], out: &mut FileEdges) {
+        for wrapper in generated {
+            let function = &self.functions[wrapper.node as usize];
+            if self.kinds.includes(wrapper.edge) {
+                let hash = name_hash(wrapper.target.as_bytes());
+                let first = self
+                    .names
+                    .first(hash, &wrapper.target, self.functions, self.files);
+                out.edges.extend(
+                    meanings(self.names, self.functions, first, function.file).map(|to| Edge {
+                        to,
+                        kind: wrapper.edge,
+                        file: function.file,
+                        line: function.line,
+                        column: function.column,
+                    }),
+                );
+            }
+            out.ends.push(out.edges.len() as u32);
+        }
+    }
+
+    /// The edges of each field node to the functions bound to it.
+    fn field_edges(&self, fields: &FieldNodes, out: &mut FileEdges) {
+        for bindings in &fields.bindings {
+            if self.kinds.includes(UseKind::Field) {
+                for &(file, binding) in bindings {
+                    let table = &self.files[file as usize].functions.names;
+                    let (hash, name) = (table.hash(binding.target), table.get(binding.target));
+                    let first = self.names.first(hash, name, self.functions, self.files);
+                    out.edges
+                        .extend(
+                            meanings(self.names, self.functions, first, file).map(|to| Edge {
+                                to,
+                                kind: UseKind::Field,
+                                file,
+                                line: binding.line,
+                                column: binding.column,
+                            }),
+                        );
+                }
+            }
+            out.ends.push(out.edges.len() as u32);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::qemu_block;
+    use crate::extract::{Recognizer, extract};
+
+    fn graph(files: &[(&str, &str)], kinds: EdgeKinds) -> Graph {
+        let (contexts, _) = qemu_block();
+        let recognizer = Recognizer::new(&contexts);
+        let sources: Vec<SourceFile> = files
+            .iter()
+            .map(|(path, text)| SourceFile {
+                path: path.to_string(),
+                functions: extract(text.as_bytes(), &recognizer),
+            })
+            .collect();
+        Graph::build(sources, &BuildOptions::new(kinds))
+    }
+
+    /// Every edge as `caller@file -> callee@file`.
+    fn edges(graph: &Graph) -> Vec<String> {
+        let at = |n: NodeId| format!("{}@{}", graph.name(n), graph.file_of(n));
+        graph
+            .nodes()
+            .flat_map(|n| graph.edges_from(n).iter().map(move |e| (n, e.to)))
+            .map(|(from, to)| format!("{} -> {}", at(from), at(to)))
+            .collect()
+    }
+
+    #[test]
+    fn nodes_are_in_file_then_source_order() {
+        let g = graph(
+            &[
+                ("b.c", "void z(void) {}\nvoid a(void) {}"),
+                ("a.c", "void z(void) {}"),
+            ],
+            EdgeKinds::ALL,
+        );
+        let nodes: Vec<_> = g
+            .nodes()
+            .map(|n| (g.name(n), g.file_of(n), g.function(n).line))
+            .collect();
+        assert_eq!(nodes, [("z", "a.c", 1), ("z", "b.c", 1), ("a", "b.c", 2)]);
+    }
+
+    #[test]
+    fn static_in_own_file_wins_else_every_global() {
+        let g = graph(
+            &[
+                ("a.c", "static void h(void) {}\nvoid f(void) { h(); }"),
+                ("b.c", "void h(void) {}\nvoid g(void) { h(); }"),
+                ("c.c", "void h(void) {}\nstatic void k(void) {}"),
+                ("d.c", "void user(void) { h(); k(); }"),
+            ],
+            EdgeKinds::ALL,
+        );
+        assert_eq!(
+            edges(&g),
+            [
+                "f@a.c -> h@a.c",
+                "g@b.c -> h@b.c",
+                "g@b.c -> h@c.c",
+                "user@d.c -> h@b.c",
+                "user@d.c -> h@c.c"
+            ]
+        );
+        assert_eq!(
+            g.stats().unresolved_calls,
+            1,
+            "k() is static in another file"
+        );
+    }
+
+    #[test]
+    fn references_count_unless_calls_only() {
+        let files = [("a.c", "void cb(void) {}\nvoid f(void) { schedule(cb, x); }")];
+        let both = graph(&files, EdgeKinds::ALL);
+        assert_eq!(edges(&both), ["f@a.c -> cb@a.c"]);
+        let stats = both.stats();
+        assert_eq!(
+            (
+                stats.edges_of(UseKind::Call),
+                stats.edges_of(UseKind::Reference),
+                stats.unresolved_calls
+            ),
+            (0, 1, 1)
+        );
+        assert!(edges(&graph(&files, EdgeKinds::CALLS_ONLY)).is_empty());
+    }
+
+    #[test]
+    fn edges_can_be_cut() {
+        let mut g = graph(
+            &[(
+                "a.c",
+                "void a(void) { b(); c(); }\nvoid b(void) { c(); }\nvoid c(void) {}",
+            )],
+            EdgeKinds::ALL,
+        );
+        // Nodes are a, b, c in source order: cut a -> c.
+        g.retain_edges(|from, edge| !(from == 0 && edge.to == 2));
+        assert_eq!(edges(&g), ["a@a.c -> b@a.c", "b@a.c -> c@a.c"]);
+    }
+
+    #[test]
+    fn reverse_edges_list_callers() {
+        let g = graph(
+            &[(
+                "a.c",
+                "void a(void) { c(); }\nvoid b(void) { c(); b(); }\nvoid c(void) {}",
+            )],
+            EdgeKinds::ALL,
+        );
+        let (offsets, callers) = g.reverse();
+        let of = |n: usize| &callers[offsets[n] as usize..offsets[n + 1] as usize];
+        let callers_of = |n: usize| of(n).iter().map(|(caller, _)| *caller).collect::<Vec<_>>();
+        assert_eq!(
+            (callers_of(0), callers_of(1), callers_of(2)),
+            (vec![], vec![1], vec![0, 1])
+        );
+        assert_eq!(g.len(), 3);
+    }
+}
