@@ -8,7 +8,7 @@
 use crate::context::{
     Context, ContextSet, Contexts, EdgeKinds, Recognition, Rule, RuleKind, Through, Wrapper,
 };
-use crate::extract::UseKind;
+use crate::extract::{Extras, Recognizer, UseKind};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::ops::Range;
@@ -21,33 +21,42 @@ pub const FILE_NAMES: [&str; 2] = ["callcheck.toml", ".callcheck.toml"];
 /// The preset used when no configuration file is found.
 pub const DEFAULT_PRESET: &str = "qemu-block";
 
-/// The built-in presets: name, TOML texts (`qemu` is both QEMU presets), and the `edges` they
-/// default to. `qemu-block` is check_calls.py's check, so it keeps to the script's graph (calls
-/// and references) and its output stays the script's; the others see every edge kind.
-const PRESETS: [(&str, &[&str], Option<&[UseKind]>); 3] = [
-    (
-        "qemu-block",
-        &[include_str!("presets/qemu-block.toml")],
-        Some(&[UseKind::Call, UseKind::Reference]),
-    ),
-    (
-        "qemu-coroutine",
-        &[include_str!("presets/qemu-coroutine.toml")],
-        None,
-    ),
-    (
-        "qemu",
-        &[
+/// A built-in preset.
+struct Preset {
+    name: &'static str,
+    /// Its TOML texts (`qemu` is both QEMU presets).
+    texts: &'static [&'static str],
+    /// The `edges` it defaults to, if not every kind.
+    edges: Option<&'static [UseKind]>,
+}
+
+/// The built-in presets. `qemu-block` is check_calls.py's check, so it keeps to the script's
+/// graph (calls and references) and its output stays the script's; the others see every edge
+/// kind.
+const PRESETS: [Preset; 3] = [
+    Preset {
+        name: "qemu-block",
+        texts: &[include_str!("presets/qemu-block.toml")],
+        edges: Some(&[UseKind::Call, UseKind::Reference]),
+    },
+    Preset {
+        name: "qemu-coroutine",
+        texts: &[include_str!("presets/qemu-coroutine.toml")],
+        edges: None,
+    },
+    Preset {
+        name: "qemu",
+        texts: &[
             include_str!("presets/qemu-block.toml"),
             include_str!("presets/qemu-coroutine.toml"),
         ],
-        None,
-    ),
+        edges: None,
+    },
 ];
 
 /// The names of the built-in presets.
 pub fn preset_names() -> impl Iterator<Item = &'static str> {
-    PRESETS.iter().map(|(name, _, _)| *name)
+    PRESETS.iter().map(|preset| preset.name)
 }
 
 /// A configuration file as written.
@@ -295,14 +304,33 @@ pub fn load(request: &ConfigRequest) -> Result<Config, ConfigError> {
     load_file(file, request)
 }
 
-/// The contexts and rules of the default preset, `qemu-block`: check_calls.py's.
-pub fn qemu_block() -> (Contexts, Vec<Rule>) {
+/// The built-in preset `name` alone, as `--preset NAME` with no configuration file gives it.
+pub fn preset(name: &str) -> Result<Config, ConfigError> {
     let request = ConfigRequest {
-        preset: Some(DEFAULT_PRESET.to_string()),
+        preset: Some(name.to_string()),
         ..ConfigRequest::default()
     };
-    let config = load_file(None, &request).expect("the built-in presets are valid (tested)");
+    load_file(None, &request)
+}
+
+/// The contexts and rules of the default preset, `qemu-block`: check_calls.py's.
+pub fn qemu_block() -> (Contexts, Vec<Rule>) {
+    let config = preset(DEFAULT_PRESET).expect("the built-in presets are valid (tested)");
     (config.contexts, config.rules)
+}
+
+impl Config {
+    /// What extraction must record for the graph this configuration asks for, with edges of
+    /// `kinds` (the configuration's, or fewer with `--calls-only`).
+    pub fn extras(&self, kinds: EdgeKinds, recognizer: &Recognizer) -> Extras {
+        let aliases = self.aliases && recognizer.has_attributes();
+        Extras {
+            fields: kinds.includes(UseKind::Field),
+            macros: kinds.includes(UseKind::Macro),
+            aliases,
+            head_words: aliases || !self.wrappers.is_empty(),
+        }
+    }
 }
 
 fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, ConfigError> {
@@ -334,8 +362,8 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
     if let Some((name, span)) = preset {
         let (texts, edges) = PRESETS
             .iter()
-            .find(|(preset, _, _)| *preset == name)
-            .map(|(_, texts, edges)| (*texts, *edges))
+            .find(|preset| preset.name == name)
+            .map(|preset| (preset.texts, preset.edges))
             .ok_or_else(|| {
                 let known: Vec<_> = preset_names().collect();
                 let message = format!("unknown preset `{name}` (known: {})", known.join(", "));

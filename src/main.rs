@@ -138,7 +138,10 @@ fn load(input: &Input, allow_empty: bool) -> Result<Result<Loaded, u8>, String> 
         exclude: exclusions(&config)?,
     };
     let started = Instant::now();
-    let recognizer = Recognizer::new(&config.contexts);
+    // Extraction records only what the graph will use.
+    let kinds = edge_kinds(input, &config);
+    let mut recognizer = Recognizer::new(&config.contexts);
+    recognizer.extras = config.extras(kinds, &recognizer);
     let sources = read_sources(&paths, &options, &recognizer);
     let read_time = started.elapsed();
     for error in &sources.errors {
@@ -158,8 +161,8 @@ fn load(input: &Input, allow_empty: bool) -> Result<Result<Loaded, u8>, String> 
     }
     let started = Instant::now();
     let build = BuildOptions {
-        kinds: edge_kinds(input, &config),
-        aliases: config.aliases.then_some(&recognizer),
+        kinds,
+        aliases: recognizer.extras.aliases.then_some(&recognizer),
         wrappers: &config.wrappers,
     };
     let graph = Graph::build(sources.files, &build);

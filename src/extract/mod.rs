@@ -251,18 +251,49 @@ impl FileFunctions {
     }
 }
 
-/// Which identifiers give contexts: marker macros invoked in a body, and attribute words in a
-/// declaration.
-#[derive(Debug, Clone, Default)]
+/// What extraction records besides definitions, their uses and the prototypes that carry
+/// attributes; each costs time, so only what the graph will use is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Extras {
+    /// Member calls, functions bound to fields, and function-pointer members of structs.
+    pub fields: bool,
+    /// Function-like macros that invoke markers or call functions.
+    pub macros: bool,
+    /// Object-like macros whose body is only identifiers.
+    pub aliases: bool,
+    /// The words of declaration heads, and every prototype that has some (for aliases and
+    /// generated wrappers).
+    pub head_words: bool,
+}
+
+impl Extras {
+    /// Everything.
+    pub const ALL: Extras = Extras {
+        fields: true,
+        macros: true,
+        aliases: true,
+        head_words: true,
+    };
+}
+
+/// Which identifiers give contexts (marker macros invoked in a body, and attribute words in a
+/// declaration), and what else to record.
+#[derive(Debug, Clone)]
 pub struct Recognizer {
     markers: FxHashMap<Box<[u8]>, ContextId>,
     attributes: FxHashMap<Box<[u8]>, ContextSet>,
+    /// What else extraction records.
+    pub extras: Extras,
 }
 
 impl Recognizer {
-    /// Recognises each context of `contexts` the way it says.
+    /// Recognises each context of `contexts` the way it says, and records every [`Extras`].
     pub fn new(contexts: &Contexts) -> Self {
-        let mut recognizer = Recognizer::default();
+        let mut recognizer = Recognizer {
+            markers: FxHashMap::default(),
+            attributes: FxHashMap::default(),
+            extras: Extras::ALL,
+        };
         for (id, context) in contexts.iter() {
             match &context.recognition {
                 Recognition::Marker(marker) => {
@@ -284,6 +315,11 @@ impl Recognizer {
 
     pub(crate) fn marker(&self, name: &[u8]) -> Option<ContextId> {
         self.markers.get(name).copied()
+    }
+
+    /// True if some context is recognised by attribute words.
+    pub fn has_attributes(&self) -> bool {
+        !self.attributes.is_empty()
     }
 
     /// The contexts the attribute word `word` gives, if any.

@@ -198,7 +198,9 @@ impl<'src, 'x> FilePass<'src, 'x> {
         };
         let mut next = tokens.next();
         while let Some((token, span)) = next {
-            self.defines(&mut tokens.defines);
+            if !tokens.defines.is_empty() {
+                self.defines(&mut tokens.defines);
+            }
             next = tokens.next();
             if let Token::Directive(directive) = token {
                 self.directive(directive);
@@ -242,6 +244,10 @@ impl<'src, 'x> FilePass<'src, 'x> {
 
     /// Reads the `#define`s met since the last token, unless they are in `#if 0` code.
     fn defines(&mut self, defines: &mut Vec<Range<usize>>) {
+        let extras = self.recognizer.extras;
+        if !extras.aliases && !extras.macros {
+            defines.clear();
+        }
         for span in defines.drain(..) {
             if self.dead == 0 {
                 self.define(span);
@@ -251,8 +257,9 @@ impl<'src, 'x> FilePass<'src, 'x> {
 
     /// Records what a `#define` may mean to contexts and calls.
     fn define(&mut self, span: Range<usize>) {
+        let extras = self.recognizer.extras;
         match define::parse(self.source, span.clone()) {
-            Define::Alias { name, words } => {
+            Define::Alias { name, words } if extras.aliases => {
                 let line = self.lines.line_at(span.start);
                 let name = self.export_name(name);
                 let start = self.output.words.len() as u32;
@@ -266,10 +273,10 @@ impl<'src, 'x> FilePass<'src, 'x> {
                 };
                 self.output.aliases.push(Alias { name, line, words });
             }
-            Define::FunctionLike { name, params, body } => {
+            Define::FunctionLike { name, params, body } if extras.macros => {
                 self.function_like_macro(span.start, name, &params, body);
             }
-            Define::Other => {}
+            Define::Alias { .. } | Define::FunctionLike { .. } | Define::Other => {}
         }
     }
 
@@ -434,7 +441,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
                         if self.prev.1 == Some(Keyword::Aggregate) {
                             head.tag = Some(span.clone());
                         }
-                        if head.words.len() < MAX_HEAD_WORDS {
+                        if head.words.len() < MAX_HEAD_WORDS && self.recognizer.extras.head_words {
                             head.words.push((self.token_index, span.clone()));
                         }
                     }
@@ -611,6 +618,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
     }
 
     /// Handles a token inside a top-level block; returns the keyword it is, if any.
+    #[inline(always)]
     fn in_block(
         &mut self,
         token: Token,
@@ -630,6 +638,11 @@ impl<'src, 'x> FilePass<'src, 'x> {
                 }
             }
             Token::Semi => self.member_attributes = ContextSet::default(),
+            Token::Ident if !self.recognizer.extras.fields => {
+                if let Block::Function(_) = self.block {
+                    return self.body_identifier(span, next);
+                }
+            }
             Token::Ident => match &self.block {
                 Block::Function(_) => return self.body_identifier(span, next),
                 Block::Other {
@@ -739,12 +752,15 @@ impl<'src, 'x> FilePass<'src, 'x> {
     }
 
     /// Records what an identifier in a function body means; returns the keyword it is, if any.
+    #[inline(always)]
     fn body_identifier(&mut self, span: Range<usize>, next: Option<Token>) -> Option<Keyword> {
         if matches!(self.prev.0, Token::Dot | Token::Arrow) {
-            if next == Some(Token::LParen) {
-                self.member_call(span);
-            } else {
-                self.note_member(&span);
+            if self.recognizer.extras.fields {
+                if next == Some(Token::LParen) {
+                    self.member_call(span);
+                } else {
+                    self.note_member(&span);
+                }
             }
             return None;
         }

@@ -227,8 +227,12 @@ impl Graph {
             generate_wrappers(&files, &mut functions, &mut names, options, &head_contexts);
         let contexts_from_prototypes =
             apply_prototypes(&files, &mut functions, &names, &head_contexts);
-        let macros = Macros::build(&files);
-        let (field_names, fields) = FieldNodes::build(&files, &mut functions, &names);
+        let macros = Macros::build(&files, options.kinds.includes(UseKind::Macro));
+        let (field_names, fields) = if options.kinds.includes(UseKind::Field) {
+            FieldNodes::build(&files, &mut functions, &names)
+        } else {
+            FieldNodes::none()
+        };
 
         let resolver = Resolver {
             names: &names,
@@ -468,6 +472,9 @@ fn apply_prototypes(
 /// The end of a chain of same-name definitions.
 const NO_NODE: NodeId = NodeId::MAX;
 
+/// A name whose definitions have not been looked up yet.
+const NOT_LOOKED_UP: NodeId = NodeId::MAX - 1;
+
 /// The definitions of one name: the first and last of a chain through `same_name`.
 struct NameChain {
     hash: u64,
@@ -649,6 +656,15 @@ struct FieldInfo<'a> {
 }
 
 impl<'a> FieldNodes<'a> {
+    /// No field nodes: field edges are not built.
+    fn none() -> (Vec<String>, Self) {
+        let nodes = FieldNodes {
+            by_field: NameMap::new(),
+            bindings: Vec::new(),
+        };
+        (Vec::new(), nodes)
+    }
+
     /// Adds a node for every field that has an attribute or is bound to a defined function,
     /// sorted by field name then struct type; returns their names and the table.
     fn build(
@@ -760,13 +776,9 @@ impl Resolver<'_> {
     fn resolve(&self, file_index: u32, file: &SourceFile) -> FileEdges {
         let extracted = &file.functions;
         let names = &extracted.names;
-        // The first definition each of this file's names may resolve to, looked up once.
-        let targets: Vec<NodeId> = (0..names.len() as u32)
-            .map(|index| {
-                let (hash, name) = (names.hash(index), names.get(index));
-                self.names.first(hash, name, self.functions, self.files)
-            })
-            .collect();
+        // The first definition each of this file's names may resolve to, looked up once, when
+        // the name is first used.
+        let mut targets: Vec<NodeId> = vec![NOT_LOOKED_UP; names.len()];
         let mut out = FileEdges {
             ends: Vec::with_capacity(extracted.functions.len()),
             ..FileEdges::default()
@@ -795,7 +807,15 @@ impl Resolver<'_> {
                     }
                     continue;
                 }
-                let first = targets[used.name as usize];
+                let first = match targets[used.name as usize] {
+                    NOT_LOOKED_UP => {
+                        let (hash, name) = (names.hash(used.name), names.get(used.name));
+                        let first = self.names.first(hash, name, self.functions, self.files);
+                        targets[used.name as usize] = first;
+                        first
+                    }
+                    first => first,
+                };
                 let mut resolved = false;
                 for to in meanings(self.names, self.functions, first, file_index) {
                     resolved = true;

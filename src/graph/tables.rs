@@ -175,8 +175,10 @@ pub(super) struct Expansion<'a> {
 }
 
 impl<'a> Macros<'a> {
-    pub(super) fn build(files: &'a [SourceFile]) -> Self {
+    /// The macros of `files`; none unless `wanted`.
+    pub(super) fn build(files: &'a [SourceFile], wanted: bool) -> Self {
         let mut entries: NameMap<'a, MacroEntry> = NameMap::new();
+        let files = if wanted { files } else { &[] };
         for (file_index, file) in files.iter().enumerate() {
             let extracted = &file.functions;
             for definition in &extracted.macros {

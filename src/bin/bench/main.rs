@@ -13,8 +13,7 @@
 mod synthetic;
 
 use callcheck::check::check;
-use callcheck::config::qemu_block;
-use callcheck::context::EdgeKinds;
+use callcheck::config;
 use callcheck::extract::Recognizer;
 use callcheck::graph::{BuildOptions, Graph};
 use callcheck::report::{Report, text};
@@ -58,6 +57,10 @@ struct Options {
     #[arg(short = 'j', long)]
     threads: Option<usize>,
 
+    /// Check with this built-in preset, as `callcheck --preset NAME` does.
+    #[arg(long, value_name = "NAME", default_value = callcheck::config::DEFAULT_PRESET)]
+    preset: String,
+
     /// Internal: run one measured pass in this process and print its figures.
     #[arg(long, hide = true, value_name = "MODE")]
     child: Option<String>,
@@ -100,7 +103,7 @@ fn main() {
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     if let Some(mode) = &options.child {
-        child(mode, &options.paths, threads);
+        child(mode, &options.paths, threads, &options.preset);
         return;
     }
     let inputs = match inputs(&options) {
@@ -123,7 +126,7 @@ fn main() {
     let mut rows = Vec::new();
     for input in &inputs {
         eprintln!("bench: measuring {} ...", input.label);
-        let mut row = measure(input, options.runs, threads);
+        let mut row = measure(input, options.runs, threads, &options.preset);
         if ripgrep {
             let mut rg = Command::new("rg");
             rg.args(["-c", "-w", "GLOBAL_STATE_CODE", "-g", "*.[ch]"])
@@ -197,11 +200,19 @@ fn inputs(options: &Options) -> std::io::Result<Vec<Input>> {
 }
 
 /// Runs the child passes `runs` times each (after one warm-up) and takes the medians.
-fn measure(input: &Input, runs: usize, threads: usize) -> Row {
+fn measure(input: &Input, runs: usize, threads: usize, preset: &str) -> Row {
     let child = |mode: &str| {
         let mut command = Command::new(std::env::current_exe().expect("own path"));
         command
-            .args(["--child", mode, "-j", &threads.to_string(), "--paths"])
+            .args([
+                "--child",
+                mode,
+                "-j",
+                &threads.to_string(),
+                "--preset",
+                preset,
+            ])
+            .arg("--paths")
             .args(&input.paths);
         command
     };
@@ -312,7 +323,7 @@ fn median(values: impl Iterator<Item = f64>) -> f64 {
 }
 
 /// The child pass: `read` walks and reads only; `check` runs the whole pipeline.
-fn child(mode: &str, paths: &[PathBuf], threads: usize) {
+fn child(mode: &str, paths: &[PathBuf], threads: usize, preset: &str) {
     let ms = |since: Instant| since.elapsed().as_secs_f64() * 1000.0;
     let options = ReadOptions {
         threads,
@@ -328,29 +339,38 @@ fn child(mode: &str, paths: &[PathBuf], threads: usize) {
             let _ = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build_global();
-            let (contexts, rules) = qemu_block();
+            let config = match config::preset(preset) {
+                Ok(config) => config,
+                Err(error) => {
+                    eprintln!("bench: {error}");
+                    std::process::exit(2);
+                }
+            };
+            let (contexts, rules) = (&config.contexts, &config.rules);
             let started = Instant::now();
-            let recognizer = Recognizer::new(&contexts);
+            let mut recognizer = Recognizer::new(contexts);
+            recognizer.extras = config.extras(config.edges, &recognizer);
             let sources = read_sources(paths, &options, &recognizer);
             let read_extract = ms(started);
             let files = sources.files.len();
             let started = Instant::now();
-            // As `callcheck` runs with no configuration: every edge kind, aliases on.
+            // As `callcheck --preset NAME` runs.
             let build = BuildOptions {
-                aliases: Some(&recognizer),
-                ..BuildOptions::new(EdgeKinds::ALL)
+                kinds: config.edges,
+                aliases: recognizer.extras.aliases.then_some(&recognizer),
+                wrappers: &config.wrappers,
             };
             let graph = Graph::build(sources.files, &build);
             let graph_time = ms(started);
             let started = Instant::now();
-            let violations = check(&graph, &contexts, &rules);
+            let violations = check(&graph, contexts, rules);
             let check_time = ms(started);
             let started = Instant::now();
             let mut sink = Vec::new();
             let report = Report {
                 graph: &graph,
-                contexts: &contexts,
-                rules: &rules,
+                contexts,
+                rules,
                 violations: &violations,
             };
             text::write(&mut sink, &report).expect("write to memory");
