@@ -6,7 +6,8 @@
 //! nearest of them and the next hop on a shortest way there. Each function of a rule's `from`
 //! context then needs only a look at its own edges: the cost is O(searches x (functions +
 //! edges)), whatever the number of annotated functions, and nothing recurses, so a call chain of
-//! any depth is safe. Direct rules look at each call edge once.
+//! any depth is safe. Direct rules look at each edge of theirs once; a reference is never a
+//! call, so it never breaks a direct rule.
 //!
 //! Among shortest paths the one through the lowest-numbered functions (by file path, then
 //! position in the file) is chosen, so the proof is the same on every run.
@@ -250,7 +251,8 @@ pub fn check_with_steps(
                 continue;
             }
             for edge in edges {
-                if edge.kind == UseKind::Call && graph.function(edge.to).contexts.contains(callee) {
+                let counts = edge.kind != UseKind::Reference && rule.edges.includes(edge.kind);
+                if counts && graph.function(edge.to).contexts.contains(callee) {
                     violations.push(Violation {
                         function: node,
                         rule: index,

@@ -252,7 +252,7 @@ pub struct Config {
     pub cuts: Vec<Cut>,
     /// Functions whose uses are not followed.
     pub boundaries: Vec<Boundary>,
-    /// The edge kinds of the graph: the configuration's `edges` and every rule's.
+    /// The edge kinds of the graph (the top-level `edges`); every rule's are among them.
     pub edges: EdgeKinds,
     /// Attribute aliases (`#define WORD A B`) give contexts.
     pub aliases: bool,
@@ -522,8 +522,9 @@ fn resolve(
         message: e.to_string(),
     })?;
 
-    let default_edges = file.edges.map_or(EdgeKinds::ALL, |setting| setting.0);
-    let mut graph_edges = default_edges;
+    // The top-level `edges` says which kinds the graph has at all; a rule's own `edges` picks
+    // among those.
+    let graph_edges = file.edges.map_or(EdgeKinds::ALL, |setting| setting.0);
     let mut rules = Vec::new();
     for (index, entry) in file.rules.iter().enumerate() {
         let context = |name: &Spanned<String>| {
@@ -536,8 +537,9 @@ fn resolve(
                 )
             })
         };
-        let edges = entry.edges.map_or(default_edges, |setting| setting.0);
-        graph_edges = graph_edges.union(edges);
+        let edges = entry
+            .edges
+            .map_or(graph_edges, |setting| setting.0.intersection(graph_edges));
         let through = match entry.through {
             Some(ThroughSetting::Unannotated) => Through::Unannotated,
             Some(ThroughSetting::Any) | None => Through::Any,

@@ -161,9 +161,9 @@ impl EdgeKinds {
         self.0 & 1 << kind as u8 != 0
     }
 
-    /// The kinds in either set.
-    pub fn union(self, other: EdgeKinds) -> EdgeKinds {
-        EdgeKinds(self.0 | other.0)
+    /// The kinds in both sets.
+    pub fn intersection(self, other: EdgeKinds) -> EdgeKinds {
+        EdgeKinds(self.0 & other.0)
     }
 
     /// The kinds in the set, in [`UseKind::ALL`] order.
@@ -258,7 +258,12 @@ mod tests {
         assert!(EdgeKinds::CALLS_ONLY.iter().eq([UseKind::Call]));
         let set = EdgeKinds::of([UseKind::Field, UseKind::Macro]);
         assert!(set.includes(UseKind::Macro) && !set.includes(UseKind::Call));
-        assert_eq!(set.union(EdgeKinds::CALLS_ONLY).iter().count(), 3);
+        assert!(
+            set.intersection(EdgeKinds::ALL)
+                .iter()
+                .eq([UseKind::Field, UseKind::Macro])
+        );
+        assert_eq!(set.intersection(EdgeKinds::CALLS_ONLY).iter().count(), 0);
     }
 
     #[test]

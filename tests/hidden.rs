@@ -1,0 +1,202 @@
+//! End-to-end tests of the calls that are not written as calls: callback fields, macros,
+//! attribute aliases and generated wrappers, on the miniature block layer in
+//! `testdata/hidden/`.
+
+mod common;
+
+use common::{callcheck, scratch};
+use std::fs;
+
+const CONFIG: &str = "testdata/hidden/callcheck.toml";
+const TREE: &str = "testdata/hidden";
+
+/// The `Error:` lines of a text report.
+fn headlines(stdout: &str) -> Vec<&str> {
+    stdout.lines().filter(|l| l.starts_with("Error:")).collect()
+}
+
+/// The headlines of a run of `preset = "qemu"` plus `extra` configuration lines.
+fn headlines_with(name: &str, extra: &str) -> Vec<String> {
+    let dir = scratch(name);
+    let config = dir.join("callcheck.toml");
+    fs::write(&config, format!("preset = \"qemu\"\n{extra}")).unwrap();
+    let run = callcheck(&["--config", config.to_str().unwrap(), TREE]);
+    assert!(run.code <= 1, "{}", run.stderr);
+    headlines(&run.stdout)
+        .into_iter()
+        .map(String::from)
+        .collect()
+}
+
+fn mentions(lines: &[String], function: &str) -> bool {
+    lines
+        .iter()
+        .any(|l| l.starts_with(&format!("Error: {function}() ")))
+}
+
+#[test]
+fn hidden_edges_reveal_the_expected_violations() {
+    let run = callcheck(&["--config", CONFIG, TREE]);
+    let expected = fs::read_to_string("testdata/hidden.expected.txt").unwrap();
+    assert_eq!(run.stdout, expected);
+    assert_eq!(run.code, 1);
+    for path in [
+        "bdrv_close() -> .bdrv_close -> raw_close() -> bdrv_graph_update()",
+        "bdrv_open_driver() -> BlockDriver.bdrv_open -> qcow2_open()",
+        "bdrv_read_header() -> BlockDriver.bdrv_co_preadv",
+        "qcow2_co_preadv() -> bdrv_pread() [generated]",
+        "raw_co_reopen() -> bdrv_co_reopen() [generated] -> bdrv_reopen()",
+    ] {
+        assert!(run.stdout.contains(path), "missing {path}");
+    }
+    assert!(
+        run.stdout
+            .contains("Error: qcow2_open() is IO_OR_GS_CODE(), but calls GLOBAL_STATE_CODE()"),
+        "the marker hidden in BDRV_POLL_WHILE makes qcow2_open IO_OR_GS_CODE"
+    );
+}
+
+#[test]
+fn calls_only_keeps_direct_calls() {
+    let run = callcheck(&["--config", CONFIG, "--calls-only", TREE]);
+    let lines: Vec<String> = headlines(&run.stdout)
+        .into_iter()
+        .map(String::from)
+        .collect();
+    // Direct calls are left, including those of generated wrappers: they are written as calls.
+    assert_eq!(
+        lines,
+        [
+            "Error: bdrv_co_flush() is IO_CODE(), but calls GLOBAL_STATE_CODE() code",
+            "Error: bdrv_co_loop() is coroutine_fn, but calls no_coroutine_fn code",
+            "Error: qcow2_co_preadv() is coroutine_fn, but calls no_coroutine_fn code",
+        ]
+    );
+}
+
+#[test]
+fn each_kind_can_be_switched_off() {
+    let all = headlines_with("hidden-all", "");
+    assert_eq!(all.len(), 9);
+    let no_fields = headlines_with(
+        "hidden-no-fields",
+        "edges = [\"call\", \"reference\", \"macro\", \"generated\"]\n",
+    );
+    assert!(!mentions(&no_fields, "bdrv_close") && !mentions(&no_fields, "bdrv_open_driver"));
+    assert!(mentions(&no_fields, "qcow2_open") && mentions(&no_fields, "raw_co_reopen"));
+    let no_macros = headlines_with(
+        "hidden-no-macros",
+        "edges = [\"call\", \"reference\", \"field\", \"generated\"]\n",
+    );
+    assert!(
+        !mentions(&no_macros, "qcow2_open"),
+        "its context came from a macro"
+    );
+    assert!(mentions(&no_macros, "bdrv_open_driver"));
+    let no_generated = headlines_with(
+        "hidden-no-generated",
+        "edges = [\"call\", \"reference\", \"field\", \"macro\"]\n",
+    );
+    assert!(!mentions(&no_generated, "blk_flush_all"));
+    assert!(mentions(&no_generated, "bdrv_co_flush") && mentions(&no_generated, "raw_co_reopen"));
+    let no_references = headlines_with(
+        "hidden-no-references",
+        "edges = [\"call\", \"field\", \"macro\", \"generated\"]\n",
+    );
+    assert!(
+        !mentions(&no_references, "raw_co_reopen"),
+        "a no_co_wrapper only schedules its function: its edge is a reference"
+    );
+    let no_aliases = headlines_with("hidden-no-aliases", "aliases = false\n");
+    assert!(
+        !mentions(&no_aliases, "bdrv_co_loop"),
+        "co_loop_b stands for coroutine_fn only through aliases"
+    );
+    assert_eq!(no_aliases.len(), all.len() - 1);
+}
+
+#[test]
+fn formats_show_fields_and_generated_wrappers() {
+    let gcc = callcheck(&["--config", CONFIG, "--format", "gcc", TREE]).stdout;
+    for line in [
+        "testdata/hidden/block/io.c:63:21: note: bdrv_open_driver() calls BlockDriver.bdrv_open \
+         through a member call",
+        "testdata/hidden/block/qcow2.c:28:23: note: BlockDriver.bdrv_open is bound to qcow2_open()",
+        "testdata/hidden/include/block/block-io.h:13:16: note: bdrv_flush() (generated) is \
+         no_coroutine_fn",
+    ] {
+        assert!(gcc.lines().any(|l| l == line), "missing {line}\n{gcc}");
+    }
+    let human = callcheck(&["--config", CONFIG, "--format", "human", TREE]).stdout;
+    assert!(
+        human.contains("=> testdata/hidden/include/block/block_int.h:7  BlockDriver.bdrv_open")
+    );
+    assert!(human.contains("(bound to the field at testdata/hidden/block/qcow2.c:28)"));
+    assert!(human.contains("(generated from the prototype)"));
+
+    let json = callcheck(&["--config", CONFIG, "--format", "json", TREE]).stdout;
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let open = value["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["function"] == "bdrv_open_driver")
+        .expect("bdrv_open_driver's violation");
+    let hops = open["hops"].as_array().unwrap();
+    assert_eq!(hops[1]["node"], "field");
+    assert_eq!(hops[1]["kind"], "field");
+    assert_eq!(hops[2]["function"], "qcow2_open");
+    assert_eq!(
+        hops[2]["use_file"], "testdata/hidden/block/qcow2.c",
+        "the binding is not in the field's file"
+    );
+    let summary = &value["summary"];
+    assert_eq!(
+        (
+            summary["generated_functions"].as_u64(),
+            summary["fields"].as_u64()
+        ),
+        (Some(3), Some(4))
+    );
+}
+
+#[test]
+fn contexts_lists_aliases_and_their_cycles() {
+    let run = callcheck(&["contexts", "--config", CONFIG, TREE]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for line in [
+        "  co_wrapper_mixed  = coroutine_mixed_fn no_coroutine_fn",
+        "  co_loop_b  = coroutine_fn",
+        "cyclic alias: co_loop_a expands to itself",
+        "  qcow2_open()  testdata/hidden/block/qcow2.c:14  (marker in a macro it invokes)",
+        "  BlockDriver.bdrv_co_preadv  testdata/hidden/include/block/block_int.h:6  \
+         (attribute on field declaration)",
+        "  bdrv_co_reopen()  testdata/hidden/include/block/block-io.h:14  \
+         (generated wrapper, attribute on prototype)",
+    ] {
+        assert!(
+            run.stdout.lines().any(|l| l == line),
+            "missing {line:?}\n{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn bad_generated_entries_are_reported_where_they_are() {
+    let dir = scratch("hidden-bad-generated");
+    let config = dir.join("callcheck.toml");
+    fs::write(
+        &config,
+        "preset = \"qemu\"\n[[generated]]\nattributes = [\"w\"]\npattern = \"([a-z\"\ntarget = \"x\"\n",
+    )
+    .unwrap();
+    let run = callcheck(&["--config", config.to_str().unwrap(), TREE]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("callcheck.toml:4:11: invalid `pattern`"),
+        "{}",
+        run.stderr
+    );
+}
