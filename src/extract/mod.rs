@@ -669,6 +669,172 @@ mod tests {
         );
     }
 
+    /// A recognizer of the QEMU block markers and the coroutine_fn attribute.
+    fn coroutine_recognizer() -> (Contexts, Recognizer) {
+        let (contexts, _) = qemu_block();
+        let mut all = contexts.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>();
+        all.push(crate::context::Context {
+            name: "coroutine_fn".into(),
+            recognition: Recognition::Attribute(vec!["coroutine_fn".into()]),
+        });
+        let contexts = Contexts::new(all).unwrap();
+        let recognizer = Recognizer::new(&contexts);
+        (contexts, recognizer)
+    }
+
+    #[test]
+    fn member_calls_are_field_uses() {
+        let (_, recognizer) = coroutine_recognizer();
+        let source = "void f(void) {\n  s->cb(1);\n  s.cb(2);\n  g();\n  x->y.z(3);\n}\n";
+        let file = extract(source.as_bytes(), &recognizer);
+        let uses: Vec<_> = file
+            .uses_of(&file.functions[0])
+            .iter()
+            .map(|u| (file.name(u.name), u.kind, u.line))
+            .collect();
+        assert_eq!(
+            uses,
+            [
+                ("cb", UseKind::Field, 2),
+                ("g", UseKind::Call, 4),
+                ("z", UseKind::Field, 5)
+            ]
+        );
+        let without = Recognizer {
+            extras: Extras {
+                fields: false,
+                ..Extras::ALL
+            },
+            ..recognizer
+        };
+        let file = extract(source.as_bytes(), &without);
+        assert!(file.uses.iter().all(|u| u.kind != UseKind::Field));
+    }
+
+    #[test]
+    fn initializers_and_assignments_bind_functions_to_fields() {
+        let (_, recognizer) = coroutine_recognizer();
+        let source = "static const BlockDriver drv = {\n  .open = my_open,\n  .close = &my_close,\n\
+            .name = \"x\",\n  .inner = { .deep = f },\n};\n\
+            static Ops table[] = { { .read = r1 }, [1] = { .read = r2 } };\n\
+            void setup(Ops *o) {\n  o->write = w;\n  o->n = 3;\n  x = (Ops){ .read = r3 };\n}\n";
+        let file = extract(source.as_bytes(), &recognizer);
+        let bindings: Vec<_> = file
+            .field_bindings
+            .iter()
+            .map(|b| {
+                (
+                    b.struct_type.map(|t| file.name(t)),
+                    file.name(b.field),
+                    file.name(b.target),
+                    b.line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            bindings,
+            [
+                (Some("BlockDriver"), "open", "my_open", 2),
+                (Some("BlockDriver"), "close", "my_close", 3),
+                (None, "deep", "f", 5),
+                (Some("Ops"), "read", "r1", 7),
+                (Some("Ops"), "read", "r2", 7),
+                (None, "write", "w", 9),
+                (None, "read", "r3", 11),
+            ]
+        );
+    }
+
+    #[test]
+    fn function_pointer_members_carry_their_attributes() {
+        let (contexts, recognizer) = coroutine_recognizer();
+        let source = "struct S {\n  int coroutine_fn (*a)(int x);\n  void (*b)(void);\n  int c;\n\
+            struct { int (*nested)(void); } inner;\n};\n";
+        let file = extract(source.as_bytes(), &recognizer);
+        let coroutine = contexts.by_name("coroutine_fn").unwrap();
+        let decls: Vec<_> = file
+            .field_decls
+            .iter()
+            .map(|d| {
+                let tag = d.struct_type.map(|t| file.name(t));
+                (
+                    tag,
+                    file.name(d.field),
+                    d.line,
+                    d.attributes.contains(coroutine),
+                )
+            })
+            .collect();
+        assert_eq!(
+            decls,
+            [(Some("S"), "a", 2, true), (Some("S"), "b", 3, false)],
+            "members of nested structs are not the outer struct's"
+        );
+    }
+
+    #[test]
+    fn function_like_macros_and_aliases_are_recorded() {
+        let (contexts, recognizer) = coroutine_recognizer();
+        let source = "#define POLL(bs, cond) ({ IO_OR_GS_CODE(); helper(bs); cond(x); \\\n\
+            s->m(1); if (a) b##c(); })\n\
+            #define NOTHING(x) ((x) + 1)\n#define ALIAS a_word b_word\n#define NUM 3\n\
+            #if 0\n#define DEAD(x) dead_call()\n#endif\nvoid f(void) { }\n";
+        let file = extract(source.as_bytes(), &recognizer);
+        assert_eq!(file.macros.len(), 1, "{:?}", file.macros);
+        let poll = file.macros[0];
+        assert_eq!((file.name(poll.name), poll.line), ("POLL", 1));
+        let marker = contexts.by_name("IO_OR_GS_CODE").unwrap();
+        assert!(poll.markers.contains(marker));
+        let calls: Vec<_> = file
+            .words(poll.calls)
+            .iter()
+            .map(|&w| file.name(w))
+            .collect();
+        assert_eq!(
+            calls,
+            ["helper"],
+            "not parameters, members, keywords or pasted names"
+        );
+        let aliases: Vec<_> = file
+            .aliases
+            .iter()
+            .map(|a| {
+                let words: Vec<_> = file.words(a.words).iter().map(|&w| file.name(w)).collect();
+                (file.name(a.name), a.line, words)
+            })
+            .collect();
+        assert_eq!(aliases, [("ALIAS", 4, vec!["a_word", "b_word"])]);
+        assert_eq!(
+            names(source),
+            ["f"],
+            "no definition is lost to the directives"
+        );
+    }
+
+    #[test]
+    fn heads_keep_their_words() {
+        let (_, recognizer) = coroutine_recognizer();
+        let source = "static inline BlockDriverState *co_wrapper_mixed\nbdrv_open(int flags);\n\
+            int plain(void);\nint coroutine_fn GRAPH_RDLOCK g(int x) { return x; }\n";
+        let file = extract(source.as_bytes(), &recognizer);
+        let words =
+            |range| -> Vec<&str> { file.words(range).iter().map(|&w| file.name(w)).collect() };
+        let prototypes: Vec<_> = file
+            .prototypes
+            .iter()
+            .map(|p| (file.name(p.name), words(p.words)))
+            .collect();
+        assert_eq!(
+            prototypes,
+            [("bdrv_open", vec!["BlockDriverState", "co_wrapper_mixed"])],
+            "`int plain(void)` has no words and no attribute: it is not kept"
+        );
+        assert_eq!(
+            words(file.functions[0].words),
+            ["coroutine_fn", "GRAPH_RDLOCK"]
+        );
+    }
+
     #[test]
     fn lexing_traps_do_not_derail() {
         let source = "void f(void) {\n  char c = '{';\n  char d = '\"';\n  s = \"}\\\"{\";\n\

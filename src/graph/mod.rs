@@ -932,6 +932,181 @@ mod tests {
             .collect()
     }
 
+    /// Every edge as `caller -kind-> callee`.
+    fn kinded_edges(graph: &Graph) -> Vec<String> {
+        graph
+            .nodes()
+            .flat_map(|n| graph.edges_from(n).iter().map(move |e| (n, e)))
+            .map(|(from, e)| {
+                format!(
+                    "{} -{}-> {}",
+                    graph.name(from),
+                    e.kind.name(),
+                    graph.name(e.to)
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn macros_expand_through_nested_macros_and_stop_at_cycles() {
+        let g = graph(
+            &[
+                (
+                    "m.h",
+                    "#define A(x) B(x) + f()\n#define B(x) A(x) + g() + IO_CODE()\n",
+                ),
+                (
+                    "a.c",
+                    "void f(void) {}\nvoid g(void) {}\nvoid user(void) { A(1); f(); }\n",
+                ),
+            ],
+            EdgeKinds::ALL,
+        );
+        assert_eq!(
+            kinded_edges(&g),
+            ["user -macro-> f", "user -macro-> g", "user -call-> f"]
+        );
+        let user = g.nodes().find(|&n| g.name(n) == "user").unwrap();
+        let (contexts, _) = qemu_block();
+        let io = contexts.by_name("IO_CODE").unwrap();
+        assert!(g.function(user).origins.macro_marker.contains(io));
+        assert_eq!(
+            g.stats().unresolved_calls,
+            0,
+            "A is a macro, not a missing function"
+        );
+        let without = graph(
+            &[
+                (
+                    "m.h",
+                    "#define A(x) B(x) + f()\n#define B(x) A(x) + g() + IO_CODE()\n",
+                ),
+                ("a.c", "void f(void) {}\nvoid user(void) { A(1); }\n"),
+            ],
+            EdgeKinds::of([UseKind::Call, UseKind::Reference]),
+        );
+        assert!(kinded_edges(&without).is_empty());
+        assert!(without.function(1).contexts.is_empty());
+    }
+
+    #[test]
+    fn member_calls_reach_every_struct_with_that_field() {
+        let g = graph(
+            &[
+                (
+                    "a.c",
+                    "static void r1(void) {}\nstatic T1 t1 = { .read = r1 };\n",
+                ),
+                (
+                    "b.c",
+                    "static void r2(void) {}\nstatic T2 t2 = { .read = r2, .size = 4 };\n",
+                ),
+                (
+                    "c.c",
+                    "void w(void) {}\nvoid setup(S *s) { s->write = w; }\n\
+                         void use(S *s) { s->read(); s->write(); s->size(); }\n",
+                ),
+            ],
+            EdgeKinds::ALL,
+        );
+        let fields: Vec<_> = g
+            .nodes()
+            .filter(|&n| g.function(n).kind == NodeKind::Field)
+            .map(|n| (g.name(n), g.file_of(n), g.display(n)))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("T1.read", "a.c", "T1.read".to_string()),
+                ("T2.read", "b.c", "T2.read".to_string()),
+                (".write", "c.c", ".write".to_string())
+            ],
+            "sorted by field, then type; .size binds no function"
+        );
+        let mut from_use: Vec<_> = kinded_edges(&g)
+            .into_iter()
+            .filter(|e| e.starts_with("use ") || e.starts_with("T") || e.starts_with('.'))
+            .collect();
+        from_use.sort();
+        assert_eq!(
+            from_use,
+            [
+                ".write -field-> w",
+                "T1.read -field-> r1",
+                "T2.read -field-> r2",
+                "use -field-> .write",
+                "use -field-> T1.read",
+                "use -field-> T2.read"
+            ]
+        );
+        assert_eq!(g.stats().fields, 3);
+        let no_fields = graph(
+            &[(
+                "a.c",
+                "static void r1(void) {}\nstatic T1 t1 = { .read = r1 };\n",
+            )],
+            EdgeKinds::CALLS_ONLY,
+        );
+        assert_eq!(no_fields.stats().fields, 0);
+    }
+
+    #[test]
+    fn wrappers_are_generated_only_where_nothing_defines_them() {
+        let (contexts, _) = qemu_block();
+        let recognizer = Recognizer::new(&contexts);
+        let wrapper = Wrapper {
+            attributes: vec!["co_wrapper".into()],
+            pattern: regex::Regex::new("^([^_]+)_(.+)$").unwrap(),
+            target: "${1}_co_${2}".into(),
+            contexts: ContextSet::default(),
+            edge: UseKind::Generated,
+        };
+        let files = [
+            (
+                "h.h",
+                "int co_wrapper bdrv_flush(void *bs);\nint co_wrapper bdrv_open(int);\n\
+                     int co_wrapper bdrv_read(void);\n",
+            ),
+            (
+                "a.c",
+                "int bdrv_co_flush(void *bs) { return 0; }\nint bdrv_open(int f) { return f; }\n\
+                     void user(void) { bdrv_flush(0); bdrv_read(); }\n",
+            ),
+        ];
+        let sources = files
+            .iter()
+            .map(|(path, text)| SourceFile {
+                path: path.to_string(),
+                functions: extract(text.as_bytes(), &recognizer),
+            })
+            .collect();
+        let options = BuildOptions {
+            wrappers: std::slice::from_ref(&wrapper),
+            ..BuildOptions::new(EdgeKinds::ALL)
+        };
+        let g = Graph::build(sources, &options);
+        let generated: Vec<_> = g
+            .nodes()
+            .filter(|&n| g.function(n).kind == NodeKind::Generated)
+            .map(|n| (g.name(n), g.file_of(n), g.function(n).line))
+            .collect();
+        assert_eq!(
+            generated,
+            [("bdrv_flush", "h.h", 1), ("bdrv_read", "h.h", 3)],
+            "bdrv_open has a definition"
+        );
+        assert_eq!(
+            kinded_edges(&g),
+            [
+                "user -call-> bdrv_flush",
+                "user -call-> bdrv_read",
+                "bdrv_flush -generated-> bdrv_co_flush"
+            ],
+            "bdrv_co_read is defined nowhere"
+        );
+    }
+
     #[test]
     fn nodes_are_in_file_then_source_order() {
         let g = graph(
