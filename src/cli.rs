@@ -17,7 +17,10 @@ of QEMU's block layer, checked as check_calls.py did:
 A callcheck.toml (see --print-config) or --preset changes the contexts and rules.
 
 A path counts calls (f(...)) and references (a function named without being called, such as a \
-callback handed to a scheduler); --calls-only keeps only calls. Each violation is shown with a \
+callback handed to a scheduler); other presets and configurations also follow callback fields \
+(x->open(...) reaches every function bound to a field named open), calls written in the \
+function-like macros a function invokes (and the markers in them), and wrappers a build \
+generates from prototypes. --calls-only keeps only direct calls. Each violation is shown with a \
 shortest path as proof.";
 
 const AFTER_HELP: &str = "\
@@ -116,7 +119,8 @@ pub struct Input {
     #[arg(long, value_name = "NAME")]
     pub preset: Option<String>,
 
-    /// Follow direct calls only, not functions mentioned without a call (callbacks).
+    /// Follow direct calls only: not functions mentioned without a call (callbacks), callback
+    /// fields, calls in macros or generated wrappers' calls.
     #[arg(long)]
     pub calls_only: bool,
 

@@ -3,28 +3,28 @@
 #![no_main]
 
 use callcheck::check::check;
-use callcheck::config::qemu_block;
-use callcheck::context::EdgeKinds;
+use callcheck::config::{self, Config};
 use callcheck::extract::{Recognizer, extract};
-use callcheck::graph::Graph;
+use callcheck::graph::{BuildOptions, Graph};
 use callcheck::report::{Report, json, text};
 use callcheck::source::SourceFile;
-use callcheck::context::{Contexts, Rule};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
-/// The default configuration, parsed once rather than once per input.
-fn config() -> &'static (Contexts, Vec<Rule>, Recognizer) {
-    static CONFIG: OnceLock<(Contexts, Vec<Rule>, Recognizer)> = OnceLock::new();
+/// The `qemu` preset (every edge kind, attribute contexts, aliases and generated wrappers), parsed
+/// once rather than once per input.
+fn config() -> &'static (Config, Recognizer) {
+    static CONFIG: OnceLock<(Config, Recognizer)> = OnceLock::new();
     CONFIG.get_or_init(|| {
-        let (contexts, rules) = qemu_block();
-        let recognizer = Recognizer::new(&contexts);
-        (contexts, rules, recognizer)
+        let config = config::preset("qemu").expect("the qemu preset loads");
+        let recognizer = Recognizer::new(&config.contexts);
+        (config, recognizer)
     })
 }
 
 fuzz_target!(|data: &[u8]| {
-    let (contexts, rules, recognizer) = config();
+    let (config, recognizer) = config();
+    let (contexts, rules) = (&config.contexts, &config.rules);
     let parts: Vec<&[u8]> = match data.iter().position(|&b| b == 0) {
         Some(at) => vec![&data[..at], &data[at + 1..]],
         None => vec![data],
@@ -37,7 +37,12 @@ fuzz_target!(|data: &[u8]| {
             functions: extract(part, recognizer),
         })
         .collect();
-    let graph = Graph::build(files, EdgeKinds::CallsAndReferences);
+    let options = BuildOptions {
+        kinds: config.edges,
+        aliases: Some(recognizer),
+        wrappers: &config.wrappers,
+    };
+    let graph = Graph::build(files, &options);
     let violations = check(&graph, contexts, rules);
     let mut sink = Vec::new();
     let report = Report {
