@@ -14,7 +14,7 @@
 
 use crate::context::{ContextId, Contexts, EdgeKinds, Rule, RuleKind, Through};
 use crate::extract::UseKind;
-use crate::graph::{Edge, Graph, NodeId};
+use crate::graph::{Edge, Graph, NodeId, NodeKind};
 use rayon::prelude::*;
 use std::collections::VecDeque;
 
@@ -247,7 +247,12 @@ pub fn check_with_steps(
         for node in graph.nodes() {
             let edges = graph.edges_from(node);
             steps += edges.len() as u64;
-            if graph.function(node).contexts.intersects(callers) {
+            let function = graph.function(node);
+            // A field of unknown struct type stands for no declaration, so it cannot be said
+            // to lack a context; one of known type can (a coroutine_fn bound to a field not
+            // declared coroutine_fn).
+            let untyped_field = function.kind == (NodeKind::Field { typed: false });
+            if function.contexts.intersects(callers) || untyped_field {
                 continue;
             }
             for edge in edges {

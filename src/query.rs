@@ -261,7 +261,7 @@ fn origins(graph: &Graph, node: NodeId, context: ContextId) -> Vec<&'static str>
     let definition = match function.kind {
         NodeKind::Definition => "attribute on definition",
         NodeKind::Generated => "generated wrapper",
-        NodeKind::Field => "attribute on field declaration",
+        NodeKind::Field { .. } => "attribute on field declaration",
     };
     [
         (origins.marker, "marker in body"),

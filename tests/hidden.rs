@@ -54,6 +54,17 @@ fn hidden_edges_reveal_the_expected_violations() {
             .contains("Error: qcow2_open() is IO_OR_GS_CODE(), but calls GLOBAL_STATE_CODE()"),
         "the marker hidden in BDRV_POLL_WHILE makes qcow2_open IO_OR_GS_CODE"
     );
+    assert!(
+        run.stdout.contains(
+            "Error: BlockDriver.bdrv_flush is not coroutine_fn or coroutine_mixed_fn, but calls \
+             coroutine_fn code"
+        ),
+        "a coroutine_fn bound to a field declared without coroutine_fn"
+    );
+    assert!(
+        !run.stdout.contains("Error: .bdrv_co_preadv"),
+        "a field of unknown type has no declaration to lack coroutine_fn"
+    );
 }
 
 #[test]
@@ -77,7 +88,7 @@ fn calls_only_keeps_direct_calls() {
 #[test]
 fn each_kind_can_be_switched_off() {
     let all = headlines_with("hidden-all", "");
-    assert_eq!(all.len(), 9);
+    assert_eq!(all.len(), 10);
     let no_fields = headlines_with(
         "hidden-no-fields",
         "edges = [\"call\", \"reference\", \"macro\", \"generated\"]\n",
@@ -121,7 +132,7 @@ fn formats_show_fields_and_generated_wrappers() {
     for line in [
         "testdata/hidden/block/io.c:63:21: note: bdrv_open_driver() calls BlockDriver.bdrv_open \
          through a member call",
-        "testdata/hidden/block/qcow2.c:28:23: note: BlockDriver.bdrv_open is bound to qcow2_open()",
+        "testdata/hidden/block/qcow2.c:34:23: note: BlockDriver.bdrv_open is bound to qcow2_open()",
         "testdata/hidden/include/block/block-io.h:13:16: note: bdrv_flush() (generated) is \
          no_coroutine_fn",
     ] {
@@ -131,7 +142,7 @@ fn formats_show_fields_and_generated_wrappers() {
     assert!(
         human.contains("=> testdata/hidden/include/block/block_int.h:7  BlockDriver.bdrv_open")
     );
-    assert!(human.contains("(bound to the field at testdata/hidden/block/qcow2.c:28)"));
+    assert!(human.contains("(bound to the field at testdata/hidden/block/qcow2.c:34)"));
     assert!(human.contains("(generated from the prototype)"));
 
     let json = callcheck(&["--config", CONFIG, "--format", "json", TREE]).stdout;
@@ -156,7 +167,7 @@ fn formats_show_fields_and_generated_wrappers() {
             summary["generated_functions"].as_u64(),
             summary["fields"].as_u64()
         ),
-        (Some(3), Some(4))
+        (Some(3), Some(6))
     );
 }
 

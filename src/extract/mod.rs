@@ -718,30 +718,45 @@ mod tests {
             .name = \"x\",\n  .inner = { .deep = f },\n};\n\
             static Ops table[] = { { .read = r1 }, [1] = { .read = r2 } };\n\
             void setup(Ops *o) {\n  o->write = w;\n  o->n = 3;\n  x = (Ops){ .read = r3 };\n}\n";
-        let file = extract(source.as_bytes(), &recognizer);
-        let bindings: Vec<_> = file
-            .field_bindings
-            .iter()
-            .map(|b| {
-                (
-                    b.struct_type.map(|t| file.name(t)),
-                    file.name(b.field),
-                    file.name(b.target),
-                    b.line,
-                )
-            })
-            .collect();
+        let bindings = |recognizer: &Recognizer| -> Vec<_> {
+            let file = extract(source.as_bytes(), recognizer);
+            file.field_bindings
+                .iter()
+                .map(|b| {
+                    (
+                        b.struct_type.map(|t| file.name(t).to_string()),
+                        file.name(b.field).to_string(),
+                        file.name(b.target).to_string(),
+                        b.line,
+                    )
+                })
+                .collect()
+        };
+        let typed = |t: &str, f: &str, g: &str, line| (Some(t.into()), f.into(), g.into(), line);
+        let untyped = |f: &str, g: &str, line| (None, f.into(), g.into(), line);
+        let expected = [
+            typed("BlockDriver", "open", "my_open", 2),
+            typed("BlockDriver", "close", "my_close", 3),
+            untyped("deep", "f", 5),
+            typed("Ops", "read", "r1", 7),
+            typed("Ops", "read", "r2", 7),
+            untyped("write", "w", 9),
+            untyped("read", "r3", 11),
+        ];
+        assert_eq!(bindings(&recognizer), expected);
+        let fields_only = Recognizer {
+            extras: Extras {
+                fields: true,
+                macros: false,
+                aliases: false,
+                head_words: false,
+            },
+            ..recognizer
+        };
         assert_eq!(
-            bindings,
-            [
-                (Some("BlockDriver"), "open", "my_open", 2),
-                (Some("BlockDriver"), "close", "my_close", 3),
-                (None, "deep", "f", 5),
-                (Some("Ops"), "read", "r1", 7),
-                (Some("Ops"), "read", "r2", 7),
-                (None, "write", "w", 9),
-                (None, "read", "r3", 11),
-            ]
+            bindings(&fields_only),
+            expected,
+            "types do not depend on head words being kept"
         );
     }
 

@@ -46,6 +46,8 @@ struct Head {
     words: Vec<(usize, Range<usize>)>,
     /// The identifier right after `struct`/`union`/`enum`, if any.
     tag: Option<Range<usize>>,
+    /// The last two identifiers outside parentheses that are not keywords, last first.
+    last_words: [Option<Range<usize>>; 2],
     /// The word before the declared name when `=` was seen: an initializer's type.
     initialized_type: Option<Range<usize>>,
     /// A `[` outside parentheses: an array is declared.
@@ -441,6 +443,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
                         if self.prev.1 == Some(Keyword::Aggregate) {
                             head.tag = Some(span.clone());
                         }
+                        head.last_words = [Some(span.clone()), head.last_words[0].take()];
                         if head.words.len() < MAX_HEAD_WORDS && self.recognizer.extras.head_words {
                             head.words.push((self.token_index, span.clone()));
                         }
@@ -488,8 +491,8 @@ impl<'src, 'x> FilePass<'src, 'x> {
                 self.end_declaration();
             }
             Token::Assign if head.paren == 0 => {
-                if !head.has_assign && head.words.len() >= 2 {
-                    head.initialized_type = Some(head.words[head.words.len() - 2].1.clone());
+                if !head.has_assign {
+                    head.initialized_type = head.last_words[1].clone();
                 }
                 head.has_assign = true;
             }

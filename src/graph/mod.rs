@@ -47,7 +47,17 @@ pub enum NodeKind {
     /// A definition the build generates from a prototype; its location is the prototype's.
     Generated,
     /// A callback field; its location is its declaration, or else its first binding.
-    Field,
+    Field {
+        /// The struct type is known (`BlockDriver.bdrv_open`, not `.bdrv_open`).
+        typed: bool,
+    },
+}
+
+impl NodeKind {
+    /// True for a callback field.
+    pub fn is_field(self) -> bool {
+        matches!(self, NodeKind::Field { .. })
+    }
 }
 
 /// A function definition (or generated wrapper, or callback field) in the graph.
@@ -310,7 +320,7 @@ impl Graph {
     pub fn name(&self, node: NodeId) -> &str {
         let function = self.function(node);
         match function.kind {
-            NodeKind::Field => &self.field_names[function.name as usize],
+            NodeKind::Field { .. } => &self.field_names[function.name as usize],
             NodeKind::Definition | NodeKind::Generated => self.files[function.file as usize]
                 .functions
                 .name(function.name),
@@ -320,7 +330,7 @@ impl Graph {
     /// How reports write `node`: `name()` for a function, the bare name for a field.
     pub fn display(&self, node: NodeId) -> String {
         match self.function(node).kind {
-            NodeKind::Field => self.name(node).to_string(),
+            NodeKind::Field { .. } => self.name(node).to_string(),
             NodeKind::Definition | NodeKind::Generated => format!("{}()", self.name(node)),
         }
     }
@@ -418,12 +428,13 @@ impl Graph {
         for edge in &self.edges {
             edges[edge.kind as usize] += 1;
         }
-        let count = |kind| self.functions.iter().filter(|f| f.kind == kind).count();
+        let count =
+            |wanted: fn(NodeKind) -> bool| self.functions.iter().filter(|f| wanted(f.kind)).count();
         GraphStats {
             files: self.files.len(),
-            functions: count(NodeKind::Definition),
-            generated_functions: count(NodeKind::Generated),
-            fields: count(NodeKind::Field),
+            functions: count(|kind| kind == NodeKind::Definition),
+            generated_functions: count(|kind| kind == NodeKind::Generated),
+            fields: count(NodeKind::is_field),
             edges,
             unresolved_calls: self.unresolved_calls,
             contexts_from_prototypes: self.contexts_from_prototypes,
@@ -734,7 +745,9 @@ impl<'a> FieldNodes<'a> {
                     definition: info.attributes,
                     ..Origins::default()
                 },
-                kind: NodeKind::Field,
+                kind: NodeKind::Field {
+                    typed: struct_type.is_some(),
+                },
             });
             field_names.push(format!("{}.{field}", struct_type.unwrap_or("")));
             nodes
@@ -1012,7 +1025,7 @@ mod tests {
         );
         let fields: Vec<_> = g
             .nodes()
-            .filter(|&n| g.function(n).kind == NodeKind::Field)
+            .filter(|&n| g.function(n).kind.is_field())
             .map(|n| (g.name(n), g.file_of(n), g.display(n)))
             .collect();
         assert_eq!(

@@ -117,7 +117,7 @@ fn hop_note(graph: &Graph, from: NodeId, step: &Step) -> Option<String> {
         UseKind::Call if generated => "(generated from the prototype)".to_string(),
         UseKind::Call => return None,
         UseKind::Reference => format!("(referenced, not called, at {at})"),
-        UseKind::Field if graph.function(from).kind == NodeKind::Field => {
+        UseKind::Field if graph.function(from).kind.is_field() => {
             format!("(bound to the field at {at})")
         }
         UseKind::Field => format!("(member call at {at})"),

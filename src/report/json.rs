@@ -86,7 +86,7 @@ pub fn write(out: &mut impl Write, report: &Report, stats: &GraphStats) -> io::R
             node: match function.kind {
                 NodeKind::Definition => None,
                 NodeKind::Generated => Some("generated"),
-                NodeKind::Field => Some("field"),
+                NodeKind::Field { .. } => Some("field"),
             },
             kind: step.map(|(s, _)| kind_name(s.kind)),
             use_line: step.map(|(s, _)| s.line),

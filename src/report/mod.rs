@@ -13,7 +13,7 @@ use crate::check::Step;
 use crate::check::Violation;
 use crate::context::{Contexts, Recognition, Rule, RuleKind};
 use crate::extract::UseKind;
-use crate::graph::{Graph, NodeId, NodeKind};
+use crate::graph::{Graph, NodeId};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -132,7 +132,7 @@ pub fn step_text(graph: &Graph, from: NodeId, step: &Step) -> String {
     match step.kind {
         UseKind::Call => format!("{user} calls {used}"),
         UseKind::Reference => format!("{user} refers to {used}"),
-        UseKind::Field if graph.function(from).kind == NodeKind::Field => {
+        UseKind::Field if graph.function(from).kind.is_field() => {
             format!("{user} is bound to {used}")
         }
         UseKind::Field => format!("{user} calls {used} through a member call"),

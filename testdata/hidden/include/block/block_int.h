@@ -6,6 +6,7 @@ struct BlockDriver {
     int coroutine_fn (*bdrv_co_preadv)(BlockDriverState *bs, long offset);
     int (*bdrv_open)(BlockDriverState *bs, int flags);
     void (*bdrv_close)(BlockDriverState *bs);
+    int (*bdrv_flush)(BlockDriverState *bs);
 };
 
 struct BlockDriverState {
