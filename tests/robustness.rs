@@ -319,3 +319,38 @@ fn file_gone_before_it_is_read_is_reported() {
     );
     assert_eq!(run.code, 1);
 }
+
+#[test]
+fn deep_and_cyclic_macros_and_aliases() {
+    let n = 50_000;
+    // M0 -> M1 -> ... -> M{n-1} -> M0, the last also invoking a marker and calling gs();
+    // A0 -> ... -> A{n-1} -> A0, the last also standing for coroutine_fn.
+    let mut text = String::new();
+    for i in 0..n {
+        let next = (i + 1) % n;
+        text.push_str(&format!(
+            "#define M{i}(x) M{next}(x)\n#define A{i} A{next}\n"
+        ));
+    }
+    text.push_str(&format!(
+        "#define M{last}(x) M0(x) + gs() + IO_OR_GS_CODE()\n#define A{last} A0 coroutine_fn\n\
+         void gs(void) {{ GLOBAL_STATE_CODE(); }}\nvoid user(void) {{ M0(1); }}\n\
+         int A0 f(void) {{ return bdrv_pread(0); }}\nint co_wrapper bdrv_pread(int x);\n",
+        last = n - 1
+    ));
+    let dir = dir_with("deep-macros", &[("deep.c", text.as_bytes())]);
+    let run = callcheck(&["--preset", "qemu", &dir]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("Error: user() is IO_OR_GS_CODE(), but calls GLOBAL_STATE_CODE() code"),
+        "the marker and the call at the end of the macro chain reach user(): {}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("Error: f() is coroutine_fn, but calls no_coroutine_fn code"),
+        "A0 stands for coroutine_fn through the alias chain: {}",
+        run.stdout
+    );
+}

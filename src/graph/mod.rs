@@ -774,19 +774,19 @@ struct FileEdges {
 }
 
 /// Resolves the names one file uses to the definitions they mean.
-struct Resolver<'a> {
-    names: &'a DefinitionNames,
+struct Resolver<'r, 'a> {
+    names: &'r DefinitionNames,
     files: &'a [SourceFile],
-    functions: &'a [Function],
-    macros: &'a Macros<'a>,
-    fields: &'a FieldNodes<'a>,
-    first_node: &'a [NodeId],
+    functions: &'r [Function],
+    macros: &'r Macros<'a>,
+    fields: &'r FieldNodes<'a>,
+    first_node: &'r [NodeId],
     kinds: EdgeKinds,
 }
 
-impl Resolver<'_> {
+impl<'a> Resolver<'_, 'a> {
     /// The edges of the functions of `file`.
-    fn resolve(&self, file_index: u32, file: &SourceFile) -> FileEdges {
+    fn resolve(&self, file_index: u32, file: &'a SourceFile) -> FileEdges {
         let extracted = &file.functions;
         let names = &extracted.names;
         // The first definition each of this file's names may resolve to, looked up once, when
@@ -851,7 +851,7 @@ impl Resolver<'_> {
                 }
                 let expansion = self.macros.expand(hash, name, self.files);
                 macro_markers.extend(expansion.markers);
-                for (hash, called) in expansion.calls {
+                for &(hash, called) in &expansion.calls {
                     let first = self.names.first(hash, called, self.functions, self.files);
                     for to in meanings(self.names, self.functions, first, file_index) {
                         if through_macros.insert(to) {

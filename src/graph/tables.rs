@@ -8,7 +8,8 @@ use crate::context::ContextSet;
 use crate::extract::Recognizer;
 use crate::source::SourceFile;
 use hashbrown::HashTable;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::sync::{Arc, Mutex};
 
 /// A map from names (matched by their precomputed hash, then text) to values.
 pub(super) struct NameMap<'a, V> {
@@ -83,21 +84,57 @@ impl<'a> Aliases<'a> {
                 }));
             }
         }
-        let mut contexts = NameMap::new();
-        let mut cycles = Vec::new();
+        // Number the aliases in name order; an alias's successors are the words that are
+        // aliases themselves. Each strongly connected component stands for what its members'
+        // words and the components it reaches stand for: one pass in Tarjan's order, linear in
+        // the size of the alias graph whatever its depth or cycles.
         let mut names: Vec<&'a str> = words.iter().map(|(name, _)| name).collect();
         names.sort_unstable();
-        for root in names {
-            let (set, cyclic) = expand_alias(root, &words, files, recognizer);
-            if cyclic {
-                cycles.push(root);
+        let mut index_of: NameMap<'a, u32> = NameMap::new();
+        for (index, name) in names.iter().enumerate() {
+            *index_of.entry(crate::extract::name_hash(name.as_bytes()), name, || 0) = index as u32;
+        }
+        let mut own = vec![ContextSet::default(); names.len()];
+        let mut successors = vec![Vec::new(); names.len()];
+        for (index, name) in names.iter().enumerate() {
+            let hash = crate::extract::name_hash(name.as_bytes());
+            for &part in words.get(hash, name).into_iter().flatten() {
+                let (hash, text) = part.get(files);
+                if let Some(contexts) = recognizer.attribute(text.as_bytes()) {
+                    own[index].extend(contexts);
+                }
+                if let Some(&next) = index_of.get(hash, text) {
+                    successors[index].push(next);
+                }
             }
-            if !set.is_empty() {
-                *contexts.entry(
-                    crate::extract::name_hash(root.as_bytes()),
-                    root,
-                    ContextSet::default,
-                ) = set;
+        }
+        let mut stands_for = vec![ContextSet::default(); names.len()];
+        let mut cyclic = vec![false; names.len()];
+        for component in strongly_connected_components(&successors) {
+            let mut set = ContextSet::default();
+            for &member in &component {
+                set.extend(own[member as usize]);
+                for &next in &successors[member as usize] {
+                    // Components reached were finished before this one.
+                    set.extend(stands_for[next as usize]);
+                }
+            }
+            let is_cycle =
+                component.len() > 1 || successors[component[0] as usize].contains(&component[0]);
+            for &member in &component {
+                stands_for[member as usize] = set;
+                cyclic[member as usize] = is_cycle;
+            }
+        }
+        let mut contexts = NameMap::new();
+        let mut cycles = Vec::new();
+        for (index, name) in names.iter().enumerate() {
+            if cyclic[index] {
+                cycles.push(*name);
+            }
+            if !stands_for[index].is_empty() {
+                let hash = crate::extract::name_hash(name.as_bytes());
+                *contexts.entry(hash, name, ContextSet::default) = stands_for[index];
             }
         }
         Aliases { contexts, cycles }
@@ -121,41 +158,69 @@ impl<'a> Aliases<'a> {
     }
 }
 
-/// The contexts `root` stands for, and whether its expansion reaches `root` again.
-fn expand_alias(
-    root: &str,
-    words: &NameMap<Vec<NameRef>>,
-    files: &[SourceFile],
-    recognizer: &Recognizer,
-) -> (ContextSet, bool) {
-    let mut set = ContextSet::default();
-    let mut cyclic = false;
-    let mut seen = FxHashSet::from_iter([root]);
-    let mut stack = vec![root];
-    while let Some(word) = stack.pop() {
-        let hash = crate::extract::name_hash(word.as_bytes());
-        let Some(expansion) = words.get(hash, word) else {
+/// The strongly connected components of the graph `successors`, each listed after every
+/// component it reaches (Tarjan's algorithm, without recursion).
+fn strongly_connected_components(successors: &[Vec<u32>]) -> Vec<Vec<u32>> {
+    const UNVISITED: u32 = u32::MAX;
+    let n = successors.len();
+    let mut order = vec![UNVISITED; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut components = Vec::new();
+    let mut next = 0;
+    for root in 0..n as u32 {
+        if order[root as usize] != UNVISITED {
             continue;
-        };
-        for &part in expansion {
-            let (_, text) = part.get(files);
-            if let Some(contexts) = recognizer.attribute(text.as_bytes()) {
-                set.extend(contexts);
+        }
+        let mut calls = vec![(root, 0usize)];
+        order[root as usize] = next;
+        low[root as usize] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root as usize] = true;
+        while let Some(&mut (node, ref mut edge)) = calls.last_mut() {
+            let v = node as usize;
+            if let Some(&w) = successors[v].get(*edge) {
+                *edge += 1;
+                let w_index = w as usize;
+                if order[w_index] == UNVISITED {
+                    order[w_index] = next;
+                    low[w_index] = next;
+                    next += 1;
+                    stack.push(w);
+                    on_stack[w_index] = true;
+                    calls.push((w, 0));
+                } else if on_stack[w_index] {
+                    low[v] = low[v].min(order[w_index]);
+                }
+                continue;
             }
-            if text == root {
-                cyclic = true;
+            calls.pop();
+            if let Some(&(parent, _)) = calls.last() {
+                low[parent as usize] = low[parent as usize].min(low[v]);
             }
-            if seen.insert(text) {
-                stack.push(text);
+            if low[v] == order[v] {
+                let mut component = Vec::new();
+                while let Some(member) = stack.pop() {
+                    on_stack[member as usize] = false;
+                    component.push(member);
+                    if member == node {
+                        break;
+                    }
+                }
+                components.push(component);
             }
         }
     }
-    (set, cyclic)
+    components
 }
 
 /// Every function-like macro that invokes markers or calls something, by name.
 pub(super) struct Macros<'a> {
     entries: NameMap<'a, MacroEntry>,
+    /// The expansion of each macro invoked so far, computed once (files resolve in parallel).
+    expanded: Mutex<FxHashMap<(u64, &'a str), Arc<Expansion<'a>>>>,
 }
 
 /// What the definitions of one macro name do, together.
@@ -199,7 +264,10 @@ impl<'a> Macros<'a> {
                     );
             }
         }
-        Macros { entries }
+        Macros {
+            entries,
+            expanded: Mutex::default(),
+        }
     }
 
     /// True if `name` is a macro here.
@@ -218,7 +286,22 @@ impl<'a> Macros<'a> {
         hash: u64,
         name: &'a str,
         files: &'a [SourceFile],
-    ) -> Expansion<'a> {
+    ) -> Arc<Expansion<'a>> {
+        let cached = |macros: &Self| {
+            let expanded = macros.expanded.lock().unwrap_or_else(|e| e.into_inner());
+            expanded.get(&(hash, name)).cloned()
+        };
+        if let Some(expansion) = cached(self) {
+            return expansion;
+        }
+        let expansion = Arc::new(self.compute(hash, name, files));
+        let mut expanded = self.expanded.lock().unwrap_or_else(|e| e.into_inner());
+        expanded.insert((hash, name), Arc::clone(&expansion));
+        expansion
+    }
+
+    /// The expansion of `name`, walked through every macro it reaches.
+    fn compute(&self, hash: u64, name: &'a str, files: &'a [SourceFile]) -> Expansion<'a> {
         let mut expansion = Expansion::default();
         let mut seen = FxHashSet::from_iter([(hash, name)]);
         let mut stack = vec![(hash, name)];
@@ -240,5 +323,34 @@ impl<'a> Macros<'a> {
             }
         }
         expansion
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strongly_connected_components;
+
+    #[test]
+    fn components_come_after_the_components_they_reach() {
+        // 0 -> 1 -> 2 -> 1, 3 -> 3, 4 alone, 0 -> 4.
+        let successors = vec![vec![1, 4], vec![2], vec![1], vec![3], vec![]];
+        let mut components = strongly_connected_components(&successors);
+        for component in &mut components {
+            component.sort_unstable();
+        }
+        let position = |node: u32| components.iter().position(|c| c.contains(&node)).unwrap();
+        assert_eq!(components.len(), 4);
+        assert_eq!(components[position(1)], [1, 2]);
+        assert!(position(1) < position(0) && position(4) < position(0));
+        assert_eq!(components[position(3)], [3]);
+    }
+
+    #[test]
+    fn deep_chains_need_no_recursion() {
+        let n = 200_000;
+        let successors: Vec<Vec<u32>> = (0..n).map(|i| vec![(i + 1) % n]).collect();
+        let components = strongly_connected_components(&successors);
+        assert_eq!(components.len(), 1);
+        assert_eq!(components[0].len(), n as usize);
     }
 }
