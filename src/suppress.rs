@@ -157,10 +157,13 @@ impl Suppressions {
         let mut cut_to: Vec<Vec<usize>> = vec![Vec::new(); graph.len()];
         let mut any = false;
         for node in graph.nodes() {
-            let (name, file) = (graph.name(node), graph.function(node).file as usize);
+            let function = graph.function(node);
+            let (name, file) = (graph.name(node), function.file as usize);
+            // A field's edges are written where it is bound, in any file.
+            let field = function.kind.is_field();
             for (index, entry) in self.entries.iter().enumerate() {
                 let applies = match &entry.kind {
-                    Kind::Ignore { file: f, .. } => *f == file,
+                    Kind::Ignore { file: f, .. } => *f == file || field,
                     Kind::Cut { from, to } => {
                         if to == name {
                             cut_to[node as usize].push(index);
@@ -187,7 +190,9 @@ impl Suppressions {
                     .iter()
                     .copied()
                     .find(|&index| match &entries[index].kind {
-                        Kind::Ignore { line, .. } => *line == edge.line,
+                        Kind::Ignore { file, line } => {
+                            *file == edge.file as usize && *line == edge.line
+                        }
                         Kind::Cut { .. } => cut_to[edge.to as usize].contains(&index),
                         Kind::Boundary { .. } => true,
                         Kind::Allow { .. } => false,

@@ -211,3 +211,59 @@ fn bad_generated_entries_are_reported_where_they_are() {
         run.stderr
     );
 }
+
+/// Copies the fixture to a scratch directory.
+fn scratch_copy(name: &str) -> std::path::PathBuf {
+    let dir = scratch(name);
+    for entry in walk(std::path::Path::new(TREE)) {
+        let relative = entry.strip_prefix(TREE).unwrap();
+        let target = dir.join(relative);
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::copy(&entry, &target).unwrap();
+    }
+    dir
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[test]
+fn suppressions_reach_field_edges() {
+    let dir = scratch_copy("hidden-suppressed");
+    let qcow2 = dir.join("block/qcow2.c");
+    let text = fs::read_to_string(&qcow2).unwrap().replace(
+        "    .bdrv_open      = qcow2_open,",
+        "    .bdrv_open      = qcow2_open, /* callcheck: ignore opened from the main loop */",
+    );
+    fs::write(&qcow2, text).unwrap();
+    let config = dir.join("callcheck.toml");
+    let mut toml = fs::read_to_string(&config).unwrap();
+    toml.push_str(
+        "[[cut]]\nfrom = \"bdrv_close\"\nto = \".bdrv_close\"\nreason = \"only raw's, at exit\"\n",
+    );
+    fs::write(&config, toml).unwrap();
+    let dir = dir.to_str().unwrap();
+    let run = callcheck(&["--config", &format!("{dir}/callcheck.toml"), dir]);
+    let lines: Vec<String> = headlines(&run.stdout)
+        .into_iter()
+        .map(String::from)
+        .collect();
+    assert!(
+        !mentions(&lines, "bdrv_open_driver"),
+        "the binding's line is ignored: {}",
+        run.stdout
+    );
+    assert!(!mentions(&lines, "bdrv_close"), "the member call is cut");
+    assert_eq!(lines.len(), 8, "{}", run.stdout);
+    assert!(!run.stderr.contains("stale"), "{}", run.stderr);
+}
