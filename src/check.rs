@@ -39,9 +39,9 @@ impl Step {
     pub fn along(edge: &Edge) -> Step {
         Step {
             node: edge.to,
-            kind: edge.kind,
+            kind: edge.kind(),
             file: edge.file,
-            line: edge.line,
+            line: edge.line(),
             column: edge.column,
         }
     }
@@ -153,11 +153,11 @@ impl Distances {
             .iter()
             .filter(|e| {
                 let distance = self.distance[e.to as usize];
-                self.search.edges.includes(e.kind)
+                self.search.edges.includes(e.kind())
                     && distance != UNREACHED
                     && (distance == 0 || self.search.passes_through(graph, e.to))
             })
-            .min_by_key(|e| (self.distance[e.to as usize], e.to, e.kind))
+            .min_by_key(|e| (self.distance[e.to as usize], e.to, e.kind()))
             .copied()
     }
 
@@ -256,7 +256,8 @@ pub fn check_with_steps(
                 continue;
             }
             for edge in edges {
-                let counts = edge.kind != UseKind::Reference && rule.edges.includes(edge.kind);
+                let kind = edge.kind();
+                let counts = kind != UseKind::Reference && rule.edges.includes(kind);
                 if counts && graph.function(edge.to).contexts.contains(callee) {
                     violations.push(Violation {
                         function: node,

@@ -56,8 +56,8 @@ pub fn tree(
             None => graph
                 .edges_from(node)
                 .iter()
-                .filter(|e| kinds.includes(e.kind))
-                .map(|e| (e.to, e.kind, e.line))
+                .filter(|e| kinds.includes(e.kind()))
+                .map(|e| (e.to, e.kind(), e.line()))
                 .collect(),
             Some((offsets, callers)) => {
                 let range = offsets[node as usize] as usize..offsets[node as usize + 1] as usize;
@@ -68,8 +68,8 @@ pub fn tree(
                         let line = graph
                             .edges_from(caller)
                             .iter()
-                            .find(|e| e.to == node && e.kind == kind)
-                            .map_or(0, |e| e.line);
+                            .find(|e| e.to == node && e.kind() == kind)
+                            .map_or(0, |e| e.line());
                         (caller, kind, line)
                     })
                     .collect()
@@ -140,9 +140,9 @@ pub fn shortest_path(
             return Some(path);
         }
         for edge in graph.edges_from(node) {
-            if kinds.includes(edge.kind) && !seen[edge.to as usize] {
+            if kinds.includes(edge.kind()) && !seen[edge.to as usize] {
                 seen[edge.to as usize] = true;
-                parent[edge.to as usize] = Some((node, edge.kind, edge.line));
+                parent[edge.to as usize] = Some((node, edge.kind(), edge.line()));
                 queue.push_back(edge.to);
             }
         }
@@ -168,7 +168,7 @@ pub fn neighbourhood(graph: &Graph, focus: &[NodeId], depth: usize, kinds: EdgeK
         let forward = graph
             .edges_from(node)
             .iter()
-            .filter(|e| kinds.includes(e.kind))
+            .filter(|e| kinds.includes(e.kind()))
             .map(|e| e.to);
         let backward = callers[range]
             .iter()
@@ -189,7 +189,7 @@ pub fn neighbourhood(graph: &Graph, focus: &[NodeId], depth: usize, kinds: EdgeK
         }
         picture.nodes.insert(node);
         for edge in graph.edges_from(node) {
-            if kinds.includes(edge.kind) && distance[edge.to as usize] != usize::MAX {
+            if kinds.includes(edge.kind()) && distance[edge.to as usize] != usize::MAX {
                 picture.add_edge(node, edge);
             }
         }
@@ -203,7 +203,7 @@ pub fn whole(graph: &Graph, kinds: EdgeKinds) -> Picture {
     for node in graph.nodes() {
         picture.nodes.insert(node);
         for edge in graph.edges_from(node) {
-            if kinds.includes(edge.kind) {
+            if kinds.includes(edge.kind()) {
                 picture.add_edge(node, edge);
             }
         }
@@ -490,8 +490,8 @@ pub fn write_graph_json(
             let line = graph
                 .edges_from(from)
                 .iter()
-                .find(|e| e.to == to && e.kind == kind)
-                .map_or(0, |e| e.line);
+                .find(|e| e.to == to && e.kind() == kind)
+                .map_or(0, |e| e.line());
             serde_json::json!({"from": end(from), "to": end(to), "kind": kind_name(kind), "line": line})
         })
         .collect();

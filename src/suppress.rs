@@ -191,7 +191,7 @@ impl Suppressions {
                     .copied()
                     .find(|&index| match &entries[index].kind {
                         Kind::Ignore { file, line } => {
-                            *file == edge.file as usize && *line == edge.line
+                            *file == edge.file as usize && *line == edge.line()
                         }
                         Kind::Cut { .. } => cut_to[edge.to as usize].contains(&index),
                         Kind::Boundary { .. } => true,

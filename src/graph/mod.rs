@@ -95,20 +95,45 @@ pub struct Origins {
     pub prototype: ContextSet,
 }
 
-/// A use of one function by another.
+/// A use of one function by another. Graphs hold millions of edges, so an edge is 16 bytes:
+/// its kind shares a word with its line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Edge {
     /// The function used.
     pub to: NodeId,
-    /// How it is used.
-    pub kind: UseKind,
     /// Index in [`Graph::files`] of the file the use is written in: the user's, except for a
     /// field's edge (the binding's file) and a generated wrapper's (the prototype's).
     pub file: u32,
-    /// Line of the use.
-    pub line: u32,
+    /// The line in the low [`LINE_BITS`] bits, the kind above them.
+    line_and_kind: u32,
     /// Byte column of the use.
     pub column: u32,
+}
+
+/// Bits of [`Edge::line`]: lines up to 536,870,911 (a larger line number is stored as that).
+const LINE_BITS: u32 = 29;
+
+impl Edge {
+    /// The use of `to`, of `kind`, at `line` and `column` of file `file`.
+    pub fn new(to: NodeId, kind: UseKind, file: u32, line: u32, column: u32) -> Edge {
+        let line = line.min((1 << LINE_BITS) - 1);
+        Edge {
+            to,
+            file,
+            line_and_kind: line | (kind as u32) << LINE_BITS,
+            column,
+        }
+    }
+
+    /// How the function is used.
+    pub fn kind(&self) -> UseKind {
+        UseKind::ALL[(self.line_and_kind >> LINE_BITS) as usize]
+    }
+
+    /// Line of the use.
+    pub fn line(&self) -> u32 {
+        self.line_and_kind & ((1 << LINE_BITS) - 1)
+    }
 }
 
 /// Counts of what the graph holds.
@@ -415,7 +440,7 @@ impl Graph {
         for from in self.nodes() {
             for edge in self.edges_from(from) {
                 let slot = &mut fill[edge.to as usize];
-                callers[*slot as usize] = (from, edge.kind);
+                callers[*slot as usize] = (from, edge.kind());
                 *slot += 1;
             }
         }
@@ -426,7 +451,7 @@ impl Graph {
     pub fn stats(&self) -> GraphStats {
         let mut edges = [0; UseKind::ALL.len()];
         for edge in &self.edges {
-            edges[edge.kind as usize] += 1;
+            edges[edge.kind() as usize] += 1;
         }
         let count =
             |wanted: fn(NodeKind) -> bool| self.functions.iter().filter(|f| wanted(f.kind)).count();
@@ -803,13 +828,8 @@ impl<'a> Resolver<'_, 'a> {
             through_macros.clear();
             let mut macro_markers = ContextSet::default();
             for used in extracted.uses_of(def) {
-                let edge = |to: NodeId, kind| Edge {
-                    to,
-                    kind,
-                    file: file_index,
-                    line: used.line,
-                    column: used.column,
-                };
+                let edge =
+                    |to: NodeId, kind| Edge::new(to, kind, file_index, used.line, used.column);
                 if used.kind == UseKind::Field {
                     if self.kinds.includes(UseKind::Field) {
                         let (hash, name) = (names.hash(used.name), names.get(used.name));
@@ -878,12 +898,14 @@ impl<'a> Resolver<'_, 'a> {
                     .names
                     .first(hash, &wrapper.target, self.functions, self.files);
                 out.edges.extend(
-                    meanings(self.names, self.functions, first, function.file).map(|to| Edge {
-                        to,
-                        kind: wrapper.edge,
-                        file: function.file,
-                        line: function.line,
-                        column: function.column,
+                    meanings(self.names, self.functions, first, function.file).map(|to| {
+                        Edge::new(
+                            to,
+                            wrapper.edge,
+                            function.file,
+                            function.line,
+                            function.column,
+                        )
                     }),
                 );
             }
@@ -899,16 +921,10 @@ impl<'a> Resolver<'_, 'a> {
                     let table = &self.files[file as usize].functions.names;
                     let (hash, name) = (table.hash(binding.target), table.get(binding.target));
                     let first = self.names.first(hash, name, self.functions, self.files);
+                    let field_edge =
+                        |to| Edge::new(to, UseKind::Field, file, binding.line, binding.column);
                     out.edges
-                        .extend(
-                            meanings(self.names, self.functions, first, file).map(|to| Edge {
-                                to,
-                                kind: UseKind::Field,
-                                file,
-                                line: binding.line,
-                                column: binding.column,
-                            }),
-                        );
+                        .extend(meanings(self.names, self.functions, first, file).map(field_edge));
                 }
             }
             out.ends.push(out.edges.len() as u32);
@@ -954,7 +970,7 @@ mod tests {
                 format!(
                     "{} -{}-> {}",
                     graph.name(from),
-                    e.kind.name(),
+                    e.kind().name(),
                     graph.name(e.to)
                 )
             })
@@ -1117,6 +1133,23 @@ mod tests {
                 "bdrv_flush -generated-> bdrv_co_flush"
             ],
             "bdrv_co_read is defined nowhere"
+        );
+    }
+
+    #[test]
+    fn edges_keep_kind_and_line_in_sixteen_bytes() {
+        assert_eq!(std::mem::size_of::<Edge>(), 16);
+        for kind in UseKind::ALL {
+            let edge = Edge::new(7, kind, 3, 123_456, 9);
+            assert_eq!(
+                (edge.to, edge.kind(), edge.file, edge.line(), edge.column),
+                (7, kind, 3, 123_456, 9)
+            );
+        }
+        let far = Edge::new(0, UseKind::Generated, 0, u32::MAX, 0);
+        assert_eq!(
+            (far.kind(), far.line()),
+            (UseKind::Generated, (1 << LINE_BITS) - 1)
         );
     }
 

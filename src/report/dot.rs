@@ -30,7 +30,7 @@ impl Picture {
         self.nodes.insert(from);
         self.nodes.insert(edge.to);
         self.edges
-            .insert((from, edge.to, edge.kind == UseKind::Reference));
+            .insert((from, edge.to, edge.kind() == UseKind::Reference));
     }
 }
 
