@@ -51,6 +51,12 @@ pub(super) fn parse(source: &[u8], span: Range<usize>) -> Define {
             body: body_start..end,
         };
     }
+    // Most object-like macros are constants: a body that does not start with an identifier
+    // is not an alias, and needs no tokenizing to say so.
+    let body_start = skip_blanks(source, name.end, end);
+    if identifier_end(source, body_start, end) == body_start {
+        return Define::Other;
+    }
     let mut words = Vec::new();
     for (token, range) in body_tokens(source, name.end..end) {
         if token != Token::Ident {
