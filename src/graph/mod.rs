@@ -370,7 +370,7 @@ impl Graph {
         &self.aliases
     }
 
-    /// The aliases whose expansion leads back to themselves, sorted.
+    /// The aliases that give contexts and whose expansion leads back to themselves, sorted.
     pub fn alias_cycles(&self) -> &[String] {
         &self.alias_cycles
     }

@@ -64,7 +64,7 @@ impl NameRef {
 pub struct Aliases<'a> {
     /// Each alias that gives contexts, with them.
     contexts: NameMap<'a, ContextSet>,
-    /// Aliases that lead back to themselves.
+    /// Aliases that give contexts and lead back to themselves.
     cycles: Vec<&'a str>,
 }
 
@@ -129,7 +129,9 @@ impl<'a> Aliases<'a> {
         let mut contexts = NameMap::new();
         let mut cycles = Vec::new();
         for (index, name) in names.iter().enumerate() {
-            if cyclic[index] {
+            // A cycle of words that stand for no context is harmless, and common: the same
+            // macro defined both ways under different #ifdefs (`#define A B` and `#define B A`).
+            if cyclic[index] && !stands_for[index].is_empty() {
                 cycles.push(*name);
             }
             if !stands_for[index].is_empty() {
@@ -152,7 +154,7 @@ impl<'a> Aliases<'a> {
         all
     }
 
-    /// The aliases whose expansion leads back to themselves, sorted.
+    /// The aliases that give contexts and whose expansion leads back to themselves, sorted.
     pub fn cycles(&self) -> &[&'a str] {
         &self.cycles
     }
