@@ -133,7 +133,7 @@ fn formats_show_fields_and_generated_wrappers() {
         "testdata/hidden/block/io.c:63:21: note: bdrv_open_driver() calls BlockDriver.bdrv_open \
          through a member call",
         "testdata/hidden/block/qcow2.c:34:23: note: BlockDriver.bdrv_open is bound to qcow2_open()",
-        "testdata/hidden/include/block/block-io.h:13:16: note: bdrv_flush() (generated) is \
+        "testdata/hidden/include/block/block-io.h:13:16: note: bdrv_flush() [generated] is \
          no_coroutine_fn",
     ] {
         assert!(gcc.lines().any(|l| l == line), "missing {line}\n{gcc}");
@@ -143,7 +143,8 @@ fn formats_show_fields_and_generated_wrappers() {
         human.contains("=> testdata/hidden/include/block/block_int.h:7  BlockDriver.bdrv_open")
     );
     assert!(human.contains("(bound to the field at testdata/hidden/block/qcow2.c:34)"));
-    assert!(human.contains("(generated from the prototype)"));
+    assert!(human.contains("*> testdata/hidden/block/io.c:21                bdrv_co_flush()"));
+    assert!(human.contains("  bdrv_pread() [generated]  [coroutine_mixed_fn, no_coroutine_fn]"));
 
     let json = callcheck(&["--config", CONFIG, "--format", "json", TREE]).stdout;
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -182,7 +183,7 @@ fn contexts_lists_aliases_and_their_cycles() {
         "  qcow2_open()  testdata/hidden/block/qcow2.c:14  (marker in a macro it invokes)",
         "  BlockDriver.bdrv_co_preadv  testdata/hidden/include/block/block_int.h:6  \
          (attribute on field declaration)",
-        "  bdrv_co_reopen()  testdata/hidden/include/block/block-io.h:14  \
+        "  bdrv_co_reopen() [generated]  testdata/hidden/include/block/block-io.h:14  \
          (generated wrapper, attribute on prototype)",
     ] {
         assert!(

@@ -352,11 +352,13 @@ impl Graph {
         }
     }
 
-    /// How reports write `node`: `name()` for a function, the bare name for a field.
+    /// How reports write `node`: `name()` for a function, `name() [generated]` for a generated
+    /// wrapper, the bare name for a field.
     pub fn display(&self, node: NodeId) -> String {
         match self.function(node).kind {
             NodeKind::Field { .. } => self.name(node).to_string(),
-            NodeKind::Definition | NodeKind::Generated => format!("{}()", self.name(node)),
+            NodeKind::Definition => format!("{}()", self.name(node)),
+            NodeKind::Generated => format!("{}() [generated]", self.name(node)),
         }
     }
 

@@ -70,8 +70,8 @@ pub fn write_picture(
         let function = graph.function(node);
         let names: Vec<&str> = function.contexts.iter().map(|c| contexts.name(c)).collect();
         let mut label = format!(
-            "{}()\\n{}:{}",
-            escape(graph.name(node)),
+            "{}\\n{}:{}",
+            escape(&graph.display(node)),
             escape(graph.file_of(node)),
             function.line
         );

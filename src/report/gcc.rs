@@ -4,7 +4,6 @@
 
 use super::Report;
 use super::step_text;
-use crate::graph::NodeKind;
 use colored::Colorize;
 use std::io::{self, Write};
 
@@ -46,17 +45,12 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
         let last = graph.function(from);
         writeln!(
             out,
-            "{}:{}:{}: {} {}{} is {}",
+            "{}:{}:{}: {} {} is {}",
             graph.file_of(from),
             last.line,
             last.column,
             "note:".cyan().bold(),
             graph.display(from),
-            if last.kind == NodeKind::Generated {
-                " (generated)"
-            } else {
-                ""
-            },
             report.contexts.display(violation.forbidden)
         )?;
         if let Some(message) = &rule.message {

@@ -5,7 +5,7 @@
 use super::Report;
 use crate::check::Step;
 use crate::extract::UseKind;
-use crate::graph::{Graph, NodeId, NodeKind};
+use crate::graph::{Graph, NodeId};
 use crate::suppress::{Suppressed, Suppressions};
 use colored::Colorize;
 use std::io::{self, Write};
@@ -112,9 +112,7 @@ pub fn write(
 /// What a step that is not a plain call is, and where it is written.
 fn hop_note(graph: &Graph, from: NodeId, step: &Step) -> Option<String> {
     let at = format!("{}:{}", graph.path(step.file), step.line);
-    let generated = graph.function(step.node).kind == NodeKind::Generated;
     let note = match step.kind {
-        UseKind::Call if generated => "(generated from the prototype)".to_string(),
         UseKind::Call => return None,
         UseKind::Reference => format!("(referenced, not called, at {at})"),
         UseKind::Field if graph.function(from).kind.is_field() => {

@@ -126,7 +126,7 @@ pub fn back_arrow(kind: UseKind) -> &'static str {
 
 /// A sentence for one step of a path, from `from` to `step.node`: `f() calls g()`,
 /// `f() refers to g()`, `f() calls BlockDriver.open through a member call`, `BlockDriver.open
-/// is bound to g()`, `f() calls g() in a macro it invokes`, `generated f() calls g()`.
+/// is bound to g()`, `f() calls g() in a macro it invokes`, `f() [generated] calls g()`.
 pub fn step_text(graph: &Graph, from: NodeId, step: &Step) -> String {
     let (user, used) = (graph.display(from), graph.display(step.node));
     match step.kind {
@@ -137,7 +137,7 @@ pub fn step_text(graph: &Graph, from: NodeId, step: &Step) -> String {
         }
         UseKind::Field => format!("{user} calls {used} through a member call"),
         UseKind::Macro => format!("{user} calls {used} in a macro it invokes"),
-        UseKind::Generated => format!("generated {user} calls {used}"),
+        UseKind::Generated => format!("{user} calls {used}"),
     }
 }
 

@@ -1,7 +1,6 @@
 //! check_calls.py's text format, the default: a drop-in for the script's output.
 
 use super::Report;
-use crate::graph::NodeKind;
 use colored::Colorize;
 use std::io::{self, Write};
 
@@ -32,9 +31,6 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
         write!(out, "       {name}")?;
         for step in &violation.path {
             write!(out, " -> {}", graph.display(step.node))?;
-            if graph.function(step.node).kind == NodeKind::Generated {
-                write!(out, " [generated]")?;
-            }
         }
         if report.ends_with_marker(violation) {
             write!(out, " -> {}", report.contexts.display(violation.forbidden))?;
