@@ -4,7 +4,7 @@
 
 use crate::context::{ContextId, Contexts, EdgeKinds};
 use crate::extract::UseKind;
-use crate::graph::{Graph, NodeId, NodeKind};
+use crate::graph::{Edge, Graph, NodeId, NodeKind};
 use crate::report::dot::Picture;
 use crate::report::{arrow, back_arrow, kind_name, write_json_line};
 use serde::Serialize;
@@ -29,8 +29,10 @@ pub struct TreeLine {
     pub node: NodeId,
     /// How the use between this line and its parent is made (none for a root).
     pub kind: Option<UseKind>,
-    /// Line of that use, in the caller's file.
+    /// Line of that use, in the caller's file unless `use_file` says otherwise.
     pub use_line: Option<u32>,
+    /// The file of the use (in [`Graph::files`]) where it is not the caller's: a field's binding.
+    pub use_file: Option<u32>,
     /// Already shown above: not expanded again.
     pub repeated: bool,
 }
@@ -50,14 +52,17 @@ pub fn tree(
     kinds: EdgeKinds,
 ) -> Vec<TreeLine> {
     let reverse = (direction == Direction::Callers).then(|| graph.reverse());
-    // (node, kind, use line) of each neighbour of `node`, in order.
-    let neighbours = |node: NodeId| -> Vec<(NodeId, UseKind, u32)> {
+    // The use's file where it is not the user's.
+    let elsewhere =
+        |user: NodeId, edge: &Edge| (edge.file != graph.function(user).file).then_some(edge.file);
+    // (node, kind, use line, use file) of each neighbour of `node`, in order.
+    let neighbours = |node: NodeId| -> Vec<(NodeId, UseKind, u32, Option<u32>)> {
         match &reverse {
             None => graph
                 .edges_from(node)
                 .iter()
                 .filter(|e| kinds.includes(e.kind()))
-                .map(|e| (e.to, e.kind(), e.line()))
+                .map(|e| (e.to, e.kind(), e.line(), elsewhere(node, e)))
                 .collect(),
             Some((offsets, callers)) => {
                 let range = offsets[node as usize] as usize..offsets[node as usize + 1] as usize;
@@ -65,12 +70,12 @@ pub fn tree(
                     .iter()
                     .filter(|(_, kind)| kinds.includes(*kind))
                     .map(|&(caller, kind)| {
-                        let line = graph
+                        let edge = graph
                             .edges_from(caller)
                             .iter()
-                            .find(|e| e.to == node && e.kind() == kind)
-                            .map_or(0, |e| e.line());
-                        (caller, kind, line)
+                            .find(|e| e.to == node && e.kind() == kind);
+                        let line = edge.map_or(0, |e| e.line());
+                        (caller, kind, line, edge.and_then(|e| elsewhere(caller, e)))
                     })
                     .collect()
             }
@@ -86,6 +91,7 @@ pub fn tree(
             node,
             kind: None,
             use_line: None,
+            use_file: None,
             repeated: false,
         })
         .collect();
@@ -93,12 +99,13 @@ pub fn tree(
         line.repeated = expanded[line.node as usize];
         if !line.repeated && line.depth < depth {
             expanded[line.node as usize] = true;
-            for (next, kind, use_line) in neighbours(line.node).into_iter().rev() {
+            for (next, kind, use_line, use_file) in neighbours(line.node).into_iter().rev() {
                 stack.push(TreeLine {
                     depth: line.depth + 1,
                     node: next,
                     kind: Some(kind),
                     use_line: Some(use_line),
+                    use_file,
                     repeated: false,
                 });
             }
@@ -108,8 +115,9 @@ pub fn tree(
     lines
 }
 
-/// A function on a path, with the use (kind and line) that led into it; none for the first.
-pub type PathStep = (NodeId, Option<(UseKind, u32)>);
+/// A function on a path, with the use that led into it (kind, line, and the use's file where it
+/// is not the previous function's); none for the first.
+pub type PathStep = (NodeId, Option<(UseKind, u32, Option<u32>)>);
 
 /// A shortest path from any of `from` to any of `to` (both included), following `kinds`.
 pub fn shortest_path(
@@ -118,7 +126,7 @@ pub fn shortest_path(
     to: &[NodeId],
     kinds: EdgeKinds,
 ) -> Option<Vec<PathStep>> {
-    let mut parent: Vec<Option<(NodeId, UseKind, u32)>> = vec![None; graph.len()];
+    let mut parent: Vec<Option<(NodeId, UseKind, u32, Option<u32>)>> = vec![None; graph.len()];
     let mut seen = vec![false; graph.len()];
     let mut queue = VecDeque::new();
     for &node in from {
@@ -131,8 +139,8 @@ pub fn shortest_path(
             // Walk back to a start, each entry holding the use that led into its function.
             let mut path = Vec::new();
             let mut at = node;
-            while let Some((previous, kind, line)) = parent[at as usize] {
-                path.push((at, Some((kind, line))));
+            while let Some((previous, kind, line, file)) = parent[at as usize] {
+                path.push((at, Some((kind, line, file))));
                 at = previous;
             }
             path.push((at, None));
@@ -142,7 +150,8 @@ pub fn shortest_path(
         for edge in graph.edges_from(node) {
             if kinds.includes(edge.kind()) && !seen[edge.to as usize] {
                 seen[edge.to as usize] = true;
-                parent[edge.to as usize] = Some((node, edge.kind(), edge.line()));
+                let file = (edge.file != graph.function(node).file).then_some(edge.file);
+                parent[edge.to as usize] = Some((node, edge.kind(), edge.line(), file));
                 queue.push_back(edge.to);
             }
         }
@@ -217,7 +226,7 @@ pub type Path = [PathStep];
 /// Writes a path one function a line: `file:line  name()`, then how the next is reached.
 pub fn write_path(out: &mut impl Write, graph: &Graph, path: &Path) -> io::Result<()> {
     for &(node, via) in path {
-        let arrow = via.map_or("  ", |(kind, _)| arrow(kind));
+        let arrow = via.map_or("  ", |(kind, _, _)| arrow(kind));
         write!(
             out,
             "{arrow} {}  {}:{}",
@@ -225,8 +234,10 @@ pub fn write_path(out: &mut impl Write, graph: &Graph, path: &Path) -> io::Resul
             graph.file_of(node),
             graph.function(node).line
         )?;
-        if let Some((_, line)) = via {
-            write!(out, "  (used at line {line})")?;
+        match via {
+            Some((_, line, None)) => write!(out, "  (used at line {line})")?,
+            Some((_, line, Some(file))) => write!(out, "  (used at {}:{line})", graph.path(file))?,
+            None => {}
         }
         writeln!(out)?;
     }
@@ -246,8 +257,11 @@ pub fn write_path_json(
         .map(|(depth, &(node, via))| JsonTreeLine {
             depth,
             function: JsonFunction::new(graph, contexts, node),
-            kind: via.map(|(kind, _)| kind_name(kind)),
-            use_line: via.map(|(_, line)| line),
+            kind: via.map(|(kind, _, _)| kind_name(kind)),
+            use_line: via.map(|(_, line, _)| line),
+            use_file: via
+                .and_then(|(_, _, file)| file)
+                .map(|file| graph.path(file)),
             repeated: false,
         })
         .collect();
@@ -395,10 +409,13 @@ pub fn write_tree(
         )?;
         if let Some(use_line) = line.use_line {
             let site = match direction {
-                Direction::Callees => "used at line",
-                Direction::Callers => "uses it at line",
+                Direction::Callees => "used at",
+                Direction::Callers => "uses it at",
             };
-            write!(out, "  ({site} {use_line})")?;
+            match line.use_file {
+                Some(file) => write!(out, "  ({site} {}:{use_line})", graph.path(file))?,
+                None => write!(out, "  ({site} line {use_line})")?,
+            }
         }
         if line.repeated {
             write!(out, "  (see above)")?;
@@ -442,6 +459,8 @@ struct JsonTreeLine<'a> {
     kind: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     use_line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    use_file: Option<&'a str>,
     repeated: bool,
 }
 
@@ -459,6 +478,7 @@ pub fn write_tree_json(
             function: JsonFunction::new(graph, contexts, line.node),
             kind: line.kind.map(kind_name),
             use_line: line.use_line,
+            use_file: line.use_file.map(|file| graph.path(file)),
             repeated: line.repeated,
         })
         .collect();
@@ -565,9 +585,9 @@ mod tests {
             steps,
             [
                 ("c", None),
-                ("a", Some((UseKind::Call, 3))),
-                ("b", Some((UseKind::Call, 1))),
-                ("d", Some((UseKind::Reference, 2)))
+                ("a", Some((UseKind::Call, 3, None))),
+                ("b", Some((UseKind::Call, 1, None))),
+                ("d", Some((UseKind::Reference, 2, None)))
             ]
         );
         assert!(

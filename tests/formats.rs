@@ -80,6 +80,13 @@ fn sarif_is_valid_against_the_2_1_0_schema() {
             "qemu",
             "testdata/config/coroutine",
         ],
+        vec![
+            "--format",
+            "sarif",
+            "--config",
+            "testdata/hidden/callcheck.toml",
+            "testdata/hidden",
+        ],
     ] {
         let run = callcheck(&args);
         let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();

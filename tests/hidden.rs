@@ -268,3 +268,43 @@ fn suppressions_reach_field_edges() {
     assert_eq!(lines.len(), 8, "{}", run.stdout);
     assert!(!run.stderr.contains("stale"), "{}", run.stderr);
 }
+
+#[test]
+fn queries_follow_fields_and_say_where_they_are_bound() {
+    let path = callcheck(&[
+        "path",
+        "--config",
+        CONFIG,
+        "bdrv_open_driver",
+        "qcow2_load_snapshots",
+        TREE,
+    ]);
+    assert_eq!(path.code, 0, "{}", path.stderr);
+    assert_eq!(
+        path.stdout,
+        "   bdrv_open_driver()  testdata/hidden/block/io.c:60\n\
+         => BlockDriver.bdrv_open  testdata/hidden/include/block/block_int.h:7  (used at line 63)\n\
+         => qcow2_open()  testdata/hidden/block/qcow2.c:14  \
+         (used at testdata/hidden/block/qcow2.c:34)\n\
+         -> qcow2_load_snapshots()  testdata/hidden/block/qcow2.c:4  (used at line 17)\n"
+    );
+    let callers = callcheck(&["callers", "--config", CONFIG, "qcow2_open", TREE]);
+    assert!(
+        callers.stdout.contains(
+            "  <= BlockDriver.bdrv_open  testdata/hidden/include/block/block_int.h:7  \
+             (uses it at testdata/hidden/block/qcow2.c:34)"
+        ),
+        "{}",
+        callers.stdout
+    );
+    let calls_only = callcheck(&[
+        "path",
+        "--config",
+        CONFIG,
+        "--calls-only",
+        "bdrv_open_driver",
+        "qcow2_load_snapshots",
+        TREE,
+    ]);
+    assert_eq!(calls_only.code, 1, "no path without the field");
+}
