@@ -115,9 +115,11 @@ pub fn tree(
     lines
 }
 
-/// A function on a path, with the use that led into it (kind, line, and the use's file where it
-/// is not the previous function's); none for the first.
-pub type PathStep = (NodeId, Option<(UseKind, u32, Option<u32>)>);
+/// The use that leads into a step: kind, line, and the use's file where it is not the user's.
+pub type Via = (UseKind, u32, Option<u32>);
+
+/// A function on a path, with the use that led into it; none for the first.
+pub type PathStep = (NodeId, Option<Via>);
 
 /// A shortest path from any of `from` to any of `to` (both included), following `kinds`.
 pub fn shortest_path(
@@ -126,7 +128,7 @@ pub fn shortest_path(
     to: &[NodeId],
     kinds: EdgeKinds,
 ) -> Option<Vec<PathStep>> {
-    let mut parent: Vec<Option<(NodeId, UseKind, u32, Option<u32>)>> = vec![None; graph.len()];
+    let mut parent: Vec<Option<(NodeId, Via)>> = vec![None; graph.len()];
     let mut seen = vec![false; graph.len()];
     let mut queue = VecDeque::new();
     for &node in from {
@@ -139,8 +141,8 @@ pub fn shortest_path(
             // Walk back to a start, each entry holding the use that led into its function.
             let mut path = Vec::new();
             let mut at = node;
-            while let Some((previous, kind, line, file)) = parent[at as usize] {
-                path.push((at, Some((kind, line, file))));
+            while let Some((previous, via)) = parent[at as usize] {
+                path.push((at, Some(via)));
                 at = previous;
             }
             path.push((at, None));
@@ -151,7 +153,7 @@ pub fn shortest_path(
             if kinds.includes(edge.kind()) && !seen[edge.to as usize] {
                 seen[edge.to as usize] = true;
                 let file = (edge.file != graph.function(node).file).then_some(edge.file);
-                parent[edge.to as usize] = Some((node, edge.kind(), edge.line(), file));
+                parent[edge.to as usize] = Some((node, (edge.kind(), edge.line(), file)));
                 queue.push_back(edge.to);
             }
         }
