@@ -181,7 +181,8 @@ pub struct FieldDecl {
 /// A function bound to a callback field: `.name = fn` in an initializer, or `x->name = fn;`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldBinding {
-    /// The struct type, where the initializer shows it (`static BlockDriver drv = { ... }`).
+    /// The struct type, where the initializer shows it (`static BlockDriver drv = { ... }`) or
+    /// the assigned object's declaration does (`BlockDriver *drv` ... `drv->open = fn`).
     pub struct_type: Option<u32>,
     /// The field's name.
     pub field: u32,
@@ -224,6 +225,9 @@ pub struct FileFunctions {
     pub field_decls: Vec<FieldDecl>,
     /// Functions bound to callback fields, in source order.
     pub field_bindings: Vec<FieldBinding>,
+    /// The struct type of member calls whose object's declaration shows it: (index in
+    /// [`FileFunctions::uses`], type name), by use index.
+    pub member_types: Vec<(u32, u32)>,
     /// The `callcheck:` comments outside `#if 0` code, in source order.
     pub pragmas: Vec<Pragma>,
     /// Braces left open at the end of the file, if any: extraction may be incomplete.
@@ -740,7 +744,7 @@ mod tests {
             untyped("deep", "f", 5),
             typed("Ops", "read", "r1", 7),
             typed("Ops", "read", "r2", 7),
-            untyped("write", "w", 9),
+            typed("Ops", "write", "w", 9),
             untyped("read", "r3", 11),
         ];
         assert_eq!(bindings(&recognizer), expected);

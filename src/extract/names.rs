@@ -67,6 +67,8 @@ pub(super) enum Keyword {
     /// A storage class or function specifier, which a K&R parameter declaration never starts
     /// with.
     Specifier,
+    /// `const`, `volatile`, `restrict`: may start a declaration.
+    Qualifier,
     Other,
 }
 
@@ -86,6 +88,8 @@ pub(super) fn keyword(name: &[u8]) -> Option<Keyword> {
         b"struct" | b"union" | b"enum" => Keyword::Aggregate,
         b"inline" | b"__inline" | b"__inline__" | b"typedef" | b"_Noreturn" | b"_Thread_local"
         | b"__thread" | b"thread_local" => Keyword::Specifier,
+        b"const" | b"__const" | b"volatile" | b"__volatile__" | b"restrict" | b"__restrict"
+        | b"__restrict__" => Keyword::Qualifier,
         b"if"
         | b"else"
         | b"while"
@@ -117,13 +121,6 @@ pub(super) fn keyword(name: &[u8]) -> Option<Keyword> {
         | b"asm"
         | b"__asm__"
         | b"__asm"
-        | b"volatile"
-        | b"__volatile__"
-        | b"const"
-        | b"__const"
-        | b"restrict"
-        | b"__restrict"
-        | b"__restrict__"
         | b"auto"
         | b"register"
         | b"void"
@@ -177,8 +174,7 @@ pub(super) struct NameEntry {
     pub(super) used_by: u32,
     /// Index of that use in [`FileFunctions::uses`].
     pub(super) use_index: u32,
-    /// Number (1-based) of the last function whose body called a member of this name.
-    pub(super) member_called_by: u32,
+
     /// Index in the file's [`NameTable`], `u32::MAX` until the name is exported.
     exported: u32,
 }
@@ -218,7 +214,6 @@ impl Names {
             class,
             used_by: 0,
             use_index: 0,
-            member_called_by: 0,
             exported: u32::MAX,
         });
         let entries = &self.entries;

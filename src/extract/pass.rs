@@ -9,6 +9,7 @@ use super::{
 };
 use crate::context::ContextSet;
 use crate::lexer::{Directive, LineCounter, Token, Tokens};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 
 /// How many head words a declaration keeps; more are dropped (real heads have a handful).
@@ -52,15 +53,19 @@ struct Head {
     initialized_type: Option<Range<usize>>,
     /// A `[` outside parentheses: an array is declared.
     array: bool,
+    /// Parameters declared `Type *name`: (name, type).
+    params: Vec<(Range<usize>, Range<usize>)>,
 }
 
 impl Head {
     fn reset(&mut self) {
         self.candidates.clear();
         self.words.clear();
+        self.params.clear();
         *self = Head {
             candidates: std::mem::take(&mut self.candidates),
             words: std::mem::take(&mut self.words),
+            params: std::mem::take(&mut self.params),
             ..Head::default()
         };
     }
@@ -125,6 +130,9 @@ struct Member {
     span: Range<usize>,
     /// It follows `{` or `,`: a designator, not an expression.
     designator: bool,
+    /// The struct type of what it is accessed on, where a declaration in the function shows it
+    /// (`Object *obj` ... `obj->free`).
+    struct_type: Option<Range<usize>>,
 }
 
 /// The state of one pass over one file.
@@ -158,6 +166,15 @@ pub(super) struct FilePass<'src, 'x> {
     member_attributes: ContextSet,
     /// Scratch list of one macro body's calls.
     macro_calls: Vec<u32>,
+    /// The token before `prev2`.
+    prev3: (Token, Option<Keyword>),
+    /// The last identifier: its token index and range.
+    last_ident: (usize, Range<usize>),
+    /// The struct-pointer variables of the current function (parameters and locals declared
+    /// `Type *name`), by name: their type.
+    variables: FxHashMap<&'src [u8], Range<usize>>,
+    /// The (field, struct type) pairs the current function has member-called.
+    member_calls: FxHashSet<(u32, u32)>,
 }
 
 impl<'src, 'x> FilePass<'src, 'x> {
@@ -187,6 +204,10 @@ impl<'src, 'x> FilePass<'src, 'x> {
             member: None,
             member_attributes: ContextSet::default(),
             macro_calls: Vec::new(),
+            prev3: (Token::Semi, None),
+            last_ident: (usize::MAX, 0..0),
+            variables: FxHashMap::default(),
+            member_calls: FxHashSet::default(),
         }
     }
 
@@ -226,6 +247,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
                 continue;
             }
             self.token_index += 1;
+            let ident = (token == Token::Ident).then(|| span.clone());
             let keyword = if self.depth == 0 {
                 let keyword = match token {
                     Token::Ident => keyword(&self.source[span.clone()]),
@@ -237,6 +259,10 @@ impl<'src, 'x> FilePass<'src, 'x> {
             } else {
                 self.in_block(token, span, next.as_ref().map(|(t, _)| *t))
             };
+            if let Some(ident) = ident {
+                self.last_ident = (self.token_index, ident);
+            }
+            self.prev3 = self.prev2;
             self.prev2 = self.prev;
             self.prev = (token, keyword);
         }
@@ -456,6 +482,13 @@ impl<'src, 'x> FilePass<'src, 'x> {
                     }
                     _ => {}
                 }
+                if head.paren > 0
+                    && self.recognizer.extras.fields
+                    && matches!(next, Some((Token::Comma | Token::RParen, _)))
+                    && let Some(struct_type) = self.pointer_type()
+                {
+                    self.head.params.push((span.clone(), struct_type));
+                }
                 if keyword.is_none() && matches!(next, Some((Token::LParen, _))) {
                     let (line, column) = self.lines.position_at(span.start);
                     let name = self.names.intern(self.source, span, self.recognizer);
@@ -588,6 +621,12 @@ impl<'src, 'x> FilePass<'src, 'x> {
                     }
                 }
                 let uses_start = self.output.uses.len() as u32;
+                self.variables.clear();
+                self.member_calls.clear();
+                for (name, struct_type) in &head.params {
+                    self.variables
+                        .insert(&self.source[name.clone()], struct_type.clone());
+                }
                 let words = self.export_head_words(candidate.token);
                 let head = &self.head;
                 Block::Function(FunctionDef {
@@ -679,8 +718,29 @@ impl<'src, 'x> FilePass<'src, 'x> {
             token: self.token_index,
             span: span.clone(),
             designator: matches!(self.prev2.0, Token::LBrace | Token::Comma),
+            struct_type: self.base_type(),
         });
         true
+    }
+
+    /// The type in `Type *name`, when the current identifier is `name`: `*` before it and an
+    /// identifier that is not a keyword before that.
+    fn pointer_type(&self) -> Option<Range<usize>> {
+        let (token, span) = &self.last_ident;
+        let follows_type = self.prev.0 == Token::Star && *token + 2 == self.token_index;
+        (follows_type && keyword(&self.source[span.clone()]).is_none()).then(|| span.clone())
+    }
+
+    /// The struct type of `x` in `x->member` or `x.member` (the current identifier being the
+    /// member), if `x` is a variable whose declaration in the function shows it.
+    fn base_type(&self) -> Option<Range<usize>> {
+        let (token, span) = &self.last_ident;
+        let plain_base =
+            *token + 2 == self.token_index && !matches!(self.prev3.0, Token::Dot | Token::Arrow);
+        if !plain_base || self.variables.is_empty() {
+            return None;
+        }
+        self.variables.get(&self.source[span.clone()]).cloned()
     }
 
     /// The member this identifier is bound to, if it ends `member = name` or `member = &name`.
@@ -767,6 +827,11 @@ impl<'src, 'x> FilePass<'src, 'x> {
             }
             return None;
         }
+        if self.recognizer.extras.fields
+            && matches!(next, Some(Token::Assign | Token::Semi | Token::Comma))
+        {
+            self.local_declaration(&span);
+        }
         let goto_label = self.prev == (Token::Ident, Some(Keyword::Goto));
         let label = next == Some(Token::Colon)
             && matches!(self.prev.0, Token::Semi | Token::LBrace | Token::RBrace);
@@ -780,7 +845,8 @@ impl<'src, 'x> FilePass<'src, 'x> {
             return None;
         }
         if let Some(member) = self.bound_member(next) {
-            self.bind(member, None, span.clone());
+            let struct_type = member.struct_type.clone();
+            self.bind(member, struct_type, span.clone());
         }
         if not_a_function {
             return keyword(&self.source[span]);
@@ -828,17 +894,39 @@ impl<'src, 'x> FilePass<'src, 'x> {
         None
     }
 
-    /// Records a member call `x->name(...)`, once per function and field name.
+    /// Records a declaration `Type *name` at the start of a statement in a function body.
+    fn local_declaration(&mut self, name: &Range<usize>) {
+        let starts_statement = matches!(
+            self.prev3.0,
+            Token::Semi | Token::LBrace | Token::RBrace | Token::LParen
+        ) || matches!(
+            self.prev3.1,
+            Some(Keyword::Qualifier | Keyword::Aggregate | Keyword::Static)
+        );
+        if starts_statement && let Some(struct_type) = self.pointer_type() {
+            self.variables
+                .insert(&self.source[name.clone()], struct_type);
+        }
+    }
+
+    /// Records a member call `x->name(...)`, once per function, field name and struct type
+    /// (where the declaration of `x` shows the type).
     fn member_call(&mut self, span: Range<usize>) {
         let offset = span.start;
+        let struct_type = self.base_type().map(|t| self.export_name(t));
         let name = self.names.intern(self.source, span, self.recognizer);
-        let stamp = self.output.functions.len() as u32 + 1;
-        if self.names.entries[name as usize].member_called_by == stamp {
+        let exported = self.names.export(name, self.source, &mut self.output.names);
+        if !self
+            .member_calls
+            .insert((exported, struct_type.unwrap_or(u32::MAX)))
+        {
             return;
         }
-        self.names.entries[name as usize].member_called_by = stamp;
-        let exported = self.names.export(name, self.source, &mut self.output.names);
         let (line, column) = self.lines.position_at(offset);
+        if let Some(struct_type) = struct_type {
+            let use_index = self.output.uses.len() as u32;
+            self.output.member_types.push((use_index, struct_type));
+        }
         self.output.uses.push(Use {
             name: exported,
             kind: UseKind::Field,

@@ -678,7 +678,8 @@ fn generate_wrappers(
 
 /// The callback field nodes, by field name, and the bindings each one has.
 struct FieldNodes<'a> {
-    by_field: NameMap<'a, Vec<NodeId>>,
+    /// The nodes of each field name, with their struct type (none for `.name`).
+    by_field: NameMap<'a, Vec<(NodeId, Option<&'a str>)>>,
     /// For each field node (in node order), its bindings with their file.
     bindings: Vec<Vec<(u32, &'a FieldBinding)>>,
 }
@@ -780,11 +781,23 @@ impl<'a> FieldNodes<'a> {
             nodes
                 .by_field
                 .entry(name_hash(field.as_bytes()), field, Vec::new)
-                .push(node);
+                .push((node, struct_type));
             nodes.bindings.push(info.bindings);
         }
         (field_names, nodes)
     }
+}
+
+/// The field nodes a member call reaches: with the object's struct type known, the nodes of
+/// that type and those of unknown type; without it, every node of the field's name.
+fn fields_of_type<'f>(
+    fields: &'f [(NodeId, Option<&str>)],
+    struct_type: Option<&'f str>,
+) -> impl Iterator<Item = NodeId> + 'f {
+    fields
+        .iter()
+        .filter(move |&&(_, of)| struct_type.is_none() || of.is_none() || of == struct_type)
+        .map(|&(node, _)| node)
 }
 
 /// The edges of one file's definitions (or of the generated and field nodes).
@@ -824,20 +837,28 @@ impl<'a> Resolver<'_, 'a> {
             ..FileEdges::default()
         };
         let mut through_macros = FxHashSet::default();
+        let member_types = &extracted.member_types;
         let first_node = self.first_node[file_index as usize];
         for (index, def) in extracted.functions.iter().enumerate() {
             let node = first_node + index as NodeId;
             through_macros.clear();
             let mut macro_markers = ContextSet::default();
-            for used in extracted.uses_of(def) {
+            let first_use = def.uses_start;
+            for (use_index, used) in (first_use..).zip(extracted.uses_of(def)) {
                 let edge =
                     |to: NodeId, kind| Edge::new(to, kind, file_index, used.line, used.column);
                 if used.kind == UseKind::Field {
                     if self.kinds.includes(UseKind::Field) {
                         let (hash, name) = (names.hash(used.name), names.get(used.name));
+                        let struct_type = member_types
+                            .binary_search_by_key(&use_index, |&(at, _)| at)
+                            .ok()
+                            .map(|at| names.get(member_types[at].1));
                         if let Some(fields) = self.fields.by_field.get(hash, name) {
-                            out.edges
-                                .extend(fields.iter().map(|&to| edge(to, UseKind::Field)));
+                            out.edges.extend(
+                                fields_of_type(fields, struct_type)
+                                    .map(|to| edge(to, UseKind::Field)),
+                            );
                         }
                     }
                     continue;
@@ -1051,25 +1072,25 @@ mod tests {
             [
                 ("T1.read", "a.c", "T1.read".to_string()),
                 ("T2.read", "b.c", "T2.read".to_string()),
-                (".write", "c.c", ".write".to_string())
+                ("S.write", "c.c", "S.write".to_string())
             ],
-            "sorted by field, then type; .size binds no function"
+            "sorted by field, then type; the declaration of s shows its type; .size binds \
+             no function"
         );
         let mut from_use: Vec<_> = kinded_edges(&g)
             .into_iter()
-            .filter(|e| e.starts_with("use ") || e.starts_with("T") || e.starts_with('.'))
+            .filter(|e| !e.starts_with("setup "))
             .collect();
         from_use.sort();
         assert_eq!(
             from_use,
             [
-                ".write -field-> w",
+                "S.write -field-> w",
                 "T1.read -field-> r1",
                 "T2.read -field-> r2",
-                "use -field-> .write",
-                "use -field-> T1.read",
-                "use -field-> T2.read"
-            ]
+                "use -field-> S.write"
+            ],
+            "s is an S: s->read() reaches no other type's read"
         );
         assert_eq!(g.stats().fields, 3);
         let no_fields = graph(
@@ -1080,6 +1101,45 @@ mod tests {
             EdgeKinds::CALLS_ONLY,
         );
         assert_eq!(no_fields.stats().fields, 0);
+    }
+
+    #[test]
+    fn a_declared_object_type_narrows_member_calls() {
+        let g = graph(
+            &[(
+                "d.c",
+                "static void of(void *p) {}
+static void jf(void *p) {}
+                 static void anyf(void *p) {}
+                 static Object o = { .free = of };
+static JobDriver j = { .free = jf };
+                 void attach(X *x) { x->y->free = anyf; }
+                 void fin(Object *obj) { obj->free(obj); }
+                 void chain(X *x) { x->y->free(x); }
+                 void local(void) { const JobDriver *drv = get();
+ drv->free(0); }
+",
+            )],
+            EdgeKinds::ALL,
+        );
+        let reached = |user: &str| -> Vec<String> {
+            let node = g.nodes().find(|&n| g.name(n) == user).unwrap();
+            g.edges_from(node)
+                .iter()
+                .map(|e| g.name(e.to).to_string())
+                .collect()
+        };
+        assert_eq!(
+            reached("fin"),
+            [".free", "Object.free"],
+            "its own type and the untyped binding"
+        );
+        assert_eq!(reached("local"), [".free", "JobDriver.free"]);
+        assert_eq!(
+            reached("chain"),
+            [".free", "JobDriver.free", "Object.free"],
+            "x->y has no known type"
+        );
     }
 
     #[test]

@@ -10,11 +10,22 @@ static int coroutine_fn raw_co_preadv(BlockDriverState *bs, long offset)
     return 0;
 }
 
-/* Assignments do not show the struct type: these bind .bdrv_close and .bdrv_co_preadv. */
+static int raw_open(BlockDriverState *bs, int flags)
+{
+    return 0;
+}
+
+/* The declaration of drv shows its type: this binds BlockDriver.bdrv_open. */
 void raw_setup(struct BlockDriver *drv)
 {
-    drv->bdrv_close = raw_close;
-    drv->bdrv_co_preadv = raw_co_preadv;
+    drv->bdrv_open = raw_open;
+}
+
+/* Through a chain of members the type is unknown: these bind .bdrv_close and .bdrv_co_preadv. */
+void raw_attach(BlockDriverState *bs)
+{
+    bs->drv->bdrv_close = raw_close;
+    bs->drv->bdrv_co_preadv = raw_co_preadv;
 }
 
 int coroutine_fn raw_co_reopen(BlockDriverState *bs)
