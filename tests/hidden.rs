@@ -297,6 +297,16 @@ fn queries_follow_fields_and_say_where_they_are_bound() {
         "{}",
         callers.stdout
     );
+    let typed = callcheck(&["callers", "--config", CONFIG, "raw_open", TREE]);
+    assert!(
+        typed.stdout.contains(
+            "  <= BlockDriver.bdrv_open  testdata/hidden/include/block/block_int.h:7  \
+             (uses it at testdata/hidden/block/raw.c:21)"
+        ),
+        "drv is declared `struct BlockDriver *`, so drv->bdrv_open = raw_open binds the typed \
+         field: {}",
+        typed.stdout
+    );
     let calls_only = callcheck(&[
         "path",
         "--config",
