@@ -26,8 +26,6 @@
 
 mod tables;
 
-pub use tables::Aliases;
-
 use crate::context::{ContextSet, EdgeKinds, Wrapper};
 use crate::extract::{FieldBinding, Recognizer, UseKind, name_hash};
 use crate::source::SourceFile;

@@ -61,7 +61,7 @@ impl NameRef {
 }
 
 /// The attribute aliases that stand for context words: `#define WORD A B`, transitively.
-pub struct Aliases<'a> {
+pub(super) struct Aliases<'a> {
     /// Each alias that gives contexts, with them.
     contexts: NameMap<'a, ContextSet>,
     /// Aliases that give contexts and lead back to themselves.
@@ -148,14 +148,14 @@ impl<'a> Aliases<'a> {
     }
 
     /// Every alias that gives contexts, sorted by name.
-    pub fn iter(&self) -> Vec<(&'a str, ContextSet)> {
+    pub(super) fn iter(&self) -> Vec<(&'a str, ContextSet)> {
         let mut all: Vec<_> = self.contexts.iter().map(|(n, c)| (n, *c)).collect();
         all.sort_unstable_by_key(|(name, _)| *name);
         all
     }
 
     /// The aliases that give contexts and whose expansion leads back to themselves, sorted.
-    pub fn cycles(&self) -> &[&'a str] {
+    pub(super) fn cycles(&self) -> &[&'a str] {
         &self.cycles
     }
 }
