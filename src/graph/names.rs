@@ -1,0 +1,156 @@
+//! Which definitions a name means: chains of same-name definitions, the rule that a file's own
+//! `static` definition wins, and the contexts prototypes give.
+
+use super::{Function, NodeId};
+use crate::context::ContextSet;
+use crate::extract::WordRange;
+use crate::source::SourceFile;
+use hashbrown::HashTable;
+
+/// Gives each definition the contexts of its prototypes (and of the aliases written in them):
+/// a static prototype speaks for the static definition of its own file, any other for every
+/// non-static definition of its name. Returns how many contexts only a prototype gave.
+pub(super) fn apply_prototypes(
+    files: &[SourceFile],
+    functions: &mut [Function],
+    names: &DefinitionNames,
+    head_contexts: &impl Fn(&SourceFile, WordRange) -> ContextSet,
+) -> usize {
+    let mut added = 0;
+    for (file_index, file) in files.iter().enumerate() {
+        let table = &file.functions.names;
+        for prototype in &file.functions.prototypes {
+            let mut contexts = prototype.contexts;
+            contexts.extend(head_contexts(file, prototype.words));
+            if contexts.is_empty() {
+                continue;
+            }
+            let (hash, name) = (table.hash(prototype.name), table.get(prototype.name));
+            for node in names.all(hash, name, functions, files) {
+                let function = &mut functions[node as usize];
+                let applies = if prototype.is_static {
+                    function.is_static && function.file == file_index as u32
+                } else {
+                    !function.is_static
+                };
+                if applies {
+                    let before = function.contexts;
+                    function.contexts.extend(contexts);
+                    function.origins.prototype.extend(contexts);
+                    added += function.contexts.iter().count() - before.iter().count();
+                }
+            }
+        }
+    }
+    added
+}
+
+/// The end of a chain of same-name definitions.
+pub(super) const NO_NODE: NodeId = NodeId::MAX;
+
+/// A name whose definitions have not been looked up yet.
+pub(super) const NOT_LOOKED_UP: NodeId = NodeId::MAX - 1;
+
+/// The definitions of one name: the first and last of a chain through `same_name`.
+pub(super) struct NameChain {
+    pub(super) hash: u64,
+    pub(super) first: NodeId,
+    pub(super) last: NodeId,
+}
+
+/// Every definition (and generated wrapper) of each name, as a chain through `same_name` in node
+/// order. Names are matched by the hash computed when their file was read, then by text.
+#[derive(Default)]
+pub(super) struct DefinitionNames {
+    pub(super) by_name: HashTable<NameChain>,
+    pub(super) same_name: Vec<NodeId>,
+}
+
+impl DefinitionNames {
+    pub(super) fn name_of<'f>(
+        node: NodeId,
+        functions: &[Function],
+        files: &'f [SourceFile],
+    ) -> (u64, &'f str) {
+        let function = &functions[node as usize];
+        let names = &files[function.file as usize].functions.names;
+        (names.hash(function.name), names.get(function.name))
+    }
+
+    /// Adds `node`, which must be the highest so far, to the chain of its name.
+    pub(super) fn add(&mut self, node: NodeId, functions: &[Function], files: &[SourceFile]) {
+        let (hash, name) = Self::name_of(node, functions, files);
+        self.same_name.push(NO_NODE);
+        let same = |chain: &NameChain| {
+            chain.hash == hash && Self::name_of(chain.first, functions, files).1 == name
+        };
+        match self.by_name.find_mut(hash, same) {
+            Some(chain) => {
+                self.same_name[chain.last as usize] = node;
+                chain.last = node;
+            }
+            None => {
+                let chain = NameChain {
+                    hash,
+                    first: node,
+                    last: node,
+                };
+                self.by_name.insert_unique(hash, chain, |chain| chain.hash);
+            }
+        }
+    }
+
+    /// The first definition of `name`, or [`NO_NODE`].
+    pub(super) fn first(
+        &self,
+        hash: u64,
+        name: &str,
+        functions: &[Function],
+        files: &[SourceFile],
+    ) -> NodeId {
+        let same = |chain: &NameChain| {
+            chain.hash == hash && Self::name_of(chain.first, functions, files).1 == name
+        };
+        self.by_name
+            .find(hash, same)
+            .map_or(NO_NODE, |chain| chain.first)
+    }
+
+    /// The chain of definitions starting at `first`.
+    pub(super) fn chain(&self, first: NodeId) -> impl Iterator<Item = NodeId> + Clone + '_ {
+        std::iter::successors(Some(first).filter(|&n| n != NO_NODE), |&n| {
+            Some(self.same_name[n as usize]).filter(|&n| n != NO_NODE)
+        })
+    }
+
+    /// Every definition of `name`.
+    pub(super) fn all(
+        &self,
+        hash: u64,
+        name: &str,
+        functions: &[Function],
+        files: &[SourceFile],
+    ) -> Vec<NodeId> {
+        self.chain(self.first(hash, name, functions, files))
+            .collect()
+    }
+}
+
+/// Which definitions a name used in file `file` means, from the chain starting at `first`: the
+/// file's own static definition if there is one, else every non-static one.
+pub(super) fn meanings<'a>(
+    names: &'a DefinitionNames,
+    functions: &'a [Function],
+    first: NodeId,
+    file: u32,
+) -> impl Iterator<Item = NodeId> + 'a {
+    let definitions = names.chain(first);
+    let own_static = definitions.clone().find(|&n| {
+        let f = &functions[n as usize];
+        f.is_static && f.file == file
+    });
+    definitions.filter(move |&n| match own_static {
+        Some(own) => n == own,
+        None => !functions[n as usize].is_static,
+    })
+}

@@ -1,0 +1,166 @@
+//! Each file's uses, resolved to edges in parallel; then the edges of generated wrappers and of
+//! callback fields.
+
+use super::names::{DefinitionNames, NOT_LOOKED_UP, meanings};
+use super::synthetic::{FieldNodes, GeneratedWrapper, fields_of_type};
+use super::tables::Macros;
+use super::{Edge, Function, NodeId};
+use crate::context::{ContextSet, EdgeKinds};
+use crate::extract::{UseKind, name_hash};
+use crate::source::SourceFile;
+use rustc_hash::FxHashSet;
+
+/// The edges of one file's definitions (or of the generated and field nodes).
+#[derive(Default)]
+pub(super) struct FileEdges {
+    /// All of them in node order.
+    pub(super) edges: Vec<Edge>,
+    /// The end of each node's edges in `edges`.
+    pub(super) ends: Vec<u32>,
+    /// Calls that resolved to no definition and no macro.
+    pub(super) unresolved_calls: usize,
+    /// Contexts that nodes get from the markers of macros they invoke.
+    pub(super) macro_contexts: Vec<(NodeId, ContextSet)>,
+}
+
+/// Resolves the names one file uses to the definitions they mean.
+pub(super) struct Resolver<'r, 'a> {
+    pub(super) names: &'r DefinitionNames,
+    pub(super) files: &'a [SourceFile],
+    pub(super) functions: &'r [Function],
+    pub(super) macros: &'r Macros<'a>,
+    pub(super) fields: &'r FieldNodes<'a>,
+    pub(super) first_node: &'r [NodeId],
+    pub(super) kinds: EdgeKinds,
+}
+
+impl<'a> Resolver<'_, 'a> {
+    /// The edges of the functions of `file`.
+    pub(super) fn resolve(&self, file_index: u32, file: &'a SourceFile) -> FileEdges {
+        let extracted = &file.functions;
+        let names = &extracted.names;
+        // The first definition each of this file's names may resolve to, looked up once, when
+        // the name is first used.
+        let mut targets: Vec<NodeId> = vec![NOT_LOOKED_UP; names.len()];
+        let mut out = FileEdges {
+            ends: Vec::with_capacity(extracted.functions.len()),
+            ..FileEdges::default()
+        };
+        let mut through_macros = FxHashSet::default();
+        let member_types = &extracted.member_types;
+        let first_node = self.first_node[file_index as usize];
+        for (index, def) in extracted.functions.iter().enumerate() {
+            let node = first_node + index as NodeId;
+            through_macros.clear();
+            let mut macro_markers = ContextSet::default();
+            let first_use = def.uses_start;
+            for (use_index, used) in (first_use..).zip(extracted.uses_of(def)) {
+                let edge =
+                    |to: NodeId, kind| Edge::new(to, kind, file_index, used.line, used.column);
+                if used.kind == UseKind::Field {
+                    if self.kinds.includes(UseKind::Field) {
+                        let (hash, name) = (names.hash(used.name), names.get(used.name));
+                        let struct_type = member_types
+                            .binary_search_by_key(&use_index, |&(at, _)| at)
+                            .ok()
+                            .map(|at| names.get(member_types[at].1));
+                        if let Some(fields) = self.fields.by_field.get(hash, name) {
+                            out.edges.extend(
+                                fields_of_type(fields, struct_type)
+                                    .map(|to| edge(to, UseKind::Field)),
+                            );
+                        }
+                    }
+                    continue;
+                }
+                let first = match targets[used.name as usize] {
+                    NOT_LOOKED_UP => {
+                        let (hash, name) = (names.hash(used.name), names.get(used.name));
+                        let first = self.names.first(hash, name, self.functions, self.files);
+                        targets[used.name as usize] = first;
+                        first
+                    }
+                    first => first,
+                };
+                let mut resolved = false;
+                for to in meanings(self.names, self.functions, first, file_index) {
+                    resolved = true;
+                    if self.kinds.includes(used.kind) {
+                        out.edges.push(edge(to, used.kind));
+                    }
+                }
+                if used.kind != UseKind::Call {
+                    continue;
+                }
+                let (hash, name) = (names.hash(used.name), names.get(used.name));
+                if self.macros.is_empty() || !self.macros.contains(hash, name) {
+                    if !resolved {
+                        out.unresolved_calls += 1;
+                    }
+                    continue;
+                }
+                if !self.kinds.includes(UseKind::Macro) {
+                    continue;
+                }
+                let expansion = self.macros.expand(hash, name, self.files);
+                macro_markers.extend(expansion.markers);
+                for &(hash, called) in &expansion.calls {
+                    let first = self.names.first(hash, called, self.functions, self.files);
+                    for to in meanings(self.names, self.functions, first, file_index) {
+                        if through_macros.insert(to) {
+                            out.edges.push(edge(to, UseKind::Macro));
+                        }
+                    }
+                }
+            }
+            if !macro_markers.is_empty() {
+                out.macro_contexts.push((node, macro_markers));
+            }
+            out.ends.push(out.edges.len() as u32);
+        }
+        out
+    }
+
+    /// The edge of each generated wrapper to the function it wraps.
+    pub(super) fn generated_edges(&self, generated: &[GeneratedWrapper], out: &mut FileEdges) {
+        for wrapper in generated {
+            let function = &self.functions[wrapper.node as usize];
+            if self.kinds.includes(wrapper.edge) {
+                let hash = name_hash(wrapper.target.as_bytes());
+                let first = self
+                    .names
+                    .first(hash, &wrapper.target, self.functions, self.files);
+                out.edges.extend(
+                    meanings(self.names, self.functions, first, function.file).map(|to| {
+                        Edge::new(
+                            to,
+                            wrapper.edge,
+                            function.file,
+                            function.line,
+                            function.column,
+                        )
+                    }),
+                );
+            }
+            out.ends.push(out.edges.len() as u32);
+        }
+    }
+
+    /// The edges of each field node to the functions bound to it.
+    pub(super) fn field_edges(&self, fields: &FieldNodes, out: &mut FileEdges) {
+        for bindings in &fields.bindings {
+            if self.kinds.includes(UseKind::Field) {
+                for &(file, binding) in bindings {
+                    let table = &self.files[file as usize].functions.names;
+                    let (hash, name) = (table.hash(binding.target), table.get(binding.target));
+                    let first = self.names.first(hash, name, self.functions, self.files);
+                    let field_edge =
+                        |to| Edge::new(to, UseKind::Field, file, binding.line, binding.column);
+                    out.edges
+                        .extend(meanings(self.names, self.functions, first, file).map(field_edge));
+                }
+            }
+            out.ends.push(out.edges.len() as u32);
+        }
+    }
+}
