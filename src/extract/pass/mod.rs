@@ -1,11 +1,13 @@
 //! The pass over one file's tokens: the state machine that finds definitions and records what
 //! their bodies use.
 
-use super::define::{self, Define};
+mod fields;
+mod macros;
+
 use super::names::{Keyword, NameClass, Names, keyword};
 use super::{
-    Alias, FieldBinding, FieldDecl, FileFunctions, FunctionDef, MacroDef, Pragma, PragmaKind,
-    Prototype, Recognizer, UnclosedBraces, Unterminated, Use, UseKind, WordRange,
+    FileFunctions, FunctionDef, Pragma, PragmaKind, Prototype, Recognizer, UnclosedBraces,
+    Unterminated, Use, UseKind, WordRange,
 };
 use crate::context::ContextSet;
 use crate::lexer::{Directive, LineCounter, Token, Tokens};
@@ -268,105 +270,6 @@ impl<'src, 'x> FilePass<'src, 'x> {
         }
         self.defines(&mut tokens.defines);
         self.finish()
-    }
-
-    /// Reads the `#define`s met since the last token, unless they are in `#if 0` code.
-    fn defines(&mut self, defines: &mut Vec<Range<usize>>) {
-        let extras = self.recognizer.extras;
-        if !extras.aliases && !extras.macros {
-            defines.clear();
-        }
-        for span in defines.drain(..) {
-            if self.dead == 0 {
-                self.define(span);
-            }
-        }
-    }
-
-    /// Records what a `#define` may mean to contexts and calls.
-    fn define(&mut self, span: Range<usize>) {
-        let extras = self.recognizer.extras;
-        match define::parse(self.source, span.clone()) {
-            Define::Alias { name, words } if extras.aliases => {
-                let line = self.lines.line_at(span.start);
-                let name = self.export_name(name);
-                let start = self.output.words.len() as u32;
-                for word in words {
-                    let word = self.export_name(word);
-                    self.output.words.push(word);
-                }
-                let words = WordRange {
-                    start,
-                    end: self.output.words.len() as u32,
-                };
-                self.output.aliases.push(Alias { name, line, words });
-            }
-            Define::FunctionLike { name, params, body } if extras.macros => {
-                self.function_like_macro(span.start, name, &params, body);
-            }
-            Define::Alias { .. } | Define::FunctionLike { .. } | Define::Other => {}
-        }
-    }
-
-    /// Records a function-like macro's markers and calls, if it has any.
-    fn function_like_macro(
-        &mut self,
-        start: usize,
-        name: Range<usize>,
-        params: &[Range<usize>],
-        body: Range<usize>,
-    ) {
-        let source = self.source;
-        let mut markers = ContextSet::default();
-        let mut calls = std::mem::take(&mut self.macro_calls);
-        let mut tokens = define::body_tokens(source, body).peekable();
-        let mut prev = Token::Semi;
-        let mut pasted = false;
-        while let Some((token, span)) = tokens.next() {
-            let called = matches!(tokens.peek(), Some((Token::LParen, _)));
-            let follows_member = matches!(prev, Token::Dot | Token::Arrow);
-            prev = token;
-            if token == Token::Other {
-                pasted = source[span] == *b"##";
-                continue;
-            }
-            let was_pasted = std::mem::take(&mut pasted);
-            if token != Token::Ident || !called || follows_member || was_pasted {
-                continue;
-            }
-            let word = &source[span.clone()];
-            if params.iter().any(|p| source[p.clone()] == *word) {
-                continue;
-            }
-            let id = self.names.intern(source, span, self.recognizer);
-            match self.names.class(id) {
-                NameClass::Marker(context) => markers.insert(context),
-                NameClass::Keyword(_) => {}
-                NameClass::Plain => {
-                    calls.push(self.names.export(id, source, &mut self.output.names));
-                }
-            }
-        }
-        calls.sort_unstable();
-        calls.dedup();
-        if !markers.is_empty() || !calls.is_empty() {
-            let line = self.lines.line_at(start);
-            let name = self.export_name(name);
-            let start = self.output.words.len() as u32;
-            self.output.words.extend_from_slice(&calls);
-            let calls = WordRange {
-                start,
-                end: self.output.words.len() as u32,
-            };
-            self.output.macros.push(MacroDef {
-                name,
-                line,
-                markers,
-                calls,
-            });
-        }
-        calls.clear();
-        self.macro_calls = calls;
     }
 
     /// Interns the identifier at `span` and adds it to the file's name table.
@@ -709,111 +612,6 @@ impl<'src, 'x> FilePass<'src, 'x> {
         None
     }
 
-    /// Notes a member name after `.` or `->`; returns `false` if the identifier is not one.
-    fn note_member(&mut self, span: &Range<usize>) -> bool {
-        if !matches!(self.prev.0, Token::Dot | Token::Arrow) {
-            return false;
-        }
-        self.member = Some(Member {
-            token: self.token_index,
-            span: span.clone(),
-            designator: matches!(self.prev2.0, Token::LBrace | Token::Comma),
-            struct_type: self.base_type(),
-        });
-        true
-    }
-
-    /// The type in `Type *name`, when the current identifier is `name`: `*` before it and an
-    /// identifier that is not a keyword before that.
-    fn pointer_type(&self) -> Option<Range<usize>> {
-        let (token, span) = &self.last_ident;
-        let follows_type = self.prev.0 == Token::Star && *token + 2 == self.token_index;
-        (follows_type && keyword(&self.source[span.clone()]).is_none()).then(|| span.clone())
-    }
-
-    /// The struct type of `x` in `x->member` or `x.member` (the current identifier being the
-    /// member), if `x` is a variable whose declaration in the function shows it.
-    fn base_type(&self) -> Option<Range<usize>> {
-        let (token, span) = &self.last_ident;
-        let plain_base =
-            *token + 2 == self.token_index && !matches!(self.prev3.0, Token::Dot | Token::Arrow);
-        if !plain_base || self.variables.is_empty() {
-            return None;
-        }
-        self.variables.get(&self.source[span.clone()]).cloned()
-    }
-
-    /// The member this identifier is bound to, if it ends `member = name` or `member = &name`.
-    fn bound_member(&self, next: Option<Token>) -> Option<Member> {
-        if !matches!(next, Some(Token::Comma | Token::Semi | Token::RBrace)) {
-            return None;
-        }
-        let member = self.member.as_ref()?;
-        let distance = match (self.prev.0, self.prev2.0) {
-            (Token::Assign, _) => 2,
-            (Token::Amp, Token::Assign) => 3,
-            _ => return None,
-        };
-        (member.token + distance == self.token_index).then(|| member.clone())
-    }
-
-    /// Records that the name at `target` is bound to `member` of `struct_type`.
-    fn bind(&mut self, member: Member, struct_type: Option<Range<usize>>, target: Range<usize>) {
-        let (line, column) = self.lines.position_at(target.start);
-        let binding = FieldBinding {
-            struct_type: struct_type.map(|t| self.export_name(t)),
-            field: self.export_name(member.span),
-            target: self.export_name(target),
-            line,
-            column,
-        };
-        self.output.field_bindings.push(binding);
-    }
-
-    /// Handles an identifier in a file-scope initializer: designators and what they bind.
-    fn initializer_identifier(
-        &mut self,
-        span: Range<usize>,
-        next: Option<Token>,
-        struct_type: Option<Range<usize>>,
-    ) {
-        if self.note_member(&span) {
-            return;
-        }
-        if let Some(member) = self.bound_member(next) {
-            let struct_type = struct_type.filter(|_| member.designator);
-            self.bind(member, struct_type, span);
-        }
-    }
-
-    /// Handles an identifier in a struct body: attribute words, and the name of a
-    /// function-pointer member, `(*name)`.
-    fn member_declaration(
-        &mut self,
-        span: Range<usize>,
-        next: Option<Token>,
-        tag: Option<Range<usize>>,
-    ) {
-        let word = &self.source[span.clone()];
-        if let Some(contexts) = self.recognizer.attribute(word) {
-            self.member_attributes.extend(contexts);
-        }
-        let pointer_name = self.prev.0 == Token::Star
-            && self.prev2.0 == Token::LParen
-            && next == Some(Token::RParen);
-        if pointer_name {
-            let (line, column) = self.lines.position_at(span.start);
-            let decl = FieldDecl {
-                struct_type: tag.map(|t| self.export_name(t)),
-                field: self.export_name(span),
-                line,
-                column,
-                attributes: self.member_attributes,
-            };
-            self.output.field_decls.push(decl);
-        }
-    }
-
     /// Records what an identifier in a function body means; returns the keyword it is, if any.
     #[inline(always)]
     fn body_identifier(&mut self, span: Range<usize>, next: Option<Token>) -> Option<Keyword> {
@@ -892,50 +690,6 @@ impl<'src, 'x> FilePass<'src, 'x> {
             }
         }
         None
-    }
-
-    /// Records a declaration `Type *name` at the start of a statement in a function body.
-    fn local_declaration(&mut self, name: &Range<usize>) {
-        let starts_statement = matches!(
-            self.prev3.0,
-            Token::Semi | Token::LBrace | Token::RBrace | Token::LParen
-        ) || matches!(
-            self.prev3.1,
-            Some(Keyword::Qualifier | Keyword::Aggregate | Keyword::Static)
-        );
-        if starts_statement && let Some(struct_type) = self.pointer_type() {
-            self.variables
-                .insert(&self.source[name.clone()], struct_type);
-        }
-    }
-
-    /// Records a member call `x->name(...)`, once per function, field name and struct type
-    /// (where the declaration of `x` shows the type).
-    fn member_call(&mut self, span: Range<usize>) {
-        let offset = span.start;
-        let struct_type = self.base_type().map(|t| self.export_name(t));
-        let name = self.names.intern(self.source, span, self.recognizer);
-        let exported = self.names.export(name, self.source, &mut self.output.names);
-        if !self
-            .member_calls
-            .insert((exported, struct_type.unwrap_or(u32::MAX)))
-        {
-            return;
-        }
-        let (line, column) = self.lines.position_at(offset);
-        if let Some(struct_type) = struct_type {
-            let use_index = self.output.uses.len() as u32;
-            self.output.member_types.push((use_index, struct_type));
-        }
-        self.output.uses.push(Use {
-            name: exported,
-            kind: UseKind::Field,
-            line,
-            column,
-        });
-        if let Block::Function(function) = &mut self.block {
-            function.uses_end = self.output.uses.len() as u32;
-        }
     }
 
     fn close_block(&mut self) {

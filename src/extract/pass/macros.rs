@@ -1,0 +1,111 @@
+//! `#define`s seen by the pass: attribute aliases and the markers and calls of function-like
+//! macros.
+
+use super::FilePass;
+use crate::context::ContextSet;
+use crate::extract::define::{self, Define};
+use crate::extract::names::NameClass;
+use crate::extract::{Alias, MacroDef, WordRange};
+use crate::lexer::Token;
+use std::ops::Range;
+
+impl FilePass<'_, '_> {
+    /// Reads the `#define`s met since the last token, unless they are in `#if 0` code.
+    pub(super) fn defines(&mut self, defines: &mut Vec<Range<usize>>) {
+        let extras = self.recognizer.extras;
+        if !extras.aliases && !extras.macros {
+            defines.clear();
+        }
+        for span in defines.drain(..) {
+            if self.dead == 0 {
+                self.define(span);
+            }
+        }
+    }
+
+    /// Records what a `#define` may mean to contexts and calls.
+    pub(super) fn define(&mut self, span: Range<usize>) {
+        let extras = self.recognizer.extras;
+        match define::parse(self.source, span.clone()) {
+            Define::Alias { name, words } if extras.aliases => {
+                let line = self.lines.line_at(span.start);
+                let name = self.export_name(name);
+                let start = self.output.words.len() as u32;
+                for word in words {
+                    let word = self.export_name(word);
+                    self.output.words.push(word);
+                }
+                let words = WordRange {
+                    start,
+                    end: self.output.words.len() as u32,
+                };
+                self.output.aliases.push(Alias { name, line, words });
+            }
+            Define::FunctionLike { name, params, body } if extras.macros => {
+                self.function_like_macro(span.start, name, &params, body);
+            }
+            Define::Alias { .. } | Define::FunctionLike { .. } | Define::Other => {}
+        }
+    }
+
+    /// Records a function-like macro's markers and calls, if it has any.
+    pub(super) fn function_like_macro(
+        &mut self,
+        start: usize,
+        name: Range<usize>,
+        params: &[Range<usize>],
+        body: Range<usize>,
+    ) {
+        let source = self.source;
+        let mut markers = ContextSet::default();
+        let mut calls = std::mem::take(&mut self.macro_calls);
+        let mut tokens = define::body_tokens(source, body).peekable();
+        let mut prev = Token::Semi;
+        let mut pasted = false;
+        while let Some((token, span)) = tokens.next() {
+            let called = matches!(tokens.peek(), Some((Token::LParen, _)));
+            let follows_member = matches!(prev, Token::Dot | Token::Arrow);
+            prev = token;
+            if token == Token::Other {
+                pasted = source[span] == *b"##";
+                continue;
+            }
+            let was_pasted = std::mem::take(&mut pasted);
+            if token != Token::Ident || !called || follows_member || was_pasted {
+                continue;
+            }
+            let word = &source[span.clone()];
+            if params.iter().any(|p| source[p.clone()] == *word) {
+                continue;
+            }
+            let id = self.names.intern(source, span, self.recognizer);
+            match self.names.class(id) {
+                NameClass::Marker(context) => markers.insert(context),
+                NameClass::Keyword(_) => {}
+                NameClass::Plain => {
+                    calls.push(self.names.export(id, source, &mut self.output.names));
+                }
+            }
+        }
+        calls.sort_unstable();
+        calls.dedup();
+        if !markers.is_empty() || !calls.is_empty() {
+            let line = self.lines.line_at(start);
+            let name = self.export_name(name);
+            let start = self.output.words.len() as u32;
+            self.output.words.extend_from_slice(&calls);
+            let calls = WordRange {
+                start,
+                end: self.output.words.len() as u32,
+            };
+            self.output.macros.push(MacroDef {
+                name,
+                line,
+                markers,
+                calls,
+            });
+        }
+        calls.clear();
+        self.macro_calls = calls;
+    }
+}
