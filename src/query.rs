@@ -6,7 +6,7 @@ use crate::context::{ContextId, Contexts, EdgeKinds};
 use crate::extract::UseKind;
 use crate::graph::{Edge, Graph, NodeId, NodeKind};
 use crate::report::dot::Picture;
-use crate::report::{arrow, back_arrow, kind_name, write_json_line};
+use crate::report::{arrow, back_arrow, write_json_line};
 use serde::Serialize;
 use std::collections::VecDeque;
 use std::io::{self, Write};
@@ -259,7 +259,7 @@ pub fn write_path_json(
         .map(|(depth, &(node, via))| JsonTreeLine {
             depth,
             function: JsonFunction::new(graph, contexts, node),
-            kind: via.map(|(kind, _, _)| kind_name(kind)),
+            kind: via.map(|(kind, _, _)| kind.name()),
             use_line: via.map(|(_, line, _)| line),
             use_file: via
                 .and_then(|(_, _, file)| file)
@@ -478,7 +478,7 @@ pub fn write_tree_json(
         .map(|line| JsonTreeLine {
             depth: line.depth,
             function: JsonFunction::new(graph, contexts, line.node),
-            kind: line.kind.map(kind_name),
+            kind: line.kind.map(UseKind::name),
             use_line: line.use_line,
             use_file: line.use_file.map(|file| graph.path(file)),
             repeated: line.repeated,
@@ -514,7 +514,7 @@ pub fn write_graph_json(
                 .iter()
                 .find(|e| e.to == to && e.kind() == kind)
                 .map_or(0, |e| e.line());
-            serde_json::json!({"from": end(from), "to": end(to), "kind": kind_name(kind), "line": line})
+            serde_json::json!({"from": end(from), "to": end(to), "kind": kind.name(), "line": line})
         })
         .collect();
     write_json_line(

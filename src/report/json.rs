@@ -1,7 +1,7 @@
 //! One JSON document for tools: `{"version":1,"violations":[...],"summary":{...}}`. Fields are
 //! added over time, never renamed or removed.
 
-use super::{Report, kind_name, write_json_line};
+use super::{Report, write_json_line};
 use crate::check::Step;
 use crate::context::RuleKind;
 use crate::extract::UseKind;
@@ -88,7 +88,7 @@ pub fn write(out: &mut impl Write, report: &Report, stats: &GraphStats) -> io::R
                 NodeKind::Generated => Some("generated"),
                 NodeKind::Field { .. } => Some("field"),
             },
-            kind: step.map(|(s, _)| kind_name(s.kind)),
+            kind: step.map(|(s, _)| s.kind.name()),
             use_line: step.map(|(s, _)| s.line),
             use_file: step
                 .filter(|(s, previous)| s.file != graph.function(*previous).file)

@@ -96,11 +96,6 @@ pub fn write_json_line(out: &mut impl Write, value: &impl Serialize) -> io::Resu
     writeln!(out)
 }
 
-/// The name of an edge kind in machine-readable output.
-pub fn kind_name(kind: UseKind) -> &'static str {
-    kind.name()
-}
-
 /// The arrow that shows a step of `kind` from user to used: `->` a call, `~>` a reference,
 /// `=>` through a callback field, `+>` a call in a macro, `*>` a generated wrapper's call.
 pub fn arrow(kind: UseKind) -> &'static str {
