@@ -307,6 +307,12 @@ fn queries_follow_fields_and_say_where_they_are_bound() {
          field: {}",
         typed.stdout
     );
+    let chained = callcheck(&["callers", "--config", CONFIG, "raw_flush", TREE]);
+    assert!(
+        chained.stdout.contains("  <= BlockDriver.bdrv_flush  "),
+        "bs->drv is declared `struct BlockDriver *drv` in BlockDriverState: {}",
+        chained.stdout
+    );
     let calls_only = callcheck(&[
         "path",
         "--config",

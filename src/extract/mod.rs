@@ -178,12 +178,39 @@ pub struct FieldDecl {
     pub attributes: ContextSet,
 }
 
+/// The access path of a member call, `bs->drv->open(...)`, from a variable whose declaration
+/// shows its type (`BlockDriverState *bs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemberPath {
+    /// Index of the member call in [`FileFunctions::uses`].
+    pub use_index: u32,
+    /// The variable's struct type.
+    pub base: u32,
+    /// The pointer members between it and the field (`drv`), in [`FileFunctions::words`].
+    pub through: WordRange,
+}
+
+/// A pointer member of a struct body: `struct BlockDriverState { BlockDriver *drv; }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PointerMember {
+    /// The struct's tag.
+    pub struct_type: u32,
+    /// The member's name.
+    pub member: u32,
+    /// The type it points to.
+    pub pointee: u32,
+}
+
 /// A function bound to a callback field: `.name = fn` in an initializer, or `x->name = fn;`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldBinding {
-    /// The struct type, where the initializer shows it (`static BlockDriver drv = { ... }`) or
-    /// the assigned object's declaration does (`BlockDriver *drv` ... `drv->open = fn`).
+    /// The struct type, where the initializer shows it (`static BlockDriver drv = { ... }`), or
+    /// the type the assigned object's access path starts from (`BlockDriver *drv` ...
+    /// `drv->open = fn`; `BlockDriverState *bs` ... `bs->drv->open = fn`).
     pub struct_type: Option<u32>,
+    /// The pointer members between `struct_type` and the field (`drv` in `bs->drv->open`),
+    /// whose types the graph looks up; empty when `struct_type` is the field's own struct.
+    pub through: WordRange,
     /// The field's name.
     pub field: u32,
     /// The name bound to it.
@@ -225,9 +252,10 @@ pub struct FileFunctions {
     pub field_decls: Vec<FieldDecl>,
     /// Functions bound to callback fields, in source order.
     pub field_bindings: Vec<FieldBinding>,
-    /// The struct type of member calls whose object's declaration shows it: (index in
-    /// [`FileFunctions::uses`], type name), by use index.
-    pub member_types: Vec<(u32, u32)>,
+    /// The access paths of member calls whose object's declaration shows its type, by use index.
+    pub member_paths: Vec<MemberPath>,
+    /// Pointer members of struct bodies, `Type *name;`, which give access paths their types.
+    pub pointer_members: Vec<PointerMember>,
     /// The `callcheck:` comments outside `#if 0` code, in source order.
     pub pragmas: Vec<Pragma>,
     /// Braces left open at the end of the file, if any: extraction may be incomplete.

@@ -659,6 +659,43 @@ static JobDriver j = { .free = jf };
     }
 
     #[test]
+    fn access_paths_follow_pointer_members() {
+        let g = graph(
+            &[
+                (
+                    "s.h",
+                    "struct S { struct T *t; U *u; int n; };\nstruct T { int x; };\n\
+                     struct W { T *t; };\nstruct W { U *t; };\n",
+                ),
+                (
+                    "a.c",
+                    "static void tg(void) {}\nstatic void ug(void) {}\n\
+                     static T t = { .go = tg };\nstatic U u = { .go = ug };\n\
+                     void via_t(S *s) { s->t->go(); }\nvoid via_u(S *s) { s->u->go(); }\n\
+                     void via_n(S *s) { s->n->go(); }\nvoid via_w(W *w) { w->t->go(); }\n",
+                ),
+            ],
+            EdgeKinds::ALL,
+        );
+        let reached = |user: &str| -> Vec<&str> {
+            let node = g.nodes().find(|&n| g.name(n) == user).unwrap();
+            g.edges_from(node).iter().map(|e| g.name(e.to)).collect()
+        };
+        assert_eq!(reached("via_t"), ["T.go"]);
+        assert_eq!(reached("via_u"), ["U.go"]);
+        assert_eq!(
+            reached("via_n"),
+            ["T.go", "U.go"],
+            "n is not a pointer member"
+        );
+        assert_eq!(
+            reached("via_w"),
+            ["T.go", "U.go"],
+            "W.t is declared with two types: unknown"
+        );
+    }
+
+    #[test]
     fn wrappers_are_generated_only_where_nothing_defines_them() {
         let (contexts, _) = qemu_block();
         let recognizer = Recognizer::new(&contexts);

@@ -47,7 +47,7 @@ impl<'a> Resolver<'_, 'a> {
             ..FileEdges::default()
         };
         let mut through_macros = FxHashSet::default();
-        let member_types = &extracted.member_types;
+        let member_paths = &extracted.member_paths;
         let first_node = self.first_node[file_index as usize];
         for (index, def) in extracted.functions.iter().enumerate() {
             let node = first_node + index as NodeId;
@@ -60,10 +60,16 @@ impl<'a> Resolver<'_, 'a> {
                 if used.kind == UseKind::Field {
                     if self.kinds.includes(UseKind::Field) {
                         let (hash, name) = (names.hash(used.name), names.get(used.name));
-                        let struct_type = member_types
-                            .binary_search_by_key(&use_index, |&(at, _)| at)
+                        // The type the call's access path ends at; unknown if a step is.
+                        let struct_type = member_paths
+                            .binary_search_by_key(&use_index, |path| path.use_index)
                             .ok()
-                            .map(|at| names.get(member_types[at].1));
+                            .and_then(|at| {
+                                let path = &member_paths[at];
+                                let through = extracted.words(path.through).iter();
+                                let through = through.map(|&w| names.get(w));
+                                self.fields.pointers.follow(names.get(path.base), through)
+                            });
                         if let Some(fields) = self.fields.by_field.get(hash, name) {
                             out.edges.extend(
                                 fields_of_type(fields, struct_type)

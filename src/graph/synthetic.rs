@@ -2,7 +2,7 @@
 //! initializers, assignments and struct bodies.
 
 use super::names::{DefinitionNames, NO_NODE};
-use super::tables::NameMap;
+use super::tables::{NameMap, PointerMembers};
 use super::{BuildOptions, Function, NodeId, NodeKind, Origins};
 use crate::context::ContextSet;
 use crate::extract::{FieldBinding, UseKind, WordRange, name_hash};
@@ -80,6 +80,8 @@ pub(super) struct FieldNodes<'a> {
     pub(super) by_field: NameMap<'a, Vec<(NodeId, Option<&'a str>)>>,
     /// For each field node (in node order), its bindings with their file.
     pub(super) bindings: Vec<Vec<(u32, &'a FieldBinding)>>,
+    /// The types of struct pointer members, which type access paths.
+    pub(super) pointers: PointerMembers<'a>,
 }
 
 /// What is known of one field before it becomes a node.
@@ -98,6 +100,7 @@ impl<'a> FieldNodes<'a> {
         let nodes = FieldNodes {
             by_field: NameMap::new(),
             bindings: Vec::new(),
+            pointers: PointerMembers::build(&[]),
         };
         (Vec::new(), nodes)
     }
@@ -109,6 +112,7 @@ impl<'a> FieldNodes<'a> {
         functions: &mut Vec<Function>,
         names: &DefinitionNames,
     ) -> (Vec<String>, Self) {
+        let pointers = PointerMembers::build(files);
         let mut infos: FxHashMap<(&'a str, Option<&'a str>), FieldInfo<'a>> = FxHashMap::default();
         for (file_index, file) in files.iter().enumerate() {
             let extracted = &file.functions;
@@ -133,10 +137,12 @@ impl<'a> FieldNodes<'a> {
                 if !defined {
                     continue;
                 }
-                let key = (
-                    table.get(binding.field),
-                    binding.struct_type.map(|t| table.get(t)),
-                );
+                // The type the binding's access path ends at; unknown if a step is.
+                let struct_type = binding.struct_type.and_then(|base| {
+                    let through = extracted.words(binding.through).iter();
+                    pointers.follow(table.get(base), through.map(|&w| table.get(w)))
+                });
+                let key = (table.get(binding.field), struct_type);
                 let info = infos.entry(key).or_default();
                 info.location
                     .get_or_insert((file_index, binding.line, binding.column));
@@ -153,6 +159,7 @@ impl<'a> FieldNodes<'a> {
         let mut nodes = FieldNodes {
             by_field: NameMap::new(),
             bindings: Vec::with_capacity(keys.len()),
+            pointers,
         };
         for (field, struct_type) in keys {
             let info = infos.remove(&(field, struct_type)).unwrap_or_default();

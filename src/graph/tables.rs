@@ -218,6 +218,47 @@ fn strongly_connected_components(successors: &[Vec<u32>]) -> Vec<Vec<u32>> {
     components
 }
 
+/// The types struct members point to (`struct BlockDriverState { BlockDriver *drv; }`), by
+/// struct and member; a member declared with different types in different places has none.
+pub(super) struct PointerMembers<'a> {
+    types: FxHashMap<(&'a str, &'a str), Option<&'a str>>,
+}
+
+impl<'a> PointerMembers<'a> {
+    pub(super) fn build(files: &'a [SourceFile]) -> Self {
+        let mut types: FxHashMap<(&'a str, &'a str), Option<&'a str>> = FxHashMap::default();
+        for file in files {
+            let extracted = &file.functions;
+            let name = |index| extracted.names.get(index);
+            for member in &extracted.pointer_members {
+                let key = (name(member.struct_type), name(member.member));
+                let pointee = name(member.pointee);
+                types
+                    .entry(key)
+                    .and_modify(|known| {
+                        if *known != Some(pointee) {
+                            *known = None;
+                        }
+                    })
+                    .or_insert(Some(pointee));
+            }
+        }
+        PointerMembers { types }
+    }
+
+    /// The struct type reached from `base` through the pointer members `through`, if every step
+    /// is known.
+    pub(super) fn follow(
+        &self,
+        base: &'a str,
+        through: impl IntoIterator<Item = &'a str>,
+    ) -> Option<&'a str> {
+        through.into_iter().try_fold(base, |struct_type, member| {
+            self.types.get(&(struct_type, member)).copied().flatten()
+        })
+    }
+}
+
 /// Every function-like macro that invokes markers or calls something, by name.
 pub(super) struct Macros<'a> {
     entries: NameMap<'a, MacroEntry>,

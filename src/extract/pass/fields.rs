@@ -1,10 +1,10 @@
 //! Callback fields seen by the pass: member calls, functions bound to fields, function-pointer
 //! members of struct bodies, and the `Type *name` declarations that give an object its type.
 
-use super::{Block, FilePass, Member};
+use super::{AccessPath, Block, FilePass, MAX_PATH, Member};
 use crate::extract::names::Keyword;
 use crate::extract::names::keyword;
-use crate::extract::{FieldBinding, FieldDecl, Use, UseKind};
+use crate::extract::{FieldBinding, FieldDecl, MemberPath, PointerMember, Use, UseKind, WordRange};
 use crate::lexer::Token;
 use std::ops::Range;
 
@@ -14,13 +14,51 @@ impl FilePass<'_, '_> {
         if !matches!(self.prev.0, Token::Dot | Token::Arrow) {
             return false;
         }
+        let path = self.access_path(span);
         self.member = Some(Member {
             token: self.token_index,
             span: span.clone(),
             designator: matches!(self.prev2.0, Token::LBrace | Token::Comma),
-            struct_type: self.base_type(),
+            path,
         });
         true
+    }
+
+    /// The access path of the member being read (the current identifier, after `.` or `->`):
+    /// from a variable of known type (`bs->open`), or one member further along a path already
+    /// known (`bs->drv->open`). Remembers it for the next member.
+    pub(super) fn access_path(&mut self, member: &Range<usize>) -> Option<AccessPath> {
+        let path = match (self.base_type(), &self.last_access) {
+            (Some(struct_type), _) => Some(AccessPath {
+                struct_type,
+                through: Vec::new(),
+            }),
+            (None, Some((token, path, previous)))
+                if token + 2 == self.token_index && path.through.len() < MAX_PATH =>
+            {
+                let mut path = path.clone();
+                path.through.push(previous.clone());
+                Some(path)
+            }
+            (None, _) => None,
+        };
+        self.last_access = path
+            .clone()
+            .map(|path| (self.token_index, path, member.clone()));
+        path
+    }
+
+    /// Exports the members of an access path to the file's word list.
+    fn export_through(&mut self, through: &[Range<usize>]) -> WordRange {
+        let start = self.output.words.len() as u32;
+        for member in through {
+            let word = self.export_name(member.clone());
+            self.output.words.push(word);
+        }
+        WordRange {
+            start,
+            end: self.output.words.len() as u32,
+        }
     }
 
     /// The type in `Type *name`, when the current identifier is `name`: `*` before it and an
@@ -57,22 +95,33 @@ impl FilePass<'_, '_> {
         (member.token + distance == self.token_index).then(|| member.clone())
     }
 
-    /// Records that the name at `target` is bound to `member` of `struct_type`.
+    /// Records that the name at `target` is bound to `member` of `struct_type`, reached through
+    /// the pointer members `through`.
     pub(super) fn bind(
         &mut self,
         member: Member,
         struct_type: Option<Range<usize>>,
+        through: &[Range<usize>],
         target: Range<usize>,
     ) {
         let (line, column) = self.lines.position_at(target.start);
         let binding = FieldBinding {
             struct_type: struct_type.map(|t| self.export_name(t)),
+            through: self.export_through(through),
             field: self.export_name(member.span),
             target: self.export_name(target),
             line,
             column,
         };
         self.output.field_bindings.push(binding);
+    }
+
+    /// Records an assignment `x->member = target;` in a function body.
+    pub(super) fn bind_member(&mut self, member: Member, target: Range<usize>) {
+        match member.path.clone() {
+            Some(path) => self.bind(member, Some(path.struct_type), &path.through, target),
+            None => self.bind(member, None, &[], target),
+        }
     }
 
     /// Handles an identifier in a file-scope initializer: designators and what they bind.
@@ -87,7 +136,7 @@ impl FilePass<'_, '_> {
         }
         if let Some(member) = self.bound_member(next) {
             let struct_type = struct_type.filter(|_| member.designator);
-            self.bind(member, struct_type, span);
+            self.bind(member, struct_type, &[], span);
         }
     }
 
@@ -109,13 +158,24 @@ impl FilePass<'_, '_> {
         if pointer_name {
             let (line, column) = self.lines.position_at(span.start);
             let decl = FieldDecl {
-                struct_type: tag.map(|t| self.export_name(t)),
-                field: self.export_name(span),
+                struct_type: tag.clone().map(|t| self.export_name(t)),
+                field: self.export_name(span.clone()),
                 line,
                 column,
                 attributes: self.member_attributes,
             };
             self.output.field_decls.push(decl);
+        }
+        if let Some(tag) = tag
+            && matches!(next, Some(Token::Semi | Token::Comma))
+            && let Some(pointee) = self.pointer_type()
+        {
+            let member = PointerMember {
+                struct_type: self.export_name(tag),
+                member: self.export_name(span),
+                pointee: self.export_name(pointee),
+            };
+            self.output.pointer_members.push(member);
         }
     }
 
@@ -138,19 +198,28 @@ impl FilePass<'_, '_> {
     /// (where the declaration of `x` shows the type).
     pub(super) fn member_call(&mut self, span: Range<usize>) {
         let offset = span.start;
-        let struct_type = self.base_type().map(|t| self.export_name(t));
+        let path = self.access_path(&span);
         let name = self.names.intern(self.source, span, self.recognizer);
         let exported = self.names.export(name, self.source, &mut self.output.names);
+        // One use per field and path start (the members between are not told apart).
+        let base = path
+            .as_ref()
+            .map(|path| self.export_name(path.struct_type.clone()));
         if !self
             .member_calls
-            .insert((exported, struct_type.unwrap_or(u32::MAX)))
+            .insert((exported, base.unwrap_or(u32::MAX)))
         {
             return;
         }
         let (line, column) = self.lines.position_at(offset);
-        if let Some(struct_type) = struct_type {
+        if let (Some(base), Some(path)) = (base, path) {
             let use_index = self.output.uses.len() as u32;
-            self.output.member_types.push((use_index, struct_type));
+            let through = self.export_through(&path.through);
+            self.output.member_paths.push(MemberPath {
+                use_index,
+                base,
+                through,
+            });
         }
         self.output.uses.push(Use {
             name: exported,

@@ -132,10 +132,21 @@ struct Member {
     span: Range<usize>,
     /// It follows `{` or `,`: a designator, not an expression.
     designator: bool,
-    /// The struct type of what it is accessed on, where a declaration in the function shows it
-    /// (`Object *obj` ... `obj->free`).
-    struct_type: Option<Range<usize>>,
+    /// The access path it is reached by, where a declaration in the function shows where the
+    /// path starts (`Object *obj` ... `obj->free`, `BlockDriverState *bs` ... `bs->drv->open`).
+    path: Option<AccessPath>,
 }
+
+/// How a member is reached from a variable of known struct type: the type, and the pointer
+/// members in between (`bs->drv->open`: `BlockDriverState`, then `drv`).
+#[derive(Debug, Clone)]
+struct AccessPath {
+    struct_type: Range<usize>,
+    through: Vec<Range<usize>>,
+}
+
+/// How many members deep an access path is followed.
+const MAX_PATH: usize = 8;
 
 /// The state of one pass over one file.
 pub(super) struct FilePass<'src, 'x> {
@@ -177,6 +188,8 @@ pub(super) struct FilePass<'src, 'x> {
     variables: FxHashMap<&'src [u8], Range<usize>>,
     /// The (field, struct type) pairs the current function has member-called.
     member_calls: FxHashSet<(u32, u32)>,
+    /// The last member reached by a typed access path: its token index, the path and itself.
+    last_access: Option<(usize, AccessPath, Range<usize>)>,
 }
 
 impl<'src, 'x> FilePass<'src, 'x> {
@@ -210,6 +223,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
             last_ident: (usize::MAX, 0..0),
             variables: FxHashMap::default(),
             member_calls: FxHashSet::default(),
+            last_access: None,
         }
     }
 
@@ -643,8 +657,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
             return None;
         }
         if let Some(member) = self.bound_member(next) {
-            let struct_type = member.struct_type.clone();
-            self.bind(member, struct_type, span.clone());
+            self.bind_member(member, span.clone());
         }
         if not_a_function {
             return keyword(&self.source[span]);

@@ -21,11 +21,22 @@ void raw_setup(struct BlockDriver *drv)
     drv->bdrv_open = raw_open;
 }
 
-/* Through a chain of members the type is unknown: these bind .bdrv_close and .bdrv_co_preadv. */
-void raw_attach(BlockDriverState *bs)
+static int raw_flush(BlockDriverState *bs)
 {
-    bs->drv->bdrv_close = raw_close;
-    bs->drv->bdrv_co_preadv = raw_co_preadv;
+    return 0;
+}
+
+/* bs->drv is a BlockDriver * (block_int.h): this binds BlockDriver.bdrv_flush. */
+void raw_register(BlockDriverState *bs)
+{
+    bs->drv->bdrv_flush = raw_flush;
+}
+
+/* No declaration says what s->drv points to: these bind .bdrv_close and .bdrv_co_preadv. */
+void raw_attach(RawState *s)
+{
+    s->drv->bdrv_close = raw_close;
+    s->drv->bdrv_co_preadv = raw_co_preadv;
 }
 
 int coroutine_fn raw_co_reopen(BlockDriverState *bs)
