@@ -320,16 +320,18 @@ pub fn qemu_block() -> (Contexts, Vec<Rule>) {
 }
 
 impl Config {
-    /// What extraction must record for the graph this configuration asks for, with edges of
-    /// `kinds` (the configuration's, or fewer with `--calls-only`).
-    pub fn extras(&self, kinds: EdgeKinds, recognizer: &Recognizer) -> Extras {
+    /// A recognizer of this configuration's contexts that records only what a graph with edges
+    /// of `kinds` (the configuration's, or fewer with `--calls-only`) will use.
+    pub fn recognizer(&self, kinds: EdgeKinds) -> Recognizer {
+        let mut recognizer = Recognizer::new(&self.contexts);
         let aliases = self.aliases && recognizer.has_attributes();
-        Extras {
+        recognizer.extras = Extras {
             fields: kinds.includes(UseKind::Field),
             macros: kinds.includes(UseKind::Macro),
             aliases,
             head_words: aliases || !self.wrappers.is_empty(),
-        }
+        };
+        recognizer
     }
 }
 

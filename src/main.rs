@@ -8,7 +8,7 @@ use callcheck::check::{Violation, check_with_steps};
 use callcheck::config::{self, Config, ConfigRequest};
 use callcheck::context::EdgeKinds;
 use callcheck::diagnostics::{extraction_warnings, summarised};
-use callcheck::extract::{Recognizer, UseKind};
+use callcheck::extract::UseKind;
 use callcheck::graph::{BuildOptions, Graph, NodeId};
 use callcheck::query::{self, Direction};
 use callcheck::report::{self, Report};
@@ -140,8 +140,7 @@ fn load(input: &Input, allow_empty: bool) -> Result<Result<Loaded, u8>, String> 
     let started = Instant::now();
     // Extraction records only what the graph will use.
     let kinds = edge_kinds(input, &config);
-    let mut recognizer = Recognizer::new(&config.contexts);
-    recognizer.extras = config.extras(kinds, &recognizer);
+    let recognizer = config.recognizer(kinds);
     let sources = read_sources(&paths, &options, &recognizer);
     let read_time = started.elapsed();
     for error in &sources.errors {
@@ -160,11 +159,7 @@ fn load(input: &Input, allow_empty: bool) -> Result<Result<Loaded, u8>, String> 
         return Err(message);
     }
     let started = Instant::now();
-    let build = BuildOptions {
-        kinds,
-        aliases: recognizer.extras.aliases.then_some(&recognizer),
-        wrappers: &config.wrappers,
-    };
+    let build = BuildOptions::configured(kinds, &recognizer, &config.wrappers);
     let graph = Graph::build(sources.files, &build);
     Ok(Ok(Loaded {
         config,

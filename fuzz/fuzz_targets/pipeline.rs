@@ -37,11 +37,8 @@ fuzz_target!(|data: &[u8]| {
             functions: extract(part, recognizer),
         })
         .collect();
-    let options = BuildOptions {
-        kinds: config.edges,
-        aliases: Some(recognizer),
-        wrappers: &config.wrappers,
-    };
+    // The recognizer records every extra, so aliases are on.
+    let options = BuildOptions::configured(config.edges, recognizer, &config.wrappers);
     let graph = Graph::build(files, &options);
     let violations = check(&graph, contexts, rules);
     let mut sink = Vec::new();

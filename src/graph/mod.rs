@@ -175,13 +175,26 @@ pub struct BuildOptions<'a> {
     pub wrappers: &'a [Wrapper],
 }
 
-impl BuildOptions<'_> {
+impl<'a> BuildOptions<'a> {
     /// Edges of `kinds`, no aliases and no generated wrappers.
     pub fn new(kinds: EdgeKinds) -> Self {
         BuildOptions {
             kinds,
             aliases: None,
             wrappers: &[],
+        }
+    }
+
+    /// Edges of `kinds`, aliases if `recognizer` records them, and `wrappers`.
+    pub fn configured(
+        kinds: EdgeKinds,
+        recognizer: &'a Recognizer,
+        wrappers: &'a [Wrapper],
+    ) -> Self {
+        BuildOptions {
+            kinds,
+            aliases: recognizer.extras.aliases.then_some(recognizer),
+            wrappers,
         }
     }
 }

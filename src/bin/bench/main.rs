@@ -14,7 +14,6 @@ mod synthetic;
 
 use callcheck::check::check;
 use callcheck::config;
-use callcheck::extract::Recognizer;
 use callcheck::graph::{BuildOptions, Graph};
 use callcheck::report::{Report, text};
 use callcheck::source::{ReadOptions, read_only, read_sources};
@@ -348,18 +347,13 @@ fn child(mode: &str, paths: &[PathBuf], threads: usize, preset: &str) {
             };
             let (contexts, rules) = (&config.contexts, &config.rules);
             let started = Instant::now();
-            let mut recognizer = Recognizer::new(contexts);
-            recognizer.extras = config.extras(config.edges, &recognizer);
+            let recognizer = config.recognizer(config.edges);
             let sources = read_sources(paths, &options, &recognizer);
             let read_extract = ms(started);
             let files = sources.files.len();
             let started = Instant::now();
             // As `callcheck --preset NAME` runs.
-            let build = BuildOptions {
-                kinds: config.edges,
-                aliases: recognizer.extras.aliases.then_some(&recognizer),
-                wrappers: &config.wrappers,
-            };
+            let build = BuildOptions::configured(config.edges, &recognizer, &config.wrappers);
             let graph = Graph::build(sources.files, &build);
             let graph_time = ms(started);
             let started = Instant::now();
