@@ -477,30 +477,31 @@ impl<'src, 'x> FilePass<'src, 'x> {
     }
 
     /// Ends a file-scope declaration at its `;`, keeping it as a prototype if it declares a
-    /// function with attribute contexts.
+    /// function with attribute contexts or head words other than its name.
     fn end_declaration(&mut self) {
         self.pending_allows.clear();
         let head = &self.head;
-        let named_words = head.words.len() > 1;
-        if (!head.attributes.is_empty() || named_words)
-            && !head.has_assign
+        if !head.has_assign
             && let Some(candidate) = head.function_name()
+            && (!head.attributes.is_empty()
+                || head
+                    .words
+                    .iter()
+                    .any(|(token, _)| *token != candidate.token))
         {
             let words = self.export_head_words(candidate.token);
             let head = &self.head;
-            if !head.attributes.is_empty() || words.end > words.start {
-                let prototype = Prototype {
-                    name: self
-                        .names
-                        .export(candidate.name, self.source, &mut self.output.names),
-                    line: candidate.line,
-                    column: candidate.column,
-                    is_static: head.is_static,
-                    contexts: head.attributes,
-                    words,
-                };
-                self.output.prototypes.push(prototype);
-            }
+            let prototype = Prototype {
+                name: self
+                    .names
+                    .export(candidate.name, self.source, &mut self.output.names),
+                line: candidate.line,
+                column: candidate.column,
+                is_static: head.is_static,
+                contexts: head.attributes,
+                words,
+            };
+            self.output.prototypes.push(prototype);
         }
         self.head.reset();
     }
