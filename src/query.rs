@@ -4,7 +4,7 @@
 
 use crate::context::{ContextId, Contexts, EdgeKinds};
 use crate::extract::UseKind;
-use crate::graph::{Edge, Graph, NodeId, NodeKind};
+use crate::graph::{Graph, NodeId, NodeKind};
 use crate::report::dot::Picture;
 use crate::report::{arrow, back_arrow, write_json_line};
 use serde::Serialize;
@@ -52,9 +52,6 @@ pub fn tree(
     kinds: EdgeKinds,
 ) -> Vec<TreeLine> {
     let reverse = (direction == Direction::Callers).then(|| graph.reverse());
-    // The use's file where it is not the user's.
-    let elsewhere =
-        |user: NodeId, edge: &Edge| (edge.file != graph.function(user).file).then_some(edge.file);
     // (node, kind, use line, use file) of each neighbour of `node`, in order.
     let neighbours = |node: NodeId| -> Vec<(NodeId, UseKind, u32, Option<u32>)> {
         match &reverse {
@@ -62,7 +59,14 @@ pub fn tree(
                 .edges_from(node)
                 .iter()
                 .filter(|e| kinds.includes(e.kind()))
-                .map(|e| (e.to, e.kind(), e.line(), elsewhere(node, e)))
+                .map(|e| {
+                    (
+                        e.to,
+                        e.kind(),
+                        e.line(),
+                        graph.use_file_elsewhere(node, e.file),
+                    )
+                })
                 .collect(),
             Some((offsets, callers)) => {
                 let range = offsets[node as usize] as usize..offsets[node as usize + 1] as usize;
@@ -75,7 +79,8 @@ pub fn tree(
                             .iter()
                             .find(|e| e.to == node && e.kind() == kind);
                         let line = edge.map_or(0, |e| e.line());
-                        (caller, kind, line, edge.and_then(|e| elsewhere(caller, e)))
+                        let file = edge.and_then(|e| graph.use_file_elsewhere(caller, e.file));
+                        (caller, kind, line, file)
                     })
                     .collect()
             }
@@ -152,7 +157,7 @@ pub fn shortest_path(
         for edge in graph.edges_from(node) {
             if kinds.includes(edge.kind()) && !seen[edge.to as usize] {
                 seen[edge.to as usize] = true;
-                let file = (edge.file != graph.function(node).file).then_some(edge.file);
+                let file = graph.use_file_elsewhere(node, edge.file);
                 parent[edge.to as usize] = Some((node, (edge.kind(), edge.line(), file)));
                 queue.push_back(edge.to);
             }

@@ -377,6 +377,12 @@ impl Graph {
         }
     }
 
+    /// The file a use by `user` is written in (an index in [`Graph::files`]), where it is not
+    /// `user`'s own: a field's binding.
+    pub fn use_file_elsewhere(&self, user: NodeId, file: u32) -> Option<u32> {
+        (file != self.function(user).file).then_some(file)
+    }
+
     /// The path of file `index` of [`Graph::files`].
     pub fn path(&self, index: u32) -> &str {
         &self.files[index as usize].path

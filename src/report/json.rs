@@ -91,8 +91,8 @@ pub fn write(out: &mut impl Write, report: &Report, stats: &GraphStats) -> io::R
             kind: step.map(|(s, _)| s.kind.name()),
             use_line: step.map(|(s, _)| s.line),
             use_file: step
-                .filter(|(s, previous)| s.file != graph.function(*previous).file)
-                .map(|(s, _)| graph.path(s.file)),
+                .and_then(|(s, previous)| graph.use_file_elsewhere(previous, s.file))
+                .map(|file| graph.path(file)),
         }
     };
     let violations = report
