@@ -98,17 +98,14 @@ impl<'a> Resolver<'_, 'a> {
                 if used.kind != UseKind::Call {
                     continue;
                 }
+                // The macro table is empty unless macro edges are built.
                 let (hash, name) = (names.hash(used.name), names.get(used.name));
-                if self.macros.is_empty() || !self.macros.contains(hash, name) {
+                let Some(expansion) = self.macros.expand(hash, name, self.files) else {
                     if !resolved {
                         out.unresolved_calls += 1;
                     }
                     continue;
-                }
-                if !self.kinds.includes(UseKind::Macro) {
-                    continue;
-                }
-                let expansion = self.macros.expand(hash, name, self.files);
+                };
                 macro_markers.extend(expansion.markers);
                 for &(hash, called) in &expansion.calls {
                     let first = self.names.first(hash, called, self.functions, self.files);

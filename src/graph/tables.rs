@@ -37,10 +37,6 @@ impl<'a, V> NameMap<'a, V> {
         &mut entry.or_insert_with(|| (hash, name, make())).into_mut().2
     }
 
-    pub(super) fn len(&self) -> usize {
-        self.table.len()
-    }
-
     pub(super) fn iter(&self) -> impl Iterator<Item = (&'a str, &V)> {
         self.table.iter().map(|(_, name, value)| (*name, value))
     }
@@ -313,34 +309,26 @@ impl<'a> Macros<'a> {
         }
     }
 
-    /// True if `name` is a macro here.
-    pub(super) fn contains(&self, hash: u64, name: &str) -> bool {
-        self.entries.get(hash, name).is_some()
-    }
-
-    pub(super) fn is_empty(&self) -> bool {
-        self.entries.len() == 0
-    }
-
-    /// What invoking macro `name` amounts to; a macro met again inside its own expansion is
-    /// not expanded again, as the preprocessor does not.
+    /// What invoking `name` amounts to, if it is a macro here; a macro met again inside its own
+    /// expansion is not expanded again, as the preprocessor does not.
     pub(super) fn expand(
         &self,
         hash: u64,
         name: &'a str,
         files: &'a [SourceFile],
-    ) -> Arc<Expansion<'a>> {
+    ) -> Option<Arc<Expansion<'a>>> {
+        self.entries.get(hash, name)?;
         let cached = |macros: &Self| {
             let expanded = macros.expanded.lock().unwrap_or_else(|e| e.into_inner());
             expanded.get(&(hash, name)).cloned()
         };
         if let Some(expansion) = cached(self) {
-            return expansion;
+            return Some(expansion);
         }
         let expansion = Arc::new(self.compute(hash, name, files));
         let mut expanded = self.expanded.lock().unwrap_or_else(|e| e.into_inner());
         expanded.insert((hash, name), Arc::clone(&expansion));
-        expansion
+        Some(expansion)
     }
 
     /// The expansion of `name`, walked through every macro it reaches.
