@@ -188,9 +188,6 @@ impl<'de> Deserialize<'de> for EdgesSetting {
 
 struct EdgesVisitor;
 
-/// The edge kind names, for error messages.
-const KIND_NAMES: &[&str] = &["call", "reference", "field", "macro", "generated"];
-
 impl<'de> serde::de::Visitor<'de> for EdgesVisitor {
     type Value = EdgesSetting;
 
@@ -219,7 +216,7 @@ impl<'de> serde::de::Visitor<'de> for EdgesVisitor {
             let kind = UseKind::ALL
                 .into_iter()
                 .find(|kind| kind.name() == name)
-                .ok_or_else(|| serde::de::Error::unknown_variant(&name, KIND_NAMES))?;
+                .ok_or_else(|| serde::de::Error::unknown_variant(&name, &UseKind::NAMES))?;
             kinds.push(kind);
         }
         Ok(EdgesSetting(EdgeKinds::of(kinds)))

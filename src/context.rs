@@ -254,6 +254,11 @@ mod tests {
 
     #[test]
     fn edge_kinds_are_a_set() {
+        // Names, bit sets and packed edges index by discriminant: it must be the position.
+        for (position, kind) in UseKind::ALL.into_iter().enumerate() {
+            assert_eq!(kind as usize, position);
+        }
+        assert_eq!(UseKind::Macro.name(), "macro");
         assert!(EdgeKinds::ALL.iter().eq(UseKind::ALL));
         assert!(EdgeKinds::CALLS_ONLY.iter().eq([UseKind::Call]));
         let set = EdgeKinds::of([UseKind::Field, UseKind::Macro]);

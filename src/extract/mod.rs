@@ -52,15 +52,12 @@ impl UseKind {
         UseKind::Generated,
     ];
 
+    /// The names of [`UseKind::ALL`], in the configuration and in JSON output.
+    pub const NAMES: [&'static str; 5] = ["call", "reference", "field", "macro", "generated"];
+
     /// The kind's name in the configuration and in JSON output.
     pub fn name(self) -> &'static str {
-        match self {
-            UseKind::Call => "call",
-            UseKind::Reference => "reference",
-            UseKind::Field => "field",
-            UseKind::Macro => "macro",
-            UseKind::Generated => "generated",
-        }
+        UseKind::NAMES[self as usize]
     }
 }
 
