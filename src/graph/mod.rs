@@ -224,30 +224,8 @@ impl Graph {
     /// Builds the graph of `files`, which it sorts by path.
     pub fn build(mut files: Vec<SourceFile>, options: &BuildOptions) -> Graph {
         files.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
-        let mut functions = Vec::new();
-        let mut first_node = Vec::with_capacity(files.len());
-        for (file_index, file) in files.iter().enumerate() {
-            first_node.push(functions.len() as NodeId);
-            functions.extend(file.functions.functions.iter().map(|def| Function {
-                file: file_index as u32,
-                name: def.name,
-                line: def.line,
-                column: def.column,
-                is_static: def.is_static,
-                contexts: {
-                    let mut contexts = def.markers;
-                    contexts.extend(def.attributes);
-                    contexts
-                },
-                origins: Origins {
-                    marker: def.markers,
-                    definition: def.attributes,
-                    ..Origins::default()
-                },
-                kind: NodeKind::Definition,
-            }));
-        }
         let alias_table = options.aliases.map(|r| tables::Aliases::build(&files, r));
+        // The contexts the aliases among a head's words stand for.
         let head_contexts = |file: &SourceFile, words| {
             let mut set = ContextSet::default();
             if let Some(aliases) = &alias_table {
@@ -258,15 +236,30 @@ impl Graph {
             }
             set
         };
-        if alias_table.is_some() {
-            for (file, &first) in files.iter().zip(&first_node) {
-                for (index, def) in file.functions.functions.iter().enumerate() {
-                    let set = head_contexts(file, def.words);
-                    let function = &mut functions[first as usize + index];
-                    function.contexts.extend(set);
-                    function.origins.definition.extend(set);
+        let mut functions = Vec::new();
+        let mut first_node = Vec::with_capacity(files.len());
+        for (file_index, file) in files.iter().enumerate() {
+            first_node.push(functions.len() as NodeId);
+            functions.extend(file.functions.functions.iter().map(|def| {
+                let mut definition = def.attributes;
+                definition.extend(head_contexts(file, def.words));
+                let mut contexts = def.markers;
+                contexts.extend(definition);
+                Function {
+                    file: file_index as u32,
+                    name: def.name,
+                    line: def.line,
+                    column: def.column,
+                    is_static: def.is_static,
+                    contexts,
+                    origins: Origins {
+                        marker: def.markers,
+                        definition,
+                        ..Origins::default()
+                    },
+                    kind: NodeKind::Definition,
                 }
-            }
+            }));
         }
 
         let mut names = DefinitionNames::default();
@@ -323,7 +316,7 @@ impl Graph {
         let (aliases, alias_cycles) = match &alias_table {
             Some(aliases) => (
                 aliases
-                    .iter()
+                    .sorted()
                     .into_iter()
                     .map(|(name, set)| (name.to_string(), set))
                     .collect(),

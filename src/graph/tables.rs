@@ -144,7 +144,7 @@ impl<'a> Aliases<'a> {
     }
 
     /// Every alias that gives contexts, sorted by name.
-    pub(super) fn iter(&self) -> Vec<(&'a str, ContextSet)> {
+    pub(super) fn sorted(&self) -> Vec<(&'a str, ContextSet)> {
         let mut all: Vec<_> = self.contexts.iter().map(|(n, c)| (n, *c)).collect();
         all.sort_unstable_by_key(|(name, _)| *name);
         all
