@@ -181,7 +181,7 @@ pub(super) struct FilePass<'src, 'x> {
     macro_calls: Vec<u32>,
     /// The token before `prev2`.
     prev3: (Token, Option<Keyword>),
-    /// The last identifier: its token index and range.
+    /// The last identifier, when callback fields are recorded: its token index and range.
     last_ident: (usize, Range<usize>),
     /// The struct-pointer variables of the current function (parameters and locals declared
     /// `Type *name`), by name: their type.
@@ -263,7 +263,9 @@ impl<'src, 'x> FilePass<'src, 'x> {
                 continue;
             }
             self.token_index += 1;
-            let ident = (token == Token::Ident).then(|| span.clone());
+            // Only callback fields look back at the last identifier (`Type *name`).
+            let fields = self.recognizer.extras.fields;
+            let ident = (fields && token == Token::Ident).then(|| span.clone());
             let keyword = if self.depth == 0 {
                 let keyword = match token {
                     Token::Ident => keyword(&self.source[span.clone()]),
