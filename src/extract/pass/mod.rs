@@ -483,7 +483,11 @@ impl<'src, 'x> FilePass<'src, 'x> {
     fn end_declaration(&mut self) {
         self.pending_allows.clear();
         let head = &self.head;
-        if !head.has_assign
+        // Most declarations have neither attributes nor (with head words off) words: they are
+        // let go before looking for a function name.
+        let may_keep = !head.attributes.is_empty() || !head.words.is_empty();
+        if may_keep
+            && !head.has_assign
             && let Some(candidate) = head.function_name()
             && (!head.attributes.is_empty()
                 || head
