@@ -12,9 +12,9 @@
 //! Among shortest paths the one through the lowest-numbered functions (by file path, then
 //! position in the file) is chosen, so the proof is the same on every run.
 
-use crate::context::{ContextId, Contexts, EdgeKinds, Rule, RuleKind, Through};
-use crate::extract::UseKind;
-use crate::graph::{Edge, Graph, NodeId, NodeKind};
+use crate::context::{ContextId, Contexts, Rule, RuleKind, Through};
+use crate::graph::{Edge, Graph, NodeKind};
+use crate::model::{EdgeKinds, NodeId, UseKind};
 use rayon::prelude::*;
 use std::collections::VecDeque;
 
@@ -300,7 +300,7 @@ pub fn check_with_steps(
 mod tests {
     use super::*;
     use crate::config::qemu_block;
-    use crate::context::EdgeKinds;
+    use crate::model::EdgeKinds;
     use crate::extract::{Recognizer, extract};
     use crate::graph::BuildOptions;
     use crate::source::SourceFile;

@@ -6,9 +6,10 @@
 //! and rules. Every error names the file, line and column.
 
 use crate::context::{
-    Context, ContextSet, Contexts, EdgeKinds, Recognition, Rule, RuleKind, Through, Wrapper,
+    Context, ContextSet, Contexts, Recognition, Rule, RuleKind, Through, Wrapper,
 };
-use crate::extract::{Extras, Recognizer, UseKind};
+use crate::extract::{Extras, Recognizer};
+use crate::model::{EdgeKinds, UseKind};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::ops::Range;

@@ -1,6 +1,6 @@
 //! Contexts (where a function may run), how each is recognised, and the rules between them.
 
-use crate::extract::UseKind;
+use crate::model::{EdgeKinds, UseKind};
 use std::fmt;
 
 /// The most contexts one configuration can name: a [`ContextSet`] is a 64-bit mask.
@@ -138,39 +138,6 @@ impl Contexts {
             .iter()
             .enumerate()
             .map(|(i, c)| (ContextId(i as u8), c))
-    }
-}
-
-/// Which kinds of use count as edges (for a rule, or for the whole graph).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EdgeKinds(u8);
-
-impl EdgeKinds {
-    /// Every kind: calls, references, fields, macros and generated wrappers.
-    pub const ALL: EdgeKinds = EdgeKinds((1 << UseKind::ALL.len()) - 1);
-    /// Direct calls only.
-    pub const CALLS_ONLY: EdgeKinds = EdgeKinds(1 << UseKind::Call as u8);
-
-    /// The set of `kinds`.
-    pub fn of(kinds: impl IntoIterator<Item = UseKind>) -> EdgeKinds {
-        EdgeKinds(kinds.into_iter().fold(0, |set, kind| set | 1 << kind as u8))
-    }
-
-    /// True if a use of this kind is an edge.
-    pub fn includes(self, kind: UseKind) -> bool {
-        self.0 & 1 << kind as u8 != 0
-    }
-
-    /// The kinds in both sets.
-    pub fn intersection(self, other: EdgeKinds) -> EdgeKinds {
-        EdgeKinds(self.0 & other.0)
-    }
-
-    /// The kinds in the set, in [`UseKind::ALL`] order.
-    pub fn iter(self) -> impl Iterator<Item = UseKind> {
-        UseKind::ALL
-            .into_iter()
-            .filter(move |&kind| self.includes(kind))
     }
 }
 

@@ -17,6 +17,7 @@ pub mod diagnostics;
 pub mod extract;
 pub mod graph;
 pub mod lexer;
+pub mod model;
 pub mod query;
 pub mod report;
 pub mod source;

@@ -2,9 +2,9 @@
 //! calls, how one function reaches another, which functions carry a context, and the graph
 //! around a function. Every walk is iterative (no recursion) and visits each function once.
 
-use crate::context::{ContextId, Contexts, EdgeKinds};
-use crate::extract::UseKind;
-use crate::graph::{Graph, NodeId, NodeKind};
+use crate::context::{ContextId, Contexts};
+use crate::graph::{Graph, NodeKind};
+use crate::model::{EdgeKinds, NodeId, UseKind};
 use crate::report::dot::Picture;
 use crate::report::{arrow, back_arrow, write_json_line};
 use serde::Serialize;

@@ -11,7 +11,8 @@ use crate::check::Violation;
 use crate::config::Config;
 use crate::context::Contexts;
 use crate::extract::PragmaKind;
-use crate::graph::{Graph, NodeId};
+use crate::graph::Graph;
+use crate::model::NodeId;
 
 /// One suppression and what it did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -250,7 +251,7 @@ mod tests {
     use super::*;
     use crate::check::check;
     use crate::config::{ConfigRequest, load};
-    use crate::context::EdgeKinds;
+    use crate::model::EdgeKinds;
     use crate::extract::{Recognizer, extract};
     use crate::graph::BuildOptions;
     use crate::source::SourceFile;

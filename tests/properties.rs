@@ -3,9 +3,9 @@
 
 use callcheck::check::check;
 use callcheck::config::qemu_block;
-use callcheck::context::EdgeKinds;
-use callcheck::extract::{FileFunctions, Recognizer, UseKind, extract};
+use callcheck::extract::{FileFunctions, Recognizer, extract};
 use callcheck::graph::{BuildOptions, Graph};
+use callcheck::model::{EdgeKinds, UseKind};
 use callcheck::report::{Report, text};
 use callcheck::source::SourceFile;
 use proptest::prelude::*;

@@ -19,47 +19,10 @@ pub use pragma::{Pragma, PragmaKind};
 
 use crate::context::{ContextId, ContextSet, Contexts, Recognition};
 use crate::lexer::LineCounter;
+use crate::model::UseKind;
 use names::Names;
 use pass::FilePass;
 use rustc_hash::FxHashMap;
-
-/// How one function uses another: the kind of a body's use of a name, and of a graph edge.
-///
-/// Extraction records only [`UseKind::Call`], [`UseKind::Reference`] and (for a member call)
-/// [`UseKind::Field`]; the graph adds the other kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum UseKind {
-    /// `name(...)`: a direct call (or a function-like macro invocation).
-    Call,
-    /// Any other mention: a callback passed or assigned, `&name`, a variable, a type.
-    Reference,
-    /// Through a callback field: a member call `x->name(...)` (the use names the field), or a
-    /// field bound to the function (`.name = fn`, `x->name = fn`).
-    Field,
-    /// A call written in the body of a function-like macro the user invokes.
-    Macro,
-    /// A generated wrapper calling the function it wraps.
-    Generated,
-}
-
-impl UseKind {
-    /// Every kind, in the order the configuration lists them.
-    pub const ALL: [UseKind; 5] = [
-        UseKind::Call,
-        UseKind::Reference,
-        UseKind::Field,
-        UseKind::Macro,
-        UseKind::Generated,
-    ];
-
-    /// The names of [`UseKind::ALL`], in the configuration and in JSON output.
-    pub const NAMES: [&'static str; 5] = ["call", "reference", "field", "macro", "generated"];
-
-    /// The kind's name in the configuration and in JSON output.
-    pub fn name(self) -> &'static str {
-        UseKind::NAMES[self as usize]
-    }
-}
 
 /// A run of name indices in [`FileFunctions::words`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -29,17 +29,15 @@ mod resolve;
 mod synthetic;
 mod tables;
 
-use crate::context::{ContextSet, EdgeKinds, Wrapper};
-use crate::extract::{Recognizer, UseKind};
+use crate::context::{ContextSet, Wrapper};
+use crate::extract::Recognizer;
+use crate::model::{EdgeKinds, NodeId, UseKind};
 use crate::source::SourceFile;
 use names::{DefinitionNames, apply_prototypes};
 use rayon::prelude::*;
 use resolve::{FileEdges, Resolver};
 use synthetic::{FieldNodes, generate_wrappers};
 use tables::Macros;
-
-/// Index of a function in the graph.
-pub type NodeId = u32;
 
 /// What a node stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,9 +1,10 @@
 //! Which definitions a name means: chains of same-name definitions, the rule that a file's own
 //! `static` definition wins, and the contexts prototypes give.
 
-use super::{Function, NodeId};
+use super::Function;
 use crate::context::ContextSet;
 use crate::extract::WordRange;
+use crate::model::NodeId;
 use crate::source::SourceFile;
 use hashbrown::HashTable;
 

@@ -4,9 +4,10 @@
 use super::names::{DefinitionNames, NOT_LOOKED_UP, meanings};
 use super::synthetic::{FieldNodes, GeneratedWrapper, fields_of_type};
 use super::tables::Macros;
-use super::{Edge, Function, NodeId};
-use crate::context::{ContextSet, EdgeKinds};
-use crate::extract::{UseKind, name_hash};
+use super::{Edge, Function};
+use crate::context::ContextSet;
+use crate::extract::name_hash;
+use crate::model::{EdgeKinds, NodeId, UseKind};
 use crate::source::SourceFile;
 use rustc_hash::FxHashSet;
 

@@ -3,9 +3,10 @@
 
 use super::names::{DefinitionNames, NO_NODE};
 use super::tables::{NameMap, PointerMembers};
-use super::{BuildOptions, Function, NodeId, NodeKind, Origins};
+use super::{BuildOptions, Function, NodeKind, Origins};
 use crate::context::ContextSet;
-use crate::extract::{FieldBinding, UseKind, WordRange, name_hash};
+use crate::extract::{FieldBinding, WordRange, name_hash};
+use crate::model::{NodeId, UseKind};
 use crate::source::SourceFile;
 use rustc_hash::FxHashMap;
 

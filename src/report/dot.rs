@@ -3,8 +3,8 @@
 
 use super::Report;
 use crate::context::Contexts;
-use crate::extract::UseKind;
-use crate::graph::{Edge, Graph, NodeId};
+use crate::graph::{Edge, Graph};
+use crate::model::{NodeId, UseKind};
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 

@@ -4,8 +4,8 @@
 
 use super::Report;
 use crate::check::Step;
-use crate::extract::UseKind;
-use crate::graph::{Graph, NodeId};
+use crate::graph::Graph;
+use crate::model::{NodeId, UseKind};
 use crate::suppress::{Suppressed, Suppressions};
 use colored::Colorize;
 use std::io::{self, Write};

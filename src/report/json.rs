@@ -4,8 +4,8 @@
 use super::{Report, write_json_line};
 use crate::check::Step;
 use crate::context::RuleKind;
-use crate::extract::UseKind;
 use crate::graph::{GraphStats, NodeKind};
+use crate::model::UseKind;
 use serde::Serialize;
 use std::io::{self, Write};
 

@@ -12,8 +12,8 @@ pub mod text;
 use crate::check::Step;
 use crate::check::Violation;
 use crate::context::{Contexts, Recognition, Rule, RuleKind};
-use crate::extract::UseKind;
-use crate::graph::{Graph, NodeId};
+use crate::graph::Graph;
+use crate::model::{NodeId, UseKind};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -142,7 +142,7 @@ pub(crate) mod testing {
     use super::*;
     use crate::check::check;
     use crate::config::qemu_block;
-    use crate::context::EdgeKinds;
+    use crate::model::EdgeKinds;
     use crate::extract::{Recognizer, extract};
     use crate::graph::BuildOptions;
     use crate::source::SourceFile;

@@ -4,7 +4,7 @@
 use super::Report;
 use super::step_text;
 use crate::context::RuleKind;
-use crate::graph::NodeId;
+use crate::model::NodeId;
 use serde_json::{Value, json};
 use std::io::{self, Write};
 

@@ -4,8 +4,9 @@
 use super::{AccessPath, Block, FilePass, MAX_PATH, Member};
 use crate::extract::names::Keyword;
 use crate::extract::names::keyword;
-use crate::extract::{FieldBinding, FieldDecl, MemberPath, PointerMember, Use, UseKind, WordRange};
+use crate::extract::{FieldBinding, FieldDecl, MemberPath, PointerMember, Use, WordRange};
 use crate::lexer::Token;
+use crate::model::UseKind;
 use std::ops::Range;
 
 impl FilePass<'_, '_> {

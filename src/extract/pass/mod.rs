@@ -7,10 +7,11 @@ mod macros;
 use super::names::{Keyword, NameClass, Names, keyword};
 use super::{
     FileFunctions, FunctionDef, Pragma, PragmaKind, Prototype, Recognizer, UnclosedBraces,
-    Unterminated, Use, UseKind, WordRange,
+    Unterminated, Use, WordRange,
 };
 use crate::context::ContextSet;
 use crate::lexer::{Directive, LineCounter, Token, Tokens};
+use crate::model::UseKind;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 
