@@ -5,6 +5,7 @@
 //! known violation does not turn it into a new one.
 
 use crate::check::Violation;
+use crate::error::Error;
 use crate::report::Report;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -44,19 +45,25 @@ impl Baseline {
     }
 
     /// Reads a baseline file.
-    pub fn read(path: &Path) -> Result<Baseline, String> {
+    pub fn read(path: &Path) -> Result<Baseline, Error> {
+        let error = |message| Error::Baseline {
+            path: path.to_path_buf(),
+            message,
+        };
         let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read the baseline: {e}", path.display()))?;
-        serde_json::from_str(&text)
-            .map_err(|e| format!("{}: not a callcheck baseline: {e}", path.display()))
+            .map_err(|e| error(format!("cannot read the baseline: {e}")))?;
+        serde_json::from_str(&text).map_err(|e| error(format!("not a callcheck baseline: {e}")))
     }
 
     /// Writes the baseline as pretty JSON, one entry per line, sorted: it diffs well.
-    pub fn write(&self, path: &Path) -> Result<(), String> {
-        let mut text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
+    pub fn write(&self, path: &Path) -> Result<(), Error> {
+        let error = |message| Error::Baseline {
+            path: path.to_path_buf(),
+            message,
+        };
+        let mut text = serde_json::to_string_pretty(self).map_err(|e| error(e.to_string()))?;
         text.push('\n');
-        std::fs::write(path, text)
-            .map_err(|e| format!("{}: cannot write the baseline: {e}", path.display()))
+        std::fs::write(path, text).map_err(|e| error(format!("cannot write the baseline: {e}")))
     }
 
     /// Splits `report`'s violations into those the baseline does not hold (their indices), and

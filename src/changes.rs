@@ -3,6 +3,7 @@
 //! sees the whole call graph.
 
 use crate::check::Violation;
+use crate::error::Error;
 use crate::graph::Graph;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -10,16 +11,16 @@ use std::process::Command;
 
 /// The files changed since the git revision `rev` (committed, staged or not), relative to the
 /// current directory.
-pub fn changed_since(rev: &str) -> Result<Vec<PathBuf>, String> {
+pub fn changed_since(rev: &str) -> Result<Vec<PathBuf>, Error> {
     let output = Command::new("git")
         .args(["diff", "--name-only", "--relative", "-z", rev, "--"])
         .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
+        .map_err(|e| Error::Git(format!("cannot run git: {e}")))?;
     if !output.status.success() {
-        return Err(format!(
+        return Err(Error::Git(format!(
             "git diff {rev} failed: {}",
             String::from_utf8_lossy(&output.stderr).trim()
-        ));
+        )));
     }
     Ok(output
         .stdout

@@ -300,9 +300,9 @@ pub fn check_with_steps(
 mod tests {
     use super::*;
     use crate::config::qemu_block;
-    use crate::model::EdgeKinds;
     use crate::extract::{Recognizer, extract};
     use crate::graph::BuildOptions;
+    use crate::model::EdgeKinds;
     use crate::source::SourceFile;
 
     fn run(text: &str) -> Vec<String> {

@@ -1,5 +1,9 @@
 //! The command line's arguments, as clap reads them.
 
+use callcheck::config::ConfigRequest;
+use callcheck::error::Error;
+use callcheck::report;
+use callcheck::session::{CheckOptions, Options};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -262,6 +266,65 @@ pub enum GraphFormat {
 
 /// Parses a size such as `1048576`, `512K`, `64M`, `2G` (powers of 1024; a trailing `B` or
 /// `iB` is allowed).
+impl Cli {
+    /// What the check reports and how it narrows the violations. Writing a baseline records
+    /// every violation, so it takes neither a baseline nor a change filter.
+    pub fn check_options(&self) -> CheckOptions {
+        let narrow = self.write_baseline.is_none();
+        CheckOptions {
+            strict: self.strict,
+            baseline: self.baseline.clone(),
+            report_files: (narrow && !self.report_files.is_empty())
+                .then(|| self.report_files.clone()),
+            changed_since: self.changed_since.clone().filter(|_| narrow),
+        }
+    }
+}
+
+impl Input {
+    /// The session's options, with the configuration looked for from the current directory.
+    pub fn session_options(&self) -> Result<Options, Error> {
+        let start = std::env::current_dir().map_err(Error::CurrentDirectory)?;
+        Ok(Options {
+            paths: self.paths.clone(),
+            config: ConfigRequest {
+                file: self.config.clone(),
+                preset: self.preset.clone(),
+                start,
+            },
+            calls_only: self.calls_only,
+            threads: self.threads.map_or(0, usize::from),
+            max_file_size: self.max_file_size,
+            follow_links: self.follow,
+        })
+    }
+}
+
+impl Query {
+    /// The input options the query was given.
+    pub fn input(&self) -> &Input {
+        match self {
+            Query::Callers(args) | Query::Callees(args) => &args.input,
+            Query::Path(args) => &args.input,
+            Query::Contexts(args) => &args.input,
+            Query::Graph(args) => &args.input,
+        }
+    }
+}
+
+impl From<CheckFormat> for report::Format {
+    fn from(format: CheckFormat) -> Self {
+        match format {
+            CheckFormat::Text => report::Format::Text,
+            CheckFormat::Human => report::Format::Human,
+            CheckFormat::Gcc => report::Format::Gcc,
+            CheckFormat::Json => report::Format::Json,
+            CheckFormat::Sarif => report::Format::Sarif,
+            CheckFormat::Dot => report::Format::Dot,
+        }
+    }
+}
+
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let upper = text.trim().to_ascii_uppercase();
     let number = upper

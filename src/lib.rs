@@ -3,10 +3,15 @@
 //! Data flows through one module per stage: [`source`] finds and reads the files, [`lexer`]
 //! turns bytes into tokens, [`extract`] tokens into function definitions, [`graph`] definitions
 //! into a resolved call graph, [`check`] rules into violations with shortest paths, and
-//! [`report`] violations into text, JSON, SARIF or DOT. Around them: [`context`] and [`config`]
-//! say which contexts and rules exist, [`suppress`], [`baseline`] and [`changes`] decide what
-//! is reported, [`diagnostics`] words the warnings about files, and [`query`] answers questions
-//! about the graph.
+//! [`report`] violations, diagnostics and query results into text, JSON, SARIF or DOT.
+//! [`session`] is the one entry that runs these stages for the command line, the benchmark and
+//! the fuzz target.
+//!
+//! Below every stage, [`model`] holds the vocabulary they share (edge kinds, node ids) and
+//! [`context`] the contexts, rules and generated-wrapper specs; [`config`] turns a
+//! `callcheck.toml` and the presets into them. Around the check, [`suppress`], [`baseline`] and
+//! [`changes`] decide what is reported, [`diagnostics`] holds everything reported that is not a
+//! violation, [`error`] what stops a run, and [`query`] answers questions about the graph.
 
 pub mod baseline;
 pub mod changes;
@@ -14,11 +19,13 @@ pub mod check;
 pub mod config;
 pub mod context;
 pub mod diagnostics;
+pub mod error;
 pub mod extract;
 pub mod graph;
 pub mod lexer;
 pub mod model;
 pub mod query;
 pub mod report;
+pub mod session;
 pub mod source;
 pub mod suppress;

@@ -1,15 +1,14 @@
 //! Questions asked of the call graph instead of reading code: who calls a function, what it
 //! calls, how one function reaches another, which functions carry a context, and the graph
 //! around a function. Every walk is iterative (no recursion) and visits each function once.
+//!
+//! Queries return data; [`crate::report::query`] writes it.
 
 use crate::context::{ContextId, Contexts};
-use crate::graph::{Graph, NodeKind};
+use crate::error::Error;
+use crate::graph::{Edge, Graph, NodeKind};
 use crate::model::{EdgeKinds, NodeId, UseKind};
-use crate::report::dot::Picture;
-use crate::report::{arrow, back_arrow, write_json_line};
-use serde::Serialize;
-use std::collections::VecDeque;
-use std::io::{self, Write};
+use std::collections::{BTreeSet, VecDeque};
 
 /// Which way a tree follows edges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,9 +36,13 @@ pub struct TreeLine {
     pub repeated: bool,
 }
 
-/// The functions named `name`, in node order.
-pub fn named(graph: &Graph, name: &str) -> Vec<NodeId> {
-    graph.nodes().filter(|&n| graph.name(n) == name).collect()
+/// The functions named `name`, in node order; none is [`Error::UnknownFunction`].
+pub fn named(graph: &Graph, name: &str) -> Result<Vec<NodeId>, Error> {
+    let nodes: Vec<NodeId> = graph.nodes().filter(|&n| graph.name(n) == name).collect();
+    if nodes.is_empty() {
+        return Err(Error::UnknownFunction(name.to_string()));
+    }
+    Ok(nodes)
 }
 
 /// The tree of callers or callees of `roots`, `depth` levels deep, depth first in node order.
@@ -230,53 +233,29 @@ pub fn whole(graph: &Graph, kinds: EdgeKinds) -> Picture {
 /// A path as [`shortest_path`] returns it.
 pub type Path = [PathStep];
 
-/// Writes a path one function a line: `file:line  name()`, then how the next is reached.
-pub fn write_path(out: &mut impl Write, graph: &Graph, path: &Path) -> io::Result<()> {
-    for &(node, via) in path {
-        let arrow = via.map_or("  ", |(kind, _, _)| arrow(kind));
-        write!(
-            out,
-            "{arrow} {}  {}:{}",
-            graph.display(node),
-            graph.file_of(node),
-            graph.function(node).line
-        )?;
-        match via {
-            Some((_, line, None)) => write!(out, "  (used at line {line})")?,
-            Some((_, line, Some(file))) => write!(out, "  (used at {}:{line})", graph.path(file))?,
-            None => {}
-        }
-        writeln!(out)?;
-    }
-    Ok(())
+/// A sub-graph to draw.
+#[derive(Debug, Default)]
+pub struct Picture {
+    /// The functions, drawn in increasing order.
+    pub nodes: BTreeSet<NodeId>,
+    /// The edges, as (from, edge), drawn in increasing order.
+    pub edges: BTreeSet<(NodeId, NodeId, bool)>,
+    /// Functions drawn with a thick border (where violations start, or the focus).
+    pub highlighted: BTreeSet<NodeId>,
 }
 
-/// Writes a path as `{"path":[{"name":..,"file":..,"line":..,"kind":..,"use_line":..}]}`.
-pub fn write_path_json(
-    out: &mut impl Write,
-    graph: &Graph,
-    contexts: &Contexts,
-    path: &Path,
-) -> io::Result<()> {
-    let lines: Vec<JsonTreeLine> = path
-        .iter()
-        .enumerate()
-        .map(|(depth, &(node, via))| JsonTreeLine {
-            depth,
-            function: JsonFunction::new(graph, contexts, node),
-            kind: via.map(|(kind, _, _)| kind.name()),
-            use_line: via.map(|(_, line, _)| line),
-            use_file: via
-                .and_then(|(_, _, file)| file)
-                .map(|file| graph.path(file)),
-            repeated: false,
-        })
-        .collect();
-    write_json_line(out, &serde_json::json!({ "path": lines }))
+impl Picture {
+    /// Adds the edge `edge` from `from`, and both its ends.
+    pub fn add_edge(&mut self, from: NodeId, edge: &Edge) {
+        self.nodes.insert(from);
+        self.nodes.insert(edge.to);
+        self.edges
+            .insert((from, edge.to, edge.kind() == UseKind::Reference));
+    }
 }
 
 /// Where a function's context came from, in words.
-fn origins(graph: &Graph, node: NodeId, context: ContextId) -> Vec<&'static str> {
+pub fn origins(graph: &Graph, node: NodeId, context: ContextId) -> Vec<&'static str> {
     let function = graph.function(node);
     let origins = function.origins;
     let definition = match function.kind {
@@ -297,7 +276,7 @@ fn origins(graph: &Graph, node: NodeId, context: ContextId) -> Vec<&'static str>
 }
 
 /// The functions that carry `context`, by name, file and line.
-fn annotated(graph: &Graph, context: ContextId) -> Vec<NodeId> {
+pub fn annotated(graph: &Graph, context: ContextId) -> Vec<NodeId> {
     let mut nodes: Vec<NodeId> = graph
         .nodes()
         .filter(|&n| graph.function(n).contexts.contains(context))
@@ -307,225 +286,11 @@ fn annotated(graph: &Graph, context: ContextId) -> Vec<NodeId> {
 }
 
 /// The contexts to list: `only`, or all.
-fn listed(contexts: &Contexts, only: Option<ContextId>) -> Vec<ContextId> {
+pub fn listed(contexts: &Contexts, only: Option<ContextId>) -> Vec<ContextId> {
     match only {
         Some(context) => vec![context],
         None => contexts.iter().map(|(id, _)| id).collect(),
     }
-}
-
-/// Writes each context (or `only`) with its functions, sorted by name, and where the context
-/// came from.
-pub fn write_contexts(
-    out: &mut impl Write,
-    graph: &Graph,
-    contexts: &Contexts,
-    only: Option<ContextId>,
-) -> io::Result<()> {
-    for context in listed(contexts, only) {
-        let nodes = annotated(graph, context);
-        writeln!(
-            out,
-            "{} ({} function{})",
-            contexts.display(context),
-            nodes.len(),
-            if nodes.len() == 1 { "" } else { "s" }
-        )?;
-        for node in nodes {
-            writeln!(
-                out,
-                "  {}  {}:{}  ({})",
-                graph.display(node),
-                graph.file_of(node),
-                graph.function(node).line,
-                origins(graph, node, context).join(", ")
-            )?;
-        }
-    }
-    if only.is_none() && !graph.aliases().is_empty() {
-        writeln!(out, "aliases ({})", graph.aliases().len())?;
-        for (alias, words) in graph.aliases() {
-            let names: Vec<&str> = words.iter().map(|c| contexts.name(c)).collect();
-            writeln!(out, "  {alias}  = {}", names.join(" "))?;
-        }
-    }
-    for cycle in graph.alias_cycles() {
-        writeln!(out, "cyclic alias: {cycle} expands to itself")?;
-    }
-    Ok(())
-}
-
-/// Writes the contexts as `{"contexts":[{"name":..,"functions":[{..,"origins":[..]}]}]}`.
-pub fn write_contexts_json(
-    out: &mut impl Write,
-    graph: &Graph,
-    contexts: &Contexts,
-    only: Option<ContextId>,
-) -> io::Result<()> {
-    let listed: Vec<serde_json::Value> = listed(contexts, only)
-        .into_iter()
-        .map(|context| {
-            let functions: Vec<serde_json::Value> = annotated(graph, context)
-                .into_iter()
-                .map(|n| {
-                    let mut value = serde_json::to_value(JsonFunction::new(graph, contexts, n))
-                        .unwrap_or_default();
-                    value["origins"] = serde_json::json!(origins(graph, n, context));
-                    value
-                })
-                .collect();
-            serde_json::json!({"name": contexts.name(context), "functions": functions})
-        })
-        .collect();
-    let aliases: Vec<serde_json::Value> = graph
-        .aliases()
-        .iter()
-        .map(|(alias, words)| {
-            let names: Vec<&str> = words.iter().map(|c| contexts.name(c)).collect();
-            serde_json::json!({"name": alias, "contexts": names})
-        })
-        .collect();
-    write_json_line(
-        out,
-        &serde_json::json!({ "contexts": listed, "aliases": aliases, "cyclic_aliases": graph.alias_cycles() }),
-    )
-}
-
-/// Writes a tree, indented two spaces a level: `<-` for callers, `->` for callees, `~>`/`<~`
-/// for references.
-pub fn write_tree(
-    out: &mut impl Write,
-    graph: &Graph,
-    lines: &[TreeLine],
-    direction: Direction,
-) -> io::Result<()> {
-    for line in lines {
-        let arrow = match (direction, line.kind) {
-            (_, None) => String::new(),
-            (Direction::Callees, Some(kind)) => format!("{} ", arrow(kind)),
-            (Direction::Callers, Some(kind)) => format!("{} ", back_arrow(kind)),
-        };
-        let function = graph.function(line.node);
-        write!(
-            out,
-            "{}{arrow}{}  {}:{}",
-            "  ".repeat(line.depth),
-            graph.display(line.node),
-            graph.file_of(line.node),
-            function.line
-        )?;
-        if let Some(use_line) = line.use_line {
-            let site = match direction {
-                Direction::Callees => "used at",
-                Direction::Callers => "uses it at",
-            };
-            match line.use_file {
-                Some(file) => write!(out, "  ({site} {}:{use_line})", graph.path(file))?,
-                None => write!(out, "  ({site} line {use_line})")?,
-            }
-        }
-        if line.repeated {
-            write!(out, "  (see above)")?;
-        }
-        writeln!(out)?;
-    }
-    Ok(())
-}
-
-/// A function as JSON.
-#[derive(Serialize)]
-pub struct JsonFunction<'a> {
-    name: &'a str,
-    file: &'a str,
-    line: u32,
-    #[serde(rename = "static")]
-    is_static: bool,
-    contexts: Vec<&'a str>,
-}
-
-impl<'a> JsonFunction<'a> {
-    /// Function `node` of `graph`.
-    pub fn new(graph: &'a Graph, contexts: &'a Contexts, node: NodeId) -> Self {
-        let function = graph.function(node);
-        JsonFunction {
-            name: graph.name(node),
-            file: graph.file_of(node),
-            line: function.line,
-            is_static: function.is_static,
-            contexts: function.contexts.iter().map(|c| contexts.name(c)).collect(),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct JsonTreeLine<'a> {
-    depth: usize,
-    #[serde(flatten)]
-    function: JsonFunction<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    kind: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    use_line: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    use_file: Option<&'a str>,
-    repeated: bool,
-}
-
-/// Writes a tree as `{"tree":[{"depth":..,"name":..,...}]}`, in display order.
-pub fn write_tree_json(
-    out: &mut impl Write,
-    graph: &Graph,
-    contexts: &Contexts,
-    lines: &[TreeLine],
-) -> io::Result<()> {
-    let tree: Vec<JsonTreeLine> = lines
-        .iter()
-        .map(|line| JsonTreeLine {
-            depth: line.depth,
-            function: JsonFunction::new(graph, contexts, line.node),
-            kind: line.kind.map(UseKind::name),
-            use_line: line.use_line,
-            use_file: line.use_file.map(|file| graph.path(file)),
-            repeated: line.repeated,
-        })
-        .collect();
-    write_json_line(out, &serde_json::json!({ "tree": tree }))
-}
-
-/// Writes a picture as `{"functions":[...],"edges":[...]}`.
-pub fn write_graph_json(
-    out: &mut impl Write,
-    graph: &Graph,
-    contexts: &Contexts,
-    picture: &Picture,
-) -> io::Result<()> {
-    let functions: Vec<JsonFunction> = picture
-        .nodes
-        .iter()
-        .map(|&n| JsonFunction::new(graph, contexts, n))
-        .collect();
-    let end = |n: NodeId| serde_json::json!({"name": graph.name(n), "file": graph.file_of(n)});
-    let edges: Vec<serde_json::Value> = picture
-        .edges
-        .iter()
-        .map(|&(from, to, reference)| {
-            let kind = if reference {
-                UseKind::Reference
-            } else {
-                UseKind::Call
-            };
-            let line = graph
-                .edges_from(from)
-                .iter()
-                .find(|e| e.to == to && e.kind() == kind)
-                .map_or(0, |e| e.line());
-            serde_json::json!({"from": end(from), "to": end(to), "kind": kind.name(), "line": line})
-        })
-        .collect();
-    write_json_line(
-        out,
-        &serde_json::json!({"functions": functions, "edges": edges}),
-    )
 }
 
 #[cfg(test)]
@@ -561,24 +326,42 @@ mod tests {
     #[test]
     fn callee_tree_expands_each_function_once() {
         let g = graph(TEXT);
-        let lines = tree(&g, &named(&g, "a"), Direction::Callees, 5, EdgeKinds::ALL);
+        let lines = tree(
+            &g,
+            &named(&g, "a").unwrap(),
+            Direction::Callees,
+            5,
+            EdgeKinds::ALL,
+        );
         assert_eq!(names(&g, &lines), ["0a", "1b", "2c", "3a*", "2d", "1c*"]);
         let calls = tree(
             &g,
-            &named(&g, "a"),
+            &named(&g, "a").unwrap(),
             Direction::Callees,
             5,
             EdgeKinds::CALLS_ONLY,
         );
         assert_eq!(names(&g, &calls), ["0a", "1b", "2c", "3a*", "1c*"]);
-        let shallow = tree(&g, &named(&g, "a"), Direction::Callees, 1, EdgeKinds::ALL);
+        let shallow = tree(
+            &g,
+            &named(&g, "a").unwrap(),
+            Direction::Callees,
+            1,
+            EdgeKinds::ALL,
+        );
         assert_eq!(names(&g, &shallow), ["0a", "1b", "1c"]);
     }
 
     #[test]
     fn caller_tree_with_use_lines() {
         let g = graph(TEXT);
-        let lines = tree(&g, &named(&g, "c"), Direction::Callers, 1, EdgeKinds::ALL);
+        let lines = tree(
+            &g,
+            &named(&g, "c").unwrap(),
+            Direction::Callers,
+            1,
+            EdgeKinds::ALL,
+        );
         assert_eq!(names(&g, &lines), ["0c", "1a", "1b"]);
         assert_eq!(lines[2].use_line, Some(2));
     }
@@ -586,7 +369,13 @@ mod tests {
     #[test]
     fn shortest_path_or_none() {
         let g = graph(TEXT);
-        let path = shortest_path(&g, &named(&g, "c"), &named(&g, "d"), EdgeKinds::ALL).unwrap();
+        let path = shortest_path(
+            &g,
+            &named(&g, "c").unwrap(),
+            &named(&g, "d").unwrap(),
+            EdgeKinds::ALL,
+        )
+        .unwrap();
         let steps: Vec<_> = path.iter().map(|(n, u)| (g.name(*n), *u)).collect();
         assert_eq!(
             steps,
@@ -598,15 +387,29 @@ mod tests {
             ]
         );
         assert!(
-            shortest_path(&g, &named(&g, "c"), &named(&g, "d"), EdgeKinds::CALLS_ONLY).is_none()
+            shortest_path(
+                &g,
+                &named(&g, "c").unwrap(),
+                &named(&g, "d").unwrap(),
+                EdgeKinds::CALLS_ONLY
+            )
+            .is_none()
         );
-        assert!(shortest_path(&g, &named(&g, "d"), &named(&g, "a"), EdgeKinds::ALL).is_none());
+        assert!(
+            shortest_path(
+                &g,
+                &named(&g, "d").unwrap(),
+                &named(&g, "a").unwrap(),
+                EdgeKinds::ALL
+            )
+            .is_none()
+        );
     }
 
     #[test]
     fn neighbourhood_goes_both_ways() {
         let g = graph(TEXT);
-        let picture = neighbourhood(&g, &named(&g, "d"), 1, EdgeKinds::ALL);
+        let picture = neighbourhood(&g, &named(&g, "d").unwrap(), 1, EdgeKinds::ALL);
         let nodes: Vec<_> = picture.nodes.iter().map(|&n| g.name(n)).collect();
         assert_eq!(nodes, ["b", "d"]);
         assert_eq!(picture.edges.len(), 1);

@@ -10,6 +10,7 @@
 use crate::check::Violation;
 use crate::config::Config;
 use crate::context::Contexts;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::extract::PragmaKind;
 use crate::graph::Graph;
 use crate::model::NodeId;
@@ -17,8 +18,10 @@ use crate::model::NodeId;
 /// One suppression and what it did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suppression {
-    /// Where it is written: `file:line`, or the configuration file.
-    pub location: String,
+    /// The file it is written in: a source file, or the configuration file.
+    pub file: String,
+    /// The line of a `callcheck:` comment; 0 for an entry of the configuration file.
+    pub line: u32,
     /// What it asks for, as written: `allow(GLOBAL_STATE_CODE)`, `ignore`, `[[cut]] f -> g`.
     pub what: String,
     /// Why, as written.
@@ -55,7 +58,7 @@ pub struct Suppressions {
     /// Every suppression, source ones first (by file and line), then the configuration's.
     pub entries: Vec<Suppression>,
     /// Problems with `callcheck:` comments: unrecognised, unknown contexts, unattached.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Suppressions {
@@ -65,21 +68,24 @@ impl Suppressions {
         let mut found = Suppressions::default();
         for (file_index, file) in graph.files().iter().enumerate() {
             for pragma in &file.functions.pragmas {
-                let location = format!("{}:{}", file.path, pragma.line);
+                let warning = |message: String| {
+                    Diagnostic::warning(Code::InvalidSuppression, &file.path, pragma.line, message)
+                };
                 let kind = match &pragma.kind {
                     PragmaKind::Allow {
                         contexts: names,
                         function,
                     } => {
                         for name in names.iter().filter(|n| contexts.by_name(n).is_none()) {
-                            found.warnings.push(format!(
-                                "{location}: unknown context `{name}` in callcheck: allow"
-                            ));
+                            found.warnings.push(warning(format!(
+                                "unknown context `{name}` in callcheck: allow"
+                            )));
                         }
                         let Some(function) = function else {
-                            found.warnings.push(format!(
-                                "{location}: callcheck: allow is neither in a function body nor \
-                                 right before a definition"
+                            found.warnings.push(warning(
+                                "callcheck: allow is neither in a function body nor right before \
+                                 a definition"
+                                    .to_string(),
                             ));
                             continue;
                         };
@@ -93,9 +99,10 @@ impl Suppressions {
                         line: pragma.line,
                     },
                     PragmaKind::Unrecognised => {
-                        found.warnings.push(format!(
-                            "{location}: unrecognised callcheck: comment (expected \
-                             `callcheck: allow(CONTEXT) reason` or `callcheck: ignore reason`)"
+                        found.warnings.push(warning(
+                            "unrecognised callcheck: comment (expected `callcheck: \
+                             allow(CONTEXT) reason` or `callcheck: ignore reason`)"
+                                .to_string(),
                         ));
                         continue;
                     }
@@ -105,7 +112,8 @@ impl Suppressions {
                     _ => "ignore".to_string(),
                 };
                 found.entries.push(Suppression {
-                    location,
+                    file: file.path.clone(),
+                    line: pragma.line,
                     what,
                     reason: pragma.reason.clone(),
                     used: 0,
@@ -113,13 +121,14 @@ impl Suppressions {
                 });
             }
         }
-        let config_location = config
+        let config_file = config
             .file
             .as_ref()
             .map_or_else(|| "configuration".to_string(), |f| f.display().to_string());
         for cut in &config.cuts {
             found.entries.push(Suppression {
-                location: config_location.clone(),
+                file: config_file.clone(),
+                line: 0,
                 what: format!("[[cut]] {} -> {}", cut.from, cut.to),
                 reason: cut.reason.get_ref().clone(),
                 used: 0,
@@ -131,7 +140,8 @@ impl Suppressions {
         }
         for boundary in &config.boundaries {
             found.entries.push(Suppression {
-                location: config_location.clone(),
+                file: config_file.clone(),
+                line: 0,
                 what: format!("[[boundary]] {}", boundary.function),
                 reason: boundary.reason.get_ref().clone(),
                 used: 0,
@@ -244,6 +254,29 @@ impl Suppressions {
     pub fn stale(&self) -> impl Iterator<Item = &Suppression> {
         self.entries.iter().filter(|entry| entry.used == 0)
     }
+
+    /// The problems with `callcheck:` comments, then one diagnostic per stale suppression.
+    pub fn diagnostics(&self) -> impl Iterator<Item = Diagnostic> + '_ {
+        let stale = self.stale().map(|entry| {
+            Diagnostic::warning(
+                Code::StaleSuppression,
+                &entry.file,
+                entry.line,
+                format!("{} no longer suppresses anything", entry.what),
+            )
+        });
+        self.warnings.iter().cloned().chain(stale)
+    }
+}
+
+impl Suppression {
+    /// Where it is written: `file:line`, or the configuration file alone.
+    pub fn location(&self) -> String {
+        match self.line {
+            0 => self.file.clone(),
+            line => format!("{}:{line}", self.file),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -251,9 +284,9 @@ mod tests {
     use super::*;
     use crate::check::check;
     use crate::config::{ConfigRequest, load};
-    use crate::model::EdgeKinds;
     use crate::extract::{Recognizer, extract};
     use crate::graph::BuildOptions;
+    use crate::model::EdgeKinds;
     use crate::source::SourceFile;
 
     fn run(name: &str, text: &str, config_text: &str) -> (Vec<String>, Vec<String>, Suppressions) {

@@ -1,13 +1,11 @@
 //! Property tests of the pipeline: no panic on any bytes, extraction unchanged by layout, lines
 //! right, and output independent of file order.
 
-use callcheck::check::check;
-use callcheck::config::qemu_block;
+use callcheck::config::{self, qemu_block};
 use callcheck::extract::{FileFunctions, Recognizer, extract};
-use callcheck::graph::{BuildOptions, Graph};
-use callcheck::model::{EdgeKinds, UseKind};
-use callcheck::report::{Report, text};
-use callcheck::source::SourceFile;
+use callcheck::model::UseKind;
+use callcheck::report::Format;
+use callcheck::session::{CheckOptions, Session};
 use proptest::prelude::*;
 
 /// A function of a generated program.
@@ -110,27 +108,17 @@ fn recognizer() -> Recognizer {
     Recognizer::new(&qemu_block().0)
 }
 
-/// Runs the whole pipeline on `files` (in the order given) and returns the text report.
+/// Runs the whole pipeline on `files` (in the order given), through the library's session as
+/// the command line does, and returns the text report.
 fn report(files: &[(String, Vec<u8>)]) -> String {
-    let (contexts, rules) = qemu_block();
-    let recognizer = Recognizer::new(&contexts);
-    let sources = files
-        .iter()
-        .map(|(path, bytes)| SourceFile {
-            path: path.clone(),
-            functions: extract(bytes, &recognizer),
-        })
-        .collect();
-    let graph = Graph::build(sources, &BuildOptions::new(EdgeKinds::ALL));
-    let violations = check(&graph, &contexts, &rules);
+    let config = config::preset(config::DEFAULT_PRESET).unwrap();
+    let files: Vec<(String, &[u8])> = files.iter().map(|(p, b)| (p.clone(), &b[..])).collect();
+    let mut session = Session::from_memory(config, &files);
+    let outcome = session.check(&CheckOptions::default()).unwrap();
     let mut out = Vec::new();
-    let report = Report {
-        graph: &graph,
-        contexts: &contexts,
-        rules: &rules,
-        violations: &violations,
-    };
-    text::write(&mut out, &report).unwrap();
+    Format::Text
+        .write(&mut out, &session.report(&outcome))
+        .unwrap();
     String::from_utf8(out).unwrap()
 }
 

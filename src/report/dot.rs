@@ -3,36 +3,15 @@
 
 use super::Report;
 use crate::context::Contexts;
-use crate::graph::{Edge, Graph};
-use crate::model::{NodeId, UseKind};
-use std::collections::BTreeSet;
+use crate::graph::Graph;
+use crate::model::UseKind;
+use crate::query::Picture;
 use std::io::{self, Write};
 
 /// Fill colours for contexts, by context index (wrapping around).
 const PALETTE: [&str; 8] = [
     "#f4cccc", "#cfe2f3", "#fff2cc", "#d9ead3", "#ead1dc", "#d0e0e3", "#fce5cd", "#d9d2e9",
 ];
-
-/// A sub-graph to draw.
-#[derive(Debug, Default)]
-pub struct Picture {
-    /// The functions, drawn in increasing order.
-    pub nodes: BTreeSet<NodeId>,
-    /// The edges, as (from, edge), drawn in increasing order.
-    pub edges: BTreeSet<(NodeId, NodeId, bool)>,
-    /// Functions drawn with a thick border (where violations start, or the focus).
-    pub highlighted: BTreeSet<NodeId>,
-}
-
-impl Picture {
-    /// Adds the edge `edge` from `from`, and both its ends.
-    pub fn add_edge(&mut self, from: NodeId, edge: &Edge) {
-        self.nodes.insert(from);
-        self.nodes.insert(edge.to);
-        self.edges
-            .insert((from, edge.to, edge.kind() == UseKind::Reference));
-    }
-}
 
 /// Writes the union of all violation paths.
 pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {

@@ -4,6 +4,7 @@
 
 use super::Report;
 use super::step_text;
+use crate::diagnostics::Severity;
 use colored::Colorize;
 use std::io::{self, Write};
 
@@ -14,6 +15,9 @@ use std::io::{self, Write};
 /// a.c:37:9: note: blk_drain() calls bdrv_ref()
 /// b.c:10:6: note: bdrv_ref() is GLOBAL_STATE_CODE()
 /// ```
+///
+/// Then one line per diagnostic, `file:line: warning: message [code]` (`error:` with
+/// `--strict`), without the line where the diagnostic concerns a whole file.
 pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
     let graph = report.graph;
     for violation in report.violations {
@@ -63,6 +67,25 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
                 "note:".cyan().bold()
             )?;
         }
+    }
+    for diagnostic in report.diagnostics {
+        let level = match diagnostic.severity {
+            Severity::Warning => "warning:".magenta().bold(),
+            Severity::Error => "error:".red().bold(),
+        };
+        let mut location = diagnostic.file.clone();
+        for number in [diagnostic.line, diagnostic.column] {
+            if number == 0 {
+                break;
+            }
+            location = format!("{location}:{number}");
+        }
+        writeln!(
+            out,
+            "{location}: {level} {} [{}]",
+            diagnostic.message,
+            diagnostic.code.name()
+        )?;
     }
     Ok(())
 }

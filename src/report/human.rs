@@ -6,7 +6,6 @@ use super::Report;
 use crate::check::Step;
 use crate::graph::Graph;
 use crate::model::{NodeId, UseKind};
-use crate::suppress::{Suppressed, Suppressions};
 use colored::Colorize;
 use std::io::{self, Write};
 
@@ -23,12 +22,7 @@ use std::io::{self, Write};
 /// reference, `=>` a member call or a field's binding, `+>` a call in a macro, `*>` a generated
 /// wrapper's call (a generated wrapper is marked as such). Violations that an `allow` accepted follow, each with its reason; a summary line ends the
 /// report.
-pub fn write(
-    out: &mut impl Write,
-    report: &Report,
-    suppressed: &[Suppressed],
-    suppressions: &Suppressions,
-) -> io::Result<()> {
+pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
     let graph = report.graph;
     for violation in report.violations {
         writeln!(
@@ -72,8 +66,8 @@ pub fn write(
         }
         writeln!(out)?;
     }
-    for accepted in suppressed {
-        let by = &suppressions.entries[accepted.by];
+    for accepted in report.suppressed {
+        let by = &report.suppressions[accepted.by];
         let reason = if by.reason.is_empty() {
             "no reason given"
         } else {
@@ -90,10 +84,10 @@ pub fn write(
             "  {} {} at {}: {reason}",
             "=".blue().bold(),
             by.what,
-            by.location
+            by.location()
         )?;
     }
-    if !suppressed.is_empty() {
+    if !report.suppressed.is_empty() {
         writeln!(out)?;
     }
     let count = report.violations.len();
@@ -133,9 +127,7 @@ mod tests {
     fn one_block_per_violation_with_each_hop() {
         colored::control::set_override(false);
         assert_eq!(
-            render(|out, report| {
-                super::write(out, report, &[], &crate::suppress::Suppressions::default())
-            }),
+            render(|out, report| { super::write(out, report) }),
             "error: io() is IO_CODE(), but calls GLOBAL_STATE_CODE() code\n     \
              dir/a.c:3  io()  [IO_CODE]\n  \
              -> dir/a.c:2  mid()\n  \

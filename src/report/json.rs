@@ -4,7 +4,8 @@
 use super::{Report, write_json_line};
 use crate::check::Step;
 use crate::context::RuleKind;
-use crate::graph::{GraphStats, NodeKind};
+use crate::diagnostics::Severity;
+use crate::graph::NodeKind;
 use crate::model::UseKind;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -15,6 +16,20 @@ struct JsonReport<'a> {
     version: u32,
     violations: Vec<JsonViolation<'a>>,
     summary: JsonSummary,
+    /// What the run found besides violations; absent when there is nothing.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+/// A [`Diagnostic`](crate::diagnostics::Diagnostic): `line` and `column` are 0 where unknown.
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'static str,
+    severity: Severity,
+    file: &'a str,
+    line: u32,
+    column: u32,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -75,8 +90,9 @@ struct JsonSummary {
 }
 
 /// Writes `violations` and a summary of the graph as one JSON document and a newline.
-pub fn write(out: &mut impl Write, report: &Report, stats: &GraphStats) -> io::Result<()> {
+pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
     let (graph, contexts) = (report.graph, report.contexts);
+    let stats = graph.stats();
     let hop = |node, step: Option<(&Step, u32)>| {
         let function = graph.function(node);
         JsonHop {
@@ -142,6 +158,18 @@ pub fn write(out: &mut impl Write, report: &Report, stats: &GraphStats) -> io::R
             fields: stats.fields,
         },
         violations,
+        diagnostics: report
+            .diagnostics
+            .iter()
+            .map(|d| JsonDiagnostic {
+                code: d.code.name(),
+                severity: d.severity,
+                file: &d.file,
+                line: d.line,
+                column: d.column,
+                message: &d.message,
+            })
+            .collect(),
     };
     write_json_line(out, &report)
 }
@@ -152,7 +180,7 @@ mod tests {
 
     #[test]
     fn documented_fields() {
-        let text = render(|out, report| super::write(out, report, &report.graph.stats()));
+        let text = render(super::write);
         let value: serde_json::Value = serde_json::from_str(&text).unwrap();
         let expected = serde_json::json!({
             "version": 1,

@@ -6,14 +6,18 @@ pub mod dot;
 pub mod gcc;
 pub mod human;
 pub mod json;
+pub mod query;
 pub mod sarif;
+pub mod stats;
 pub mod text;
 
 use crate::check::Step;
 use crate::check::Violation;
 use crate::context::{Contexts, Recognition, Rule, RuleKind};
+use crate::diagnostics::Diagnostic;
 use crate::graph::Graph;
 use crate::model::{NodeId, UseKind};
+use crate::suppress::{Suppressed, Suppression};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -28,9 +32,70 @@ pub struct Report<'a> {
     pub rules: &'a [Rule],
     /// The violations, in report order.
     pub violations: &'a [Violation],
+    /// The violations an `allow` accepted.
+    pub suppressed: &'a [Suppressed],
+    /// The suppressions [`Report::suppressed`] refers to by index.
+    pub suppressions: &'a [Suppression],
+    /// What the run found besides violations.
+    pub diagnostics: &'a [Diagnostic],
 }
 
-impl Report<'_> {
+/// The formats a check can be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// check_calls.py's text, byte for byte.
+    Text,
+    /// A report for people, in colour on a terminal.
+    Human,
+    /// `file:line:col: error:` lines for editors.
+    Gcc,
+    /// One JSON document.
+    Json,
+    /// SARIF 2.1.0, for code-scanning services.
+    Sarif,
+    /// A Graphviz picture of the violations' paths.
+    Dot,
+}
+
+impl Format {
+    /// Writes `report` in this format.
+    pub fn write<W: Write>(self, out: &mut W, report: &Report) -> io::Result<()> {
+        match self {
+            Format::Text => text::write(out, report),
+            Format::Human => human::write(out, report),
+            Format::Gcc => gcc::write(out, report),
+            Format::Json => json::write(out, report),
+            Format::Sarif => sarif::write(out, report),
+            Format::Dot => dot::write(out, report),
+        }
+    }
+
+    /// True if the written report carries the diagnostics itself, so they need not be repeated
+    /// on stderr: gcc's lines are themselves the stream of diagnostics an editor reads.
+    pub fn carries_diagnostics(self) -> bool {
+        self == Format::Gcc
+    }
+}
+
+impl<'a> Report<'a> {
+    /// A report of `violations` alone: no suppressions and no diagnostics.
+    pub fn new(
+        graph: &'a Graph,
+        contexts: &'a Contexts,
+        rules: &'a [Rule],
+        violations: &'a [Violation],
+    ) -> Self {
+        Report {
+            graph,
+            contexts,
+            rules,
+            violations,
+            suppressed: &[],
+            suppressions: &[],
+            diagnostics: &[],
+        }
+    }
+
     /// The rule `violation` breaks.
     pub fn rule(&self, violation: &Violation) -> &Rule {
         &self.rules[violation.rule]
@@ -142,9 +207,9 @@ pub(crate) mod testing {
     use super::*;
     use crate::check::check;
     use crate::config::qemu_block;
-    use crate::model::EdgeKinds;
     use crate::extract::{Recognizer, extract};
     use crate::graph::BuildOptions;
+    use crate::model::EdgeKinds;
     use crate::source::SourceFile;
 
     /// A small graph with one violation through a call and a reference.
@@ -161,12 +226,7 @@ pub(crate) mod testing {
         }];
         let graph = Graph::build(files, &BuildOptions::new(EdgeKinds::ALL));
         let violations = check(&graph, &contexts, &rules);
-        f(&Report {
-            graph: &graph,
-            contexts: &contexts,
-            rules: &rules,
-            violations: &violations,
-        })
+        f(&Report::new(&graph, &contexts, &rules, &violations))
     }
 
     /// Renders `SOURCE` with `write`.

@@ -4,6 +4,7 @@
 use super::Report;
 use super::step_text;
 use crate::context::RuleKind;
+use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::NodeId;
 use serde_json::{Value, json};
 use std::io::{self, Write};
@@ -97,22 +98,59 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
             })
         })
         .collect();
+    let mut run = json!({
+        "tool": {"driver": {
+            "name": "callcheck",
+            "version": env!("CARGO_PKG_VERSION"),
+            "informationUri": INFORMATION_URI,
+            "rules": rules,
+        }},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    });
+    if !report.diagnostics.is_empty() {
+        run["tool"]["driver"]["notifications"] = Value::Array(
+            Code::ALL
+                .iter()
+                .map(|code| json!({"id": code.name(), "shortDescription": {"text": code.description()}}))
+                .collect(),
+        );
+        run["invocations"] = json!([{
+            "executionSuccessful": true,
+            "toolExecutionNotifications": report.diagnostics.iter().map(notification).collect::<Vec<_>>(),
+        }]);
+    }
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "callcheck",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": INFORMATION_URI,
-                "rules": rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        "runs": [run],
     });
     serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
     writeln!(out)
+}
+
+/// A diagnostic as a SARIF tool execution notification, with its code as the descriptor.
+fn notification(diagnostic: &Diagnostic) -> Value {
+    let mut region = json!({});
+    if diagnostic.line > 0 {
+        region["startLine"] = json!(diagnostic.line);
+    }
+    if diagnostic.column > 0 {
+        region["startColumn"] = json!(diagnostic.column);
+    }
+    let mut physical = json!({"artifactLocation": {"uri": uri(&diagnostic.file)}});
+    if diagnostic.line > 0 {
+        physical["region"] = region;
+    }
+    json!({
+        "descriptor": {"id": diagnostic.code.name()},
+        "level": match diagnostic.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        },
+        "message": {"text": diagnostic.message},
+        "locations": [{"physicalLocation": physical}],
+    })
 }
 
 /// A file path as a URI reference: relative paths stay relative (SARIF viewers resolve them

@@ -12,11 +12,11 @@
 
 mod synthetic;
 
-use callcheck::check::check;
-use callcheck::config;
-use callcheck::graph::{BuildOptions, Graph};
-use callcheck::report::{Report, text};
-use callcheck::source::{ReadOptions, read_only, read_sources};
+use callcheck::config::ConfigRequest;
+use callcheck::graph::Graph;
+use callcheck::report::Format;
+use callcheck::session::{self, CheckOptions, Session};
+use callcheck::source::{ReadOptions, read_only};
 use clap::Parser;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -324,62 +324,63 @@ fn median(values: impl Iterator<Item = f64>) -> f64 {
 /// The child pass: `read` walks and reads only; `check` runs the whole pipeline.
 fn child(mode: &str, paths: &[PathBuf], threads: usize, preset: &str) {
     let ms = |since: Instant| since.elapsed().as_secs_f64() * 1000.0;
-    let options = ReadOptions {
-        threads,
-        ..ReadOptions::default()
-    };
     match mode {
         "read" => {
+            let options = ReadOptions {
+                threads,
+                ..ReadOptions::default()
+            };
             let started = Instant::now();
             let (files, bytes) = read_only(paths, &options);
             println!("read={} files={files} bytes={bytes}", ms(started));
         }
         _ => {
-            let _ = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build_global();
-            let config = match config::preset(preset) {
-                Ok(config) => config,
+            // As `callcheck --preset NAME PATH...` runs, through the same library entry.
+            let options = session::Options {
+                paths: paths.to_vec(),
+                config: ConfigRequest {
+                    preset: Some(preset.to_string()),
+                    ..ConfigRequest::default()
+                },
+                threads,
+                ..session::Options::default()
+            };
+            let mut session = match Session::load(&options) {
+                Ok(session) => session,
                 Err(error) => {
                     eprintln!("bench: {error}");
                     std::process::exit(2);
                 }
             };
-            let (contexts, rules) = (&config.contexts, &config.rules);
-            let started = Instant::now();
-            let recognizer = config.recognizer(config.edges);
-            let sources = read_sources(paths, &options, &recognizer);
-            let read_extract = ms(started);
-            let files = sources.files.len();
-            let started = Instant::now();
-            // As `callcheck --preset NAME` runs.
-            let build = BuildOptions::configured(config.edges, &recognizer, &config.wrappers);
-            let graph = Graph::build(sources.files, &build);
-            let graph_time = ms(started);
-            let started = Instant::now();
-            let violations = check(&graph, contexts, rules);
-            let check_time = ms(started);
+            let outcome = session
+                .check(&CheckOptions::default())
+                .unwrap_or_else(|error| panic!("bench: {error}"));
             let started = Instant::now();
             let mut sink = Vec::new();
-            let report = Report {
-                graph: &graph,
-                contexts,
-                rules,
-                violations: &violations,
-            };
-            text::write(&mut sink, &report).expect("write to memory");
+            Format::Text
+                .write(&mut sink, &session.report(&outcome))
+                .expect("write to memory");
             let report = ms(started);
-            let stats = graph.stats();
-            let bytes: u64 = paths_bytes(&graph);
+            let timings = session.timings;
+            let stats = session.graph.stats();
+            let bytes: u64 = paths_bytes(&session.graph);
             println!(
-                "read_extract={read_extract} graph={graph_time} check={check_time} report={report} \
-                 files={files} bytes={bytes} functions={} edges={} violations={}",
+                "read_extract={} graph={} check={} report={report} \
+                 files={} bytes={bytes} functions={} edges={} violations={}",
+                millis(timings.read_extract),
+                millis(timings.graph),
+                millis(timings.check),
+                stats.files,
                 stats.functions,
                 stats.edges.iter().sum::<usize>(),
-                violations.len()
+                outcome.violations.len()
             );
         }
     }
+}
+
+fn millis(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
 }
 
 /// The bytes of the files the graph was built from.

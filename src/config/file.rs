@@ -1,0 +1,212 @@
+//! A `callcheck.toml` as written: the serde types of the file format, and its parsing with
+//! errors that say `FILE:LINE:COL`.
+
+use super::ConfigError;
+use crate::model::{EdgeKinds, UseKind};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::ops::Range;
+use toml::Spanned;
+
+/// A configuration file as written.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ConfigFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) preset: Option<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) edges: Option<EdgesSetting>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) aliases: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) paths: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) exclude: Vec<String>,
+    #[serde(default, rename = "context", skip_serializing_if = "Vec::is_empty")]
+    pub(super) contexts: Vec<ContextEntry>,
+    #[serde(default, rename = "rule", skip_serializing_if = "Vec::is_empty")]
+    pub(super) rules: Vec<RuleEntry>,
+    #[serde(default, rename = "cut", skip_serializing_if = "Vec::is_empty")]
+    pub(super) cuts: Vec<Cut>,
+    #[serde(default, rename = "boundary", skip_serializing_if = "Vec::is_empty")]
+    pub(super) boundaries: Vec<Boundary>,
+    #[serde(default, rename = "generated", skip_serializing_if = "Vec::is_empty")]
+    pub(super) generated: Vec<GeneratedEntry>,
+}
+
+/// `[[generated]]`: definitions a build step writes for prototypes carrying `attributes`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct GeneratedEntry {
+    pub(super) attributes: Words,
+    pub(super) pattern: Spanned<String>,
+    pub(super) target: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) contexts: Vec<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) edge: Option<GeneratedEdge>,
+}
+
+/// The kind of a generated wrapper's edge to the function it wraps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum GeneratedEdge {
+    /// It calls the function.
+    Generated,
+    /// It only hands the function on (to run in another thread).
+    Reference,
+}
+
+/// `[[cut]]`: the edges from `from` to `to` are removed before checking.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cut {
+    /// The using function's name.
+    pub from: String,
+    /// The used function's name.
+    pub to: String,
+    /// Why: shown with `--format human` and when the cut goes stale.
+    pub reason: Spanned<String>,
+}
+
+/// `[[boundary]]`: paths stop at `function`; its own uses are not followed.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Boundary {
+    /// The function's name.
+    pub function: String,
+    /// Why.
+    pub reason: Spanned<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ContextEntry {
+    pub(super) name: Spanned<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) marker: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) attribute: Option<Words>,
+}
+
+/// One word or a list of words.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub(super) enum Words {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RuleEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) from: Option<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) forbid: Option<Vec<Spanned<String>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) through: Option<ThroughSetting>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) callee: Option<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) callers: Option<Vec<Spanned<String>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) edges: Option<EdgesSetting>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) message: Option<String>,
+}
+
+/// `edges`: `"calls"` (direct calls only), `"calls+references"`, `"all"`, or a list of kinds
+/// (`call`, `reference`, `field`, `macro`, `generated`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct EdgesSetting(pub(super) EdgeKinds);
+
+impl Serialize for EdgesSetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(UseKind::name))
+    }
+}
+
+impl<'de> Deserialize<'de> for EdgesSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(EdgesVisitor)
+    }
+}
+
+struct EdgesVisitor;
+
+impl<'de> serde::de::Visitor<'de> for EdgesVisitor {
+    type Value = EdgesSetting;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("\"calls\", \"calls+references\", \"all\" or a list of edge kinds")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<EdgesSetting, E> {
+        let kinds = match value {
+            "calls" => EdgeKinds::CALLS_ONLY,
+            "calls+references" => EdgeKinds::of([UseKind::Call, UseKind::Reference]),
+            "all" => EdgeKinds::ALL,
+            _ => {
+                return Err(E::unknown_variant(
+                    value,
+                    &["calls", "calls+references", "all"],
+                ));
+            }
+        };
+        Ok(EdgesSetting(kinds))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<EdgesSetting, A::Error> {
+        let mut kinds = Vec::new();
+        while let Some(name) = seq.next_element::<String>()? {
+            let kind = UseKind::ALL
+                .into_iter()
+                .find(|kind| kind.name() == name)
+                .ok_or_else(|| serde::de::Error::unknown_variant(&name, &UseKind::NAMES))?;
+            kinds.push(kind);
+        }
+        Ok(EdgesSetting(EdgeKinds::of(kinds)))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum ThroughSetting {
+    Any,
+    Unannotated,
+}
+
+/// The text a span points into, for error locations.
+pub(super) struct Source<'a> {
+    pub(super) name: &'a str,
+    pub(super) text: &'a str,
+}
+
+impl Source<'_> {
+    pub(super) fn error(&self, span: Range<usize>, message: String) -> ConfigError {
+        let before = &self.text[..span.start.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.len() - before.rfind('\n').map_or(0, |at| at + 1) + 1;
+        ConfigError {
+            location: format!("{}:{line}:{column}", self.name),
+            message,
+        }
+    }
+}
+
+pub(super) fn parse(text: &str, name: &str) -> Result<ConfigFile, ConfigError> {
+    toml::from_str(text).map_err(|error: toml::de::Error| {
+        let message = error.message().trim().to_string();
+        let source = Source { name, text };
+        match error.span() {
+            Some(span) => source.error(span, message),
+            None => ConfigError {
+                location: name.to_string(),
+                message,
+            },
+        }
+    })
+}

@@ -1,0 +1,386 @@
+//! The configuration: which contexts exist, how each is recognised, and the rules between them.
+//!
+//! A `callcheck.toml` (or `.callcheck.toml`) is looked for in the current directory and its
+//! ancestors, or given with `--config`. It may start from a built-in preset and add contexts and
+//! rules on top. With no file at all the `qemu-block` preset applies: check_calls.py's recognizer
+//! and rules. Every error names the file, line and column.
+
+mod file;
+mod presets;
+mod resolve;
+
+pub use file::{Boundary, Cut};
+pub use presets::{DEFAULT_PRESET, preset_names};
+
+use crate::context::{Contexts, Rule, Wrapper};
+use crate::extract::{Extras, Recognizer};
+use crate::model::{EdgeKinds, UseKind};
+use file::{ConfigFile, EdgesSetting, Source, parse};
+use ignore::overrides::{Override, OverrideBuilder};
+use presets::PRESETS;
+use resolve::{PresetCounts, resolve};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The file names looked for, in order, in each directory.
+pub const FILE_NAMES: [&str; 2] = ["callcheck.toml", ".callcheck.toml"];
+
+/// A configuration ready to use.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The contexts, presets' first.
+    pub contexts: Contexts,
+    /// The rules, one per forbidden context of each reachability rule written.
+    pub rules: Vec<Rule>,
+    /// What to analyse when no PATH is given, relative to the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Globs of paths to leave out of the walk, relative to the configuration's directory.
+    pub exclude: Vec<String>,
+    /// The directory `exclude` globs are relative to.
+    pub root: PathBuf,
+    /// The configuration file used, if any.
+    pub file: Option<PathBuf>,
+    /// Edges removed before checking.
+    pub cuts: Vec<Cut>,
+    /// Functions whose uses are not followed.
+    pub boundaries: Vec<Boundary>,
+    /// The edge kinds of the graph (the top-level `edges`); every rule's are among them.
+    pub edges: EdgeKinds,
+    /// Attribute aliases (`#define WORD A B`) give contexts.
+    pub aliases: bool,
+    /// Which prototypes get generated definitions.
+    pub wrappers: Vec<Wrapper>,
+    /// The effective configuration as TOML, presets included.
+    pub effective: String,
+}
+
+/// A configuration error, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// `FILE:LINE:COL`, `FILE` or `--preset`.
+    pub location: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Where the configuration comes from.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigRequest {
+    /// `--config FILE`.
+    pub file: Option<PathBuf>,
+    /// `--preset NAME`: replaces the file's `preset`.
+    pub preset: Option<String>,
+    /// Where to start looking for a configuration file.
+    pub start: PathBuf,
+}
+
+/// Finds, reads and checks the configuration.
+pub fn load(request: &ConfigRequest) -> Result<Config, ConfigError> {
+    let file = match &request.file {
+        Some(file) => Some(file.clone()),
+        // Shown relative to where callcheck runs when it is found there.
+        None => discover(&request.start).map(|found| {
+            found
+                .strip_prefix(&request.start)
+                .map_or_else(|_| found.clone(), Path::to_path_buf)
+        }),
+    };
+    load_file(file, request)
+}
+
+/// The built-in preset `name` alone, as `--preset NAME` with no configuration file gives it.
+pub fn preset(name: &str) -> Result<Config, ConfigError> {
+    let request = ConfigRequest {
+        preset: Some(name.to_string()),
+        ..ConfigRequest::default()
+    };
+    load_file(None, &request)
+}
+
+/// The contexts and rules of the default preset, `qemu-block`: check_calls.py's.
+pub fn qemu_block() -> (Contexts, Vec<Rule>) {
+    let config = preset(DEFAULT_PRESET).expect("the built-in presets are valid (tested)");
+    (config.contexts, config.rules)
+}
+
+impl Config {
+    /// The walk's exclusions: the `exclude` globs, relative to the configuration's directory.
+    pub fn exclusions(&self) -> Result<Option<Override>, ConfigError> {
+        if self.exclude.is_empty() {
+            return Ok(None);
+        }
+        let location = self
+            .file
+            .as_ref()
+            .map_or_else(|| "configuration".to_string(), |f| f.display().to_string());
+        let error = |message: String| ConfigError {
+            location: location.clone(),
+            message,
+        };
+        let mut builder = OverrideBuilder::new(&self.root);
+        for glob in &self.exclude {
+            builder
+                .add(&format!("!{glob}"))
+                .map_err(|e| error(format!("invalid exclude glob `{glob}`: {e}")))?;
+        }
+        builder.build().map(Some).map_err(|e| error(e.to_string()))
+    }
+
+    /// A recognizer of this configuration's contexts that records only what a graph with edges
+    /// of `kinds` (the configuration's, or fewer with `--calls-only`) will use.
+    pub fn recognizer(&self, kinds: EdgeKinds) -> Recognizer {
+        let mut recognizer = Recognizer::new(&self.contexts);
+        let aliases = self.aliases && recognizer.has_attributes();
+        recognizer.extras = Extras {
+            fields: kinds.includes(UseKind::Field),
+            macros: kinds.includes(UseKind::Macro),
+            aliases,
+            head_words: aliases || !self.wrappers.is_empty(),
+        };
+        recognizer
+    }
+}
+
+fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, ConfigError> {
+    let (mut written, text) = match &file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|error| ConfigError {
+                location: path.display().to_string(),
+                message: format!("cannot read the configuration: {error}"),
+            })?;
+            (parse(&text, &path.display().to_string())?, text)
+        }
+        None => (ConfigFile::default(), String::new()),
+    };
+    let location = file
+        .as_ref()
+        .map_or_else(|| "--preset".to_string(), |p| p.display().to_string());
+    let source = Source {
+        name: &location,
+        text: &text,
+    };
+    let preset = match (&request.preset, &written.preset, &file) {
+        (Some(name), _, _) => Some((name.clone(), None)),
+        (None, Some(name), _) => Some((name.get_ref().clone(), Some(name.span()))),
+        (None, None, None) => Some((DEFAULT_PRESET.to_string(), None)),
+        (None, None, Some(_)) => None,
+    };
+    let mut merged = ConfigFile::default();
+    let mut preset_edges = None;
+    if let Some((name, span)) = preset {
+        let (texts, edges) = PRESETS
+            .iter()
+            .find(|preset| preset.name == name)
+            .map(|preset| (preset.texts, preset.edges))
+            .ok_or_else(|| {
+                let known: Vec<_> = preset_names().collect();
+                let message = format!("unknown preset `{name}` (known: {})", known.join(", "));
+                match span {
+                    Some(span) => source.error(span, message),
+                    None => ConfigError {
+                        location: "--preset".to_string(),
+                        message,
+                    },
+                }
+            })?;
+        preset_edges = edges.map(|kinds| EdgesSetting(EdgeKinds::of(kinds.iter().copied())));
+        for text in texts {
+            let preset = parse(text, &format!("preset {name}"))?;
+            merged.contexts.extend(preset.contexts);
+            merged.rules.extend(preset.rules);
+            merged.generated.extend(preset.generated);
+        }
+    }
+    written.preset = None;
+    merged.edges = written.edges.or(preset_edges);
+    merged.aliases = written.aliases;
+    merged.paths = written.paths.take();
+    merged.exclude = std::mem::take(&mut written.exclude);
+    merged.cuts = std::mem::take(&mut written.cuts);
+    merged.boundaries = std::mem::take(&mut written.boundaries);
+    for reason in merged
+        .cuts
+        .iter()
+        .map(|c| &c.reason)
+        .chain(merged.boundaries.iter().map(|b| &b.reason))
+    {
+        if reason.get_ref().trim().is_empty() {
+            return Err(source.error(
+                reason.span(),
+                "a suppression needs a reason: say why it is safe".to_string(),
+            ));
+        }
+    }
+    let preset_contexts = merged.contexts.len();
+    let preset_rules = merged.rules.len();
+    let preset_generated = merged.generated.len();
+    merged.contexts.extend(written.contexts);
+    merged.rules.extend(written.rules);
+    merged.generated.extend(written.generated);
+    let root = file
+        .as_ref()
+        .and_then(|f| f.parent())
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .map_or_else(|| request.start.clone(), Path::to_path_buf);
+    let counts = PresetCounts {
+        contexts: preset_contexts,
+        rules: preset_rules,
+        generated: preset_generated,
+    };
+    resolve(merged, &source, counts, root, file)
+}
+
+/// The nearest configuration file from `start` up.
+fn discover(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find_map(|dir| {
+        FILE_NAMES
+            .iter()
+            .map(|name| dir.join(name))
+            .find(|path| path.is_file())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::{RuleKind, Through};
+
+    fn from_text(text: &str) -> Result<Config, ConfigError> {
+        static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let unique = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("callcheck-config-{}-{unique}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("callcheck.toml");
+        std::fs::write(&path, text).unwrap();
+        let loaded = load(&ConfigRequest {
+            file: Some(path),
+            preset: None,
+            start: dir.clone(),
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+        loaded.map_err(|mut e| {
+            e.location = e.location.rsplit('/').next().unwrap().to_string();
+            e
+        })
+    }
+
+    #[test]
+    fn every_preset_loads() {
+        for name in preset_names() {
+            let config = load(&ConfigRequest {
+                file: None,
+                preset: Some(name.to_string()),
+                start: PathBuf::from("/nonexistent-dir"),
+            })
+            .unwrap_or_else(|e| panic!("preset {name}: {e}"));
+            assert!(!config.rules.is_empty(), "{name}");
+        }
+    }
+
+    #[test]
+    fn default_is_check_calls() {
+        let config = load(&ConfigRequest {
+            start: PathBuf::from("/nonexistent-dir"),
+            ..ConfigRequest::default()
+        })
+        .unwrap();
+        let rules: Vec<_> = config
+            .rules
+            .iter()
+            .map(|r| match r.kind {
+                RuleKind::Reachability {
+                    from,
+                    forbidden,
+                    through: Through::Any,
+                } => (config.contexts.name(from), config.contexts.name(forbidden)),
+                _ => panic!("{r:?}"),
+            })
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                ("IO_CODE", "GLOBAL_STATE_CODE"),
+                ("IO_CODE", "IO_OR_GS_CODE"),
+                ("IO_OR_GS_CODE", "GLOBAL_STATE_CODE")
+            ]
+        );
+        let check_calls_graph = EdgeKinds::of([UseKind::Call, UseKind::Reference]);
+        assert_eq!(config.edges, check_calls_graph);
+        assert!(config.rules.iter().all(|r| r.edges == check_calls_graph));
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let cases = [
+            ("bogus = 1\n", "callcheck.toml:1:1: unknown field `bogus`"),
+            (
+                "[[context]]\nname = \"A\"\nmarker = \"A\"\n[[rule]]\nfrom = \"A\"\nforbid = [\"B\"]\n",
+                "callcheck.toml:6:11: unknown context `B`",
+            ),
+            (
+                "[[context]]\nname = \"A\"\n",
+                "callcheck.toml:2:8: context `A` needs exactly one of `marker` or `attribute`",
+            ),
+            (
+                "preset = \"nope\"\n",
+                "callcheck.toml:1:10: unknown preset `nope` (known: qemu-block, qemu-coroutine, qemu)",
+            ),
+            (
+                "preset = \"qemu-block\"\n[[context]]\nname = \"IO_CODE\"\nmarker = \"X\"\n",
+                "callcheck.toml:3:8: context `IO_CODE` is defined twice",
+            ),
+            (
+                "edges = \"everything\"\n",
+                "callcheck.toml:1:9: unknown variant `everything`",
+            ),
+            (
+                "edges = [\"call\", \"fields\"]\n",
+                "callcheck.toml:1:9: unknown variant `fields`, expected one of `call`",
+            ),
+            (
+                "[[generated]]\nattributes = \"w\"\npattern = \"(\"\ntarget = \"x\"\n",
+                "callcheck.toml:3:11: invalid `pattern`",
+            ),
+            (
+                "[[generated]]\nattributes = \"w\"\npattern = \"x\"\ntarget = \"y\"\n\
+                 contexts = [\"nope\"]\n",
+                "callcheck.toml:5:13: unknown context `nope`",
+            ),
+        ];
+        for (text, expected) in cases {
+            let error = from_text(text).unwrap_err().to_string();
+            assert!(error.starts_with(expected), "{text:?}: got {error}");
+        }
+    }
+
+    #[test]
+    fn presets_are_extended() {
+        let config = from_text(
+            "preset = \"qemu-block\"\nedges = \"calls\"\n\
+             [[context]]\nname = \"coroutine_fn\"\nattribute = \"coroutine_fn\"\n\
+             [[rule]]\ncallee = \"coroutine_fn\"\ncallers = [\"coroutine_fn\"]\nmessage = \"m\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.rules.len(), 4);
+        assert!(
+            config
+                .rules
+                .iter()
+                .all(|r| r.edges == EdgeKinds::CALLS_ONLY)
+        );
+        let direct = &config.rules[3];
+        assert_eq!(direct.name, "coroutine_fn-caller");
+        assert_eq!(direct.message.as_deref(), Some("m"));
+        assert!(config.contexts.by_name("IO_CODE").is_some());
+        assert!(config.effective.contains("name = \"coroutine_fn\""));
+    }
+}

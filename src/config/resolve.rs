@@ -1,0 +1,242 @@
+//! From the written configuration to the model: contexts, rules and wrappers checked by name
+//! and shape.
+
+use super::file::{ConfigFile, GeneratedEdge, Source, ThroughSetting, Words};
+use super::{Config, ConfigError};
+use crate::context::{
+    Context, ContextSet, Contexts, Recognition, Rule, RuleKind, Through, Wrapper,
+};
+use crate::model::{EdgeKinds, UseKind};
+use std::ops::Range;
+use std::path::PathBuf;
+use toml::Spanned;
+
+/// Checks names and shapes, and turns the written configuration into a usable one. The first
+/// entries of each list come from presets (`presets` says how many); they are checked by tests,
+/// so errors only ever point into the user's file.
+pub(super) fn resolve(
+    file: ConfigFile,
+    source: &Source,
+    presets: PresetCounts,
+    root: PathBuf,
+    path: Option<PathBuf>,
+) -> Result<Config, ConfigError> {
+    let entries = |from_presets| Entries {
+        source,
+        from_presets,
+    };
+    let contexts = contexts(&file, &entries(presets.contexts))?;
+    // The top-level `edges` says which kinds the graph has at all; a rule's own `edges` picks
+    // among those.
+    let graph_edges = file.edges.map_or(EdgeKinds::ALL, |setting| setting.0);
+    let rules = rules(&file, &contexts, graph_edges, &entries(presets.rules))?;
+    let wrappers = wrappers(&file, &contexts, &entries(presets.generated))?;
+    let effective = toml::to_string(&file).unwrap_or_default();
+    Ok(Config {
+        contexts,
+        rules,
+        paths: file
+            .paths
+            .unwrap_or_else(|| vec![".".to_string()])
+            .into_iter()
+            .map(PathBuf::from)
+            .collect(),
+        exclude: file.exclude,
+        root,
+        file: path,
+        cuts: file.cuts,
+        boundaries: file.boundaries,
+        edges: graph_edges,
+        aliases: file.aliases.unwrap_or(true),
+        wrappers,
+        effective,
+    })
+}
+
+/// One list of entries, the first `from_presets` of which come from presets: errors in those
+/// say `preset`, errors in the user's own entries say `FILE:LINE:COL`.
+struct Entries<'a> {
+    source: &'a Source<'a>,
+    from_presets: usize,
+}
+
+impl Entries<'_> {
+    fn error(&self, index: usize, span: Range<usize>, message: String) -> ConfigError {
+        if index < self.from_presets {
+            ConfigError {
+                location: "preset".to_string(),
+                message,
+            }
+        } else {
+            self.source.error(span, message)
+        }
+    }
+}
+
+/// The `[[context]]` entries: each named once, with a marker or attributes.
+fn contexts(file: &ConfigFile, entries: &Entries) -> Result<Contexts, ConfigError> {
+    let mut contexts = Vec::new();
+    for (index, entry) in file.contexts.iter().enumerate() {
+        let name = entry.name.get_ref();
+        let span = entry.name.span();
+        if contexts.iter().any(|c: &Context| &c.name == name) {
+            return Err(entries.error(index, span, format!("context `{name}` is defined twice")));
+        }
+        let recognition = match (&entry.marker, &entry.attribute) {
+            (Some(marker), None) => Recognition::Marker(marker.clone()),
+            (None, Some(Words::One(word))) => Recognition::Attribute(vec![word.clone()]),
+            (None, Some(Words::Many(words))) if !words.is_empty() => {
+                Recognition::Attribute(words.clone())
+            }
+            _ => {
+                return Err(entries.error(
+                    index,
+                    span,
+                    format!("context `{name}` needs exactly one of `marker` or `attribute`"),
+                ));
+            }
+        };
+        contexts.push(Context {
+            name: name.clone(),
+            recognition,
+        });
+    }
+    Contexts::new(contexts).map_err(|e| ConfigError {
+        location: entries.source.name.to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// The `[[rule]]` entries: a reachability rule gives one rule per forbidden context.
+fn rules(
+    file: &ConfigFile,
+    contexts: &Contexts,
+    graph_edges: EdgeKinds,
+    entries: &Entries,
+) -> Result<Vec<Rule>, ConfigError> {
+    let mut rules = Vec::new();
+    for (index, entry) in file.rules.iter().enumerate() {
+        let context = |name: &Spanned<String>| {
+            contexts.by_name(name.get_ref()).ok_or_else(|| {
+                entries.error(
+                    index,
+                    name.span(),
+                    format!("unknown context `{}`", name.get_ref()),
+                )
+            })
+        };
+        let edges = entry
+            .edges
+            .map_or(graph_edges, |setting| setting.0.intersection(graph_edges));
+        let through = match entry.through {
+            Some(ThroughSetting::Unannotated) => Through::Unannotated,
+            Some(ThroughSetting::Any) | None => Through::Any,
+        };
+        match (&entry.from, &entry.forbid, &entry.callee, &entry.callers) {
+            (Some(from), Some(forbid), None, None) if !forbid.is_empty() => {
+                let from_id = context(from)?;
+                for forbidden in forbid {
+                    let forbidden_id = context(forbidden)?;
+                    rules.push(Rule {
+                        kind: RuleKind::Reachability {
+                            from: from_id,
+                            forbidden: forbidden_id,
+                            through,
+                        },
+                        edges,
+                        name: entry.name.clone().unwrap_or_else(|| {
+                            format!("{}-reaches-{}", from.get_ref(), forbidden.get_ref())
+                        }),
+                        message: entry.message.clone(),
+                    });
+                }
+            }
+            (None, None, Some(callee), Some(callers))
+                if !callers.is_empty() && entry.through.is_none() =>
+            {
+                let callee_id = context(callee)?;
+                let mut allowed = ContextSet::default();
+                for caller in callers {
+                    allowed.insert(context(caller)?);
+                }
+                rules.push(Rule {
+                    kind: RuleKind::Direct {
+                        callee: callee_id,
+                        callers: allowed,
+                    },
+                    edges,
+                    name: entry
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| format!("{}-caller", callee.get_ref())),
+                    message: entry.message.clone(),
+                });
+            }
+            _ => {
+                let span = [&entry.from, &entry.callee]
+                    .into_iter()
+                    .flatten()
+                    .map(|s| s.span())
+                    .next()
+                    .unwrap_or(0..0);
+                return Err(entries.error(
+                    index,
+                    span,
+                    "a rule needs either `from` and a non-empty `forbid` (with an optional \
+                     `through`), or `callee` and a non-empty `callers`"
+                        .to_string(),
+                ));
+            }
+        }
+    }
+    Ok(rules)
+}
+
+/// The `[[generated]]` entries.
+fn wrappers(
+    file: &ConfigFile,
+    contexts: &Contexts,
+    entries: &Entries,
+) -> Result<Vec<Wrapper>, ConfigError> {
+    let mut wrappers = Vec::new();
+    for (index, entry) in file.generated.iter().enumerate() {
+        let error = |span, message| entries.error(index, span, message);
+        let pattern = regex::Regex::new(entry.pattern.get_ref())
+            .map_err(|e| error(entry.pattern.span(), format!("invalid `pattern`: {e}")))?;
+        let mut extra = ContextSet::default();
+        for name in &entry.contexts {
+            let context = contexts.by_name(name.get_ref()).ok_or_else(|| {
+                error(name.span(), format!("unknown context `{}`", name.get_ref()))
+            })?;
+            extra.insert(context);
+        }
+        let attributes = match &entry.attributes {
+            Words::One(word) => vec![word.clone()],
+            Words::Many(words) => words.clone(),
+        };
+        if attributes.is_empty() {
+            return Err(error(
+                entry.pattern.span(),
+                "a `[[generated]]` entry needs at least one attribute".to_string(),
+            ));
+        }
+        wrappers.push(Wrapper {
+            attributes,
+            pattern,
+            target: entry.target.clone(),
+            contexts: extra,
+            edge: match entry.edge {
+                Some(GeneratedEdge::Reference) => UseKind::Reference,
+                Some(GeneratedEdge::Generated) | None => UseKind::Generated,
+            },
+        });
+    }
+    Ok(wrappers)
+}
+
+/// How many entries of each list come from presets.
+pub(super) struct PresetCounts {
+    pub(super) contexts: usize,
+    pub(super) rules: usize,
+    pub(super) generated: usize,
+}

@@ -1,0 +1,90 @@
+//! The errors that stop a run, each naming the file, setting or name it concerns.
+//!
+//! Problems that let the run go on (a file it could not read, a stale suppression) are not
+//! errors but [`Diagnostic`](crate::diagnostics::Diagnostic)s.
+
+use crate::config::ConfigError;
+use crate::diagnostics::Diagnostic;
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+
+/// Why a run could not do what it was asked.
+#[derive(Debug)]
+pub enum Error {
+    /// The configuration is invalid; it says where.
+    Config(ConfigError),
+    /// A PATH given to check does not exist or cannot be reached.
+    Input {
+        /// The path as given.
+        path: PathBuf,
+        /// Why it cannot be reached.
+        source: io::Error,
+    },
+    /// The current directory cannot be read.
+    CurrentDirectory(io::Error),
+    /// The PATHs hold no C file that could be read.
+    NoFiles {
+        /// The PATHs as given.
+        paths: Vec<PathBuf>,
+        /// The files found but not read, one diagnostic each.
+        skipped: Vec<Diagnostic>,
+    },
+    /// A baseline file cannot be read, parsed or written.
+    Baseline {
+        /// The baseline file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// `--changed-since` could not ask git which files changed.
+    Git(String),
+    /// A query names a function that no file read defines.
+    UnknownFunction(String),
+    /// A query names a context the configuration does not have.
+    UnknownContext(String),
+    /// The report could not be written.
+    Output(io::Error),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Config(error) => error.fmt(f),
+            Error::Input { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::CurrentDirectory(error) => {
+                write!(f, "cannot read the current directory: {error}")
+            }
+            Error::NoFiles { paths, .. } => {
+                let paths: Vec<_> = paths.iter().map(|p| p.display().to_string()).collect();
+                write!(f, "no C files found in {}", paths.join(" "))
+            }
+            Error::Baseline { path, message } => write!(f, "{}: {message}", path.display()),
+            Error::Git(message) => f.write_str(message),
+            Error::UnknownFunction(name) => {
+                write!(f, "no function named {name}() in the files read")
+            }
+            Error::UnknownContext(name) => {
+                write!(f, "no context named {name} in the configuration")
+            }
+            Error::Output(error) => write!(f, "cannot write the report: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Config(error) => Some(error),
+            Error::Input { source, .. } => Some(source),
+            Error::CurrentDirectory(error) | Error::Output(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(error: ConfigError) -> Self {
+        Error::Config(error)
+    }
+}

@@ -1,0 +1,269 @@
+//! Query results to output: trees of callers and callees, paths, context listings and pictures
+//! of the graph, as text or JSON (pictures as DOT are [`super::dot`]'s).
+
+use super::{arrow, back_arrow, write_json_line};
+use crate::context::{ContextId, Contexts};
+use crate::graph::Graph;
+use crate::model::{NodeId, UseKind};
+use crate::query::{Direction, Path, Picture, TreeLine, annotated, listed, origins};
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// Writes a path one function a line: `file:line  name()`, then how the next is reached.
+pub fn write_path(out: &mut impl Write, graph: &Graph, path: &Path) -> io::Result<()> {
+    for &(node, via) in path {
+        let arrow = via.map_or("  ", |(kind, _, _)| arrow(kind));
+        write!(
+            out,
+            "{arrow} {}  {}:{}",
+            graph.display(node),
+            graph.file_of(node),
+            graph.function(node).line
+        )?;
+        match via {
+            Some((_, line, None)) => write!(out, "  (used at line {line})")?,
+            Some((_, line, Some(file))) => write!(out, "  (used at {}:{line})", graph.path(file))?,
+            None => {}
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Writes a path as `{"path":[{"name":..,"file":..,"line":..,"kind":..,"use_line":..}]}`.
+pub fn write_path_json(
+    out: &mut impl Write,
+    graph: &Graph,
+    contexts: &Contexts,
+    path: &Path,
+) -> io::Result<()> {
+    let lines: Vec<JsonTreeLine> = path
+        .iter()
+        .enumerate()
+        .map(|(depth, &(node, via))| JsonTreeLine {
+            depth,
+            function: JsonFunction::new(graph, contexts, node),
+            kind: via.map(|(kind, _, _)| kind.name()),
+            use_line: via.map(|(_, line, _)| line),
+            use_file: via
+                .and_then(|(_, _, file)| file)
+                .map(|file| graph.path(file)),
+            repeated: false,
+        })
+        .collect();
+    write_json_line(out, &serde_json::json!({ "path": lines }))
+}
+
+/// Writes each context (or `only`) with its functions, sorted by name, and where the context
+/// came from.
+pub fn write_contexts(
+    out: &mut impl Write,
+    graph: &Graph,
+    contexts: &Contexts,
+    only: Option<ContextId>,
+) -> io::Result<()> {
+    for context in listed(contexts, only) {
+        let nodes = annotated(graph, context);
+        writeln!(
+            out,
+            "{} ({} function{})",
+            contexts.display(context),
+            nodes.len(),
+            if nodes.len() == 1 { "" } else { "s" }
+        )?;
+        for node in nodes {
+            writeln!(
+                out,
+                "  {}  {}:{}  ({})",
+                graph.display(node),
+                graph.file_of(node),
+                graph.function(node).line,
+                origins(graph, node, context).join(", ")
+            )?;
+        }
+    }
+    if only.is_none() && !graph.aliases().is_empty() {
+        writeln!(out, "aliases ({})", graph.aliases().len())?;
+        for (alias, words) in graph.aliases() {
+            let names: Vec<&str> = words.iter().map(|c| contexts.name(c)).collect();
+            writeln!(out, "  {alias}  = {}", names.join(" "))?;
+        }
+    }
+    for cycle in graph.alias_cycles() {
+        writeln!(out, "cyclic alias: {cycle} expands to itself")?;
+    }
+    Ok(())
+}
+
+/// Writes the contexts as `{"contexts":[{"name":..,"functions":[{..,"origins":[..]}]}]}`.
+pub fn write_contexts_json(
+    out: &mut impl Write,
+    graph: &Graph,
+    contexts: &Contexts,
+    only: Option<ContextId>,
+) -> io::Result<()> {
+    let listed: Vec<serde_json::Value> = listed(contexts, only)
+        .into_iter()
+        .map(|context| {
+            let functions: Vec<serde_json::Value> = annotated(graph, context)
+                .into_iter()
+                .map(|n| {
+                    let mut value = serde_json::to_value(JsonFunction::new(graph, contexts, n))
+                        .unwrap_or_default();
+                    value["origins"] = serde_json::json!(origins(graph, n, context));
+                    value
+                })
+                .collect();
+            serde_json::json!({"name": contexts.name(context), "functions": functions})
+        })
+        .collect();
+    let aliases: Vec<serde_json::Value> = graph
+        .aliases()
+        .iter()
+        .map(|(alias, words)| {
+            let names: Vec<&str> = words.iter().map(|c| contexts.name(c)).collect();
+            serde_json::json!({"name": alias, "contexts": names})
+        })
+        .collect();
+    write_json_line(
+        out,
+        &serde_json::json!({ "contexts": listed, "aliases": aliases, "cyclic_aliases": graph.alias_cycles() }),
+    )
+}
+
+/// Writes a tree, indented two spaces a level: `<-` for callers, `->` for callees, `~>`/`<~`
+/// for references.
+pub fn write_tree(
+    out: &mut impl Write,
+    graph: &Graph,
+    lines: &[TreeLine],
+    direction: Direction,
+) -> io::Result<()> {
+    for line in lines {
+        let arrow = match (direction, line.kind) {
+            (_, None) => String::new(),
+            (Direction::Callees, Some(kind)) => format!("{} ", arrow(kind)),
+            (Direction::Callers, Some(kind)) => format!("{} ", back_arrow(kind)),
+        };
+        let function = graph.function(line.node);
+        write!(
+            out,
+            "{}{arrow}{}  {}:{}",
+            "  ".repeat(line.depth),
+            graph.display(line.node),
+            graph.file_of(line.node),
+            function.line
+        )?;
+        if let Some(use_line) = line.use_line {
+            let site = match direction {
+                Direction::Callees => "used at",
+                Direction::Callers => "uses it at",
+            };
+            match line.use_file {
+                Some(file) => write!(out, "  ({site} {}:{use_line})", graph.path(file))?,
+                None => write!(out, "  ({site} line {use_line})")?,
+            }
+        }
+        if line.repeated {
+            write!(out, "  (see above)")?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// A function as JSON.
+#[derive(Serialize)]
+pub struct JsonFunction<'a> {
+    name: &'a str,
+    file: &'a str,
+    line: u32,
+    #[serde(rename = "static")]
+    is_static: bool,
+    contexts: Vec<&'a str>,
+}
+
+impl<'a> JsonFunction<'a> {
+    /// Function `node` of `graph`.
+    pub fn new(graph: &'a Graph, contexts: &'a Contexts, node: NodeId) -> Self {
+        let function = graph.function(node);
+        JsonFunction {
+            name: graph.name(node),
+            file: graph.file_of(node),
+            line: function.line,
+            is_static: function.is_static,
+            contexts: function.contexts.iter().map(|c| contexts.name(c)).collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonTreeLine<'a> {
+    depth: usize,
+    #[serde(flatten)]
+    function: JsonFunction<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    use_line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    use_file: Option<&'a str>,
+    repeated: bool,
+}
+
+/// Writes a tree as `{"tree":[{"depth":..,"name":..,...}]}`, in display order.
+pub fn write_tree_json(
+    out: &mut impl Write,
+    graph: &Graph,
+    contexts: &Contexts,
+    lines: &[TreeLine],
+) -> io::Result<()> {
+    let tree: Vec<JsonTreeLine> = lines
+        .iter()
+        .map(|line| JsonTreeLine {
+            depth: line.depth,
+            function: JsonFunction::new(graph, contexts, line.node),
+            kind: line.kind.map(UseKind::name),
+            use_line: line.use_line,
+            use_file: line.use_file.map(|file| graph.path(file)),
+            repeated: line.repeated,
+        })
+        .collect();
+    write_json_line(out, &serde_json::json!({ "tree": tree }))
+}
+
+/// Writes a picture as `{"functions":[...],"edges":[...]}`.
+pub fn write_graph_json(
+    out: &mut impl Write,
+    graph: &Graph,
+    contexts: &Contexts,
+    picture: &Picture,
+) -> io::Result<()> {
+    let functions: Vec<JsonFunction> = picture
+        .nodes
+        .iter()
+        .map(|&n| JsonFunction::new(graph, contexts, n))
+        .collect();
+    let end = |n: NodeId| serde_json::json!({"name": graph.name(n), "file": graph.file_of(n)});
+    let edges: Vec<serde_json::Value> = picture
+        .edges
+        .iter()
+        .map(|&(from, to, reference)| {
+            let kind = if reference {
+                UseKind::Reference
+            } else {
+                UseKind::Call
+            };
+            let line = graph
+                .edges_from(from)
+                .iter()
+                .find(|e| e.to == to && e.kind() == kind)
+                .map_or(0, |e| e.line());
+            serde_json::json!({"from": end(from), "to": end(to), "kind": kind.name(), "line": line})
+        })
+        .collect();
+    write_json_line(
+        out,
+        &serde_json::json!({"functions": functions, "edges": edges}),
+    )
+}

@@ -1,0 +1,56 @@
+//! `--stats`: the counts of a run and the time of each stage, for people, on stderr.
+
+use crate::graph::GraphStats;
+use crate::model::UseKind;
+use std::io::{self, Write};
+use std::time::Duration;
+
+/// What `--stats` shows.
+#[derive(Debug, Clone)]
+pub struct RunStats {
+    /// The graph's counts.
+    pub graph: GraphStats,
+    /// Violations reported.
+    pub violations: usize,
+    /// Violations an `allow` accepted.
+    pub suppressed: usize,
+    /// Edges suppressions cut.
+    pub cut_edges: usize,
+    /// Suppressions that suppressed nothing.
+    pub stale: usize,
+    /// Traversal steps of the check.
+    pub steps: u64,
+    /// Each stage's name and time, in order.
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+/// Writes one `name: value` line per count, then the stages' times on one line.
+pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
+    let graph = &stats.graph;
+    writeln!(out, "files: {}", graph.files)?;
+    writeln!(out, "functions: {}", graph.functions)?;
+    writeln!(out, "generated functions: {}", graph.generated_functions)?;
+    writeln!(out, "callback fields: {}", graph.fields)?;
+    for kind in UseKind::ALL {
+        writeln!(out, "{} edges: {}", kind.name(), graph.edges_of(kind))?;
+    }
+    writeln!(out, "unresolved calls: {}", graph.unresolved_calls)?;
+    writeln!(
+        out,
+        "contexts from prototypes only: {}",
+        graph.contexts_from_prototypes
+    )?;
+    writeln!(out, "violations: {}", stats.violations)?;
+    writeln!(
+        out,
+        "suppressed: {} violations by allow, {} edges cut, {} stale",
+        stats.suppressed, stats.cut_edges, stats.stale
+    )?;
+    writeln!(out, "traversal steps: {}", stats.steps)?;
+    let stages: Vec<String> = stats
+        .stages
+        .iter()
+        .map(|(name, time)| format!("{name} {:.1} ms", time.as_secs_f64() * 1000.0))
+        .collect();
+    writeln!(out, "time: {}", stages.join(", "))
+}

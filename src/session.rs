@@ -1,0 +1,363 @@
+//! The one entry to the pipeline: what the command line, the benchmark and the fuzz target all
+//! call, so that each measures and exercises what users run.
+//!
+//! [`Session::load`] finds the configuration, reads and extracts the files and builds the graph.
+//! [`Session::check`] applies the suppressions, checks the rules, and narrows the violations to
+//! those a baseline does not know and a change touches: its [`Outcome`] is everything a report
+//! shows. Queries use [`Session::graph`] as loaded, before any suppression cuts an edge.
+
+use crate::baseline::Baseline;
+use crate::changes::{self, FileFilter};
+use crate::check::{Violation, check_with_steps};
+use crate::config::{self, Config, ConfigRequest};
+use crate::diagnostics::{self, Diagnostic};
+use crate::error::Error;
+use crate::extract::{Recognizer, extract};
+use crate::graph::{BuildOptions, Graph};
+use crate::model::EdgeKinds;
+use crate::report::Report;
+use crate::report::stats::RunStats;
+use crate::source::{DEFAULT_MAX_FILE_SIZE, ReadOptions, SourceFile, read_sources};
+use crate::suppress::{Suppressed, Suppressions};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What to read and how: the command line's input options, made ready.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The files and directories to check; empty means the configuration's `paths`.
+    pub paths: Vec<PathBuf>,
+    /// Where the configuration comes from.
+    pub config: ConfigRequest,
+    /// Follow direct calls only, in the graph and in every rule.
+    pub calls_only: bool,
+    /// Threads for reading, extracting and building the graph; 0 means one per CPU.
+    pub threads: usize,
+    /// Files larger than this many bytes are skipped with a diagnostic.
+    pub max_file_size: u64,
+    /// Follow symbolic links while walking.
+    pub follow_links: bool,
+}
+
+impl Default for Options {
+    /// The configuration as [`ConfigRequest::default`] asks for it, its paths, one thread per
+    /// CPU, and the default size limit.
+    fn default() -> Self {
+        Options {
+            paths: Vec::new(),
+            config: ConfigRequest::default(),
+            calls_only: false,
+            threads: 0,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            follow_links: false,
+        }
+    }
+}
+
+/// What a check reports besides the violations, and how it narrows them.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Raise every diagnostic to an error.
+    pub strict: bool,
+    /// Report only the violations this baseline file does not record.
+    pub baseline: Option<PathBuf>,
+    /// Report only the violations that these files take part in.
+    pub report_files: Option<Vec<PathBuf>>,
+    /// Report only the violations that the files changed since this git revision take part in.
+    pub changed_since: Option<String>,
+}
+
+/// How long each stage took.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Walking, reading and extracting the files.
+    pub read_extract: Duration,
+    /// Building the graph.
+    pub graph: Duration,
+    /// Suppressions, the check and the narrowing of its violations.
+    pub check: Duration,
+}
+
+/// A configuration and the graph of the files it asked for.
+pub struct Session {
+    /// The configuration in effect.
+    pub config: Config,
+    /// The call graph of the files read.
+    pub graph: Graph,
+    /// The edge kinds queries follow: the configuration's, or direct calls with `calls_only`.
+    pub kinds: EdgeKinds,
+    /// What reading found: files skipped, extractions that may be incomplete.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How long loading took.
+    pub timings: Timings,
+    /// The suppressions, once [`Session::check`] has collected them and cut their edges.
+    suppressions: Option<Suppressions>,
+}
+
+/// A baseline's effect on a check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaselineEffect {
+    /// The baseline file.
+    pub path: PathBuf,
+    /// Violations it records that were found again, and so not reported.
+    pub known: usize,
+    /// Entries that no violation matches any more.
+    pub fixed: usize,
+}
+
+/// Everything a check found.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// The violations to report, sorted, after suppressions, the baseline and the change filter.
+    pub violations: Vec<Violation>,
+    /// The violations an `allow` accepted.
+    pub suppressed: Vec<Suppressed>,
+    /// Everything else worth saying: files skipped, incomplete extractions, suppression
+    /// problems and stale suppressions, in that order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// What the baseline did, if one was given.
+    pub baseline: Option<BaselineEffect>,
+    /// Edges that suppressions cut.
+    pub cut_edges: usize,
+    /// Traversal steps the check took (a measure of its work).
+    pub steps: u64,
+}
+
+impl Outcome {
+    /// True if the run fails: a violation to report, or a diagnostic raised to an error.
+    pub fn fails(&self) -> bool {
+        !self.violations.is_empty() || diagnostics::any_error(&self.diagnostics)
+    }
+
+    /// How many stale suppressions there are.
+    pub fn stale(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.code == diagnostics::Code::StaleSuppression)
+            .count()
+    }
+}
+
+impl Session {
+    /// Finds the configuration, reads the files and builds the graph. A file that cannot be read
+    /// becomes a diagnostic; no file at all is [`Error::NoFiles`].
+    pub fn load(options: &Options) -> Result<Session, Error> {
+        let mut config = config::load(&options.config)?;
+        let kinds = if options.calls_only {
+            for rule in &mut config.rules {
+                rule.edges = EdgeKinds::CALLS_ONLY;
+            }
+            EdgeKinds::CALLS_ONLY
+        } else {
+            config.edges
+        };
+        let paths = input_paths(options, &config);
+        for path in &paths {
+            if let Err(source) = std::fs::metadata(path) {
+                return Err(Error::Input {
+                    path: path.clone(),
+                    source,
+                });
+            }
+        }
+        let threads = match options.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        // The graph stage's parallel parts run on rayon's global pool, with the same number of
+        // threads. Building it fails only if it was built before (by an earlier session in this
+        // process), and then that pool serves.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global();
+        let read = ReadOptions {
+            threads,
+            max_file_size: options.max_file_size,
+            follow_links: options.follow_links,
+            exclude: config.exclusions()?,
+        };
+        let started = Instant::now();
+        // Extraction records only what the graph will use.
+        let recognizer = config.recognizer(kinds);
+        let sources = read_sources(&paths, &read, &recognizer);
+        let read_extract = started.elapsed();
+        let mut found: Vec<Diagnostic> = diagnostics::unreadable(&sources.errors).collect();
+        found.extend(diagnostics::incomplete_extractions(&sources.files));
+        if sources.files.is_empty() {
+            return Err(Error::NoFiles {
+                paths,
+                skipped: found,
+            });
+        }
+        Ok(Session::build(
+            config,
+            kinds,
+            &recognizer,
+            sources.files,
+            found,
+            read_extract,
+        ))
+    }
+
+    /// A session over files held in memory, as (path, text) pairs, checked with `config` as it
+    /// is: for tests and fuzzing, which have no files on disk.
+    pub fn from_memory(config: Config, files: &[(String, &[u8])]) -> Session {
+        let started = Instant::now();
+        let kinds = config.edges;
+        let recognizer = config.recognizer(kinds);
+        let files: Vec<SourceFile> = files
+            .iter()
+            .map(|(path, text)| SourceFile {
+                path: path.clone(),
+                functions: extract(text, &recognizer),
+            })
+            .collect();
+        let found = diagnostics::incomplete_extractions(&files);
+        Session::build(config, kinds, &recognizer, files, found, started.elapsed())
+    }
+
+    /// Builds the graph of `files`, extracted with `recognizer`.
+    fn build(
+        config: Config,
+        kinds: EdgeKinds,
+        recognizer: &Recognizer,
+        files: Vec<SourceFile>,
+        diagnostics: Vec<Diagnostic>,
+        read_extract: Duration,
+    ) -> Session {
+        let started = Instant::now();
+        let build = BuildOptions::configured(kinds, recognizer, &config.wrappers);
+        let graph = Graph::build(files, &build);
+        Session {
+            config,
+            graph,
+            kinds,
+            diagnostics,
+            timings: Timings {
+                read_extract,
+                graph: started.elapsed(),
+                check: Duration::ZERO,
+            },
+            suppressions: None,
+        }
+    }
+
+    /// Checks the rules. The first check collects the suppressions and cuts their edges from
+    /// the graph; queries made after it see the graph without them.
+    pub fn check(&mut self, options: &CheckOptions) -> Result<Outcome, Error> {
+        let started = Instant::now();
+        let mut cut_edges = 0;
+        let suppressions = match &mut self.suppressions {
+            Some(suppressions) => suppressions,
+            slot @ None => {
+                let mut suppressions = Suppressions::collect(&self.graph, &self.config);
+                cut_edges = suppressions.cut_edges(&mut self.graph);
+                slot.insert(suppressions)
+            }
+        };
+        let contexts = &self.config.contexts;
+        let (violations, steps) = check_with_steps(&self.graph, contexts, &self.config.rules);
+        let (mut violations, suppressed) = suppressions.allow(contexts, violations);
+        let mut outcome = Outcome {
+            suppressed,
+            cut_edges,
+            steps,
+            ..Outcome::default()
+        };
+        outcome.diagnostics = self.diagnostics.clone();
+        outcome.diagnostics.extend(suppressions.diagnostics());
+        if options.strict {
+            diagnostics::make_strict(&mut outcome.diagnostics);
+        }
+        if let Some(path) = &options.baseline {
+            let baseline = Baseline::read(path)?;
+            let report = Report::new(
+                &self.graph,
+                &self.config.contexts,
+                &self.config.rules,
+                &violations,
+            );
+            let (new, fixed) = baseline.compare(&report);
+            outcome.baseline = Some(BaselineEffect {
+                path: path.clone(),
+                known: violations.len() - new.len(),
+                fixed,
+            });
+            let mut index = 0;
+            violations.retain(|_| {
+                index += 1;
+                new.binary_search(&(index - 1)).is_ok()
+            });
+        }
+        let changed = match (&options.changed_since, &options.report_files) {
+            (Some(rev), _) => Some(changes::changed_since(rev)?),
+            (None, Some(files)) => Some(files.clone()),
+            (None, None) => None,
+        };
+        if let Some(files) = changed {
+            let mut filter = FileFilter::new(&files);
+            violations.retain(|v| filter.touches(&self.graph, v));
+        }
+        outcome.violations = violations;
+        self.timings.check = started.elapsed();
+        Ok(outcome)
+    }
+
+    /// The figures `--stats` shows for `outcome`, a check of this session, whose report took
+    /// `report_time` to write.
+    pub fn stats(&self, outcome: &Outcome, report_time: Duration) -> RunStats {
+        RunStats {
+            graph: self.graph.stats(),
+            violations: outcome.violations.len(),
+            suppressed: outcome.suppressed.len(),
+            cut_edges: outcome.cut_edges,
+            stale: outcome.stale(),
+            steps: outcome.steps,
+            stages: vec![
+                ("read+extract", self.timings.read_extract),
+                ("graph", self.timings.graph),
+                ("check", self.timings.check),
+                ("report", report_time),
+            ],
+        }
+    }
+
+    /// The report of `outcome`, a check of this session.
+    pub fn report<'a>(&'a self, outcome: &'a Outcome) -> Report<'a> {
+        Report {
+            suppressed: &outcome.suppressed,
+            suppressions: self
+                .suppressions
+                .as_ref()
+                .map_or(&[], |s| s.entries.as_slice()),
+            diagnostics: &outcome.diagnostics,
+            ..Report::new(
+                &self.graph,
+                &self.config.contexts,
+                &self.config.rules,
+                &outcome.violations,
+            )
+        }
+    }
+}
+
+/// The PATHs given, or else the configuration's `paths`, relative to its directory.
+fn input_paths(options: &Options, config: &Config) -> Vec<PathBuf> {
+    if !options.paths.is_empty() {
+        return options.paths.clone();
+    }
+    let (root, cwd) = (&config.root, &options.config.start);
+    config
+        .paths
+        .iter()
+        .map(|path| {
+            if root == cwd {
+                path.clone()
+            } else if path == Path::new(".") {
+                root.clone()
+            } else {
+                root.join(path)
+            }
+        })
+        .collect()
+}
