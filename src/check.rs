@@ -13,7 +13,7 @@
 //! position in the file) is chosen, so the proof is the same on every run.
 
 use crate::context::{ContextId, Contexts, Rule, RuleKind, Through};
-use crate::graph::{Edge, Graph, NodeKind};
+use crate::graph::{Callers, Edge, Graph, NodeKind};
 use crate::model::{EdgeKinds, NodeId, UseKind};
 use rayon::prelude::*;
 use std::collections::VecDeque;
@@ -92,12 +92,7 @@ impl Search {
 }
 
 impl Distances {
-    fn compute(
-        graph: &Graph,
-        callers: &(Vec<u32>, Vec<(NodeId, UseKind)>),
-        search: Search,
-    ) -> Self {
-        let (offsets, callers) = callers;
+    fn compute(graph: &Graph, callers: &Callers, search: Search) -> Self {
         let mut distance = vec![UNREACHED; graph.len()];
         let mut queue = VecDeque::new();
         for node in graph.nodes() {
@@ -112,9 +107,9 @@ impl Distances {
                 continue;
             }
             let next_distance = distance[node as usize] + 1;
-            let range = offsets[node as usize] as usize..offsets[node as usize + 1] as usize;
-            steps += range.len() as u64;
-            for &(caller, kind) in &callers[range] {
+            let uses = callers.of(node);
+            steps += uses.len() as u64;
+            for &(caller, kind) in uses {
                 if search.edges.includes(kind) && distance[caller as usize] == UNREACHED {
                     distance[caller as usize] = next_distance;
                     queue.push_back(caller);

@@ -71,22 +71,20 @@ pub fn tree(
                     )
                 })
                 .collect(),
-            Some((offsets, callers)) => {
-                let range = offsets[node as usize] as usize..offsets[node as usize + 1] as usize;
-                callers[range]
-                    .iter()
-                    .filter(|(_, kind)| kinds.includes(*kind))
-                    .map(|&(caller, kind)| {
-                        let edge = graph
-                            .edges_from(caller)
-                            .iter()
-                            .find(|e| e.to == node && e.kind() == kind);
-                        let line = edge.map_or(0, |e| e.line());
-                        let file = edge.and_then(|e| graph.use_file_elsewhere(caller, e.file));
-                        (caller, kind, line, file)
-                    })
-                    .collect()
-            }
+            Some(callers) => callers
+                .of(node)
+                .iter()
+                .filter(|(_, kind)| kinds.includes(*kind))
+                .map(|&(caller, kind)| {
+                    let edge = graph
+                        .edges_from(caller)
+                        .iter()
+                        .find(|e| e.to == node && e.kind() == kind);
+                    let line = edge.map_or(0, |e| e.line());
+                    let file = edge.and_then(|e| graph.use_file_elsewhere(caller, e.file));
+                    (caller, kind, line, file)
+                })
+                .collect(),
         }
     };
     let mut lines = Vec::new();
@@ -171,7 +169,7 @@ pub fn shortest_path(
 
 /// The functions within `depth` uses of `focus` in either direction, and the edges among them.
 pub fn neighbourhood(graph: &Graph, focus: &[NodeId], depth: usize, kinds: EdgeKinds) -> Picture {
-    let (offsets, callers) = graph.reverse();
+    let callers = graph.reverse();
     let mut distance = vec![usize::MAX; graph.len()];
     let mut queue = VecDeque::new();
     for &node in focus {
@@ -183,13 +181,13 @@ pub fn neighbourhood(graph: &Graph, focus: &[NodeId], depth: usize, kinds: EdgeK
         if d == depth {
             continue;
         }
-        let range = offsets[node as usize] as usize..offsets[node as usize + 1] as usize;
         let forward = graph
             .edges_from(node)
             .iter()
             .filter(|e| kinds.includes(e.kind()))
             .map(|e| e.to);
-        let backward = callers[range]
+        let backward = callers
+            .of(node)
             .iter()
             .filter(|(_, kind)| kinds.includes(*kind))
             .map(|(caller, _)| *caller);

@@ -1,0 +1,501 @@
+//! Unit tests of extraction.
+
+use super::*;
+use crate::config::qemu_block;
+
+/// (name, line, static, contexts, calls, references) of each definition.
+type Summary = (String, u32, bool, Vec<String>, Vec<String>, Vec<String>);
+
+fn summarize(source: &str) -> Vec<Summary> {
+    let (contexts, _) = qemu_block();
+    let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
+    file.functions
+        .iter()
+        .map(|f| {
+            let uses = |kind| {
+                file.uses_of(f)
+                    .iter()
+                    .filter(|u| u.kind == kind)
+                    .map(|u| file.name(u.name).to_string())
+                    .collect()
+            };
+            (
+                file.name(f.name).to_string(),
+                f.line,
+                f.is_static,
+                f.markers
+                    .iter()
+                    .map(|c| contexts.name(c).to_string())
+                    .collect(),
+                uses(UseKind::Call),
+                uses(UseKind::Reference),
+            )
+        })
+        .collect()
+}
+
+fn names(source: &str) -> Vec<String> {
+    summarize(source).into_iter().map(|s| s.0).collect()
+}
+
+fn calls_of(source: &str, function: &str) -> Vec<String> {
+    summarize(source)
+        .into_iter()
+        .find(|s| s.0 == function)
+        .map(|s| s.4)
+        .unwrap_or_else(|| panic!("{function} not found"))
+}
+
+#[test]
+fn simple_definition() {
+    let got = summarize("static int\nf(int a)\n{\n    IO_CODE();\n    return g(a, h);\n}\n");
+    let expected: Summary = (
+        "f".into(),
+        2,
+        true,
+        vec!["IO_CODE".into()],
+        vec!["g".into()],
+        vec!["a".into(), "h".into()],
+    );
+    assert_eq!(got, vec![expected]);
+}
+
+#[test]
+fn prototypes_and_declarations_are_not_definitions() {
+    let source = "int f(int);\nextern int x;\nint (*fp)(void);\nint g(void) { return 0; }";
+    assert_eq!(names(source), ["g"]);
+}
+
+#[test]
+fn initializers_and_aggregates_are_not_definitions() {
+    let source = "static const S s = { f(1), { g(2) } };\n\
+        struct S { int (*cb)(int); int x; };\n\
+        typedef union U { struct { int a; } b; } U;\n\
+        enum E { A = sizeof(int), B };\n\
+        S t[] = { [0] = { h() } };\n\
+        struct S *make(struct S *s, union U u) { return 0; }\n\
+        struct T { int a; } *other(void) { return 0; }\n";
+    assert_eq!(names(source), ["make", "other"]);
+}
+
+#[test]
+fn words_before_the_name_and_attributes() {
+    let source = "static inline coroutine_fn GRAPH_RDLOCK int QEMU_WARN_UNUSED_RESULT\n\
+        bdrv_co_f(BlockDriverState *bs,\n          int flags)\n{ }\n\
+        void G_GNUC_PRINTF(2, 3) report(int level, const char *fmt, ...) { }\n\
+        int __attribute__((noinline)) attributed(void) __attribute__((cold)) { }\n";
+    let got = summarize(source);
+    assert_eq!(got[0].0, "bdrv_co_f");
+    assert_eq!(got[0].1, 2);
+    assert!(got[0].2);
+    assert_eq!(names(source), ["bdrv_co_f", "report", "attributed"]);
+}
+
+#[test]
+fn function_returning_function_pointer() {
+    assert_eq!(
+        names("void (*get_cb(int n))(void) { return 0; }"),
+        ["get_cb"]
+    );
+    assert_eq!(
+        names("static int (*pick(int (*a)(void), int b))(int) { }"),
+        ["pick"]
+    );
+}
+
+#[test]
+fn knr_definitions() {
+    let source = "int old(a, b)\n  int a;\n  char *b;\n{\n  return f(a);\n}\n\
+        MACRO(x, y)\nstatic int v;\nint next(void) { }\n";
+    let got = summarize(source);
+    assert_eq!(names(source), ["old", "next"]);
+    assert_eq!(got[0].4, ["f"]);
+    assert!(!got[1].2, "`static int v;` belongs to its own declaration");
+}
+
+#[test]
+fn attributes_after_parameters_end_a_prototype() {
+    let (contexts, _) = crate::config::qemu_block();
+    let mut all = contexts.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>();
+    all.push(crate::context::Context {
+        name: "coroutine_fn".into(),
+        recognition: Recognition::Attribute(vec!["coroutine_fn".into()]),
+    });
+    let contexts = Contexts::new(all).unwrap();
+    let source = "int a(int x) coroutine_fn;\nint b(x, y) coroutine_fn;\nvoid c(void);\n";
+    let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
+    let names: Vec<_> = file.prototypes.iter().map(|p| file.name(p.name)).collect();
+    assert_eq!(names, ["a", "b"]);
+}
+
+#[test]
+fn macro_invocation_without_semicolon_before_definition() {
+    let source = "type_init(register_types)\nstatic void later(void) { g(); }\n";
+    assert_eq!(names(source), ["later"]);
+    assert!(summarize(source)[0].2);
+}
+
+#[test]
+fn extern_c_is_transparent() {
+    let source = "extern \"C\" {\nint f(void) { return g(); }\n}\nint h(void) { }\n";
+    assert_eq!(names(source), ["f", "h"]);
+}
+
+#[test]
+fn calls_and_references_in_the_body() {
+    let source = "void f(void) {\n\
+        WITH_QEMU_LOCK_GUARD(&m) { locked(); }\n\
+        aio_bh_schedule_oneshot(ctx, my_bh_cb, &data);\n\
+        x = ASSERT(inner(1));\n\
+        cb = &other_cb;\n\
+        s->member(1); s.field = 2; p->next->fn(3);\n\
+        if (a) while (b) for (;;) switch (c) { }\n\
+        return sizeof(int) + typeof(y) + __typeof__(z);\n\
+        goto out;\n\
+        out: done(); t = u ? v : w;\n}\n";
+    let got = summarize(source);
+    assert_eq!(
+        got[0].4,
+        [
+            "WITH_QEMU_LOCK_GUARD",
+            "locked",
+            "aio_bh_schedule_oneshot",
+            "ASSERT",
+            "inner",
+            "done"
+        ]
+    );
+    assert_eq!(
+        got[0].5,
+        [
+            "m", "ctx", "my_bh_cb", "data", "other_cb", "a", "b", "c", "y", "z", "u", "v", "w"
+        ],
+        "assigned names and names accessed through are never functions"
+    );
+}
+
+#[test]
+fn each_name_is_recorded_once_and_calls_win() {
+    let source = "void f(void) {\n run(g);\n g();\n g();\n}\n";
+    let (contexts, _) = qemu_block();
+    let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
+    let uses = file.uses_of(&file.functions[0]);
+    assert_eq!(uses.len(), 2, "run and g");
+    assert_eq!(file.name(uses[1].name), "g");
+    assert_eq!((uses[1].kind, uses[1].line), (UseKind::Call, 3));
+}
+
+#[test]
+fn markers_give_contexts_only_when_invoked() {
+    let source = "void f(void) { GLOBAL_STATE_CODE(); IO_OR_GS_CODE(); }\n\
+        void g(void) { int IO_CODE; }\n";
+    let got = summarize(source);
+    assert_eq!(got[0].3, ["GLOBAL_STATE_CODE", "IO_OR_GS_CODE"]);
+    assert!(got[0].4.is_empty(), "recognizer are not calls");
+    assert!(got[1].3.is_empty());
+}
+
+#[test]
+fn define_bodies_are_not_code() {
+    let source = "#define F(x) \\\n  void fake(void) { g(); }\n\
+        #define BODY { real_in_macro(); }\nvoid f(void) { h(); }\n";
+    assert_eq!(names(source), ["f"]);
+    assert_eq!(calls_of(source, "f"), ["h"]);
+}
+
+#[test]
+fn directive_between_name_and_parenthesis() {
+    let source = "void f(void) {\n  g\n#define X 1\n  (1);\n}\n";
+    assert_eq!(calls_of(source, "f"), ["g"]);
+}
+
+#[test]
+fn if_zero_is_dead_code() {
+    let source = "#if 0\nvoid dead(void) { }\n#if 1\nvoid dead2(void) { }\n#endif\n\
+        #else\nvoid alive(void) { }\n#endif\n\
+        void f(void) {\n#if 0\n  g();\n#elif X\n  h();\n#endif\n}\n";
+    assert_eq!(names(source), ["alive", "f"]);
+    assert_eq!(calls_of(source, "f"), ["h"]);
+}
+
+#[test]
+fn branches_restore_brace_depth() {
+    let source = "#ifdef A\nvoid f(int a) {\n#else\nvoid f(void) {\n#endif\n  g();\n}\n\
+        void after(void) { h(); }\n";
+    assert_eq!(names(source), ["f", "f", "after"]);
+    assert_eq!(calls_of(source, "after"), ["h"]);
+    let source = "void f(void) {\n  if (x) {\n#ifdef A\n  }\n#else\n  }\n#endif\n  g();\n}\n\
+        void after(void) { }\n";
+    assert_eq!(names(source), ["f", "after"]);
+    assert_eq!(calls_of(source, "f"), ["g"]);
+}
+
+#[test]
+fn unbalanced_braces_are_reported() {
+    let (contexts, _) = qemu_block();
+    let recognizer = Recognizer::new(&contexts);
+    let open = extract(b"void f(void) {\n  if (x) {\n", &recognizer);
+    assert_eq!(open.unclosed, Some(UnclosedBraces { count: 2, line: 1 }));
+    assert_eq!(
+        open.functions.len(),
+        1,
+        "the open function is still recorded"
+    );
+    let stray = extract(b"}\nvoid f(void) { }\n}\n", &recognizer);
+    assert_eq!(stray.stray_closing_braces, [1, 3]);
+    assert_eq!(stray.functions.len(), 1);
+}
+
+#[test]
+fn unterminated_comment_or_literal_is_reported() {
+    let (contexts, _) = qemu_block();
+    let recognizer = Recognizer::new(&contexts);
+    let comment = extract(
+        b"void f(void) { }\n/* open\nvoid g(void) { }\n",
+        &recognizer,
+    );
+    assert_eq!(
+        comment.unterminated,
+        Some(Unterminated {
+            comment: true,
+            line: 2
+        })
+    );
+    assert_eq!(comment.functions.len(), 1);
+    let literal = extract(b"void f(void) {\n  s = \"abc", &recognizer);
+    let expected = Unterminated {
+        comment: false,
+        line: 2,
+    };
+    assert_eq!(literal.unterminated, Some(expected));
+    assert_eq!(extract(b"int x;", &recognizer).unterminated, None);
+}
+
+#[test]
+fn pragmas_speak_for_their_function() {
+    let (contexts, _) = qemu_block();
+    let source = "/* callcheck: allow(GLOBAL_STATE_CODE, IO_CODE) runs in a BH */\n\
+        static void\nf(void)\n{\n    g(); // callcheck: ignore only at startup\n}\n\
+        void h(void) {\n    // callcheck: allow(IO_OR_GS_CODE)\n}\n\
+        // callcheck: allow(X) too far\nint x;\nvoid k(void) { }\n\
+        #if 0\n// callcheck: ignore dead\n#endif\n/* callcheck: bogus */\n";
+    let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
+    let allow = |names: &[&str], function| PragmaKind::Allow {
+        contexts: names.iter().map(|n| n.to_string()).collect(),
+        function,
+    };
+    let got: Vec<_> = file
+        .pragmas
+        .iter()
+        .map(|p| (p.kind.clone(), p.line, p.reason.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                allow(&["GLOBAL_STATE_CODE", "IO_CODE"], Some(0)),
+                1,
+                "runs in a BH"
+            ),
+            (PragmaKind::Ignore, 5, "only at startup"),
+            (allow(&["IO_OR_GS_CODE"], Some(1)), 8, ""),
+            (allow(&["X"], None), 10, "too far"),
+            (PragmaKind::Unrecognised, 16, "bogus"),
+        ]
+    );
+}
+
+/// A recognizer of the QEMU block markers and the coroutine_fn attribute.
+fn coroutine_recognizer() -> (Contexts, Recognizer) {
+    let (contexts, _) = qemu_block();
+    let mut all = contexts.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>();
+    all.push(crate::context::Context {
+        name: "coroutine_fn".into(),
+        recognition: Recognition::Attribute(vec!["coroutine_fn".into()]),
+    });
+    let contexts = Contexts::new(all).unwrap();
+    let recognizer = Recognizer::new(&contexts);
+    (contexts, recognizer)
+}
+
+#[test]
+fn member_calls_are_field_uses() {
+    let (_, recognizer) = coroutine_recognizer();
+    let source = "void f(void) {\n  s->cb(1);\n  s.cb(2);\n  g();\n  x->y.z(3);\n}\n";
+    let file = extract(source.as_bytes(), &recognizer);
+    let uses: Vec<_> = file
+        .uses_of(&file.functions[0])
+        .iter()
+        .map(|u| (file.name(u.name), u.kind, u.line))
+        .collect();
+    assert_eq!(
+        uses,
+        [
+            ("cb", UseKind::Field, 2),
+            ("g", UseKind::Call, 4),
+            ("z", UseKind::Field, 5)
+        ]
+    );
+    let without = Recognizer {
+        extras: Extras {
+            fields: false,
+            ..Extras::ALL
+        },
+        ..recognizer
+    };
+    let file = extract(source.as_bytes(), &without);
+    assert!(file.uses.iter().all(|u| u.kind != UseKind::Field));
+}
+
+#[test]
+fn initializers_and_assignments_bind_functions_to_fields() {
+    let (_, recognizer) = coroutine_recognizer();
+    let source = "static const BlockDriver drv = {\n  .open = my_open,\n  .close = &my_close,\n\
+        .name = \"x\",\n  .inner = { .deep = f },\n};\n\
+        static Ops table[] = { { .read = r1 }, [1] = { .read = r2 } };\n\
+        void setup(Ops *o) {\n  o->write = w;\n  o->n = 3;\n  x = (Ops){ .read = r3 };\n}\n";
+    let bindings = |recognizer: &Recognizer| -> Vec<_> {
+        let file = extract(source.as_bytes(), recognizer);
+        file.field_bindings
+            .iter()
+            .map(|b| {
+                (
+                    b.struct_type.map(|t| file.name(t).to_string()),
+                    file.name(b.field).to_string(),
+                    file.name(b.target).to_string(),
+                    b.line,
+                )
+            })
+            .collect()
+    };
+    let typed = |t: &str, f: &str, g: &str, line| (Some(t.into()), f.into(), g.into(), line);
+    let untyped = |f: &str, g: &str, line| (None, f.into(), g.into(), line);
+    let expected = [
+        typed("BlockDriver", "open", "my_open", 2),
+        typed("BlockDriver", "close", "my_close", 3),
+        untyped("deep", "f", 5),
+        typed("Ops", "read", "r1", 7),
+        typed("Ops", "read", "r2", 7),
+        typed("Ops", "write", "w", 9),
+        untyped("read", "r3", 11),
+    ];
+    assert_eq!(bindings(&recognizer), expected);
+    let fields_only = Recognizer {
+        extras: Extras {
+            fields: true,
+            macros: false,
+            aliases: false,
+            head_words: false,
+        },
+        ..recognizer
+    };
+    assert_eq!(
+        bindings(&fields_only),
+        expected,
+        "types do not depend on head words being kept"
+    );
+}
+
+#[test]
+fn function_pointer_members_carry_their_attributes() {
+    let (contexts, recognizer) = coroutine_recognizer();
+    let source = "struct S {\n  int coroutine_fn (*a)(int x);\n  void (*b)(void);\n  int c;\n\
+        struct { int (*nested)(void); } inner;\n};\n";
+    let file = extract(source.as_bytes(), &recognizer);
+    let coroutine = contexts.by_name("coroutine_fn").unwrap();
+    let decls: Vec<_> = file
+        .field_decls
+        .iter()
+        .map(|d| {
+            let tag = d.struct_type.map(|t| file.name(t));
+            (
+                tag,
+                file.name(d.field),
+                d.line,
+                d.attributes.contains(coroutine),
+            )
+        })
+        .collect();
+    assert_eq!(
+        decls,
+        [(Some("S"), "a", 2, true), (Some("S"), "b", 3, false)],
+        "members of nested structs are not the outer struct's"
+    );
+}
+
+#[test]
+fn function_like_macros_and_aliases_are_recorded() {
+    let (contexts, recognizer) = coroutine_recognizer();
+    let source = "#define POLL(bs, cond) ({ IO_OR_GS_CODE(); helper(bs); cond(x); \\\n\
+        s->m(1); if (a) b##c(); })\n\
+        #define NOTHING(x) ((x) + 1)\n#define ALIAS a_word b_word\n#define NUM 3\n\
+        #if 0\n#define DEAD(x) dead_call()\n#endif\nvoid f(void) { }\n";
+    let file = extract(source.as_bytes(), &recognizer);
+    assert_eq!(file.macros.len(), 1, "{:?}", file.macros);
+    let poll = file.macros[0];
+    assert_eq!((file.name(poll.name), poll.line), ("POLL", 1));
+    let marker = contexts.by_name("IO_OR_GS_CODE").unwrap();
+    assert!(poll.markers.contains(marker));
+    let calls: Vec<_> = file
+        .words(poll.calls)
+        .iter()
+        .map(|&w| file.name(w))
+        .collect();
+    assert_eq!(
+        calls,
+        ["helper"],
+        "not parameters, members, keywords or pasted names"
+    );
+    let aliases: Vec<_> = file
+        .aliases
+        .iter()
+        .map(|a| {
+            let words: Vec<_> = file.words(a.words).iter().map(|&w| file.name(w)).collect();
+            (file.name(a.name), a.line, words)
+        })
+        .collect();
+    assert_eq!(aliases, [("ALIAS", 4, vec!["a_word", "b_word"])]);
+    assert_eq!(
+        names(source),
+        ["f"],
+        "no definition is lost to the directives"
+    );
+}
+
+#[test]
+fn heads_keep_their_words() {
+    let (_, recognizer) = coroutine_recognizer();
+    let source = "static inline BlockDriverState *co_wrapper_mixed\nbdrv_open(int flags);\n\
+        int plain(void);\nint coroutine_fn GRAPH_RDLOCK g(int x) { return x; }\n";
+    let file = extract(source.as_bytes(), &recognizer);
+    let words = |range| -> Vec<&str> { file.words(range).iter().map(|&w| file.name(w)).collect() };
+    let prototypes: Vec<_> = file
+        .prototypes
+        .iter()
+        .map(|p| (file.name(p.name), words(p.words)))
+        .collect();
+    assert_eq!(
+        prototypes,
+        [("bdrv_open", vec!["BlockDriverState", "co_wrapper_mixed"])],
+        "`int plain(void)` has no words and no attribute: it is not kept"
+    );
+    assert_eq!(
+        words(file.functions[0].words),
+        ["coroutine_fn", "GRAPH_RDLOCK"]
+    );
+}
+
+#[test]
+fn lexing_traps_do_not_derail() {
+    let source = "void f(void) {\n  char c = '{';\n  char d = '\"';\n  s = \"}\\\"{\";\n\
+        /* } */ // }\n  g();\n}\nvoid h(void) { }\n";
+    assert_eq!(names(source), ["f", "h"]);
+    assert_eq!(calls_of(source, "f"), ["g"]);
+}
+
+#[test]
+fn lines_survive_crlf_and_cr() {
+    let source = "int a;\r\n\r\nvoid f(void)\r\n{\r\n}\rvoid g(void) {}\r";
+    let got = summarize(source);
+    assert_eq!((got[0].1, got[1].1), (3, 6));
+}

@@ -1,0 +1,395 @@
+//! Unit tests of the graph build.
+
+use super::*;
+use crate::config::qemu_block;
+use crate::extract::{Recognizer, extract};
+
+fn graph(files: &[(&str, &str)], kinds: EdgeKinds) -> Graph {
+    let (contexts, _) = qemu_block();
+    let recognizer = Recognizer::new(&contexts);
+    let sources: Vec<SourceFile> = files
+        .iter()
+        .map(|(path, text)| SourceFile {
+            path: path.to_string(),
+            functions: extract(text.as_bytes(), &recognizer),
+        })
+        .collect();
+    Graph::build(sources, &BuildOptions::new(kinds))
+}
+
+/// Every edge as `caller@file -> callee@file`.
+fn edges(graph: &Graph) -> Vec<String> {
+    let at = |n: NodeId| format!("{}@{}", graph.name(n), graph.file_of(n));
+    graph
+        .nodes()
+        .flat_map(|n| graph.edges_from(n).iter().map(move |e| (n, e.to)))
+        .map(|(from, to)| format!("{} -> {}", at(from), at(to)))
+        .collect()
+}
+
+/// Every edge as `caller -kind-> callee`.
+fn kinded_edges(graph: &Graph) -> Vec<String> {
+    graph
+        .nodes()
+        .flat_map(|n| graph.edges_from(n).iter().map(move |e| (n, e)))
+        .map(|(from, e)| {
+            format!(
+                "{} -{}-> {}",
+                graph.name(from),
+                e.kind().name(),
+                graph.name(e.to)
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn macros_expand_through_nested_macros_and_stop_at_cycles() {
+    let g = graph(
+        &[
+            (
+                "m.h",
+                "#define A(x) B(x) + f()\n#define B(x) A(x) + g() + IO_CODE()\n",
+            ),
+            (
+                "a.c",
+                "void f(void) {}\nvoid g(void) {}\nvoid user(void) { A(1); f(); }\n",
+            ),
+        ],
+        EdgeKinds::ALL,
+    );
+    assert_eq!(
+        kinded_edges(&g),
+        ["user -macro-> f", "user -macro-> g", "user -call-> f"]
+    );
+    let user = g.nodes().find(|&n| g.name(n) == "user").unwrap();
+    let (contexts, _) = qemu_block();
+    let io = contexts.by_name("IO_CODE").unwrap();
+    assert!(g.function(user).origins.macro_marker.contains(io));
+    assert_eq!(
+        g.stats().unresolved_calls,
+        0,
+        "A is a macro, not a missing function"
+    );
+    let without = graph(
+        &[
+            (
+                "m.h",
+                "#define A(x) B(x) + f()\n#define B(x) A(x) + g() + IO_CODE()\n",
+            ),
+            ("a.c", "void f(void) {}\nvoid user(void) { A(1); }\n"),
+        ],
+        EdgeKinds::of([UseKind::Call, UseKind::Reference]),
+    );
+    assert!(kinded_edges(&without).is_empty());
+    assert!(without.function(1).contexts.is_empty());
+}
+
+#[test]
+fn member_calls_reach_every_struct_with_that_field() {
+    let g = graph(
+        &[
+            (
+                "a.c",
+                "static void r1(void) {}\nstatic T1 t1 = { .read = r1 };\n",
+            ),
+            (
+                "b.c",
+                "static void r2(void) {}\nstatic T2 t2 = { .read = r2, .size = 4 };\n",
+            ),
+            (
+                "c.c",
+                "void w(void) {}\nvoid setup(S *s) { s->write = w; }\n\
+                     void use(S *s) { s->read(); s->write(); s->size(); }\n",
+            ),
+        ],
+        EdgeKinds::ALL,
+    );
+    let fields: Vec<_> = g
+        .nodes()
+        .filter(|&n| g.function(n).kind.is_field())
+        .map(|n| (g.name(n), g.file_of(n), g.display(n)))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("T1.read", "a.c", "T1.read".to_string()),
+            ("T2.read", "b.c", "T2.read".to_string()),
+            ("S.write", "c.c", "S.write".to_string())
+        ],
+        "sorted by field, then type; the declaration of s shows its type; .size binds \
+         no function"
+    );
+    let mut from_use: Vec<_> = kinded_edges(&g)
+        .into_iter()
+        .filter(|e| !e.starts_with("setup "))
+        .collect();
+    from_use.sort();
+    assert_eq!(
+        from_use,
+        [
+            "S.write -field-> w",
+            "T1.read -field-> r1",
+            "T2.read -field-> r2",
+            "use -field-> S.write"
+        ],
+        "s is an S: s->read() reaches no other type's read"
+    );
+    assert_eq!(g.stats().fields, 3);
+    let no_fields = graph(
+        &[(
+            "a.c",
+            "static void r1(void) {}\nstatic T1 t1 = { .read = r1 };\n",
+        )],
+        EdgeKinds::CALLS_ONLY,
+    );
+    assert_eq!(no_fields.stats().fields, 0);
+}
+
+#[test]
+fn a_declared_object_type_narrows_member_calls() {
+    let g = graph(
+        &[(
+            "d.c",
+            "static void of(void *p) {}
+static void jf(void *p) {}
+             static void anyf(void *p) {}
+             static Object o = { .free = of };
+static JobDriver j = { .free = jf };
+             void attach(X *x) { x->y->free = anyf; }
+             void fin(Object *obj) { obj->free(obj); }
+             void chain(X *x) { x->y->free(x); }
+             void local(void) { const JobDriver *drv = get();
+ drv->free(0); }
+",
+        )],
+        EdgeKinds::ALL,
+    );
+    let reached = |user: &str| -> Vec<String> {
+        let node = g.nodes().find(|&n| g.name(n) == user).unwrap();
+        g.edges_from(node)
+            .iter()
+            .map(|e| g.name(e.to).to_string())
+            .collect()
+    };
+    assert_eq!(
+        reached("fin"),
+        [".free", "Object.free"],
+        "its own type and the untyped binding"
+    );
+    assert_eq!(reached("local"), [".free", "JobDriver.free"]);
+    assert_eq!(
+        reached("chain"),
+        [".free", "JobDriver.free", "Object.free"],
+        "x->y has no known type"
+    );
+}
+
+#[test]
+fn access_paths_follow_pointer_members() {
+    let g = graph(
+        &[
+            (
+                "s.h",
+                "struct S { struct T *t; U *u; int n; };\nstruct T { int x; };\n\
+                 struct W { T *t; };\nstruct W { U *t; };\n",
+            ),
+            (
+                "a.c",
+                "static void tg(void) {}\nstatic void ug(void) {}\n\
+                 static T t = { .go = tg };\nstatic U u = { .go = ug };\n\
+                 void via_t(S *s) { s->t->go(); }\nvoid via_u(S *s) { s->u->go(); }\n\
+                 void via_n(S *s) { s->n->go(); }\nvoid via_w(W *w) { w->t->go(); }\n",
+            ),
+        ],
+        EdgeKinds::ALL,
+    );
+    let reached = |user: &str| -> Vec<&str> {
+        let node = g.nodes().find(|&n| g.name(n) == user).unwrap();
+        g.edges_from(node).iter().map(|e| g.name(e.to)).collect()
+    };
+    assert_eq!(reached("via_t"), ["T.go"]);
+    assert_eq!(reached("via_u"), ["U.go"]);
+    assert_eq!(
+        reached("via_n"),
+        ["T.go", "U.go"],
+        "n is not a pointer member"
+    );
+    assert_eq!(
+        reached("via_w"),
+        ["T.go", "U.go"],
+        "W.t is declared with two types: unknown"
+    );
+}
+
+#[test]
+fn wrappers_are_generated_only_where_nothing_defines_them() {
+    let (contexts, _) = qemu_block();
+    let recognizer = Recognizer::new(&contexts);
+    let wrapper = Wrapper {
+        attributes: vec!["co_wrapper".into()],
+        pattern: regex::Regex::new("^([^_]+)_(.+)$").unwrap(),
+        target: "${1}_co_${2}".into(),
+        contexts: ContextSet::default(),
+        edge: UseKind::Generated,
+    };
+    let files = [
+        (
+            "h.h",
+            "int co_wrapper bdrv_flush(void *bs);\nint co_wrapper bdrv_open(int);\n\
+                 int co_wrapper bdrv_read(void);\n",
+        ),
+        (
+            "a.c",
+            "int bdrv_co_flush(void *bs) { return 0; }\nint bdrv_open(int f) { return f; }\n\
+                 void user(void) { bdrv_flush(0); bdrv_read(); }\n",
+        ),
+    ];
+    let sources = files
+        .iter()
+        .map(|(path, text)| SourceFile {
+            path: path.to_string(),
+            functions: extract(text.as_bytes(), &recognizer),
+        })
+        .collect();
+    let options = BuildOptions {
+        wrappers: std::slice::from_ref(&wrapper),
+        ..BuildOptions::new(EdgeKinds::ALL)
+    };
+    let g = Graph::build(sources, &options);
+    let generated: Vec<_> = g
+        .nodes()
+        .filter(|&n| g.function(n).kind == NodeKind::Generated)
+        .map(|n| (g.name(n), g.file_of(n), g.function(n).line))
+        .collect();
+    assert_eq!(
+        generated,
+        [("bdrv_flush", "h.h", 1), ("bdrv_read", "h.h", 3)],
+        "bdrv_open has a definition"
+    );
+    assert_eq!(
+        kinded_edges(&g),
+        [
+            "user -call-> bdrv_flush",
+            "user -call-> bdrv_read",
+            "bdrv_flush -generated-> bdrv_co_flush"
+        ],
+        "bdrv_co_read is defined nowhere"
+    );
+}
+
+#[test]
+fn edges_keep_kind_and_line_in_sixteen_bytes() {
+    assert_eq!(std::mem::size_of::<Edge>(), 16);
+    for kind in UseKind::ALL {
+        let edge = Edge::new(7, kind, 3, 123_456, 9);
+        assert_eq!(
+            (edge.to, edge.kind(), edge.file, edge.line(), edge.column),
+            (7, kind, 3, 123_456, 9)
+        );
+    }
+    let far = Edge::new(0, UseKind::Generated, 0, u32::MAX, 0);
+    assert_eq!(
+        (far.kind(), far.line()),
+        (UseKind::Generated, (1 << LINE_BITS) - 1)
+    );
+}
+
+#[test]
+fn nodes_are_in_file_then_source_order() {
+    let g = graph(
+        &[
+            ("b.c", "void z(void) {}\nvoid a(void) {}"),
+            ("a.c", "void z(void) {}"),
+        ],
+        EdgeKinds::ALL,
+    );
+    let nodes: Vec<_> = g
+        .nodes()
+        .map(|n| (g.name(n), g.file_of(n), g.function(n).line))
+        .collect();
+    assert_eq!(nodes, [("z", "a.c", 1), ("z", "b.c", 1), ("a", "b.c", 2)]);
+}
+
+#[test]
+fn static_in_own_file_wins_else_every_global() {
+    let g = graph(
+        &[
+            ("a.c", "static void h(void) {}\nvoid f(void) { h(); }"),
+            ("b.c", "void h(void) {}\nvoid g(void) { h(); }"),
+            ("c.c", "void h(void) {}\nstatic void k(void) {}"),
+            ("d.c", "void user(void) { h(); k(); }"),
+        ],
+        EdgeKinds::ALL,
+    );
+    assert_eq!(
+        edges(&g),
+        [
+            "f@a.c -> h@a.c",
+            "g@b.c -> h@b.c",
+            "g@b.c -> h@c.c",
+            "user@d.c -> h@b.c",
+            "user@d.c -> h@c.c"
+        ]
+    );
+    assert_eq!(
+        g.stats().unresolved_calls,
+        1,
+        "k() is static in another file"
+    );
+}
+
+#[test]
+fn references_count_unless_calls_only() {
+    let files = [("a.c", "void cb(void) {}\nvoid f(void) { schedule(cb, x); }")];
+    let both = graph(&files, EdgeKinds::ALL);
+    assert_eq!(edges(&both), ["f@a.c -> cb@a.c"]);
+    let stats = both.stats();
+    assert_eq!(
+        (
+            stats.edges_of(UseKind::Call),
+            stats.edges_of(UseKind::Reference),
+            stats.unresolved_calls
+        ),
+        (0, 1, 1)
+    );
+    assert!(edges(&graph(&files, EdgeKinds::CALLS_ONLY)).is_empty());
+}
+
+#[test]
+fn edges_can_be_cut() {
+    let mut g = graph(
+        &[(
+            "a.c",
+            "void a(void) { b(); c(); }\nvoid b(void) { c(); }\nvoid c(void) {}",
+        )],
+        EdgeKinds::ALL,
+    );
+    // Nodes are a, b, c in source order: cut a -> c.
+    g.retain_edges(|from, edge| !(from == 0 && edge.to == 2));
+    assert_eq!(edges(&g), ["a@a.c -> b@a.c", "b@a.c -> c@a.c"]);
+}
+
+#[test]
+fn reverse_edges_list_callers() {
+    let g = graph(
+        &[(
+            "a.c",
+            "void a(void) { c(); }\nvoid b(void) { c(); b(); }\nvoid c(void) {}",
+        )],
+        EdgeKinds::ALL,
+    );
+    let callers = g.reverse();
+    let callers_of = |n: NodeId| {
+        callers
+            .of(n)
+            .iter()
+            .map(|(caller, _)| *caller)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        (callers_of(0), callers_of(1), callers_of(2)),
+        (vec![], vec![1], vec![0, 1])
+    );
+    assert_eq!(g.len(), 3);
+}
