@@ -54,7 +54,7 @@ fn copy_tree(from: &Path, to: &Path) {
 #[test]
 fn every_suppression_form_with_stale_ones_reported() {
     let run = callcheck_in(&root().join("testdata/suppress"), &[]);
-    assert_eq!(run.stdout, read("testdata/suppress/expected.txt"));
+    assert_eq!(run.stdout, read("testdata/suppress/expected/text.out"));
     assert_eq!(run.stderr, read("testdata/suppress/expected.stderr"));
     assert_eq!(run.code, 1, "io_real() is still a violation");
 }
@@ -171,13 +171,13 @@ fn baseline_round_trip_survives_moved_lines() {
 fn bad_baseline_is_a_clear_error() {
     let run = callcheck(&[
         "--baseline",
-        "testdata/example.expected.txt",
+        "testdata/example/expected/text.out",
         "testdata/example",
     ]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
-            .starts_with("callcheck: testdata/example.expected.txt: not a callcheck baseline"),
+            .starts_with("callcheck: testdata/example/expected/text.out: not a callcheck baseline"),
         "{}",
         run.stderr
     );

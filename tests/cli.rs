@@ -11,13 +11,13 @@ fn expected(path: &str) -> String {
     fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).expect(path)
 }
 
-/// Runs the default check on a fixture directory and compares with its expected.txt byte for
+/// Runs the default check on a fixture directory and compares with its expected/text.out byte for
 /// byte.
 fn assert_fixture(dir: &str) {
     let run = callcheck(&[&format!("testdata/{dir}")]);
     assert_eq!(
         run.stdout,
-        expected(&format!("testdata/{dir}/expected.txt"))
+        expected(&format!("testdata/{dir}/expected/text.out"))
     );
     assert_eq!(run.code, 1, "violations exit with 1");
     assert_eq!(run.stderr, "", "no warnings expected");
@@ -26,7 +26,7 @@ fn assert_fixture(dir: &str) {
 #[test]
 fn example_matches_check_calls_output_byte_for_byte() {
     let run = callcheck(&["testdata/example"]);
-    assert_eq!(run.stdout, expected("testdata/example.expected.txt"));
+    assert_eq!(run.stdout, expected("testdata/example/expected/text.out"));
     assert_eq!(run.code, 1);
     assert!(run.stdout.contains(
         "Error: blk_drain() is IO_OR_GS_CODE(), but calls GLOBAL_STATE_CODE() code\n       \
@@ -230,7 +230,10 @@ fn bad_option_is_a_usage_error() {
 fn unreadable_file_is_reported_and_the_rest_checked() {
     // /proc/self/mem is a regular file that every read fails on, even for root.
     let run = callcheck(&["testdata/resolution", "/proc/self/mem"]);
-    assert_eq!(run.stdout, expected("testdata/resolution/expected.txt"));
+    assert_eq!(
+        run.stdout,
+        expected("testdata/resolution/expected/text.out")
+    );
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stderr,

@@ -125,7 +125,7 @@ fn config_paths_are_relative_to_the_config_file() {
 #[test]
 fn preset_flag_and_unknown_preset() {
     let run = callcheck(&["--preset", "qemu-block", "testdata/example"]);
-    assert_eq!(run.stdout, read("testdata/example.expected.txt"));
+    assert_eq!(run.stdout, read("testdata/example/expected/text.out"));
     let bad = callcheck(&["--preset", "linux", "testdata/example"]);
     assert_eq!(bad.code, 2);
     assert_eq!(

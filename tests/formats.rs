@@ -1,5 +1,6 @@
-//! End-to-end tests of every report format and every query, against byte-exact snapshots in
-//! testdata/formats/ (regenerate one with the command in its test and review the diff).
+//! End-to-end tests of every report format and every query: the queries against byte-exact
+//! snapshots in testdata/formats/ (regenerate one with the command in its test and review the
+//! diff), the check formats' properties beyond their snapshots (tests/snapshots.rs holds those).
 
 mod common;
 
@@ -22,22 +23,6 @@ fn assert_snapshot(args: &[&str], name: &str, code: i32) {
     let run = callcheck(args);
     assert_eq!(run.stdout, snapshot(name), "callcheck {}", args.join(" "));
     assert_eq!(run.code, code, "{}", run.stderr);
-}
-
-#[test]
-fn text_formats_match_their_snapshots() {
-    for format in ["human", "gcc", "json", "dot"] {
-        assert_snapshot(
-            &["--format", format, "testdata/example"],
-            &format!("example.{format}"),
-            1,
-        );
-    }
-    assert_snapshot(
-        &["--format", "sarif", "testdata/example"],
-        "example.sarif.json",
-        1,
-    );
 }
 
 #[test]
@@ -86,6 +71,22 @@ fn sarif_is_valid_against_the_2_1_0_schema() {
             "--config",
             "testdata/hidden/callcheck.toml",
             "testdata/hidden",
+        ],
+        // Diagnostics as tool execution notifications, with and without --strict.
+        vec![
+            "--format",
+            "sarif",
+            "--config",
+            "testdata/suppress/callcheck.toml",
+            "testdata/suppress",
+        ],
+        vec![
+            "--format",
+            "sarif",
+            "--strict",
+            "--config",
+            "testdata/suppress/callcheck.toml",
+            "testdata/suppress",
         ],
     ] {
         let run = callcheck(&args);
@@ -192,7 +193,7 @@ fn colour_follows_the_flag_and_no_color() {
     assert!(!never.stdout.contains('\u{1b}'));
     assert_eq!(
         never.stdout,
-        snapshot("example.human"),
+        fs::read_to_string("testdata/example/expected/human.out").unwrap(),
         "colour changes nothing but the escapes"
     );
     let text = callcheck(&["--color", "always", "testdata/example"]);
@@ -339,4 +340,96 @@ fn graph_query_as_json() {
     assert!(edges.iter().any(|e| e["kind"] == "reference"
         && e["from"]["name"] == "bdrv_co_yield_to_drain"
         && e["to"]["name"] == "bdrv_co_drain_bh_cb"));
+}
+
+/// The suppress fixture has one invalid `callcheck:` comment and two stale suppressions.
+const SUPPRESS: [&str; 3] = [
+    "--config",
+    "testdata/suppress/callcheck.toml",
+    "testdata/suppress",
+];
+
+#[test]
+fn diagnostics_reach_every_machine_format() {
+    let json = callcheck(&[&["--format", "json"][..], &SUPPRESS].concat());
+    let document: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let codes: Vec<(&str, &str, u64)> = document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap(),
+                d["severity"].as_str().unwrap(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("invalid-suppression", "warning", 66),
+            ("stale-suppression", "warning", 55),
+            // A [[cut]] of the configuration file, which has no line.
+            ("stale-suppression", "warning", 0)
+        ]
+    );
+    let example = callcheck(&["--format", "json", "testdata/example"]);
+    assert!(
+        !example.stdout.contains("\"diagnostics\""),
+        "no key without diagnostics"
+    );
+
+    let sarif = callcheck(&[&["--format", "sarif"][..], &SUPPRESS].concat());
+    let log: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let notifications = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notifications.len(), 3);
+    assert_eq!(notifications[1]["descriptor"]["id"], "stale-suppression");
+    assert_eq!(
+        notifications[1]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        55
+    );
+
+    let gcc = callcheck(&[&["--format", "gcc"][..], &SUPPRESS].concat());
+    assert!(gcc.stdout.contains(
+        "testdata/suppress/drain.c:55: warning: allow(IO_OR_GS_CODE) no longer suppresses \
+         anything [stale-suppression]\n"
+    ));
+    assert!(
+        !gcc.stderr.contains("stale"),
+        "gcc's stdout carries them instead of stderr: {}",
+        gcc.stderr
+    );
+}
+
+#[test]
+fn strict_makes_every_diagnostic_an_error() {
+    let dir = common::scratch("strict-skipped");
+    fs::write(dir.join("a.c"), "void f(void) { IO_CODE(); }\n").unwrap();
+    fs::write(
+        dir.join("big.c"),
+        "/* a file over the size limit of forty bytes */\n",
+    )
+    .unwrap();
+    let path = dir.display().to_string();
+    let lenient = callcheck(&["--max-file-size", "40", &path]);
+    assert_eq!(lenient.code, 0, "{}", lenient.stderr);
+    assert!(lenient.stderr.contains("callcheck: skipped"));
+    let strict = callcheck(&["--strict", "--max-file-size", "40", &path]);
+    assert_eq!(strict.code, 1, "{}", strict.stderr);
+    assert!(strict.stderr.contains("callcheck: error: skipped"));
+    let json = callcheck(&[
+        "--strict",
+        "--format",
+        "json",
+        "--max-file-size",
+        "40",
+        &path,
+    ]);
+    assert!(
+        json.stdout
+            .contains("\"code\":\"unreadable-file\",\"severity\":\"error\"")
+    );
 }

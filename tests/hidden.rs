@@ -37,7 +37,7 @@ fn mentions(lines: &[String], function: &str) -> bool {
 #[test]
 fn hidden_edges_reveal_the_expected_violations() {
     let run = callcheck(&["--config", CONFIG, TREE]);
-    let expected = fs::read_to_string("testdata/hidden.expected.txt").unwrap();
+    let expected = fs::read_to_string("testdata/hidden/expected/text.out").unwrap();
     assert_eq!(run.stdout, expected);
     assert_eq!(run.code, 1);
     for path in [
