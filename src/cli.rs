@@ -2,7 +2,7 @@
 
 use callcheck::config::ConfigRequest;
 use callcheck::error::Error;
-use callcheck::report;
+use callcheck::report::Format;
 use callcheck::session::{CheckOptions, Options};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -60,8 +60,8 @@ pub struct Cli {
     pub input: Input,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-    pub format: CheckFormat,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 
     /// Colour in text formats: auto = only on a terminal, and never when NO_COLOR is set.
     #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
@@ -139,23 +139,6 @@ pub struct Input {
     /// Threads for reading and extracting files [default: number of CPUs].
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
-}
-
-/// Formats of the check's report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CheckFormat {
-    /// check_calls.py's text: one `Error:` line and one path line per violation.
-    Text,
-    /// A report to read in a terminal: each step with file:line, contexts and references.
-    Human,
-    /// GCC-style `file:line:col: error:` lines with a `note:` per step, for editors.
-    Gcc,
-    /// One JSON document with every violation, its path and a summary.
-    Json,
-    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
-    Sarif,
-    /// A Graphviz digraph of the violations' paths (render with `dot -Tsvg`).
-    Dot,
 }
 
 /// When to colour text.
@@ -308,19 +291,6 @@ impl Query {
             Query::Path(args) => &args.input,
             Query::Contexts(args) => &args.input,
             Query::Graph(args) => &args.input,
-        }
-    }
-}
-
-impl From<CheckFormat> for report::Format {
-    fn from(format: CheckFormat) -> Self {
-        match format {
-            CheckFormat::Text => report::Format::Text,
-            CheckFormat::Human => report::Format::Human,
-            CheckFormat::Gcc => report::Format::Gcc,
-            CheckFormat::Json => report::Format::Json,
-            CheckFormat::Sarif => report::Format::Sarif,
-            CheckFormat::Dot => report::Format::Dot,
         }
     }
 }

@@ -81,8 +81,8 @@ fn run_check(cli: &Cli) -> Result<u8, Error> {
     }
     let mut session = Session::load(&options)?;
     let outcome = session.check(&cli.check_options())?;
-    let format = cli.format.into();
-    if !report::Format::carries_diagnostics(format) {
+    let format = cli.format;
+    if !format.carries_diagnostics() {
         print_diagnostics(&outcome.diagnostics);
     }
     if let Some(path) = &cli.write_baseline {

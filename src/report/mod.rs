@@ -40,20 +40,20 @@ pub struct Report<'a> {
     pub diagnostics: &'a [Diagnostic],
 }
 
-/// The formats a check can be written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The formats a check can be written in (the values of `--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// check_calls.py's text, byte for byte.
+    /// check_calls.py's text: one `Error:` line and one path line per violation.
     Text,
-    /// A report for people, in colour on a terminal.
+    /// A report to read in a terminal: each step with file:line, contexts and references.
     Human,
-    /// `file:line:col: error:` lines for editors.
+    /// GCC-style `file:line:col: error:` lines with a `note:` per step, for editors.
     Gcc,
-    /// One JSON document.
+    /// One JSON document with every violation, its path and a summary.
     Json,
-    /// SARIF 2.1.0, for code-scanning services.
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
-    /// A Graphviz picture of the violations' paths.
+    /// A Graphviz digraph of the violations' paths (render with `dot -Tsvg`).
     Dot,
 }
 
