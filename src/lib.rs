@@ -12,6 +12,7 @@
 //! `callcheck.toml` and the presets into them. Around the check, [`suppress`], [`baseline`] and
 //! [`changes`] decide what is reported, [`diagnostics`] holds everything reported that is not a
 //! violation, [`error`] what stops a run, and [`query`] answers questions about the graph.
+//! [`suggest`] infers the contexts the code is missing and writes them into the source.
 
 pub mod baseline;
 pub mod changes;
@@ -28,4 +29,5 @@ pub mod query;
 pub mod report;
 pub mod session;
 pub mod source;
+pub mod suggest;
 pub mod suppress;

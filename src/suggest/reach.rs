@@ -1,0 +1,92 @@
+//! Which functions reach a context, the way a reachability rule walks, with a path as evidence.
+
+use crate::check::Step;
+use crate::context::{ContextId, Through};
+use crate::graph::{Edge, Graph};
+use crate::model::{EdgeKinds, NodeId, UseKind};
+use std::collections::VecDeque;
+
+const UNREACHED: u32 = u32::MAX;
+
+/// Distances from every function to the nearest function carrying one context, walking back
+/// from those functions along the edges of some kinds, through any function or only through
+/// functions with no context.
+pub(super) struct Towards {
+    through: Through,
+    edges: EdgeKinds,
+    distance: Vec<u32>,
+}
+
+impl Towards {
+    /// The distances to `target` in `graph`, whose reverse edges are `callers`.
+    pub(super) fn compute(
+        graph: &Graph,
+        callers: &(Vec<u32>, Vec<(NodeId, UseKind)>),
+        target: ContextId,
+        through: Through,
+        edges: EdgeKinds,
+    ) -> Towards {
+        let (offsets, callers) = callers;
+        let mut distance = vec![UNREACHED; graph.len()];
+        let mut queue = VecDeque::new();
+        for node in graph.nodes() {
+            if graph.function(node).contexts.contains(target) {
+                distance[node as usize] = 0;
+                queue.push_back(node);
+            }
+        }
+        let towards = |distance: &[u32], node: NodeId| distance[node as usize];
+        while let Some(node) = queue.pop_front() {
+            let d = towards(&distance, node);
+            if d > 0 && !passes(graph, through, node) {
+                continue;
+            }
+            let range = offsets[node as usize] as usize..offsets[node as usize + 1] as usize;
+            for &(caller, kind) in &callers[range] {
+                if edges.includes(kind) && distance[caller as usize] == UNREACHED {
+                    distance[caller as usize] = d + 1;
+                    queue.push_back(caller);
+                }
+            }
+        }
+        Towards {
+            through,
+            edges,
+            distance,
+        }
+    }
+
+    /// The edge of `node` towards the context that a path may take, nearest (then lowest
+    /// target) first.
+    fn best_edge(&self, graph: &Graph, node: NodeId) -> Option<Edge> {
+        graph
+            .edges_from(node)
+            .iter()
+            .filter(|e| {
+                let d = self.distance[e.to as usize];
+                self.edges.includes(e.kind())
+                    && d != UNREACHED
+                    && (d == 0 || passes(graph, self.through, e.to))
+            })
+            .min_by_key(|e| (self.distance[e.to as usize], e.to, e.kind()))
+            .copied()
+    }
+
+    /// A shortest path (of length >= 1) from `node` to a function carrying the context, if
+    /// there is one.
+    pub(super) fn path_from(&self, graph: &Graph, node: NodeId) -> Option<Vec<Step>> {
+        let mut edge = self.best_edge(graph, node)?;
+        let mut path = vec![Step::along(&edge)];
+        // Each step goes strictly nearer, so this ends.
+        while self.distance[edge.to as usize] > 0 {
+            edge = self.best_edge(graph, edge.to)?;
+            path.push(Step::along(&edge));
+        }
+        Some(path)
+    }
+}
+
+/// True if a path may go on through `node`.
+fn passes(graph: &Graph, through: Through, node: NodeId) -> bool {
+    through == Through::Any || graph.function(node).contexts.is_empty()
+}
