@@ -102,6 +102,11 @@ pub struct Cli {
     /// Print the effective configuration (presets included) as TOML and exit.
     #[arg(long)]
     pub print_config: bool,
+
+    /// Before checking, write into the files the missing contexts that a rule forces (see
+    /// `callcheck suggest`); say what changed and what is left for review.
+    #[arg(long)]
+    pub fix: bool,
 }
 
 /// What to read and how: the same for the check and every query.
@@ -165,6 +170,38 @@ pub enum Query {
     Contexts(ContextsArgs),
     /// The call graph, or the part around one function, as DOT or JSON.
     Graph(GraphArgs),
+    /// The contexts functions are missing, inferred from the rules: explained, as JSON, as a
+    /// patch, or written into the files with --fix.
+    Suggest(SuggestArgs),
+}
+
+/// Arguments of `suggest`.
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SuggestFormat::Human)]
+    pub format: SuggestFormat,
+    /// Write every suggestion into the files (atomically, only inside the paths given).
+    #[arg(long)]
+    pub fix: bool,
+    /// Also suggest a direct rule's context for helpers that never reach code of an allowed
+    /// context (only called from it, but needing nothing of it).
+    #[arg(long)]
+    pub helpers: bool,
+    /// What to read and how.
+    #[command(flatten)]
+    pub input: Input,
+}
+
+/// Formats of `suggest`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SuggestFormat {
+    /// Each suggestion with its evidence and confidence, then the conflicts.
+    Human,
+    /// One JSON document with the suggestions, their evidence and the conflicts.
+    Json,
+    /// A unified diff for `git apply` or `patch -p1`.
+    Patch,
 }
 
 /// Arguments of `callers` and `callees`.
@@ -291,6 +328,7 @@ impl Query {
             Query::Path(args) => &args.input,
             Query::Contexts(args) => &args.input,
             Query::Graph(args) => &args.input,
+            Query::Suggest(args) => &args.input,
         }
     }
 }

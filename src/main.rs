@@ -9,9 +9,11 @@ use callcheck::diagnostics::{Diagnostic, stderr_lines};
 use callcheck::error::Error;
 use callcheck::query::{self, Direction};
 use callcheck::report::{self, dot, query as render};
+use callcheck::session::Options;
 use callcheck::session::Session;
+use callcheck::suggest;
 use clap::Parser;
-use cli::{Cli, Color, GraphFormat, Query, QueryFormat};
+use cli::{Cli, Color, GraphFormat, Query, QueryFormat, SuggestArgs, SuggestFormat};
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
     set_color(cli.color);
     let outcome = match &cli.query {
         None => run_check(&cli),
+        Some(Query::Suggest(args)) => run_suggest(args),
         Some(query) => run_query(query),
     };
     match outcome {
@@ -78,6 +81,9 @@ fn run_check(cli: &Cli) -> Result<u8, Error> {
     if cli.print_config {
         print!("{}", config::load(&options.config)?.effective);
         return Ok(EXIT_CLEAN);
+    }
+    if cli.fix {
+        suggest_and_fix(&options, true, false)?;
     }
     let mut session = Session::load(&options)?;
     let outcome = session.check(&cli.check_options())?;
@@ -186,7 +192,84 @@ fn run_query(query: &Query) -> Result<u8, Error> {
             })?;
             Ok(EXIT_CLEAN)
         }
+        Query::Suggest(_) => unreachable!("main runs suggest without a query session"),
     }
+}
+
+fn run_suggest(args: &SuggestArgs) -> Result<u8, Error> {
+    let options = args.input.session_options()?;
+    if args.fix {
+        return suggest_and_fix(&options, false, args.helpers);
+    }
+    let (session, inference) = infer_missing(&options, args.helpers)?;
+    let (graph, contexts, rules) = (
+        &session.graph,
+        &session.config.contexts,
+        &session.config.rules,
+    );
+    match args.format {
+        SuggestFormat::Human => write_stdout(|out| {
+            suggest::render::write_human(out, graph, contexts, rules, &inference)
+        })?,
+        SuggestFormat::Json => write_stdout(|out| {
+            suggest::render::write_json(out, graph, contexts, rules, &inference)
+        })?,
+        SuggestFormat::Patch => {
+            let (edits, errors) = suggest::edits::plan(graph, contexts, &inference.suggestions);
+            for error in &errors {
+                eprintln!("callcheck: cannot patch {error}");
+            }
+            write_stdout(|out| suggest::diff::write(out, &edits))?;
+        }
+    }
+    let found = !inference.suggestions.is_empty() || !inference.conflicts.is_empty();
+    Ok(if found { EXIT_VIOLATIONS } else { EXIT_CLEAN })
+}
+
+/// Loads the input and infers the missing contexts.
+fn infer_missing(options: &Options, helpers: bool) -> Result<(Session, suggest::Inference), Error> {
+    let mut session = Session::load(options)?;
+    print_diagnostics(&session.diagnostics);
+    let inference = suggest::infer_session(&mut session, helpers);
+    Ok((session, inference))
+}
+
+/// Writes the suggestions (only those forced by a rule if `forced_only`) into the files inside
+/// the paths given (or the configuration's directory) and says on stderr what changed and what
+/// is left. Exit status 1 if anything is left.
+fn suggest_and_fix(options: &Options, forced_only: bool, helpers: bool) -> Result<u8, Error> {
+    let (session, inference) = infer_missing(options, helpers)?;
+    let roots = match options.paths.is_empty() {
+        true => vec![session.config.root.clone()],
+        false => options.paths.clone(),
+    };
+    let (graph, contexts) = (&session.graph, &session.config.contexts);
+    let done = suggest::fix(graph, contexts, &inference, forced_only, &roots);
+    for line in &done.fixed {
+        eprintln!("callcheck: fixed {line}");
+    }
+    for line in &done.refused {
+        eprintln!("callcheck: not fixed: {line}");
+    }
+    let (files, review) = (done.files_changed, done.left_for_review);
+    eprintln!(
+        "callcheck: {files} file{} changed; left for review: {review} suggestion{}{} and {} \
+         conflict{} (see `callcheck suggest`)",
+        plural(files),
+        plural(review),
+        if forced_only {
+            " not forced by a rule"
+        } else {
+            ""
+        },
+        done.conflicts,
+        plural(done.conflicts),
+    );
+    Ok(if done.left() {
+        EXIT_VIOLATIONS
+    } else {
+        EXIT_CLEAN
+    })
 }
 
 /// Writes to stdout through a buffer; a closed pipe (`| head`) is not an error.
