@@ -1,5 +1,6 @@
 //! Which functions reach a context, the way a reachability rule walks, with a path as evidence.
 
+use super::infer::EVIDENCE_STEPS;
 use crate::check::Step;
 use crate::context::{ContextId, Through};
 use crate::graph::{Edge, Graph};
@@ -35,9 +36,8 @@ impl Towards {
                 queue.push_back(node);
             }
         }
-        let towards = |distance: &[u32], node: NodeId| distance[node as usize];
         while let Some(node) = queue.pop_front() {
-            let d = towards(&distance, node);
+            let d = distance[node as usize];
             if d > 0 && !passes(graph, through, node) {
                 continue;
             }
@@ -72,13 +72,13 @@ impl Towards {
             .copied()
     }
 
-    /// A shortest path (of length >= 1) from `node` to a function carrying the context, if
-    /// there is one.
+    /// The first steps (at most [`EVIDENCE_STEPS`]) of a shortest path from `node` to a
+    /// function carrying the context, if there is one.
     pub(super) fn path_from(&self, graph: &Graph, node: NodeId) -> Option<Vec<Step>> {
         let mut edge = self.best_edge(graph, node)?;
         let mut path = vec![Step::along(&edge)];
         // Each step goes strictly nearer, so this ends.
-        while self.distance[edge.to as usize] > 0 {
+        while self.distance[edge.to as usize] > 0 && path.len() < EVIDENCE_STEPS {
             edge = self.best_edge(graph, edge.to)?;
             path.push(Step::along(&edge));
         }

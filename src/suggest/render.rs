@@ -11,7 +11,10 @@ use std::io::{self, Write};
 pub fn written(contexts: &Contexts, suggestion: &Suggestion) -> String {
     match contexts.recognition(suggestion.context) {
         Recognition::Marker(name) => format!("{name}();"),
-        Recognition::Attribute(words) => words[0].clone(),
+        Recognition::Attribute(words) => words.first().map_or_else(
+            || contexts.name(suggestion.context).to_string(),
+            Clone::clone,
+        ),
     }
 }
 
