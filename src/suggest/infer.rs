@@ -24,7 +24,7 @@
 use super::reach::Towards;
 use crate::check::Step;
 use crate::context::{ContextId, ContextSet, Contexts, Recognition, Rule, RuleKind};
-use crate::graph::{Graph, NodeKind};
+use crate::graph::{Callers, Graph, NodeKind};
 use crate::model::{EdgeKinds, NodeId, UseKind};
 use std::collections::VecDeque;
 
@@ -113,9 +113,6 @@ pub struct Inference {
 /// The most steps a path shown as evidence has.
 pub(super) const EVIDENCE_STEPS: usize = 8;
 
-/// The reverse edges of a graph.
-type Callers = (Vec<u32>, Vec<(NodeId, UseKind)>);
-
 /// Infers the missing contexts of `graph`'s functions from `rules`. With `helpers`, a direct
 /// rule also suggests its callee context for functions that never reach code of an allowed
 /// context (helpers that only compute); they are left out otherwise.
@@ -156,9 +153,8 @@ pub fn infer(graph: &Graph, contexts: &Contexts, rules: &[Rule], helpers: bool) 
 
 /// The uses of `node` (not by itself), with where they are written.
 fn uses_of(graph: &Graph, callers: &Callers, node: NodeId) -> Vec<Caller> {
-    let (offsets, list) = callers;
-    let range = offsets[node as usize] as usize..offsets[node as usize + 1] as usize;
-    list[range]
+    callers
+        .of(node)
         .iter()
         .filter(|&&(caller, _)| caller != node)
         .map(|&(caller, kind)| {
@@ -438,15 +434,13 @@ fn reached_backwards(
     targets: ContextSet,
     edges: EdgeKinds,
 ) -> Vec<bool> {
-    let (offsets, list) = callers;
     let mut seen = vec![false; graph.len()];
     let mut queue: VecDeque<NodeId> = graph
         .nodes()
         .filter(|&n| graph.function(n).contexts.intersects(targets))
         .collect();
     while let Some(node) = queue.pop_front() {
-        let range = offsets[node as usize] as usize..offsets[node as usize + 1] as usize;
-        for &(caller, kind) in &list[range] {
+        for &(caller, kind) in callers.of(node) {
             if kind != UseKind::Reference && edges.includes(kind) && !seen[caller as usize] {
                 seen[caller as usize] = true;
                 queue.push_back(caller);
@@ -680,121 +674,4 @@ fn without(set: ContextSet, context: ContextId) -> ContextSet {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::preset;
-    use crate::session::Session;
-
-    /// `function context confidence` for each suggestion and `function !conflict` for each
-    /// conflict, from one file checked with `preset_name`.
-    fn infer_text(preset_name: &str, text: &str, helpers: bool) -> Vec<String> {
-        let config = preset(preset_name).unwrap();
-        let session = Session::from_memory(config, &[("a.c".to_string(), text.as_bytes())]);
-        let (graph, config) = (&session.graph, &session.config);
-        let inference = infer(graph, &config.contexts, &config.rules, helpers);
-        let mut lines: Vec<String> = inference
-            .suggestions
-            .iter()
-            .map(|s| {
-                format!(
-                    "{} {} {:?}",
-                    graph.name(s.function),
-                    config.contexts.name(s.context),
-                    s.confidence
-                )
-            })
-            .collect();
-        lines.extend(
-            inference
-                .conflicts
-                .iter()
-                .map(|c| format!("{} !conflict", graph.name(c.function))),
-        );
-        lines
-    }
-
-    #[test]
-    fn mutual_recursion_under_a_coroutine_is_inferred() {
-        let text = "int coroutine_fn co(void) { return 0; }\n\
-                    int coroutine_fn entry(void) { return even(3); }\n\
-                    static int even(int n) { return n ? odd(n - 1) : co(); }\n\
-                    static int odd(int n) { return n ? even(n - 1) : 1; }\n";
-        assert_eq!(
-            infer_text("qemu-coroutine", text, false),
-            ["even coroutine_fn Forced", "odd coroutine_fn Forced",]
-        );
-    }
-
-    #[test]
-    fn an_ungrounded_caller_or_a_reference_blocks_the_inference() {
-        // `orphan` has no caller, so it is not inferred, and neither is what it calls.
-        let text = "int coroutine_fn co(void) { return 0; }\n\
-                    int coroutine_fn entry(void) { return shared(); }\n\
-                    static int orphan(void) { return shared(); }\n\
-                    static int shared(void) { return co(); }\n\
-                    int coroutine_fn hands(void) { run(cb); return 0; }\n\
-                    static void cb(void) { co(); }\n";
-        assert_eq!(
-            infer_text("qemu-coroutine", text, true),
-            Vec::<String>::new()
-        );
-    }
-
-    #[test]
-    fn helpers_are_left_out_unless_asked_for() {
-        let text = "int coroutine_fn entry(void) { return leaf(); }\n\
-                    static int leaf(void) { return 1; }\n";
-        assert!(infer_text("qemu-coroutine", text, false).is_empty());
-        assert_eq!(
-            infer_text("qemu-coroutine", text, true),
-            ["leaf coroutine_fn CallersAgree"]
-        );
-    }
-
-    #[test]
-    fn markers_follow_callers_and_callees() {
-        let text = "void gs(void) { GLOBAL_STATE_CODE(); }\n\
-                    void io(void) { IO_CODE(); helper(); }\n\
-                    static void helper(void) { }\n\
-                    void either(void) { IO_OR_GS_CODE(); mid(); }\n\
-                    static void mid(void) { }\n\
-                    void main_loop(void) { GLOBAL_STATE_CODE(); up(); }\n\
-                    static void up(void) { gs(); }\n";
-        assert_eq!(
-            infer_text("qemu-block", text, false),
-            [
-                "helper IO_CODE Forced",
-                // IO_OR_GS_CODE callers leave IO_CODE or IO_OR_GS_CODE: all callers agree.
-                "mid IO_OR_GS_CODE CallersAgree",
-                "up GLOBAL_STATE_CODE Forced",
-            ]
-        );
-    }
-
-    #[test]
-    fn a_deep_chain_does_not_overflow() {
-        let depth = 20_000;
-        let mut text = String::from("int coroutine_fn co(void) { return 0; }\n");
-        text.push_str("int coroutine_fn f0(void) { return f1(); }\n");
-        for i in 1..depth {
-            text.push_str(&format!(
-                "static int f{i}(void) {{ return f{}(); }}\n",
-                i + 1
-            ));
-        }
-        text.push_str(&format!("static int f{depth}(void) {{ return co(); }}\n"));
-        let got = infer_text("qemu-coroutine", &text, false);
-        assert_eq!(got.len(), depth);
-        assert!(got.iter().all(|line| line.ends_with("coroutine_fn Forced")));
-
-        let mut text = String::from("void f0(void) { IO_CODE(); f1(); }\n");
-        for i in 1..depth {
-            text.push_str(&format!("static void f{i}(void) {{ f{}(); }}\n", i + 1));
-        }
-        text.push_str(&format!("void f{depth}(void) {{ GLOBAL_STATE_CODE(); }}\n"));
-        let got = infer_text("qemu-block", &text, false);
-        // The first helper is a conflict; the ones after it have a caller that stays
-        // unannotated, so they get nothing.
-        assert_eq!(got, ["f1 !conflict"]);
-    }
-}
+mod tests;

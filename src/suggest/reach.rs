@@ -3,8 +3,8 @@
 use super::infer::EVIDENCE_STEPS;
 use crate::check::Step;
 use crate::context::{ContextId, Through};
-use crate::graph::{Edge, Graph};
-use crate::model::{EdgeKinds, NodeId, UseKind};
+use crate::graph::{Callers, Edge, Graph};
+use crate::model::{EdgeKinds, NodeId};
 use std::collections::VecDeque;
 
 const UNREACHED: u32 = u32::MAX;
@@ -22,12 +22,11 @@ impl Towards {
     /// The distances to `target` in `graph`, whose reverse edges are `callers`.
     pub(super) fn compute(
         graph: &Graph,
-        callers: &(Vec<u32>, Vec<(NodeId, UseKind)>),
+        callers: &Callers,
         target: ContextId,
         through: Through,
         edges: EdgeKinds,
     ) -> Towards {
-        let (offsets, callers) = callers;
         let mut distance = vec![UNREACHED; graph.len()];
         let mut queue = VecDeque::new();
         for node in graph.nodes() {
@@ -41,8 +40,7 @@ impl Towards {
             if d > 0 && !passes(graph, through, node) {
                 continue;
             }
-            let range = offsets[node as usize] as usize..offsets[node as usize + 1] as usize;
-            for &(caller, kind) in &callers[range] {
+            for &(caller, kind) in callers.of(node) {
                 if edges.includes(kind) && distance[caller as usize] == UNREACHED {
                     distance[caller as usize] = d + 1;
                     queue.push_back(caller);
