@@ -241,6 +241,24 @@ impl FileFunctions {
     pub fn words(&self, range: WordRange) -> &[u32] {
         &self.words[range.start as usize..range.end as usize]
     }
+
+    /// Gives back the memory the lists reserved while growing: a file's records are kept until
+    /// the graph is built, so their slack would add up over a whole tree.
+    fn shrink_to_fit(&mut self) {
+        self.names.shrink_to_fit();
+        self.functions.shrink_to_fit();
+        self.uses.shrink_to_fit();
+        self.prototypes.shrink_to_fit();
+        self.words.shrink_to_fit();
+        self.macros.shrink_to_fit();
+        self.aliases.shrink_to_fit();
+        self.field_decls.shrink_to_fit();
+        self.field_bindings.shrink_to_fit();
+        self.member_paths.shrink_to_fit();
+        self.pointer_members.shrink_to_fit();
+        self.pragmas.shrink_to_fit();
+        self.stray_closing_braces.shrink_to_fit();
+    }
 }
 
 /// What extraction records besides definitions, their uses and the prototypes that carry
@@ -350,7 +368,10 @@ impl<'m> Extractor<'m> {
     pub fn extract(&mut self, source: &[u8]) -> FileFunctions {
         self.names.clear();
         self.lines.reset(source);
-        FilePass::new(source, self.recognizer, &mut self.names, &mut self.lines).run()
+        let mut file =
+            FilePass::new(source, self.recognizer, &mut self.names, &mut self.lines).run();
+        file.shrink_to_fit();
+        file
     }
 }
 

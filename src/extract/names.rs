@@ -44,6 +44,13 @@ impl NameTable {
         (0..self.ends.len() as u32).map(|i| self.get(i))
     }
 
+    /// Gives back the memory reserved beyond the names held.
+    pub(super) fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        self.hashes.shrink_to_fit();
+    }
+
     pub(super) fn push(&mut self, name: &[u8], hash: u64) -> u32 {
         self.hashes.push(hash);
         // Identifiers are ASCII by the lexer's pattern, so the lossy path is never taken.
