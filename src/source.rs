@@ -105,6 +105,15 @@ pub fn read_only(paths: &[PathBuf], options: &ReadOptions) -> (usize, u64) {
     (sizes.len(), sizes.iter().sum())
 }
 
+/// Walks and reads the files [`read_sources`] would and returns their bytes, extracting
+/// nothing: for benchmarks of the stages that work in memory.
+pub fn read_contents(paths: &[PathBuf], options: &ReadOptions) -> Vec<Vec<u8>> {
+    let read = |buffer: &mut Vec<u8>, path: &Path| {
+        read_file(path, options.max_file_size, buffer).map(|()| buffer.clone())
+    };
+    walk_and_read(paths, options, Vec::new, read).0
+}
+
 /// Reads the file at `path` into `buffer` (cleared first), unless it is larger than `max_size`.
 fn read_file(path: &Path, max_size: u64, buffer: &mut Vec<u8>) -> Result<(), ReadError> {
     let error = |reason: String| ReadError {

@@ -10,6 +10,7 @@
 //! per run and nothing stays cached in the process between runs. The page cache is warmed by one
 //! untimed run first.
 
+mod scan;
 mod synthetic;
 
 use callcheck::config::ConfigRequest;
@@ -63,6 +64,15 @@ struct Options {
     /// Internal: run one measured pass in this process and print its figures.
     #[arg(long, hide = true, value_name = "MODE")]
     child: Option<String>,
+
+    /// Also time the tokenizer and extraction over each input held in memory, and read+extract
+    /// from disk, all on one thread, as a second table.
+    #[arg(long)]
+    scanner: bool,
+
+    /// Only that second table: skip the whole-pipeline runs and the peers.
+    #[arg(long)]
+    scanner_only: bool,
 
     /// Internal: the paths of the child pass.
     #[arg(long, hide = true, num_args = 1..)]
@@ -123,7 +133,22 @@ fn main() {
     }
     let python = !options.no_python && baseline.exists();
     let mut rows = Vec::new();
+    let mut scan_rows = Vec::new();
     for input in &inputs {
+        if options.scanner || options.scanner_only {
+            eprintln!("bench: scanning {} in memory ...", input.label);
+            let (label, dir, paths) = (&input.label, &input.dir, &input.paths);
+            scan_rows.push(scan::measure(
+                label,
+                dir,
+                paths,
+                options.runs,
+                &options.preset,
+            ));
+        }
+        if options.scanner_only {
+            continue;
+        }
         eprintln!("bench: measuring {} ...", input.label);
         let mut row = measure(input, options.runs, threads, &options.preset);
         if ripgrep {
@@ -139,7 +164,10 @@ fn main() {
         }
         rows.push(row);
     }
-    print_tables(&rows, threads, options.runs);
+    if !rows.is_empty() {
+        print_tables(&rows, threads, options.runs);
+    }
+    scan::print(&scan_rows);
 }
 
 /// The inputs: synthetic trees, the roots given, and the corpus trees present.

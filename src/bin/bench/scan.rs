@@ -1,0 +1,90 @@
+//! The scanner micro-benchmark: tokenizing and extracting files held in memory, on one thread,
+//! so that reading costs nothing and only the stages themselves are timed; then the same
+//! extraction from disk on one thread, as `callcheck -j1` reads and extracts.
+
+use callcheck::config;
+use callcheck::extract::Extractor;
+use callcheck::lexer::Tokens;
+use callcheck::source::{ReadOptions, read_contents, read_sources};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The throughput of each in-memory stage over one tree, in MB/s (best of the runs).
+pub struct ScanRow {
+    /// What was scanned.
+    pub label: String,
+    /// Bytes held in memory.
+    pub bytes: u64,
+    /// The tokenizer alone.
+    pub scanner: f64,
+    /// The whole extraction (tokenizer and pass) with the preset's recognizer.
+    pub extract: f64,
+    /// Walking, reading and extracting from disk on one thread (`-j1`), as a run does.
+    pub read_extract_j1: f64,
+}
+
+/// Reads every C file under `dir`/`paths` into memory and times each stage `runs` times.
+pub fn measure(label: &str, dir: &Path, paths: &[PathBuf], runs: usize, preset: &str) -> ScanRow {
+    let paths: Vec<PathBuf> = paths.iter().map(|p| dir.join(p)).collect();
+    let contents = read_contents(&paths, &ReadOptions::default());
+    let bytes: u64 = contents.iter().map(|c| c.len() as u64).sum();
+    let config = config::preset(preset).expect("a built-in preset");
+    let recognizer = config.recognizer(config.edges);
+    let best_mb_s = |work: &mut dyn FnMut() -> usize| {
+        let mut best = f64::INFINITY;
+        let mut check = 0;
+        for _ in 0..runs.max(1) {
+            let started = Instant::now();
+            check = work();
+            best = best.min(started.elapsed().as_secs_f64());
+        }
+        // The count is printed so that the work cannot be optimised away.
+        eprintln!("bench:   {check} items");
+        bytes as f64 / 1e6 / best
+    };
+    let scanner = best_mb_s(&mut || contents.iter().map(|c| Tokens::new(c).count()).sum());
+    let mut extractor = Extractor::new(&recognizer);
+    let extract = best_mb_s(&mut || {
+        contents
+            .iter()
+            .map(|c| extractor.extract(c).uses.len())
+            .sum()
+    });
+    let one_thread = ReadOptions::default();
+    let read_extract_j1 = best_mb_s(&mut || {
+        let sources = read_sources(&paths, &one_thread, &recognizer);
+        sources.files.iter().map(|f| f.functions.uses.len()).sum()
+    });
+    ScanRow {
+        label: label.to_string(),
+        bytes,
+        scanner,
+        extract,
+        read_extract_j1,
+    }
+}
+
+/// Prints the micro-benchmark's table.
+pub fn print(rows: &[ScanRow]) {
+    if rows.is_empty() {
+        return;
+    }
+    println!(
+        "\none thread, MB/s (best of the runs): tokens and extract on files held in memory, \
+         then read+extract from disk (-j1)"
+    );
+    println!(
+        "{:<28} {:>8} {:>9} {:>9} {:>10}",
+        "input", "MB", "tokens", "extract", "-j1 r+ext"
+    );
+    for r in rows {
+        println!(
+            "{:<28} {:>8.1} {:>9.0} {:>9.0} {:>10.0}",
+            r.label,
+            r.bytes as f64 / 1e6,
+            r.scanner,
+            r.extract,
+            r.read_extract_j1
+        );
+    }
+}
