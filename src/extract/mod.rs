@@ -10,10 +10,12 @@
 //! a brace opened in both branches counts once.
 
 mod define;
+mod include;
 mod names;
 mod pass;
 mod pragma;
 
+pub use include::Include;
 pub use names::{NameTable, name_hash};
 pub use pragma::{Pragma, PragmaKind};
 
@@ -218,6 +220,8 @@ pub struct FileFunctions {
     pub pointer_members: Vec<PointerMember>,
     /// The `callcheck:` comments outside `#if 0` code, in source order.
     pub pragmas: Vec<Pragma>,
+    /// The `#include` directives outside `#if 0` code, in source order.
+    pub includes: Vec<Include>,
     /// Braces left open at the end of the file, if any: extraction may be incomplete.
     pub unclosed: Option<UnclosedBraces>,
     /// Lines of `}` at file scope that close nothing.

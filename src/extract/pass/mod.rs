@@ -4,9 +4,10 @@
 mod fields;
 mod macros;
 
+use super::include;
 use super::names::{Keyword, NameClass, Names, keyword};
 use super::{
-    FileFunctions, FunctionDef, Pragma, PragmaKind, Prototype, Recognizer, UnclosedBraces,
+    FileFunctions, FunctionDef, Include, Pragma, PragmaKind, Prototype, Recognizer, UnclosedBraces,
     Unterminated, Use, WordRange,
 };
 use crate::context::ContextSet;
@@ -235,11 +236,15 @@ impl<'src, 'x> FilePass<'src, 'x> {
         let mut tokens = LiveTokens {
             tokens: Tokens::new(self.source),
             defines: Vec::new(),
+            includes: Vec::new(),
         };
         let mut next = tokens.next();
         while let Some((token, span)) = next {
             if !tokens.defines.is_empty() {
                 self.defines(&mut tokens.defines);
+            }
+            if !tokens.includes.is_empty() {
+                self.includes(&mut tokens.includes);
             }
             next = tokens.next();
             if let Token::Directive(directive) = token {
@@ -286,6 +291,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
             self.prev = (token, keyword);
         }
         self.defines(&mut tokens.defines);
+        self.includes(&mut tokens.includes);
         self.finish()
     }
 
@@ -461,6 +467,19 @@ impl<'src, 'x> FilePass<'src, 'x> {
                 self.head.reset();
             }
             _ => {}
+        }
+    }
+
+    /// Records the `#include`s read since the last token, unless they are in `#if 0` code.
+    fn includes(&mut self, includes: &mut Vec<Range<usize>>) {
+        for span in includes.drain(..) {
+            if self.dead > 0 {
+                continue;
+            }
+            let line = self.lines.line_at(span.start);
+            if let Some((path, system)) = include::parse(self.source, span) {
+                self.output.includes.push(Include { path, system, line });
+            }
         }
     }
 
@@ -742,10 +761,11 @@ impl<'src, 'x> FilePass<'src, 'x> {
 }
 
 /// The live tokens of a file: directives other than conditionals are taken out, and the spans of
-/// `#define`s are kept for the pass to read.
+/// `#define`s and `#include`s are kept for the pass to read.
 struct LiveTokens<'src> {
     tokens: Tokens<'src>,
     defines: Vec<Range<usize>>,
+    includes: Vec<Range<usize>>,
 }
 
 impl Iterator for LiveTokens<'_> {
@@ -755,7 +775,11 @@ impl Iterator for LiveTokens<'_> {
         loop {
             let (token, span) = self.tokens.next()?;
             match token {
-                Token::Directive(Directive::Other) => {}
+                Token::Directive(Directive::Other) => {
+                    if include::is_include(self.tokens.source(), &span) {
+                        self.includes.push(span);
+                    }
+                }
                 Token::Directive(Directive::Define) => self.defines.push(span),
                 _ => return Some((token, span)),
             }
