@@ -158,6 +158,12 @@ pub struct Wrapper {
     /// [`UseKind::Reference`] where the wrapper only hands the function to another thread (as a
     /// bottom half) instead of calling it.
     pub edge: UseKind,
+    /// What else the generated body calls (edge kind [`UseKind::Generated`]), with `$1`-style
+    /// references to `pattern`'s groups: `bdrv_poll_co` for a wrapper that polls.
+    pub calls: Vec<String>,
+    /// Headers the generated file includes, whose `static` definitions its calls may mean
+    /// (`block/block-gen.h`), found as an `#include` of them would be.
+    pub includes: Vec<String>,
 }
 
 impl Wrapper {
@@ -167,6 +173,21 @@ impl Wrapper {
         let mut target = String::new();
         captures.expand(&self.target, &mut target);
         Some(target)
+    }
+
+    /// The other names a wrapper of `name` calls (`name` must match `pattern`).
+    pub fn calls_of(&self, name: &str) -> Vec<String> {
+        let Some(captures) = self.pattern.captures(name) else {
+            return Vec::new();
+        };
+        self.calls
+            .iter()
+            .map(|call| {
+                let mut expanded = String::new();
+                captures.expand(call, &mut expanded);
+                expanded
+            })
+            .collect()
     }
 }
 
@@ -246,10 +267,16 @@ mod tests {
             target: "${1}_co_${2}".into(),
             contexts: ContextSet::default(),
             edge: UseKind::Generated,
+            calls: vec!["bdrv_poll_co".into(), "${1}_${2}_entry".into()],
+            includes: Vec::new(),
         };
         assert_eq!(
             wrapper.target_of("bdrv_pwrite").as_deref(),
             Some("bdrv_co_pwrite")
+        );
+        assert_eq!(
+            wrapper.calls_of("bdrv_pwrite"),
+            ["bdrv_poll_co", "bdrv_pwrite_entry"]
         );
         assert_eq!(wrapper.target_of("nounderscore"), None);
     }

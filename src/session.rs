@@ -13,7 +13,7 @@ use crate::config::{self, Config, ConfigRequest};
 use crate::diagnostics::{self, Diagnostic};
 use crate::error::Error;
 use crate::extract::{Recognizer, extract};
-use crate::graph::{BuildOptions, Graph};
+use crate::graph::{BuildOptions, Graph, normalize_path};
 use crate::model::EdgeKinds;
 use crate::report::Report;
 use crate::report::stats::RunStats;
@@ -175,6 +175,7 @@ impl Session {
             max_file_size: options.max_file_size,
             follow_links: options.follow_links,
             exclude: config.exclusions()?,
+            extensions: config.extensions.clone(),
         };
         let started = Instant::now();
         // Extraction records only what the graph will use.
@@ -189,11 +190,12 @@ impl Session {
                 skipped: found,
             });
         }
+        let include_dirs = include_dirs(&config, &paths, &options.config.start);
         Ok(Session::build(
             config,
             kinds,
             &recognizer,
-            sources.files,
+            (sources.files, &include_dirs),
             found,
             read_extract,
         ))
@@ -213,20 +215,29 @@ impl Session {
             })
             .collect();
         let found = diagnostics::incomplete_extractions(&files);
-        Session::build(config, kinds, &recognizer, files, found, started.elapsed())
+        let include_dirs = include_dirs(&config, &[], &config.root);
+        Session::build(
+            config,
+            kinds,
+            &recognizer,
+            (files, &include_dirs),
+            found,
+            started.elapsed(),
+        )
     }
 
-    /// Builds the graph of `files`, extracted with `recognizer`.
+    /// Builds the graph of `files`, extracted with `recognizer`, with their include
+    /// directories.
     fn build(
         config: Config,
         kinds: EdgeKinds,
         recognizer: &Recognizer,
-        files: Vec<SourceFile>,
+        (files, include_dirs): (Vec<SourceFile>, &[String]),
         diagnostics: Vec<Diagnostic>,
         read_extract: Duration,
     ) -> Session {
         let started = Instant::now();
-        let build = BuildOptions::configured(kinds, recognizer, &config.wrappers);
+        let build = BuildOptions::configured(kinds, recognizer, &config.wrappers, include_dirs);
         let graph = Graph::build(files, &build);
         Session {
             config,
@@ -339,6 +350,28 @@ impl Session {
             )
         }
     }
+}
+
+/// The configured include directories as the paths of the files read start: each relative to
+/// the configuration's directory (from `cwd`), then to each directory in `paths`.
+fn include_dirs(config: &Config, paths: &[PathBuf], cwd: &Path) -> Vec<String> {
+    let root = config.root.strip_prefix(cwd).unwrap_or(&config.root);
+    let bases = std::iter::once(root).chain(
+        paths
+            .iter()
+            .map(PathBuf::as_path)
+            .filter(|p| p.is_dir() && *p != root),
+    );
+    let mut dirs = Vec::new();
+    for base in bases {
+        for dir in &config.include {
+            let dir = normalize_path(&base.join(dir).to_string_lossy());
+            if !dirs.contains(&dir) {
+                dirs.push(dir);
+            }
+        }
+    }
+    dirs
 }
 
 /// The PATHs given, or else the configuration's `paths`, relative to its directory.

@@ -53,6 +53,8 @@ pub struct ReadOptions {
     pub follow_links: bool,
     /// Paths to leave out of the walk (`!glob` overrides), if any.
     pub exclude: Option<Override>,
+    /// The file name endings a walk takes, without the dot (`c`, `h`, `c.inc`).
+    pub extensions: Vec<String>,
 }
 
 impl Default for ReadOptions {
@@ -62,6 +64,7 @@ impl Default for ReadOptions {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             follow_links: false,
             exclude: None,
+            extensions: DEFAULT_EXTENSIONS.iter().map(|e| e.to_string()).collect(),
         }
     }
 }
@@ -70,9 +73,20 @@ impl Default for ReadOptions {
 /// generated monsters are skipped.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
 
-/// True for the files a directory walk takes.
-fn is_c_source(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()), Some("c" | "h"))
+/// The file name endings a directory walk takes unless configured otherwise: C sources,
+/// headers, and the implementation files that sources include (`*.c.inc`, `*.h.inc`).
+pub const DEFAULT_EXTENSIONS: [&str; 4] = ["c", "h", "c.inc", "h.inc"];
+
+/// True for the files a directory walk takes: names ending in `.` and one of `extensions`.
+fn is_c_source(path: &Path, extensions: &[String]) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    extensions.iter().any(|extension| {
+        name.len() > extension.len() + 1
+            && name.ends_with(extension.as_str())
+            && name.as_bytes()[name.len() - extension.len() - 1] == b'.'
+    })
 }
 
 /// Walks `paths`, reads every C file found and extracts its definitions on several threads.
@@ -188,7 +202,7 @@ fn walk_and_read<S: Send, T: Send>(
                 Ok(entry) => {
                     let named = entry.depth() == 0;
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                    (is_file && (named || is_c_source(entry.path())))
+                    (is_file && (named || is_c_source(entry.path(), &options.extensions)))
                         .then(|| read(&mut state, entry.path()))
                 }
                 Err(error) => Some(Err(walk_error(&error))),
@@ -246,6 +260,15 @@ fn walk_error(error: &ignore::Error) -> ReadError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn walks_take_the_configured_endings() {
+        let endings: Vec<String> = DEFAULT_EXTENSIONS.iter().map(|e| e.to_string()).collect();
+        let takes = |name: &str| is_c_source(Path::new(name), &endings);
+        assert!(takes("a/b.c") && takes("b.h") && takes("x/cipher.c.inc") && takes("t.h.inc"));
+        assert!(!takes("a.cc") && !takes("b.inc") && !takes("c") && !takes(".c") && !takes("ac"));
+        assert!(!is_c_source(Path::new("x.c.inc"), &["c".to_string()]));
+    }
 
     #[test]
     fn sizes_read_like_people_write_them() {

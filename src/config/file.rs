@@ -22,6 +22,10 @@ pub(super) struct ConfigFile {
     pub(super) paths: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(super) exclude: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) include: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) extensions: Option<Vec<Spanned<String>>>,
     #[serde(default, rename = "context", skip_serializing_if = "Vec::is_empty")]
     pub(super) contexts: Vec<ContextEntry>,
     #[serde(default, rename = "rule", skip_serializing_if = "Vec::is_empty")]
@@ -45,6 +49,10 @@ pub(super) struct GeneratedEntry {
     pub(super) contexts: Vec<Spanned<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) edge: Option<GeneratedEdge>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) calls: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) includes: Vec<String>,
 }
 
 /// The kind of a generated wrapper's edge to the function it wraps.

@@ -36,6 +36,11 @@ pub struct Config {
     pub paths: Vec<PathBuf>,
     /// Globs of paths to leave out of the walk, relative to the configuration's directory.
     pub exclude: Vec<String>,
+    /// Include directories, relative to the configuration's directory and to each directory
+    /// checked: the presets' first, then the file's.
+    pub include: Vec<String>,
+    /// The file name endings a directory walk takes (`c`, `h`, `c.inc`, `h.inc` by default).
+    pub extensions: Vec<String>,
     /// The directory `exclude` globs are relative to.
     pub root: PathBuf,
     /// The configuration file used, if any.
@@ -197,6 +202,11 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
             merged.contexts.extend(preset.contexts);
             merged.rules.extend(preset.rules);
             merged.generated.extend(preset.generated);
+            for dir in preset.include {
+                if !merged.include.contains(&dir) {
+                    merged.include.push(dir);
+                }
+            }
         }
     }
     written.preset = None;
@@ -204,6 +214,19 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
     merged.aliases = written.aliases;
     merged.paths = written.paths.take();
     merged.exclude = std::mem::take(&mut written.exclude);
+    merged.include.extend(std::mem::take(&mut written.include));
+    merged.extensions = written.extensions.take();
+    for extension in merged.extensions.iter().flatten() {
+        let text = extension.get_ref();
+        if text.is_empty() || text.starts_with('.') || text.contains(['/', '*']) {
+            return Err(source.error(
+                extension.span(),
+                format!(
+                    "`{text}` is not a file name ending: write it without the dot, as \"c.inc\""
+                ),
+            ));
+        }
+    }
     merged.cuts = std::mem::take(&mut written.cuts);
     merged.boundaries = std::mem::take(&mut written.boundaries);
     for reason in merged

@@ -7,6 +7,7 @@ use crate::context::{
     Context, ContextSet, Contexts, Recognition, Rule, RuleKind, Through, Wrapper,
 };
 use crate::model::{EdgeKinds, UseKind};
+use crate::source::DEFAULT_EXTENSIONS;
 use std::ops::Range;
 use std::path::PathBuf;
 use toml::Spanned;
@@ -42,6 +43,11 @@ pub(super) fn resolve(
             .map(PathBuf::from)
             .collect(),
         exclude: file.exclude,
+        include: file.include,
+        extensions: file.extensions.map_or_else(
+            || DEFAULT_EXTENSIONS.iter().map(|e| e.to_string()).collect(),
+            |list| list.into_iter().map(Spanned::into_inner).collect(),
+        ),
         root,
         file: path,
         cuts: file.cuts,
@@ -229,6 +235,8 @@ fn wrappers(
                 Some(GeneratedEdge::Reference) => UseKind::Reference,
                 Some(GeneratedEdge::Generated) | None => UseKind::Generated,
             },
+            calls: entry.calls.clone(),
+            includes: entry.includes.clone(),
         });
     }
     Ok(wrappers)

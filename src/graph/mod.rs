@@ -24,6 +24,7 @@
 //! The graph owns the extracted files and refers to their names, so building it copies no
 //! strings; each file's uses resolve on their own, in parallel.
 
+mod includes;
 mod names;
 mod resolve;
 mod synthetic;
@@ -33,6 +34,8 @@ use crate::context::{ContextSet, Wrapper};
 use crate::extract::Recognizer;
 use crate::model::{EdgeKinds, NodeId, UseKind};
 use crate::source::SourceFile;
+pub use includes::normalize as normalize_path;
+use includes::{Includes, PathIndex, Scope};
 use names::{DefinitionNames, apply_prototypes};
 use rayon::prelude::*;
 use resolve::{FileEdges, Resolver};
@@ -168,6 +171,8 @@ pub struct GraphStats {
     pub edges: [usize; UseKind::ALL.len()],
     /// Calls of names that no file defines (library functions, macros).
     pub unresolved_calls: usize,
+    /// `#include`s that name no file read (system and library headers, generated files).
+    pub unresolved_includes: usize,
     /// Contexts that functions carry only because a prototype of theirs has the attribute.
     pub contexts_from_prototypes: usize,
 }
@@ -188,6 +193,9 @@ pub struct BuildOptions<'a> {
     pub aliases: Option<&'a Recognizer>,
     /// Which prototypes get generated definitions.
     pub wrappers: &'a [Wrapper],
+    /// The include directories, in search order, as paths of the files read start (see
+    /// [`normalize_path`]).
+    pub include_dirs: &'a [String],
 }
 
 impl<'a> BuildOptions<'a> {
@@ -197,19 +205,23 @@ impl<'a> BuildOptions<'a> {
             kinds,
             aliases: None,
             wrappers: &[],
+            include_dirs: &[],
         }
     }
 
-    /// Edges of `kinds`, aliases if `recognizer` records them, and `wrappers`.
+    /// Edges of `kinds`, aliases if `recognizer` records them, `wrappers` and include
+    /// directories `include_dirs`.
     pub fn configured(
         kinds: EdgeKinds,
         recognizer: &'a Recognizer,
         wrappers: &'a [Wrapper],
+        include_dirs: &'a [String],
     ) -> Self {
         BuildOptions {
             kinds,
             aliases: recognizer.extras.aliases.then_some(recognizer),
             wrappers,
+            include_dirs,
         }
     }
 }
@@ -229,6 +241,7 @@ pub struct Graph {
     offsets: Vec<u32>,
     edges: Vec<Edge>,
     unresolved_calls: usize,
+    unresolved_includes: usize,
     contexts_from_prototypes: usize,
     /// The attribute aliases that gave contexts, and those that are cyclic.
     aliases: Vec<(String, ContextSet)>,
@@ -281,8 +294,21 @@ impl Graph {
         for node in 0..functions.len() as NodeId {
             names.add(node, &functions, &files);
         }
-        let generated =
-            generate_wrappers(&files, &mut functions, &mut names, options, &head_contexts);
+        let paths = PathIndex::new(&files);
+        let mut includes = Includes::resolve(&files, &paths, options.include_dirs);
+        let generated = generate_wrappers(
+            &files,
+            &mut functions,
+            &mut names,
+            options,
+            &paths,
+            &head_contexts,
+        );
+        for wrapper in &generated {
+            for &header in &wrapper.includes {
+                includes.mark_included(header);
+            }
+        }
         let contexts_from_prototypes =
             apply_prototypes(&files, &mut functions, &names, &head_contexts);
         let macros = Macros::build(&files, options.kinds.includes(UseKind::Macro));
@@ -300,11 +326,15 @@ impl Graph {
             fields: &fields,
             first_node: &first_node,
             kinds: options.kinds,
+            includes: &includes,
         };
         let resolved: Vec<FileEdges> = files
             .par_iter()
             .enumerate()
-            .map(|(file_index, file)| resolver.resolve(file_index as u32, file))
+            .map_init(
+                || Scope::new(&includes),
+                |scope, (file_index, file)| resolver.resolve(file_index as u32, file, scope),
+            )
             .collect();
         let mut tail = FileEdges::default();
         resolver.generated_edges(&generated, &mut tail);
@@ -339,7 +369,8 @@ impl Graph {
             ),
             None => Default::default(),
         };
-        drop((names, macros, fields, alias_table));
+        let unresolved_includes = includes.unresolved;
+        drop((names, macros, fields, alias_table, includes, paths));
         Graph {
             files,
             functions,
@@ -348,6 +379,7 @@ impl Graph {
             offsets,
             edges,
             unresolved_calls,
+            unresolved_includes,
             contexts_from_prototypes,
             aliases,
             alias_cycles,
@@ -495,6 +527,7 @@ impl Graph {
             fields: count(NodeKind::is_field),
             edges,
             unresolved_calls: self.unresolved_calls,
+            unresolved_includes: self.unresolved_includes,
             contexts_from_prototypes: self.contexts_from_prototypes,
         }
     }

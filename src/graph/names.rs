@@ -2,6 +2,7 @@
 //! `static` definition wins, and the contexts prototypes give.
 
 use super::Function;
+use super::includes::Scope;
 use crate::context::ContextSet;
 use crate::extract::WordRange;
 use crate::model::NodeId;
@@ -137,21 +138,43 @@ impl DefinitionNames {
     }
 }
 
-/// Which definitions a name used in file `file` means, from the chain starting at `first`: the
-/// file's own static definition if there is one, else every non-static one.
-pub(super) fn meanings<'a>(
-    names: &'a DefinitionNames,
-    functions: &'a [Function],
+/// Fills `out` with the definitions a name used in `scope`'s file means, from the chain
+/// starting at `first`: the file's own `static` definition if there is one, else the `static`
+/// definitions of the files it sees through includes (each includer sees its own headers'),
+/// else every non-static one.
+pub(super) fn meanings(
+    names: &DefinitionNames,
+    functions: &[Function],
     first: NodeId,
-    file: u32,
-) -> impl Iterator<Item = NodeId> + 'a {
-    let definitions = names.chain(first);
-    let own_static = definitions.clone().find(|&n| {
+    scope: &mut Scope,
+    out: &mut Vec<NodeId>,
+) {
+    out.clear();
+    let file = scope.file();
+    let mut static_elsewhere = false;
+    for n in names.chain(first) {
         let f = &functions[n as usize];
-        f.is_static && f.file == file
-    });
-    definitions.filter(move |&n| match own_static {
-        Some(own) => n == own,
-        None => !functions[n as usize].is_static,
-    })
+        if f.is_static {
+            if f.file == file {
+                out.push(n);
+                return;
+            }
+            static_elsewhere = true;
+        }
+    }
+    // Most statics elsewhere are in files nothing includes; `sees` answers those at once.
+    if static_elsewhere {
+        out.extend(names.chain(first).filter(|&n| {
+            let f = &functions[n as usize];
+            f.is_static && scope.sees(f.file)
+        }));
+        if !out.is_empty() {
+            return;
+        }
+    }
+    out.extend(
+        names
+            .chain(first)
+            .filter(|&n| !functions[n as usize].is_static),
+    );
 }

@@ -1,6 +1,7 @@
 //! Each file's uses, resolved to edges in parallel; then the edges of generated wrappers and of
 //! callback fields.
 
+use super::includes::{Includes, Scope};
 use super::names::{DefinitionNames, NOT_LOOKED_UP, meanings};
 use super::synthetic::{FieldNodes, GeneratedWrapper, fields_of_type};
 use super::tables::Macros;
@@ -33,11 +34,17 @@ pub(super) struct Resolver<'r, 'a> {
     pub(super) fields: &'r FieldNodes<'a>,
     pub(super) first_node: &'r [NodeId],
     pub(super) kinds: EdgeKinds,
+    pub(super) includes: &'r Includes,
 }
 
 impl<'a> Resolver<'_, 'a> {
-    /// The edges of the functions of `file`.
-    pub(super) fn resolve(&self, file_index: u32, file: &'a SourceFile) -> FileEdges {
+    /// The edges of the functions of `file`; `scope` is scratch space for its visible files.
+    pub(super) fn resolve(
+        &self,
+        file_index: u32,
+        file: &'a SourceFile,
+        scope: &mut Scope<'_>,
+    ) -> FileEdges {
         let extracted = &file.functions;
         let names = &extracted.names;
         // The first definition each of this file's names may resolve to, looked up once, when
@@ -48,6 +55,8 @@ impl<'a> Resolver<'_, 'a> {
             ..FileEdges::default()
         };
         let mut through_macros = FxHashSet::default();
+        scope.reset(file_index, &[]);
+        let mut meant = Vec::new();
         let member_paths = &extracted.member_paths;
         let first_node = self.first_node[file_index as usize];
         for (index, def) in extracted.functions.iter().enumerate() {
@@ -89,12 +98,11 @@ impl<'a> Resolver<'_, 'a> {
                     }
                     first => first,
                 };
-                let mut resolved = false;
-                for to in meanings(self.names, self.functions, first, file_index) {
-                    resolved = true;
-                    if self.kinds.includes(used.kind) {
-                        out.edges.push(edge(to, used.kind));
-                    }
+                meanings(self.names, self.functions, first, scope, &mut meant);
+                let resolved = !meant.is_empty();
+                if self.kinds.includes(used.kind) {
+                    out.edges
+                        .extend(meant.iter().map(|&to| edge(to, used.kind)));
                 }
                 if used.kind != UseKind::Call {
                     continue;
@@ -110,7 +118,8 @@ impl<'a> Resolver<'_, 'a> {
                 macro_markers.extend(expansion.markers);
                 for &(hash, called) in &expansion.calls {
                     let first = self.names.first(hash, called, self.functions, self.files);
-                    for to in meanings(self.names, self.functions, first, file_index) {
+                    meanings(self.names, self.functions, first, scope, &mut meant);
+                    for &to in &meant {
                         if through_macros.insert(to) {
                             out.edges.push(edge(to, UseKind::Macro));
                         }
@@ -125,24 +134,31 @@ impl<'a> Resolver<'_, 'a> {
         out
     }
 
-    /// The edge of each generated wrapper to the function it wraps.
+    /// The edges of each generated wrapper: to the function it wraps, and to what else the
+    /// generated body calls, resolved as in the prototype's file with the generated file's
+    /// includes added.
     pub(super) fn generated_edges(&self, generated: &[GeneratedWrapper], out: &mut FileEdges) {
+        let mut meant = Vec::new();
+        let mut scope = Scope::new(self.includes);
         for wrapper in generated {
             let function = &self.functions[wrapper.node as usize];
-            if self.kinds.includes(wrapper.edge) {
-                let hash = name_hash(wrapper.target.as_bytes());
-                let first = self
-                    .names
-                    .first(hash, &wrapper.target, self.functions, self.files);
+            scope.reset(function.file, &wrapper.includes);
+            let targets = std::iter::once((wrapper.target.as_str(), wrapper.edge)).chain(
+                wrapper
+                    .calls
+                    .iter()
+                    .map(|c| (c.as_str(), UseKind::Generated)),
+            );
+            for (target, kind) in targets {
+                if !self.kinds.includes(kind) {
+                    continue;
+                }
+                let hash = name_hash(target.as_bytes());
+                let first = self.names.first(hash, target, self.functions, self.files);
+                meanings(self.names, self.functions, first, &mut scope, &mut meant);
                 out.edges.extend(
-                    meanings(self.names, self.functions, first, function.file).map(|to| {
-                        Edge::new(
-                            to,
-                            wrapper.edge,
-                            function.file,
-                            function.line,
-                            function.column,
-                        )
+                    meant.iter().filter(|&&to| to != wrapper.node).map(|&to| {
+                        Edge::new(to, kind, function.file, function.line, function.column)
                     }),
                 );
             }
@@ -152,16 +168,21 @@ impl<'a> Resolver<'_, 'a> {
 
     /// The edges of each field node to the functions bound to it.
     pub(super) fn field_edges(&self, fields: &FieldNodes, out: &mut FileEdges) {
+        let mut scope = Scope::new(self.includes);
+        let mut meant = Vec::new();
         for bindings in &fields.bindings {
             if self.kinds.includes(UseKind::Field) {
                 for &(file, binding) in bindings {
                     let table = &self.files[file as usize].functions.names;
                     let (hash, name) = (table.hash(binding.target), table.get(binding.target));
                     let first = self.names.first(hash, name, self.functions, self.files);
-                    let field_edge =
-                        |to| Edge::new(to, UseKind::Field, file, binding.line, binding.column);
-                    out.edges
-                        .extend(meanings(self.names, self.functions, first, file).map(field_edge));
+                    if scope.file() != file {
+                        scope.reset(file, &[]);
+                    }
+                    meanings(self.names, self.functions, first, &mut scope, &mut meant);
+                    out.edges.extend(meant.iter().map(|&to| {
+                        Edge::new(to, UseKind::Field, file, binding.line, binding.column)
+                    }));
                 }
             }
             out.ends.push(out.edges.len() as u32);

@@ -1,6 +1,7 @@
 //! The nodes no file defines: generated wrappers, from prototypes, and callback fields, from
 //! initializers, assignments and struct bodies.
 
+use super::includes::PathIndex;
 use super::names::{DefinitionNames, NO_NODE};
 use super::tables::{NameMap, PointerMembers};
 use super::{BuildOptions, Function, NodeKind, Origins};
@@ -15,6 +16,10 @@ pub(super) struct GeneratedWrapper {
     pub(super) node: NodeId,
     pub(super) target: String,
     pub(super) edge: UseKind,
+    /// The other names the generated body calls.
+    pub(super) calls: Vec<String>,
+    /// The files the generated file includes.
+    pub(super) includes: Vec<u32>,
 }
 
 /// Adds a generated definition for every prototype that asks for one and has no definition
@@ -24,6 +29,7 @@ pub(super) fn generate_wrappers(
     functions: &mut Vec<Function>,
     names: &mut DefinitionNames,
     options: &BuildOptions,
+    paths: &PathIndex,
     head_contexts: &impl Fn(&SourceFile, WordRange) -> ContextSet,
 ) -> Vec<GeneratedWrapper> {
     let mut generated = Vec::new();
@@ -65,10 +71,17 @@ pub(super) fn generate_wrappers(
                 kind: NodeKind::Generated,
             });
             names.add(node, functions, files);
+            let includes = wrapper
+                .includes
+                .iter()
+                .filter_map(|path| paths.resolve(path, None, options.include_dirs))
+                .collect();
             generated.push(GeneratedWrapper {
                 node,
                 target,
                 edge: wrapper.edge,
+                calls: wrapper.calls_of(name),
+                includes,
             });
         }
     }

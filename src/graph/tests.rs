@@ -232,6 +232,8 @@ fn wrappers_are_generated_only_where_nothing_defines_them() {
         target: "${1}_co_${2}".into(),
         contexts: ContextSet::default(),
         edge: UseKind::Generated,
+        calls: Vec::new(),
+        includes: Vec::new(),
     };
     let files = [
         (
@@ -309,6 +311,43 @@ fn nodes_are_in_file_then_source_order() {
         .map(|n| (g.name(n), g.file_of(n), g.function(n).line))
         .collect();
     assert_eq!(nodes, [("z", "a.c", 1), ("z", "b.c", 1), ("a", "b.c", 2)]);
+}
+
+#[test]
+fn header_statics_resolve_in_their_includers() {
+    let g = graph(
+        &[
+            ("inc/a.h", "static inline void h(void) {}\n"),
+            (
+                "inc/b.h",
+                "#include \"a.h\"\nstatic inline void k(void) {}\n",
+            ),
+            ("other.h", "static inline void h(void) {}\n"),
+            ("x.c", "#include \"inc/b.h\"\nvoid f(void) { h(); k(); }\n"),
+            ("y.c", "#include \"other.h\"\nvoid g(void) { h(); k(); }\n"),
+            (
+                "z.c",
+                "static void h(void) {}\n#include \"other.h\"\nvoid u(void) { h(); }\n",
+            ),
+            (
+                "w.c",
+                "#if 0\n#include \"other.h\"\n#endif\nvoid v(void) { h(); }\n",
+            ),
+        ],
+        EdgeKinds::ALL,
+    );
+    assert_eq!(
+        edges(&g),
+        [
+            "f@x.c -> h@inc/a.h",
+            "f@x.c -> k@inc/b.h",
+            "g@y.c -> h@other.h",
+            "u@z.c -> h@z.c"
+        ],
+        "transitive includes; each includer its own h; the own static first; no include in \
+         #if 0 code"
+    );
+    assert_eq!(g.stats().unresolved_includes, 0);
 }
 
 #[test]

@@ -35,6 +35,7 @@ pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
         writeln!(out, "{} edges: {}", kind.name(), graph.edges_of(kind))?;
     }
     writeln!(out, "unresolved calls: {}", graph.unresolved_calls)?;
+    writeln!(out, "unresolved includes: {}", graph.unresolved_includes)?;
     writeln!(
         out,
         "contexts from prototypes only: {}",

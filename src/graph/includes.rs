@@ -1,0 +1,404 @@
+//! Which files each file reads through `#include`, and so which other files' `static`
+//! definitions it sees.
+//!
+//! An include is resolved the way a compiler searches, within the files read: `"path"` first
+//! against the including file's directory, then (both forms) against each include directory in
+//! order, then to the one file whose path ends with `/path`, if exactly one does. An include
+//! that none of these finds (a system or library header, a generated file, an ambiguous name)
+//! is counted as unresolved and read as nothing.
+//!
+//! A file sees the files it includes, directly or transitively. An included implementation
+//! file (`*.c.inc`, `*.h.inc`: a name ending in `.inc`) is part of the files that include it:
+//! it also sees them and everything they include.
+
+use crate::source::SourceFile;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
+
+/// The resolved includes of a set of files.
+#[derive(Debug, Default)]
+pub(super) struct Includes {
+    /// For each file (in [`super::Graph::files`] order), the files it includes, in source order,
+    /// each once.
+    direct: Vec<Vec<u32>>,
+    /// For each included implementation file, the files that include it.
+    includers: FxHashMap<u32, Vec<u32>>,
+    /// For each file, whether anything includes it: only such a file's statics are ever seen
+    /// from another file.
+    included: Vec<bool>,
+    /// Includes that resolved to no file read.
+    pub(super) unresolved: usize,
+}
+/// Finds files by path, as an include names them.
+pub(super) struct PathIndex {
+    by_path: FxHashMap<String, u32>,
+    /// File indices by base name, for path-suffix matches.
+    by_base: FxHashMap<String, Vec<u32>>,
+    normalized: Vec<String>,
+}
+
+impl PathIndex {
+    /// Indexes `files` by normalized path.
+    pub(super) fn new(files: &[SourceFile]) -> Self {
+        let mut index = PathIndex {
+            by_path: FxHashMap::default(),
+            by_base: FxHashMap::default(),
+            normalized: Vec::with_capacity(files.len()),
+        };
+        for (i, file) in files.iter().enumerate() {
+            let path = normalize(&file.path);
+            index.by_path.entry(path.clone()).or_insert(i as u32);
+            index
+                .by_base
+                .entry(base_name(&path).to_string())
+                .or_default()
+                .push(i as u32);
+            index.normalized.push(path);
+        }
+        index
+    }
+
+    /// The file an include of `path` means, searched for from `from`'s directory (unless
+    /// `from` is `None`, as for `<path>`), then from each of `dirs`, then by unique suffix.
+    pub(super) fn resolve(&self, path: &str, from: Option<u32>, dirs: &[String]) -> Option<u32> {
+        self.resolve_with(path, from, dirs, &mut Lookups::default())
+    }
+
+    /// [`PathIndex::resolve`] with scratch space: a buffer, and the answers of the searches
+    /// that do not depend on the including file (most files include the same headers).
+    fn resolve_with(
+        &self,
+        path: &str,
+        from: Option<u32>,
+        dirs: &[String],
+        lookups: &mut Lookups,
+    ) -> Option<u32> {
+        let wanted = normalized(path);
+        if wanted.starts_with('/') {
+            return self.by_path.get(wanted.as_ref()).copied();
+        }
+        if let Some(from) = from {
+            let own_dir = dir_name(&self.normalized[from as usize]);
+            if let Some(found) = self.find_in(own_dir, &wanted, &mut lookups.buffer) {
+                return Some(found);
+            }
+        }
+        if let Some(&found) = lookups.answers.get(wanted.as_ref()) {
+            return found;
+        }
+        let found = dirs
+            .iter()
+            .find_map(|dir| self.find_in(dir, &wanted, &mut lookups.buffer))
+            .or_else(|| self.unique_suffix(&wanted));
+        lookups.answers.insert(wanted.into(), found);
+        found
+    }
+
+    /// The file `dir/wanted`, if one was read.
+    fn find_in(&self, dir: &str, wanted: &str, buffer: &mut String) -> Option<u32> {
+        buffer.clear();
+        if !dir.is_empty() {
+            buffer.push_str(dir);
+            buffer.push('/');
+        }
+        buffer.push_str(wanted);
+        match normalized(buffer) {
+            Cow::Borrowed(joined) => self.by_path.get(joined).copied(),
+            Cow::Owned(joined) => self.by_path.get(&joined).copied(),
+        }
+    }
+
+    /// The one file whose path is `wanted` or ends with `/wanted`, if exactly one is.
+    fn unique_suffix(&self, wanted: &str) -> Option<u32> {
+        let mut matches = self.by_base.get(base_name(wanted))?.iter().filter(|&&f| {
+            let candidate = &self.normalized[f as usize];
+            candidate == wanted
+                || candidate.len() > wanted.len()
+                    && candidate.ends_with(wanted)
+                    && candidate.as_bytes()[candidate.len() - wanted.len() - 1] == b'/'
+        });
+        let first = *matches.next()?;
+        matches.next().is_none().then_some(first)
+    }
+}
+
+/// Scratch space of include resolution, one per thread.
+#[derive(Default)]
+struct Lookups {
+    buffer: String,
+    answers: FxHashMap<Box<str>, Option<u32>>,
+}
+
+impl Includes {
+    /// Resolves every include of `files` against them and the include directories `dirs`
+    /// (normalized paths, in search order), one file per task.
+    pub(super) fn resolve(files: &[SourceFile], index: &PathIndex, dirs: &[String]) -> Self {
+        let resolved: Vec<(Vec<u32>, usize)> = files
+            .par_iter()
+            .enumerate()
+            .map_init(Lookups::default, |lookups, (i, file)| {
+                let mut direct = Vec::new();
+                let mut unresolved = 0;
+                for include in &file.functions.includes {
+                    let from = (!include.system).then_some(i as u32);
+                    match index.resolve_with(&include.path, from, dirs, lookups) {
+                        Some(found) if found != i as u32 => {
+                            if !direct.contains(&found) {
+                                direct.push(found);
+                            }
+                        }
+                        Some(_) => {}
+                        None => unresolved += 1,
+                    }
+                }
+                (direct, unresolved)
+            })
+            .collect();
+        let mut includes = Includes {
+            included: vec![false; files.len()],
+            ..Includes::default()
+        };
+        for (i, (direct, unresolved)) in resolved.into_iter().enumerate() {
+            includes.unresolved += unresolved;
+            for &included in &direct {
+                includes.included[included as usize] = true;
+                if is_implementation(&files[included as usize].path) {
+                    includes
+                        .includers
+                        .entry(included)
+                        .or_default()
+                        .push(i as u32);
+                    // The implementation file sees its includer's statics.
+                    includes.included[i] = true;
+                }
+            }
+            includes.direct.push(direct);
+        }
+        includes
+    }
+
+    /// Marks `file` as included (by a file the build generates).
+    pub(super) fn mark_included(&mut self, file: u32) {
+        if let Some(included) = self.included.get_mut(file as usize) {
+            *included = true;
+        }
+    }
+
+    /// True if some file includes `file`.
+    pub(super) fn is_included(&self, file: u32) -> bool {
+        self.included.get(file as usize).copied().unwrap_or(false)
+    }
+}
+
+/// The files one file sees, worked out the first time a `static` definition in another file
+/// that something includes asks: what it includes, transitively, the files an included
+/// implementation file is part of (its includers, and what they include), and any extra files
+/// (a generated file's headers) with what they include. One scope serves many files in turn,
+/// so the marks are a generation number per file, never cleared.
+pub(super) struct Scope<'i> {
+    includes: &'i Includes,
+    file: u32,
+    extra: &'i [u32],
+    /// `marks[f] == generation`: file `f` is seen.
+    marks: Vec<u32>,
+    generation: u32,
+    ready: bool,
+    stack: Vec<u32>,
+}
+
+impl<'i> Scope<'i> {
+    /// A scope for the files of `includes`; [`Scope::reset`] says whose.
+    pub(super) fn new(includes: &'i Includes) -> Self {
+        Scope {
+            includes,
+            file: 0,
+            extra: &[],
+            marks: vec![0; includes.direct.len()],
+            generation: 0,
+            ready: false,
+            stack: Vec::new(),
+        }
+    }
+
+    /// Starts over for `file`, which also sees `extra` and what they include.
+    pub(super) fn reset(&mut self, file: u32, extra: &'i [u32]) {
+        self.file = file;
+        self.extra = extra;
+        self.ready = false;
+    }
+
+    /// True if the file sees `other`'s `static` definitions (its own are always seen).
+    pub(super) fn sees(&mut self, other: u32) -> bool {
+        if other == self.file {
+            return true;
+        }
+        if !self.includes.is_included(other) {
+            return false;
+        }
+        if !self.ready {
+            self.mark_visible();
+        }
+        self.marks[other as usize] == self.generation
+    }
+
+    fn mark_visible(&mut self) {
+        self.ready = true;
+        self.generation += 1;
+        if self.generation == u32::MAX {
+            self.marks.fill(0);
+            self.generation = 1;
+        }
+        let generation = self.generation;
+        let includes = self.includes;
+        let stack = &mut self.stack;
+        stack.clear();
+        stack.push(self.file);
+        stack.extend(self.extra.iter().copied());
+        if let Some(includers) = includes.includers.get(&self.file) {
+            stack.extend(includers.iter().copied());
+        }
+        for &start in stack.iter() {
+            self.marks[start as usize] = generation;
+        }
+        while let Some(at) = stack.pop() {
+            for &next in &includes.direct[at as usize] {
+                let mark = &mut self.marks[next as usize];
+                if *mark != generation {
+                    *mark = generation;
+                    stack.push(next);
+                }
+            }
+        }
+    }
+
+    /// The file whose scope this is.
+    pub(super) fn file(&self) -> u32 {
+        self.file
+    }
+}
+
+/// True for an included implementation file, read as part of its includers (`*.c.inc`).
+pub(super) fn is_implementation(path: &str) -> bool {
+    path.ends_with(".inc")
+}
+
+/// `path` normalized, borrowed when it already is (as most include paths are).
+fn normalized(path: &str) -> Cow<'_, str> {
+    let clean = !path.is_empty()
+        && !path.contains("//")
+        && !path.contains('\\')
+        && !path.ends_with('/')
+        && path.split('/').all(|part| part != "." && part != "..");
+    if clean {
+        Cow::Borrowed(path)
+    } else {
+        Cow::Owned(normalize(path))
+    }
+}
+
+/// `path` with `.` components and `dir/..` pairs taken out, `/` separated.
+pub fn normalize(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            ".." if absolute => {}
+            _ => parts.push(part),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+fn dir_name(path: &str) -> &str {
+    path.rfind('/')
+        .map_or("", |at| &path[..at.max(usize::from(at == 0))])
+}
+
+fn base_name(path: &str) -> &str {
+    path.rfind('/').map_or(path, |at| &path[at + 1..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::FileFunctions;
+
+    fn files(paths: &[&str]) -> Vec<SourceFile> {
+        paths
+            .iter()
+            .map(|p| SourceFile {
+                path: p.to_string(),
+                functions: FileFunctions::default(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn paths_normalize_lexically() {
+        assert_eq!(normalize("./a/./b/../c.h"), "a/c.h");
+        assert_eq!(normalize("../x.h"), "../x.h");
+        assert_eq!(normalize("/r/./q/../a.c"), "/r/a.c");
+        assert_eq!(normalize("."), "");
+        for path in [
+            "a/b.h", "/r/a.c", "a//b", "./a", "a/../b", "a/", "", "a\\b", "../x",
+        ] {
+            assert_eq!(normalized(path), normalize(path), "{path}");
+        }
+        assert_eq!(dir_name("a/b.c"), "a");
+        assert_eq!(dir_name("b.c"), "");
+        assert_eq!(dir_name("/b.c"), "/");
+    }
+
+    #[test]
+    fn own_directory_then_include_dirs_then_unique_suffix() {
+        let files = files(&[
+            "t/block/qcow2.h",
+            "t/include/block/block.h",
+            "t/include/qemu/osdep.h",
+            "t/a/util.h",
+            "t/b/util.h",
+            "t/block/util.h",
+        ]);
+        let index = PathIndex::new(&files);
+        let dirs = vec!["t/include".to_string(), "t".to_string()];
+        let from = Some(0); // t/block/qcow2.h
+        assert_eq!(
+            index.resolve("util.h", from, &dirs),
+            Some(5),
+            "own dir first"
+        );
+        assert_eq!(
+            index.resolve("util.h", None, &dirs),
+            None,
+            "<> skips it; ambiguous"
+        );
+        assert_eq!(index.resolve("block/block.h", from, &dirs), Some(1));
+        assert_eq!(
+            index.resolve("block/qcow2.h", None, &dirs),
+            Some(0),
+            "from `t`"
+        );
+        assert_eq!(
+            index.resolve("qemu/osdep.h", None, &[]),
+            Some(2),
+            "unique suffix"
+        );
+        assert_eq!(index.resolve("osdep.h", None, &[]), Some(2));
+        assert_eq!(
+            index.resolve("sdep.h", None, &[]),
+            None,
+            "whole components only"
+        );
+        assert_eq!(index.resolve("stdio.h", None, &dirs), None);
+    }
+}
