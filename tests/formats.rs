@@ -336,7 +336,14 @@ fn graph_query_as_json() {
     let value: serde_json::Value = serde_json::from_str(&whole.stdout).unwrap();
     assert_eq!(value["functions"].as_array().unwrap().len(), 23);
     let edges = value["edges"].as_array().unwrap();
-    assert_eq!(edges.len(), 20, "19 calls and 1 reference");
+    assert_eq!(
+        edges.len(),
+        21,
+        "20 calls (one to a header's static inline, bdrv_is_quiesced) and 1 reference"
+    );
+    assert!(edges.iter().any(|e| e["from"]["name"] == "bdrv_co_preadv"
+        && e["to"]["name"] == "bdrv_is_quiesced"
+        && e["to"]["file"] == "testdata/example/include/block/block-common.h"));
     assert!(edges.iter().any(|e| e["kind"] == "reference"
         && e["from"]["name"] == "bdrv_co_yield_to_drain"
         && e["to"]["name"] == "bdrv_co_drain_bh_cb"));

@@ -1,0 +1,3 @@
+static inline void pick(void)
+{
+}

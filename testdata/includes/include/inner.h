@@ -1,0 +1,4 @@
+static inline void inner_helper(void)
+{
+    GLOBAL_STATE_CODE();
+}

@@ -1,0 +1,4 @@
+static inline void pick(void)
+{
+    GLOBAL_STATE_CODE();
+}
