@@ -231,6 +231,8 @@ def main():
     tree = os.path.realpath(options.tree)
     build = os.path.realpath(options.build or os.path.join(tree, "build"))
     binary = os.path.realpath(options.callcheck) if os.sep in options.callcheck else options.callcheck
+    # callcheck runs in the tree: a file argument (a --config) is made absolute first.
+    options.args = [os.path.abspath(a) if os.path.isfile(a) else a for a in options.args]
     place = Place(tree, build)
     defined, compiler_edges = read_compiler_graph(build, place)
     if not defined:
