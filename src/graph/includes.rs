@@ -11,6 +11,7 @@
 //! file (`*.c.inc`, `*.h.inc`: a name ending in `.inc`) is part of the files that include it:
 //! it also sees them and everything they include.
 
+use crate::extract::name_hash;
 use crate::source::SourceFile;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -33,8 +34,8 @@ pub(super) struct Includes {
 /// Finds files by path, as an include names them.
 pub(super) struct PathIndex {
     by_path: FxHashMap<String, u32>,
-    /// File indices by base name, for path-suffix matches.
-    by_base: FxHashMap<String, Vec<u32>>,
+    /// File indices by the hash of their base name, for path-suffix matches.
+    by_base: FxHashMap<u64, Vec<u32>>,
     normalized: Vec<String>,
 }
 
@@ -47,11 +48,11 @@ impl PathIndex {
             normalized: Vec::with_capacity(files.len()),
         };
         for (i, file) in files.iter().enumerate() {
-            let path = normalize(&file.path);
+            let path = normalized(&file.path).into_owned();
             index.by_path.entry(path.clone()).or_insert(i as u32);
             index
                 .by_base
-                .entry(base_name(&path).to_string())
+                .entry(name_hash(base_name(&path).as_bytes()))
                 .or_default()
                 .push(i as u32);
             index.normalized.push(path);
@@ -103,15 +104,19 @@ impl PathIndex {
             buffer.push('/');
         }
         buffer.push_str(wanted);
-        match normalized(buffer) {
-            Cow::Borrowed(joined) => self.by_path.get(joined).copied(),
-            Cow::Owned(joined) => self.by_path.get(&joined).copied(),
+        // A normalized directory and a normalized relative path make a normalized path, unless
+        // the path climbs out with `..`.
+        if wanted.starts_with("..") {
+            self.by_path.get(&normalize(buffer)).copied()
+        } else {
+            self.by_path.get(buffer.as_str()).copied()
         }
     }
 
     /// The one file whose path is `wanted` or ends with `/wanted`, if exactly one is.
     fn unique_suffix(&self, wanted: &str) -> Option<u32> {
-        let mut matches = self.by_base.get(base_name(wanted))?.iter().filter(|&&f| {
+        let base = name_hash(base_name(wanted).as_bytes());
+        let mut matches = self.by_base.get(&base)?.iter().filter(|&&f| {
             let candidate = &self.normalized[f as usize];
             candidate == wanted
                 || candidate.len() > wanted.len()
@@ -283,13 +288,30 @@ pub(super) fn is_implementation(path: &str) -> bool {
     path.ends_with(".inc")
 }
 
-/// `path` normalized, borrowed when it already is (as most include paths are).
+/// `path` normalized, borrowed when it already is (as most paths are): one pass over its bytes.
 fn normalized(path: &str) -> Cow<'_, str> {
-    let clean = !path.is_empty()
-        && !path.contains("//")
-        && !path.contains('\\')
-        && !path.ends_with('/')
-        && path.split('/').all(|part| part != "." && part != "..");
+    let bytes = path.as_bytes();
+    let mut clean = !bytes.is_empty() && bytes.last() != Some(&b'/');
+    let mut start = 0;
+    for (i, byte) in bytes
+        .iter()
+        .copied()
+        .enumerate()
+        .chain([(bytes.len(), b'/')])
+    {
+        if !clean {
+            break;
+        }
+        match byte {
+            b'\\' => clean = false,
+            b'/' => {
+                let part = &bytes[start..i];
+                clean = !(part.is_empty() && i != 0) && part != b"." && part != b"..";
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
     if clean {
         Cow::Borrowed(path)
     } else {

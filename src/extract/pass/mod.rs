@@ -768,18 +768,27 @@ struct LiveTokens<'src> {
     includes: Vec<Range<usize>>,
 }
 
+impl LiveTokens<'_> {
+    /// Keeps the span of a directive that is not a conditional nor a `#define` if it is an
+    /// `#include`. Out of line, so the token loop around it stays small.
+    #[cold]
+    #[inline(never)]
+    fn other_directive(&mut self, span: Range<usize>) {
+        if include::is_include(self.tokens.source(), &span) {
+            self.includes.push(span);
+        }
+    }
+}
+
 impl Iterator for LiveTokens<'_> {
     type Item = (Token, Range<usize>);
 
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             let (token, span) = self.tokens.next()?;
             match token {
-                Token::Directive(Directive::Other) => {
-                    if include::is_include(self.tokens.source(), &span) {
-                        self.includes.push(span);
-                    }
-                }
+                Token::Directive(Directive::Other) => self.other_directive(span),
                 Token::Directive(Directive::Define) => self.defines.push(span),
                 _ => return Some((token, span)),
             }
