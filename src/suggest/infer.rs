@@ -21,7 +21,7 @@
 //! rule forbids it (it reaches what that context must not reach, or nothing is left) is a
 //! [`Conflict`] instead.
 
-use super::reach::Towards;
+use super::reach::{EVIDENCE_STEPS, Towards};
 use crate::check::Step;
 use crate::context::{ContextId, ContextSet, Contexts, Recognition, Rule, RuleKind};
 use crate::graph::{Callers, Graph, NodeKind};
@@ -109,9 +109,6 @@ pub struct Inference {
     /// Conflicts, sorted by file and line.
     pub conflicts: Vec<Conflict>,
 }
-
-/// The most steps a path shown as evidence has.
-pub(super) const EVIDENCE_STEPS: usize = 8;
 
 /// Infers the missing contexts of `graph`'s functions from `rules`. With `helpers`, a direct
 /// rule also suggests its callee context for functions that never reach code of an allowed

@@ -1,11 +1,13 @@
 //! Which functions reach a context, the way a reachability rule walks, with a path as evidence.
 
-use super::infer::EVIDENCE_STEPS;
 use crate::check::Step;
 use crate::context::{ContextId, Through};
 use crate::graph::{Callers, Edge, Graph};
 use crate::model::{EdgeKinds, NodeId};
 use std::collections::VecDeque;
+
+/// The most steps a path shown as evidence has.
+pub(super) const EVIDENCE_STEPS: usize = 8;
 
 const UNREACHED: u32 = u32::MAX;
 
