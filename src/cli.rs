@@ -91,9 +91,15 @@ pub struct Cli {
     pub write_baseline: Option<PathBuf>,
 
     /// Analyse the whole tree but report only violations whose function or any step of whose
-    /// path is defined in one of these files (for pre-commit hooks).
-    #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with = "changed_since")]
+    /// path is defined in FILE (repeat it for several files).
+    #[arg(long, value_name = "FILE", conflicts_with = "changed_since")]
     pub report_files: Vec<PathBuf>,
+
+    /// The PATHs are the files to report on, not what to analyse: analyse the configuration's
+    /// `paths` (else .) and report only violations these files take part in (for pre-commit
+    /// hooks, which append the staged files).
+    #[arg(long, conflicts_with_all = ["changed_since", "report_files"])]
+    pub report_paths: bool,
 
     /// Like --report-files, with the files git says changed since REV (`git diff --name-only`).
     #[arg(long, value_name = "REV")]
@@ -291,11 +297,15 @@ impl Cli {
     /// every violation, so it takes neither a baseline nor a change filter.
     pub fn check_options(&self) -> CheckOptions {
         let narrow = self.write_baseline.is_none();
+        let report_files = match self.report_paths {
+            true => self.input.paths.clone(),
+            false => self.report_files.clone(),
+        };
         CheckOptions {
             strict: self.strict,
             baseline: self.baseline.clone(),
-            report_files: (narrow && !self.report_files.is_empty())
-                .then(|| self.report_files.clone()),
+            report_files: (narrow && (self.report_paths || !report_files.is_empty()))
+                .then_some(report_files),
             changed_since: self.changed_since.clone().filter(|_| narrow),
         }
     }
@@ -304,9 +314,14 @@ impl Cli {
 impl Input {
     /// The session's options, with the configuration looked for from the current directory.
     pub fn session_options(&self) -> Result<Options, Error> {
+        self.session_options_for(self.paths.clone())
+    }
+
+    /// The session's options with `paths` to analyse instead of the PATHs given.
+    pub fn session_options_for(&self, paths: Vec<PathBuf>) -> Result<Options, Error> {
         let start = std::env::current_dir().map_err(Error::CurrentDirectory)?;
         Ok(Options {
-            paths: self.paths.clone(),
+            paths,
             config: ConfigRequest {
                 file: self.config.clone(),
                 preset: self.preset.clone(),

@@ -77,7 +77,12 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
 }
 
 fn run_check(cli: &Cli) -> Result<u8, Error> {
-    let options = cli.input.session_options()?;
+    // With --report-paths the PATHs only narrow the report: the configured tree is analysed.
+    let analysed = match cli.report_paths {
+        true => Vec::new(),
+        false => cli.input.paths.clone(),
+    };
+    let options = cli.input.session_options_for(analysed)?;
     if cli.print_config {
         print!("{}", config::load(&options.config)?.effective);
         return Ok(EXIT_CLEAN);

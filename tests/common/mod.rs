@@ -36,3 +36,37 @@ pub fn scratch(name: &str) -> PathBuf {
     fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// Runs the real binary in `dir`.
+pub fn callcheck_in(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run callcheck");
+    Run {
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        code: output.status.code().expect("exit code"),
+    }
+}
+
+/// A fresh scratch directory `name` holding a copy of the fixture directory `fixture`.
+pub fn fixture_copy(fixture: &str, name: &str) -> PathBuf {
+    fn copy(from: &Path, to: &Path) {
+        for entry in fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                fs::create_dir_all(&target).unwrap();
+                copy(&entry.path(), &target);
+            } else {
+                fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    let dir = scratch(name);
+    copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture), &dir);
+    dir
+}

@@ -1,0 +1,98 @@
+//! End-to-end tests of what a new user ran into (issue 15): hooks, exclusions, option order,
+//! messages. Each runs the real binary.
+
+mod common;
+
+use common::{callcheck_in, fixture_copy};
+use std::fs;
+use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The functions of the `Error:` lines of a text report, or of the `error:` lines of a gcc one.
+fn reported(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("Error: ")
+                .or_else(|| l.split_once(": error: ").map(|(_, rest)| rest))
+        })
+        .map(|l| l.split("()").next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn pre_commit_hook_takes_args_in_any_order() {
+    let dir = fixture_copy("testdata/example", "hook_orders");
+    let written = callcheck_in(&dir, &["--write-baseline", "base.json"]);
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    // The framework runs the entry, then `args:`, then the staged files.
+    let hooks = fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
+    let entry = hooks
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("entry: "))
+        .expect("an entry line");
+    let mut args: Vec<&str> = entry.split_whitespace().skip(1).collect();
+    args.extend(["--baseline", "base.json", "block.c", "block/io.c"]);
+    let hook = callcheck_in(&dir, &args);
+    assert_eq!(hook.code, 0, "{}", hook.stderr);
+    assert!(
+        hook.stderr.contains("baseline base.json: 7 known"),
+        "{}",
+        hook.stderr
+    );
+
+    // Every order of the same options reports the same six violations.
+    let six = [
+        "bdrv_drained_begin",
+        "bdrv_drained_end",
+        "bdrv_drained_end_no_poll",
+        "bdrv_drained_end_no_poll",
+        "bdrv_get_full_backing_filename",
+        "blk_drain",
+    ];
+    let orders: [&[&str]; 5] = [
+        &[
+            "--allow-empty",
+            "--report-paths",
+            "--format",
+            "gcc",
+            "block.c",
+            "block/io.c",
+        ],
+        &[
+            "--report-paths",
+            "block.c",
+            "--format",
+            "gcc",
+            "block/io.c",
+            "--allow-empty",
+        ],
+        &["block.c", "--format", "gcc", "--report-paths", "block/io.c"],
+        &[
+            "--format",
+            "gcc",
+            "--report-paths",
+            "--",
+            "block.c",
+            "block/io.c",
+        ],
+        &[
+            "--report-files",
+            "block.c",
+            "--format",
+            "gcc",
+            "--report-files",
+            "block/io.c",
+        ],
+    ];
+    for order in orders {
+        let run = callcheck_in(&dir, order);
+        assert_eq!(run.code, 1, "{order:?}: {}", run.stderr);
+        let mut found = reported(&run.stdout);
+        found.sort();
+        assert_eq!(found, six, "{order:?}");
+    }
+}
