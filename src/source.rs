@@ -51,10 +51,44 @@ pub struct ReadOptions {
     pub max_file_size: u64,
     /// Follow symbolic links (a link loop is then reported, not followed forever).
     pub follow_links: bool,
-    /// Paths to leave out of the walk (`!glob` overrides), if any.
-    pub exclude: Option<Override>,
+    /// Paths to leave out of the walk, if any.
+    pub exclude: Option<Exclusions>,
     /// The file name endings a walk takes, without the dot (`c`, `h`, `c.inc`).
     pub extensions: Vec<String>,
+}
+
+/// Paths left out of a walk: globs matched on each path relative to a base directory (the
+/// configuration's), however the walk's roots are spelled (`.`, `../dir`, an absolute path,
+/// `a/../.`). Each root is resolved once, when the walk starts, not each file.
+#[derive(Debug, Clone)]
+pub struct Exclusions {
+    /// The globs, as `!glob` overrides matched on relative paths.
+    globs: Override,
+    /// The base directory, resolved.
+    base: PathBuf,
+}
+
+impl Exclusions {
+    /// Exclusions of the paths that `globs` (built from `!glob` entries) match relative to
+    /// `base`.
+    pub fn new(base: &Path, globs: Override) -> Exclusions {
+        Exclusions {
+            globs,
+            base: resolved(base),
+        }
+    }
+
+    /// True if the entry at `rest` below a root that resolves to `root` is left out.
+    fn excludes(&self, root: &Path, rest: &Path, is_dir: bool) -> bool {
+        let path = root.join(rest);
+        path.strip_prefix(&self.base)
+            .is_ok_and(|relative| self.globs.matched(relative, is_dir).is_ignore())
+    }
+}
+
+/// `path` made absolute with symbolic links and `..` resolved, or as it is if it cannot be.
+fn resolved(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 impl Default for ReadOptions {
@@ -190,8 +224,24 @@ fn walk_and_read<S: Send, T: Send>(
         .threads(options.threads.max(1))
         .require_git(false)
         .follow_links(options.follow_links);
-    if let Some(exclude) = &options.exclude {
-        builder.overrides(exclude.clone());
+    if let Some(exclude) = options.exclude.clone() {
+        // Each root as given, and resolved; an entry is matched below the longest root that
+        // its path starts with.
+        let roots: Vec<(PathBuf, PathBuf)> =
+            paths.iter().map(|p| (p.clone(), resolved(p))).collect();
+        builder.filter_entry(move |entry| {
+            let path = entry.path();
+            let root = roots
+                .iter()
+                .filter(|(given, _)| path.starts_with(given))
+                .max_by_key(|(given, _)| given.components().count());
+            let Some((given, resolved)) = root else {
+                return true;
+            };
+            let rest = path.strip_prefix(given).unwrap_or(path);
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            entry.depth() == 0 || !exclude.excludes(resolved, rest, is_dir)
+        });
     }
     let found = Mutex::new((Vec::new(), Vec::new()));
     builder.build_parallel().run(|| {

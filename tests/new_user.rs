@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{callcheck_in, fixture_copy};
+use common::{callcheck_in, fixture_copy, scratch};
 use std::fs;
 use std::path::Path;
 
@@ -94,5 +94,47 @@ fn pre_commit_hook_takes_args_in_any_order() {
         let mut found = reported(&run.stdout);
         found.sort();
         assert_eq!(found, six, "{order:?}");
+    }
+}
+
+/// The number of files a JSON report says were read.
+fn files_read(run: &common::Run) -> u64 {
+    let report: serde_json::Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {} {}", run.stdout, run.stderr));
+    report["summary"]["files"].as_u64().unwrap()
+}
+
+const IO_CALLS_GS: &str = "void gs(void)\n{\n    GLOBAL_STATE_CODE();\n}\n\n\
+                           void io(void)\n{\n    IO_CODE();\n    gs();\n}\n";
+
+#[test]
+fn exclude_does_not_depend_on_how_the_path_is_written() {
+    let parent = scratch("exclude_spelling");
+    let exc = parent.join("exc");
+    for dir in ["sub", "roms"] {
+        fs::create_dir_all(exc.join(dir)).unwrap();
+    }
+    fs::write(
+        exc.join("callcheck.toml"),
+        "exclude = [\"roms/**\"]\npreset = \"qemu-block\"\n",
+    )
+    .unwrap();
+    fs::write(exc.join("a.c"), IO_CALLS_GS).unwrap();
+    fs::write(exc.join("sub/b.c"), "void b(void) { }\n").unwrap();
+    fs::write(exc.join("roms/r.c"), "void r(void) { }\n").unwrap();
+    let absolute = exc.canonicalize().unwrap();
+    let absolute = absolute.to_str().unwrap();
+    let runs: [(&Path, &[&str]); 6] = [
+        (&exc, &["."]),
+        (&exc, &["../exc"]),
+        (&exc, &[absolute]),
+        (&exc, &["sub/../."]),
+        (&exc.join("sub"), &[".."]),
+        (&parent, &["--config", "exc/callcheck.toml", "exc"]),
+    ];
+    for (dir, paths) in runs {
+        let args = [&["--format", "json"][..], paths].concat();
+        let run = callcheck_in(dir, &args);
+        assert_eq!(files_read(&run), 2, "{args:?} in {}", dir.display());
     }
 }

@@ -15,8 +15,9 @@ pub use presets::{DEFAULT_PRESET, preset_names};
 use crate::context::{Contexts, Rule, Wrapper};
 use crate::extract::{Extras, Recognizer};
 use crate::model::{EdgeKinds, UseKind};
+use crate::source::Exclusions;
 use file::{ConfigFile, EdgesSetting, Source, parse};
-use ignore::overrides::{Override, OverrideBuilder};
+use ignore::overrides::OverrideBuilder;
 use presets::PRESETS;
 use resolve::{PresetCounts, resolve};
 use std::fmt;
@@ -117,26 +118,31 @@ pub fn qemu_block() -> (Contexts, Vec<Rule>) {
 }
 
 impl Config {
-    /// The walk's exclusions: the `exclude` globs, relative to the configuration's directory.
-    pub fn exclusions(&self) -> Result<Option<Override>, ConfigError> {
+    /// The walk's exclusions: the `exclude` globs, matched on paths relative to the
+    /// configuration's directory. The globs were checked when the configuration was loaded.
+    pub fn exclusions(&self) -> Result<Option<Exclusions>, ConfigError> {
         if self.exclude.is_empty() {
             return Ok(None);
         }
-        let location = self
-            .file
-            .as_ref()
-            .map_or_else(|| "configuration".to_string(), |f| f.display().to_string());
-        let error = |message: String| ConfigError {
-            location: location.clone(),
-            message,
-        };
         let mut builder = OverrideBuilder::new(&self.root);
         for glob in &self.exclude {
-            builder
-                .add(&format!("!{glob}"))
-                .map_err(|e| error(format!("invalid exclude glob `{glob}`: {e}")))?;
+            add_exclusion(&mut builder, glob).map_err(|message| ConfigError {
+                location: self.location(),
+                message,
+            })?;
         }
-        builder.build().map(Some).map_err(|e| error(e.to_string()))
+        let globs = builder.build().map_err(|e| ConfigError {
+            location: self.location(),
+            message: e.to_string(),
+        })?;
+        Ok(Some(Exclusions::new(&self.root, globs)))
+    }
+
+    /// The configuration file's name, or `configuration` when there is none.
+    fn location(&self) -> String {
+        self.file
+            .as_ref()
+            .map_or_else(|| "configuration".to_string(), |f| f.display().to_string())
     }
 
     /// A recognizer of this configuration's contexts that records only what a graph with edges
@@ -259,6 +265,18 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
         generated: preset_generated,
     };
     resolve(merged, &source, counts, root, file)
+}
+
+/// Adds `glob` to `builder` as an exclusion; the error says what is wrong with the glob in
+/// one line.
+fn add_exclusion(builder: &mut OverrideBuilder, glob: &str) -> Result<(), String> {
+    match builder.add(&format!("!{glob}")) {
+        Ok(_) => Ok(()),
+        Err(ignore::Error::Glob { err, .. }) => {
+            Err(format!("invalid exclude glob `{glob}`: {err}"))
+        }
+        Err(other) => Err(format!("invalid exclude glob `{glob}`: {other}")),
+    }
 }
 
 /// The nearest configuration file from `start` up.
