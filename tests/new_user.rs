@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{callcheck_in, fixture_copy, scratch};
+use common::{callcheck, callcheck_in, fixture_copy, scratch};
 use std::fs;
 use std::path::Path;
 
@@ -136,5 +136,43 @@ fn exclude_does_not_depend_on_how_the_path_is_written() {
         let args = [&["--format", "json"][..], paths].concat();
         let run = callcheck_in(dir, &args);
         assert_eq!(files_read(&run), 2, "{args:?} in {}", dir.display());
+    }
+}
+
+#[test]
+fn sarif_locates_a_field_binding_in_the_file_that_binds() {
+    let run = callcheck(&[
+        "--format",
+        "sarif",
+        "--config",
+        "testdata/hidden/callcheck.toml",
+        "testdata/hidden",
+    ]);
+    let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let flows = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            r["codeFlows"][0]["threadFlows"][0]["locations"]
+                .as_array()
+                .unwrap()
+        });
+    let bound: Vec<&serde_json::Value> = flows
+        .filter(|l| {
+            l["location"]["message"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("is bound to qcow2_open()")
+        })
+        .collect();
+    assert!(!bound.is_empty());
+    for location in bound {
+        let physical = &location["location"]["physicalLocation"];
+        assert_eq!(
+            physical["artifactLocation"]["uri"],
+            "testdata/hidden/block/qcow2.c"
+        );
+        assert_eq!(physical["region"]["startLine"], 34);
     }
 }

@@ -5,7 +5,6 @@ use super::Report;
 use super::step_text;
 use crate::context::RuleKind;
 use crate::diagnostics::{Code, Diagnostic, Severity};
-use crate::model::NodeId;
 use serde_json::{Value, json};
 use std::io::{self, Write};
 
@@ -44,10 +43,10 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
         }
         rules.push(entry);
     }
-    let location = |node: NodeId, line: u32, column: u32, text: Option<String>| {
+    let location = |file: &str, line: u32, column: u32, text: Option<String>| {
         let mut location = json!({
             "physicalLocation": {
-                "artifactLocation": {"uri": uri(graph.file_of(node))},
+                "artifactLocation": {"uri": uri(file)},
                 "region": {"startLine": line, "startColumn": column},
             }
         });
@@ -63,7 +62,7 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
             let rule = report.rule(violation);
             let start = graph.function(violation.function);
             let mut flow = vec![json!({"location": location(
-                violation.function,
+                graph.file_of(violation.function),
                 start.line,
                 start.column,
                 Some(format!("{} starts the path", graph.display(violation.function))),
@@ -71,7 +70,9 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
             let mut from = violation.function;
             for step in &violation.path {
                 let text = step_text(graph, from, step);
-                flow.push(json!({"location": location(from, step.line, step.column, Some(text))}));
+                // Where the use is written: a field's binding is in another file than the field.
+                let file = graph.path(step.file);
+                flow.push(json!({"location": location(file, step.line, step.column, Some(text))}));
                 from = step.node;
             }
             let last = graph.function(from);
@@ -80,7 +81,7 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
                 graph.display(from),
                 report.contexts.display(violation.forbidden)
             );
-            flow.push(json!({"location": location(from, last.line, last.column, Some(text))}));
+            flow.push(json!({"location": location(graph.file_of(from), last.line, last.column, Some(text))}));
             let fingerprint = format!(
                 "{}:{}:{}",
                 rule.name,
@@ -92,7 +93,7 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
                 "ruleIndex": rule_names.iter().position(|n| *n == rule.name).unwrap_or(0),
                 "level": "error",
                 "message": {"text": report.headline(violation)},
-                "locations": [location(violation.function, start.line, start.column, None)],
+                "locations": [location(graph.file_of(violation.function), start.line, start.column, None)],
                 "partialFingerprints": {"callcheck/v1": fingerprint},
                 "codeFlows": [{"threadFlows": [{"locations": flow}]}],
             })
