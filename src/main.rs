@@ -91,6 +91,9 @@ fn run_check(cli: &Cli) -> Result<u8, Error> {
         suggest_and_fix(&options, true, false)?;
     }
     let mut session = Session::load(&options)?;
+    if let Some(warning) = session.config.checks_nothing() {
+        eprintln!("callcheck: warning: {warning}");
+    }
     let outcome = session.check(&cli.check_options())?;
     let format = cli.format;
     if !format.carries_diagnostics() {

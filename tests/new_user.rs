@@ -176,3 +176,36 @@ fn sarif_locates_a_field_binding_in_the_file_that_binds() {
         assert_eq!(physical["region"]["startLine"], 34);
     }
 }
+
+#[test]
+fn a_configuration_that_checks_nothing_says_so() {
+    for text in ["", "exclude = [\"roms/**\"]\n", "edges = [\"call\"]\n"] {
+        let dir = scratch("checks_nothing");
+        fs::write(dir.join("callcheck.toml"), text).unwrap();
+        fs::write(dir.join("a.c"), IO_CALLS_GS).unwrap();
+        let run = callcheck_in(&dir, &[]);
+        assert_eq!(run.code, 0, "{text:?}");
+        assert!(
+            run.stderr.starts_with(
+                "callcheck: warning: callcheck.toml names no preset and has no [[rule]], so \
+                 nothing is checked: add `preset = \"qemu-block\"`"
+            ),
+            "{text:?}: {}",
+            run.stderr
+        );
+    }
+    let dir = scratch("rule_without_preset");
+    fs::write(
+        dir.join("callcheck.toml"),
+        "[[rule]]\nfrom = \"IO_CODE\"\nforbid = [\"GLOBAL_STATE_CODE\"]\n",
+    )
+    .unwrap();
+    fs::write(dir.join("a.c"), IO_CALLS_GS).unwrap();
+    let run = callcheck_in(&dir, &[]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "callcheck: callcheck.toml:2:8: unknown context `IO_CODE` (no context is defined); the \
+         qemu-block preset defines it: add `preset = \"qemu-block\"`\n"
+    );
+}

@@ -138,6 +138,18 @@ impl Config {
         Ok(Some(Exclusions::new(&self.root, globs)))
     }
 
+    /// A warning when this configuration checks nothing: a file that names no preset and
+    /// writes no rule (an empty file, or `exclude` alone), with how to fix it.
+    pub fn checks_nothing(&self) -> Option<String> {
+        let file = self.file.as_ref().filter(|_| self.rules.is_empty())?;
+        Some(format!(
+            "{} names no preset and has no [[rule]], so nothing is checked: add \
+             `preset = \"{DEFAULT_PRESET}\"` (or another preset: {}), or rules",
+            file.display(),
+            preset_names().collect::<Vec<_>>().join(", ")
+        ))
+    }
+
     /// The configuration file's name, or `configuration` when there is none.
     fn location(&self) -> String {
         self.file

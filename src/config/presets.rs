@@ -43,3 +43,18 @@ pub(super) const PRESETS: [Preset; 3] = [
 pub fn preset_names() -> impl Iterator<Item = &'static str> {
     PRESETS.iter().map(|preset| preset.name)
 }
+
+/// The single built-in preset that defines the context `name`, if one does: for the hint of an
+/// unknown-context error.
+pub(super) fn defining(name: &str) -> Option<&'static str> {
+    PRESETS
+        .iter()
+        .filter(|preset| preset.texts.len() == 1)
+        .find_map(|preset| {
+            let file = super::file::parse(preset.texts[0], preset.name).ok()?;
+            file.contexts
+                .iter()
+                .any(|context| context.name.get_ref() == name)
+                .then_some(preset.name)
+        })
+}

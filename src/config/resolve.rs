@@ -127,7 +127,7 @@ fn rules(
                 entries.error(
                     index,
                     name.span(),
-                    format!("unknown context `{}`", name.get_ref()),
+                    unknown_context(name.get_ref(), contexts),
                 )
             })
         };
@@ -198,6 +198,23 @@ fn rules(
     Ok(rules)
 }
 
+/// The message for a context `name` that `contexts` lacks: the known ones, and the preset to add
+/// if one defines it.
+fn unknown_context(name: &str, contexts: &Contexts) -> String {
+    let known: Vec<&str> = contexts.iter().map(|(_, c)| c.name.as_str()).collect();
+    let mut message = format!("unknown context `{name}`");
+    match known.is_empty() {
+        true => message.push_str(" (no context is defined)"),
+        false => message.push_str(&format!(" (known: {})", known.join(", "))),
+    }
+    if let Some(preset) = super::presets::defining(name) {
+        message.push_str(&format!(
+            "; the {preset} preset defines it: add `preset = \"{preset}\"`"
+        ));
+    }
+    message
+}
+
 /// The `[[generated]]` entries.
 fn wrappers(
     file: &ConfigFile,
@@ -211,9 +228,9 @@ fn wrappers(
             .map_err(|e| error(entry.pattern.span(), format!("invalid `pattern`: {e}")))?;
         let mut extra = ContextSet::default();
         for name in &entry.contexts {
-            let context = contexts.by_name(name.get_ref()).ok_or_else(|| {
-                error(name.span(), format!("unknown context `{}`", name.get_ref()))
-            })?;
+            let context = contexts
+                .by_name(name.get_ref())
+                .ok_or_else(|| error(name.span(), unknown_context(name.get_ref(), contexts)))?;
             extra.insert(context);
         }
         let attributes = match &entry.attributes {
