@@ -4,7 +4,9 @@ use callcheck::config::ConfigRequest;
 use callcheck::error::Error;
 use callcheck::report::Format;
 use callcheck::session::{CheckOptions, Options};
+use clap::CommandFactory;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 const ABOUT: &str = "Check call contexts in C code: report every function that can reach, \
@@ -293,6 +295,12 @@ pub enum GraphFormat {
 /// Parses a size such as `1048576`, `512K`, `64M`, `2G` (powers of 1024; a trailing `B` or
 /// `iB` is allowed).
 impl Cli {
+    /// Parses the process's arguments, with options written before a subcommand's name given
+    /// to the subcommand (`callcheck --preset qemu callers f .`).
+    pub fn parse_args() -> Cli {
+        Cli::parse_from(hoist_subcommand(std::env::args_os().collect()))
+    }
+
     /// What the check reports and how it narrows the violations. Writing a baseline records
     /// every violation, so it takes neither a baseline nor a change filter.
     pub fn check_options(&self) -> CheckOptions {
@@ -348,6 +356,49 @@ impl Query {
     }
 }
 
+/// Moves the first word that names a subcommand right after the program name, when only
+/// options (and their values) come before it: clap takes a subcommand only as the first word.
+/// Which options take a value is clap's own knowledge of the top-level arguments. A word after
+/// `--`, or after a PATH, is never moved.
+fn hoist_subcommand(mut args: Vec<OsString>) -> Vec<OsString> {
+    let command = Cli::command();
+    let subcommands: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
+    let takes_value = |arg: &clap::Arg| arg.get_action().takes_values();
+    let long_takes_value = |name: &str| {
+        command
+            .get_arguments()
+            .any(|arg| arg.get_long() == Some(name) && takes_value(arg))
+    };
+    let short_takes_value = |letter: char| {
+        command
+            .get_arguments()
+            .any(|arg| arg.get_short() == Some(letter) && takes_value(arg))
+    };
+    let mut at = 1;
+    while at < args.len() {
+        let Some(word) = args[at].to_str() else {
+            return args;
+        };
+        if word == "--" || word == "-" || !word.starts_with('-') {
+            if at > 1 && subcommands.contains(&word) {
+                let name = args.remove(at);
+                args.insert(1, name);
+            }
+            return args;
+        }
+        let value_follows = match word.strip_prefix("--") {
+            Some(long) => !long.contains('=') && long_takes_value(long),
+            // A cluster of short options: a value is the rest of the word, or the next word.
+            None => word[1..]
+                .char_indices()
+                .find(|&(_, letter)| short_takes_value(letter))
+                .is_some_and(|(offset, letter)| offset + letter.len_utf8() == word.len() - 1),
+        };
+        at += if value_follows { 2 } else { 1 };
+    }
+    args
+}
+
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let upper = text.trim().to_ascii_uppercase();
     let number = upper
@@ -372,7 +423,6 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn sizes_parse_with_suffixes() {
@@ -384,6 +434,53 @@ mod tests {
         assert!(parse_size("big").is_err());
         assert!(parse_size("-1").is_err());
         assert!(parse_size("99999999999G").is_err());
+    }
+
+    fn hoisted(words: &[&str]) -> Vec<String> {
+        let args = std::iter::once("callcheck").chain(words.iter().copied());
+        hoist_subcommand(args.map(OsString::from).collect())
+            .into_iter()
+            .skip(1)
+            .map(|w| w.into_string().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn subcommands_are_hoisted_over_options_and_their_values() {
+        let moved = [
+            (
+                &["--preset", "qemu", "callers", "f"][..],
+                &["callers", "--preset", "qemu", "f"][..],
+            ),
+            (
+                &["-j", "2", "-L", "path", "a", "b"],
+                &["path", "-j", "2", "-L", "a", "b"],
+            ),
+            (
+                &["-j2", "--calls-only", "graph"],
+                &["graph", "-j2", "--calls-only"],
+            ),
+            (
+                &["--format=json", "callees", "f"],
+                &["callees", "--format=json", "f"],
+            ),
+            (
+                &["--format", "json", "contexts"],
+                &["contexts", "--format", "json"],
+            ),
+        ];
+        for (words, expected) in moved {
+            assert_eq!(hoisted(words), expected, "{words:?}");
+        }
+        let kept: [&[&str]; 4] = [
+            &["callers", "f"],
+            &["dir", "callers"],
+            &["--", "callers"],
+            &["--config", "callers", "x"],
+        ];
+        for words in kept {
+            assert_eq!(hoisted(words), words, "{words:?}");
+        }
     }
 
     #[test]

@@ -12,7 +12,6 @@ use callcheck::report::{self, dot, query as render};
 use callcheck::session::Options;
 use callcheck::session::Session;
 use callcheck::suggest;
-use clap::Parser;
 use cli::{Cli, Color, GraphFormat, Query, QueryFormat, SuggestArgs, SuggestFormat};
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -27,7 +26,7 @@ const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
     install_panic_handler();
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     set_color(cli.color);
     let outcome = match &cli.query {
         None => run_check(&cli),

@@ -209,3 +209,24 @@ fn a_configuration_that_checks_nothing_says_so() {
          qemu-block preset defines it: add `preset = \"qemu-block\"`\n"
     );
 }
+
+#[test]
+fn options_may_come_before_a_subcommand() {
+    let cases: [(&[&str], &[&str]); 5] = [
+        (&["--preset", "qemu"], &["callers", "bdrv_ref"]),
+        (&["--color", "never"], &["callees", "blk_drain"]),
+        (&["--calls-only"], &["path", "blk_drain", "bdrv_ref"]),
+        (&["-j", "1"], &["contexts"]),
+        (&["--format", "json"], &["callers", "bdrv_ref"]),
+    ];
+    for (options, query) in cases {
+        let after = callcheck(&[query, options, &["testdata/example"]].concat());
+        let before = callcheck(&[options, query, &["testdata/example"]].concat());
+        assert_eq!(after.code, 0, "{query:?} {options:?}: {}", after.stderr);
+        assert_eq!(
+            (before.stdout, before.stderr, before.code),
+            (after.stdout, after.stderr, after.code),
+            "{options:?} before {query:?}"
+        );
+    }
+}
