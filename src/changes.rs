@@ -9,24 +9,45 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The files changed since the git revision `rev` (committed, staged or not), relative to the
-/// current directory.
-pub fn changed_since(rev: &str) -> Result<Vec<PathBuf>, Error> {
-    let output = Command::new("git")
-        .args(["diff", "--name-only", "--relative", "-z", rev, "--"])
-        .output()
-        .map_err(|e| Error::Git(format!("cannot run git: {e}")))?;
-    if !output.status.success() {
+/// The files changed since the git revision `rev` (committed, staged or not) in the git
+/// repository that holds `path` (a file or directory checked), as paths callcheck can open
+/// from the current directory. Git runs in that repository, not in the current directory.
+pub fn changed_since(rev: &str, path: &Path) -> Result<Vec<PathBuf>, Error> {
+    let dir = match path.is_dir() {
+        true => path,
+        false => path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new(".")),
+    };
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .output()
+            .map_err(|e| Error::Git(format!("--changed-since: cannot run git: {e}")))
+    };
+    let top = git(&["rev-parse", "--show-toplevel"])?;
+    if !top.status.success() {
         return Err(Error::Git(format!(
-            "git diff {rev} failed: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
+            "--changed-since needs a git repository, and {} is not in one",
+            dir.display()
         )));
     }
+    let top = PathBuf::from(String::from_utf8_lossy(&top.stdout).trim_end_matches('\n'));
+    let output = git(&["diff", "--name-only", "-z", rev, "--"])?;
+    if !output.status.success() {
+        let message = String::from_utf8_lossy(&output.stderr);
+        let first = message.lines().next().unwrap_or("").trim();
+        return Err(Error::Git(format!("git diff {rev} failed: {first}")));
+    }
+    // `git diff` names files relative to the repository's top.
     Ok(output
         .stdout
         .split(|&b| b == 0)
         .filter(|name| !name.is_empty())
-        .map(|name| PathBuf::from(String::from_utf8_lossy(name).into_owned()))
+        .map(|name| top.join(String::from_utf8_lossy(name).as_ref()))
         .collect())
 }
 

@@ -90,6 +90,8 @@ pub struct Session {
     pub diagnostics: Vec<Diagnostic>,
     /// How long loading took.
     pub timings: Timings,
+    /// The files and directories read (the PATHs, or the configuration's `paths`).
+    pub roots: Vec<PathBuf>,
     /// The suppressions, once [`Session::check`] has collected them and cut their edges.
     suppressions: Option<Suppressions>,
 }
@@ -191,14 +193,16 @@ impl Session {
             });
         }
         let include_dirs = include_dirs(&config, &paths, &options.config.start);
-        Ok(Session::build(
+        let mut session = Session::build(
             config,
             kinds,
             &recognizer,
             (sources.files, &include_dirs),
             found,
             read_extract,
-        ))
+        );
+        session.roots = paths;
+        Ok(session)
     }
 
     /// A session over files held in memory, as (path, text) pairs, checked with `config` as it
@@ -250,6 +254,7 @@ impl Session {
                 check: Duration::ZERO,
             },
             suppressions: None,
+            roots: Vec::new(),
         }
     }
 
@@ -301,7 +306,10 @@ impl Session {
             });
         }
         let changed = match (&options.changed_since, &options.report_files) {
-            (Some(rev), _) => Some(changes::changed_since(rev)?),
+            (Some(rev), _) => {
+                let root = self.roots.first().map_or(Path::new("."), PathBuf::as_path);
+                Some(changes::changed_since(rev, root)?)
+            }
             (None, Some(files)) => Some(files.clone()),
             (None, None) => None,
         };

@@ -230,3 +230,61 @@ fn options_may_come_before_a_subcommand() {
         );
     }
 }
+
+/// A fresh directory outside any git repository (the scratch directories are inside this one).
+fn outside_git(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("callcheck-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn changed_since_outside_git_is_one_line() {
+    let dir = outside_git("nogit");
+    fs::write(dir.join("a.c"), IO_CALLS_GS).unwrap();
+    let run = callcheck_in(&dir, &["--changed-since", "HEAD~1", "."]);
+    let _ = fs::remove_dir_all(&dir);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "callcheck: --changed-since needs a git repository, and . is not in one\n"
+    );
+}
+
+#[test]
+fn changed_since_asks_the_repository_of_the_path() {
+    let parent = outside_git("gitparent");
+    let repo = parent.join("repo");
+    fs::create_dir_all(&repo).unwrap();
+    fs::write(repo.join("a.c"), IO_CALLS_GS).unwrap();
+    fs::write(repo.join("b.c"), "void b(void) { }\n").unwrap();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .current_dir(&repo)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "start"]);
+    fs::write(repo.join("a.c"), format!("{IO_CALLS_GS}/* touched */\n")).unwrap();
+    let run = callcheck_in(&parent, &["--changed-since", "HEAD", "repo"]);
+    let _ = fs::remove_dir_all(&parent);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("Error: io() is IO_CODE()"),
+        "{}",
+        run.stdout
+    );
+}
