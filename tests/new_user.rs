@@ -288,3 +288,27 @@ fn changed_since_asks_the_repository_of_the_path() {
         run.stdout
     );
 }
+
+#[test]
+fn configuration_errors_are_one_line_with_a_position() {
+    let cases = [
+        (
+            "preset = \"qemu-block\"\nexclude = [\"ok/**\", \"[x\"]\n",
+            "callcheck: callcheck.toml:2:21: invalid exclude glob `[x`: unclosed character class",
+        ),
+        (
+            "preset = \"qemu\"\n[[generated]]\nattributes = \"w\"\npattern = \"(a\"\ntarget = \"x\"\n",
+            "callcheck: callcheck.toml:4:11: invalid `pattern`: unclosed group",
+        ),
+    ];
+    for (text, expected) in cases {
+        let dir = scratch("config_one_line");
+        fs::write(dir.join("callcheck.toml"), text).unwrap();
+        fs::write(dir.join("a.c"), IO_CALLS_GS).unwrap();
+        let run = callcheck_in(&dir, &[]);
+        assert_eq!(run.code, 2);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert!(run.stderr.starts_with(expected), "{}", run.stderr);
+        assert!(!run.stderr.contains('!'), "{}", run.stderr);
+    }
+}

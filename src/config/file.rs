@@ -21,7 +21,7 @@ pub(super) struct ConfigFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) paths: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub(super) exclude: Vec<String>,
+    pub(super) exclude: Vec<Spanned<String>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(super) include: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -32,6 +32,7 @@ pub(super) fn resolve(
     let graph_edges = file.edges.map_or(EdgeKinds::ALL, |setting| setting.0);
     let rules = rules(&file, &contexts, graph_edges, &entries(presets.rules))?;
     let wrappers = wrappers(&file, &contexts, &entries(presets.generated))?;
+    let exclude = exclusions(&file, source)?;
     let effective = toml::to_string(&file).unwrap_or_default();
     Ok(Config {
         contexts,
@@ -42,7 +43,7 @@ pub(super) fn resolve(
             .into_iter()
             .map(PathBuf::from)
             .collect(),
-        exclude: file.exclude,
+        exclude,
         include: file.include,
         extensions: file.extensions.map_or_else(
             || DEFAULT_EXTENSIONS.iter().map(|e| e.to_string()).collect(),
@@ -215,6 +216,19 @@ fn unknown_context(name: &str, contexts: &Contexts) -> String {
     message
 }
 
+/// The `exclude` globs, each checked.
+fn exclusions(file: &ConfigFile, source: &Source) -> Result<Vec<String>, ConfigError> {
+    let mut builder = ignore::overrides::OverrideBuilder::new("");
+    file.exclude
+        .iter()
+        .map(|glob| {
+            super::add_exclusion(&mut builder, glob.get_ref())
+                .map(|()| glob.get_ref().clone())
+                .map_err(|message| source.error(glob.span(), message))
+        })
+        .collect()
+}
+
 /// The `[[generated]]` entries.
 fn wrappers(
     file: &ConfigFile,
@@ -224,8 +238,12 @@ fn wrappers(
     let mut wrappers = Vec::new();
     for (index, entry) in file.generated.iter().enumerate() {
         let error = |span, message| entries.error(index, span, message);
-        let pattern = regex::Regex::new(entry.pattern.get_ref())
-            .map_err(|e| error(entry.pattern.span(), format!("invalid `pattern`: {e}")))?;
+        let pattern = regex::Regex::new(entry.pattern.get_ref()).map_err(|e| {
+            error(
+                entry.pattern.span(),
+                format!("invalid `pattern`: {}", regex_error(&e)),
+            )
+        })?;
         let mut extra = ContextSet::default();
         for name in &entry.contexts {
             let context = contexts
@@ -257,6 +275,18 @@ fn wrappers(
         });
     }
     Ok(wrappers)
+}
+
+/// A regex error in one line: the regex crate's syntax errors repeat the pattern with a caret
+/// under the fault, over several lines; the last line says what is wrong.
+fn regex_error(error: &regex::Error) -> String {
+    let text = error.to_string();
+    let last = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    last.trim().trim_start_matches("error: ").to_string()
 }
 
 /// How many entries of each list come from presets.
