@@ -204,32 +204,53 @@ pub fn make_strict(diagnostics: &mut [Diagnostic]) {
 }
 
 /// The lines stderr shows for `diagnostics`: each one's [`Diagnostic::stderr_line`], except that
-/// beyond [`SHOWN`] incomplete extractions the rest are counted in one line.
+/// beyond [`SHOWN`] incomplete extractions, or [`SHOWN`] stale suppressions, the rest of each
+/// are counted in one line after the last one shown.
 pub fn stderr_lines(diagnostics: &[Diagnostic]) -> Vec<String> {
+    let summarised = [
+        (
+            Code::IncompleteExtraction,
+            "file",
+            "files",
+            "where extraction may be incomplete",
+        ),
+        (
+            Code::StaleSuppression,
+            "stale suppression",
+            "stale suppressions",
+            "",
+        ),
+    ];
     let mut lines = Vec::new();
-    let mut incomplete = 0;
+    let mut counts = [0usize; 2];
+    // Where each summary goes (after the last line shown of its code), and its severity.
+    let mut summaries: [Option<(usize, Severity)>; 2] = [None; 2];
     for diagnostic in diagnostics {
-        if diagnostic.code == Code::IncompleteExtraction {
-            incomplete += 1;
-            if incomplete > SHOWN {
+        if let Some(at) = summarised.iter().position(|s| s.0 == diagnostic.code) {
+            counts[at] += 1;
+            if counts[at] > SHOWN {
+                if let Some((_, severity)) = &mut summaries[at] {
+                    *severity = (*severity).max(diagnostic.severity);
+                }
                 continue;
             }
+            summaries[at] = Some((lines.len() + 1, Severity::Warning));
         }
         lines.push(diagnostic.stderr_line());
     }
-    let more = incomplete.saturating_sub(SHOWN);
-    if more > 0 {
-        let at = lines
-            .iter()
-            .rposition(|line| line.contains("extraction may be incomplete in"))
-            .map_or(lines.len(), |at| at + 1);
-        lines.insert(
-            at,
-            format!(
-                "warning: {more} more file{} where extraction may be incomplete",
-                if more == 1 { "" } else { "s" }
-            ),
-        );
+    // Inserted from the last position back, so earlier positions stay right.
+    let mut inserts: Vec<(usize, String)> = Vec::new();
+    for (at, (_, one, many, what)) in summarised.iter().enumerate() {
+        let more = counts[at].saturating_sub(SHOWN);
+        if let (true, Some((position, severity))) = (more > 0, summaries[at]) {
+            let noun = if more == 1 { one } else { many };
+            let text = format!("{severity}: {more} more {noun} {what}");
+            inserts.push((position, text.trim_end().to_string()));
+        }
+    }
+    inserts.sort_by_key(|insert| std::cmp::Reverse(insert.0));
+    for (position, text) in inserts {
+        lines.insert(position, text);
     }
     lines
 }
@@ -282,8 +303,17 @@ mod tests {
             3,
             "ignore no longer suppresses anything".into(),
         ));
+        for line in 0..7 {
+            diagnostics.push(Diagnostic::warning(
+                Code::StaleSuppression,
+                "b.c",
+                line,
+                "allow(IO_CODE) no longer suppresses anything".into(),
+            ));
+        }
         let lines = stderr_lines(&diagnostics);
-        assert_eq!(lines.len(), SHOWN + 2);
+        assert_eq!(lines.len(), SHOWN + 2 + SHOWN);
+        assert_eq!(lines.last().unwrap(), "warning: 3 more stale suppressions");
         assert_eq!(
             lines[SHOWN],
             "warning: 3 more files where extraction may be incomplete"

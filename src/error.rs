@@ -55,9 +55,17 @@ impl fmt::Display for Error {
             Error::CurrentDirectory(error) => {
                 write!(f, "cannot read the current directory: {error}")
             }
-            Error::NoFiles { paths, .. } => {
+            Error::NoFiles { paths, skipped } => {
                 let paths: Vec<_> = paths.iter().map(|p| p.display().to_string()).collect();
-                write!(f, "no C files found in {}", paths.join(" "))
+                match skipped.len() {
+                    0 => write!(f, "no C files found in {}", paths.join(" ")),
+                    1 => write!(f, "no C file read in {}: 1 file skipped", paths.join(" ")),
+                    n => write!(
+                        f,
+                        "no C file read in {}: {n} files skipped",
+                        paths.join(" ")
+                    ),
+                }
             }
             Error::Baseline { path, message } => write!(f, "{}: {message}", path.display()),
             Error::Git(message) => f.write_str(message),

@@ -93,7 +93,16 @@ fn run_check(cli: &Cli) -> Result<u8, Error> {
     if let Some(warning) = session.config.checks_nothing() {
         eprintln!("callcheck: warning: {warning}");
     }
-    let outcome = session.check(&cli.check_options())?;
+    let check = cli.check_options();
+    for file in check.report_files.iter().flatten() {
+        if !file.exists() {
+            eprintln!(
+                "callcheck: warning: {} does not exist: no violation can be reported for it",
+                file.display()
+            );
+        }
+    }
+    let outcome = session.check(&check)?;
     let format = cli.format;
     if !format.carries_diagnostics() {
         print_diagnostics(&outcome.diagnostics);

@@ -312,3 +312,87 @@ fn configuration_errors_are_one_line_with_a_position() {
         assert!(!run.stderr.contains('!'), "{}", run.stderr);
     }
 }
+
+#[test]
+fn skipping_every_file_says_so() {
+    let run = callcheck(&["--max-file-size", "0", "testdata/example"]);
+    assert_eq!(run.code, 2);
+    let last = run.stderr.lines().last().unwrap();
+    assert_eq!(
+        last,
+        "callcheck: no C file read in testdata/example: 6 files skipped"
+    );
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    for args in [
+        &["graph", "--format", "json", "testdata"][..],
+        &["--format", "json", "testdata"],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_callcheck"))
+            .args(args)
+            .current_dir(root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Closing the reading end at once: every write fails with a broken pipe.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+        assert_ne!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_file_to_report_on_that_does_not_exist_is_a_warning() {
+    let run = callcheck(&["--report-files", "nosuch.c", "testdata/example"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        run.stderr,
+        "callcheck: warning: nosuch.c does not exist: no violation can be reported for it\n"
+    );
+}
+
+#[test]
+fn counts_agree_with_their_nouns() {
+    let dir = scratch("one_allow");
+    fs::write(
+        dir.join("a.c"),
+        IO_CALLS_GS.replace(
+            "    IO_CODE();",
+            "    IO_CODE(); /* callcheck: allow(GLOBAL_STATE_CODE) reason */",
+        ),
+    )
+    .unwrap();
+    let run = callcheck_in(&dir, &["--stats"]);
+    assert!(
+        run.stderr
+            .contains("suppressed: 1 violation by allow, 0 edges cut, 0 stale"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn many_stale_suppressions_are_summarised() {
+    let dir = scratch("many_stale");
+    let text: String = (0..8)
+        .map(|i| {
+            format!("/* callcheck: allow(GLOBAL_STATE_CODE) reason */\nvoid f{i}(void) {{ }}\n")
+        })
+        .collect();
+    fs::write(dir.join("a.c"), text).unwrap();
+    let run = callcheck_in(&dir, &[]);
+    assert_eq!(run.code, 0);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 6, "{}", run.stderr);
+    assert!(
+        lines[..5]
+            .iter()
+            .all(|l| l.contains("stale suppression at"))
+    );
+    assert_eq!(lines[5], "callcheck: warning: 3 more stale suppressions");
+}

@@ -157,7 +157,7 @@ impl<'a> Report<'a> {
 
 /// Writes `value` as one line of JSON.
 pub fn write_json_line(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, value).map_err(io::Error::other)?;
+    serde_json::to_writer(&mut *out, value).map_err(io::Error::from)?;
     writeln!(out)
 }
 

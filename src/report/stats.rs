@@ -42,10 +42,15 @@ pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
         graph.contexts_from_prototypes
     )?;
     writeln!(out, "violations: {}", stats.violations)?;
+    let plural = |count: usize, one: &str, many: &str| {
+        format!("{count} {}", if count == 1 { one } else { many })
+    };
     writeln!(
         out,
-        "suppressed: {} violations by allow, {} edges cut, {} stale",
-        stats.suppressed, stats.cut_edges, stats.stale
+        "suppressed: {} by allow, {} cut, {} stale",
+        plural(stats.suppressed, "violation", "violations"),
+        plural(stats.cut_edges, "edge", "edges"),
+        stats.stale
     )?;
     writeln!(out, "traversal steps: {}", stats.steps)?;
     let stages: Vec<String> = stats
