@@ -396,3 +396,35 @@ fn many_stale_suppressions_are_summarised() {
     );
     assert_eq!(lines[5], "callcheck: warning: 3 more stale suppressions");
 }
+
+#[test]
+fn cargo_install_installs_callcheck_alone() {
+    // `cargo install` installs every bin target: the benchmark must not be one.
+    let output = std::process::Command::new(env!("CARGO"))
+        .args([
+            "metadata",
+            "--offline",
+            "--no-deps",
+            "--format-version",
+            "1",
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let targets = metadata["packages"][0]["targets"].as_array().unwrap();
+    let of_kind = |kind: &str| -> Vec<&str> {
+        targets
+            .iter()
+            .filter(|t| t["kind"].as_array().unwrap().iter().any(|k| k == kind))
+            .map(|t| t["name"].as_str().unwrap())
+            .collect()
+    };
+    assert_eq!(of_kind("bin"), ["callcheck"]);
+    assert!(of_kind("example").contains(&"bench"));
+}

@@ -1,4 +1,4 @@
-//! callcheck's benchmark: `cargo run --release --bin bench -- [OPTIONS] [ROOT]...`
+//! callcheck's benchmark: `cargo run --release --example bench -- [OPTIONS] [ROOT]...`
 //!
 //! For each input (a synthetic tree at 1x, 2x and 4x its base size, every ROOT given, and the
 //! real trees of `../shared/corpus/` when they have been fetched) it prints the counts, the wall
