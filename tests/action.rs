@@ -1,0 +1,116 @@
+//! The GitHub Action's run step, executed with bash as the runner executes it, with a stand-in
+//! `callcheck` that records its arguments: inputs must reach callcheck as words, never as shell
+//! code.
+
+mod common;
+
+use common::scratch;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+/// The `env:` entries and the `run: |` script of the step named `name` in action.yml.
+fn step(name: &str) -> (Vec<(String, String)>, String) {
+    let text =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.trim() == format!("- name: {name}"))
+        .expect("the step");
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let step_indent = indent(lines[start]) + 2;
+    let body: Vec<&str> = lines[start + 1..]
+        .iter()
+        .take_while(|l| l.trim().is_empty() || indent(l) >= step_indent)
+        .copied()
+        .collect();
+    let block = |key: &str| -> Vec<&str> {
+        let at = body
+            .iter()
+            .position(|l| indent(l) == step_indent && l.trim_start().starts_with(key))
+            .unwrap_or_else(|| panic!("{key} in {name}"));
+        body[at + 1..]
+            .iter()
+            .take_while(|l| l.trim().is_empty() || indent(l) > step_indent)
+            .copied()
+            .collect()
+    };
+    let env = block("env:")
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let (key, value) = l.trim().split_once(": ").unwrap();
+            (key.to_string(), value.to_string())
+        })
+        .collect();
+    let script: Vec<&str> = block("run: |")
+        .iter()
+        .map(|l| l.get(step_indent + 2..).unwrap_or(""))
+        .collect();
+    (env, script.join("\n") + "\n")
+}
+
+#[test]
+fn inputs_are_words_not_shell_code() {
+    let (env, script) = step("Run callcheck");
+    assert!(
+        !script.contains("${{"),
+        "no input is pasted into the script:\n{script}"
+    );
+    let input_of = |variable: &str| {
+        env.iter()
+            .find(|(key, _)| key == variable)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_else(|| panic!("{variable} in env"))
+    };
+    assert_eq!(input_of("CALLCHECK_ARGS"), "${{ inputs.args }}");
+    assert_eq!(input_of("CALLCHECK_PATHS"), "${{ inputs.paths }}");
+
+    let dir = scratch("action_inputs");
+    let bin = dir.join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    let stub = bin.join("callcheck");
+    fs::write(
+        &stub,
+        "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done > \"$ARGS_FILE\"\nexit 1\n",
+    )
+    .unwrap();
+    Command::new("chmod").arg("+x").arg(&stub).status().unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let output = Command::new("bash")
+        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", &script])
+        .current_dir(&dir)
+        .env("PATH", path)
+        .env("ARGS_FILE", dir.join("args"))
+        .env("GITHUB_ENV", dir.join("github_env"))
+        .env(
+            "CALLCHECK_ARGS",
+            "--preset qemu $(touch pwned); touch pwned2\n--strict `touch pwned3`",
+        )
+        .env("CALLCHECK_PATHS", "block *.c")
+        .env("CALLCHECK_SARIF", "out.sarif")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for pwned in ["pwned", "pwned2", "pwned3"] {
+        assert!(!dir.join(pwned).exists(), "{pwned}: an input ran as code");
+    }
+    let args = fs::read_to_string(dir.join("args")).unwrap();
+    assert_eq!(
+        args.lines().collect::<Vec<_>>(),
+        [
+            "--format", "sarif", "--preset", "qemu", "$(touch", "pwned);", "touch", "pwned2",
+            "--strict", "`touch", "pwned3`", "block", "*.c",
+        ]
+    );
+    assert!(dir.join("out.sarif").exists());
+    assert_eq!(
+        fs::read_to_string(dir.join("github_env")).unwrap(),
+        "status=1\n"
+    );
+}
