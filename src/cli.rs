@@ -69,6 +69,14 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
     pub color: Color,
 
+    /// Print the report only: no warnings or notes on stderr (errors are still shown).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Write the report to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE", global = true)]
+    pub output: Option<PathBuf>,
+
     /// Print counts (files, functions, edges by kind, unresolved calls) and the time of each
     /// stage on stderr.
     #[arg(long)]

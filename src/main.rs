@@ -13,8 +13,11 @@ use callcheck::session::Options;
 use callcheck::session::Session;
 use callcheck::suggest;
 use cli::{Cli, Color, GraphFormat, Query, QueryFormat, SuggestArgs, SuggestFormat};
+use std::fs::File;
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// Exit status when no rule is broken (or a query found what it looked for).
@@ -27,16 +30,17 @@ const EXIT_ERROR: u8 = 2;
 fn main() -> ExitCode {
     install_panic_handler();
     let cli = Cli::parse_args();
-    set_color(cli.color);
+    QUIET.store(cli.quiet, Ordering::Relaxed);
+    set_color(cli.color, cli.output.is_some());
     let outcome = match &cli.query {
         None => run_check(&cli),
-        Some(Query::Suggest(args)) => run_suggest(args),
-        Some(query) => run_query(query),
+        Some(Query::Suggest(args)) => run_suggest(args, cli.output.as_deref()),
+        Some(query) => run_query(query, cli.output.as_deref()),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
         Err(Error::NoFiles { paths, skipped }) if cli.allow_empty && skipped.is_empty() => {
-            eprintln!("callcheck: {}", Error::NoFiles { paths, skipped });
+            note(&Error::NoFiles { paths, skipped }.to_string());
             ExitCode::from(EXIT_CLEAN)
         }
         Err(error) => {
@@ -60,18 +64,31 @@ fn install_panic_handler() {
     }));
 }
 
-fn set_color(color: Color) {
+/// `--quiet`: no warnings or notes on stderr.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Prints a warning or a note on stderr, unless `--quiet` asks for the report only.
+fn note(line: &str) {
+    if !QUIET.load(Ordering::Relaxed) {
+        eprintln!("callcheck: {line}");
+    }
+}
+
+/// Colour for `color`; `auto` is off when the report goes to a file.
+fn set_color(color: Color, to_file: bool) {
     let on = match color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => std::env::var_os("NO_COLOR").is_none() && io::stdout().is_terminal(),
+        Color::Auto => {
+            !to_file && std::env::var_os("NO_COLOR").is_none() && io::stdout().is_terminal()
+        }
     };
     colored::control::set_override(on);
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
     for line in stderr_lines(diagnostics) {
-        eprintln!("callcheck: {line}");
+        note(&line);
     }
 }
 
@@ -91,15 +108,15 @@ fn run_check(cli: &Cli) -> Result<u8, Error> {
     }
     let mut session = Session::load(&options)?;
     if let Some(warning) = session.config.checks_nothing() {
-        eprintln!("callcheck: warning: {warning}");
+        note(&format!("warning: {warning}"));
     }
     let check = cli.check_options();
     for file in check.report_files.iter().flatten() {
         if !file.exists() {
-            eprintln!(
-                "callcheck: warning: {} does not exist: no violation can be reported for it",
+            note(&format!(
+                "warning: {} does not exist: no violation can be reported for it",
                 file.display()
-            );
+            ));
         }
     }
     let outcome = session.check(&check)?;
@@ -111,24 +128,26 @@ fn run_check(cli: &Cli) -> Result<u8, Error> {
         let baseline = Baseline::of(&session.report(&outcome));
         baseline.write(path)?;
         let count = baseline.violations.len();
-        eprintln!(
-            "callcheck: wrote {count} violation{} to {}",
+        note(&format!(
+            "wrote {count} violation{} to {}",
             plural(count),
             path.display()
-        );
+        ));
         return Ok(EXIT_CLEAN);
     }
     if let Some(effect) = &outcome.baseline {
-        eprintln!(
-            "callcheck: baseline {}: {} known violation{} not reported, {} fixed since",
+        note(&format!(
+            "baseline {}: {} known violation{} not reported, {} fixed since",
             effect.path.display(),
             effect.known,
             plural(effect.known),
             effect.fixed
-        );
+        ));
     }
     let started = Instant::now();
-    write_stdout(|out| format.write(out, &session.report(&outcome)))?;
+    write_report(cli.output.as_deref(), |out| {
+        format.write(out, &session.report(&outcome))
+    })?;
     if cli.stats {
         let stats = session.stats(&outcome, started.elapsed());
         report::stats::write(&mut io::stderr().lock(), &stats).map_err(Error::Output)?;
@@ -140,7 +159,7 @@ fn run_check(cli: &Cli) -> Result<u8, Error> {
     })
 }
 
-fn run_query(query: &Query) -> Result<u8, Error> {
+fn run_query(query: &Query, output: Option<&Path>) -> Result<u8, Error> {
     let session = Session::load(&query.input().session_options()?)?;
     print_diagnostics(&session.diagnostics);
     let (graph, contexts, kinds) = (&session.graph, &session.config.contexts, session.kinds);
@@ -152,7 +171,7 @@ fn run_query(query: &Query) -> Result<u8, Error> {
             };
             let roots = query::named(graph, &args.name)?;
             let lines = query::tree(graph, &roots, direction, args.depth, kinds);
-            write_stdout(|out| match args.format {
+            write_report(output, |out| match args.format {
                 QueryFormat::Text => render::write_tree(out, graph, &lines, direction),
                 QueryFormat::Json => render::write_tree_json(out, graph, contexts, &lines),
             })?;
@@ -164,7 +183,7 @@ fn run_query(query: &Query) -> Result<u8, Error> {
                 query::named(graph, &args.to)?,
             );
             let path = query::shortest_path(graph, &from, &to, kinds);
-            write_stdout(|out| match (&path, args.format) {
+            write_report(output, |out| match (&path, args.format) {
                 (Some(path), QueryFormat::Text) => render::write_path(out, graph, path),
                 (Some(path), QueryFormat::Json) => {
                     render::write_path_json(out, graph, contexts, path)
@@ -189,7 +208,7 @@ fn run_query(query: &Query) -> Result<u8, Error> {
                 ),
                 None => None,
             };
-            write_stdout(|out| match args.format {
+            write_report(output, |out| match args.format {
                 QueryFormat::Text => render::write_contexts(out, graph, contexts, only),
                 QueryFormat::Json => render::write_contexts_json(out, graph, contexts, only),
             })?;
@@ -202,7 +221,7 @@ fn run_query(query: &Query) -> Result<u8, Error> {
                 }
                 None => query::whole(graph, kinds),
             };
-            write_stdout(|out| match args.format {
+            write_report(output, |out| match args.format {
                 GraphFormat::Dot => dot::write_picture(out, graph, contexts, &picture),
                 GraphFormat::Json => render::write_graph_json(out, graph, contexts, &picture),
             })?;
@@ -212,7 +231,7 @@ fn run_query(query: &Query) -> Result<u8, Error> {
     }
 }
 
-fn run_suggest(args: &SuggestArgs) -> Result<u8, Error> {
+fn run_suggest(args: &SuggestArgs, output: Option<&Path>) -> Result<u8, Error> {
     let options = args.input.session_options()?;
     if args.fix {
         return suggest_and_fix(&options, false, args.helpers);
@@ -224,10 +243,10 @@ fn run_suggest(args: &SuggestArgs) -> Result<u8, Error> {
         &session.config.rules,
     );
     match args.format {
-        SuggestFormat::Human => write_stdout(|out| {
+        SuggestFormat::Human => write_report(output, |out| {
             suggest::render::write_human(out, graph, contexts, rules, &inference)
         })?,
-        SuggestFormat::Json => write_stdout(|out| {
+        SuggestFormat::Json => write_report(output, |out| {
             suggest::render::write_json(out, graph, contexts, rules, &inference)
         })?,
         SuggestFormat::Patch => {
@@ -235,7 +254,7 @@ fn run_suggest(args: &SuggestArgs) -> Result<u8, Error> {
             for error in &errors {
                 eprintln!("callcheck: cannot patch {error}");
             }
-            write_stdout(|out| suggest::diff::write(out, &edits))?;
+            write_report(output, |out| suggest::diff::write(out, &edits))?;
         }
     }
     let found = !inference.suggestions.is_empty() || !inference.conflicts.is_empty();
@@ -288,11 +307,22 @@ fn suggest_and_fix(options: &Options, forced_only: bool, helpers: bool) -> Resul
     })
 }
 
-/// Writes to stdout through a buffer; a closed pipe (`| head`) is not an error.
-fn write_stdout(
-    write: impl FnOnce(&mut io::BufWriter<io::StdoutLock<'static>>) -> io::Result<()>,
+/// Writes the report through a buffer, to `output` if given (`--output FILE`), else to stdout;
+/// a closed pipe (`| head`) is not an error.
+fn write_report(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut Box<dyn Write>) -> io::Result<()>,
 ) -> Result<(), Error> {
-    let mut out = io::BufWriter::new(io::stdout().lock());
+    let sink: Box<dyn Write> = match output {
+        Some(path) => Box::new(File::create(path).map_err(|error| {
+            Error::Output(io::Error::new(
+                error.kind(),
+                format!("{}: {error}", path.display()),
+            ))
+        })?),
+        None => Box::new(io::stdout().lock()),
+    };
+    let mut out: Box<dyn Write> = Box::new(io::BufWriter::new(sink));
     match write(&mut out).and_then(|()| out.flush()) {
         Err(error) if error.kind() != io::ErrorKind::BrokenPipe => Err(Error::Output(error)),
         _ => Ok(()),

@@ -428,3 +428,51 @@ fn cargo_install_installs_callcheck_alone() {
     assert_eq!(of_kind("bin"), ["callcheck"]);
     assert!(of_kind("example").contains(&"bench"));
 }
+
+#[test]
+fn quiet_prints_the_report_only() {
+    let dir = scratch("quiet");
+    fs::write(dir.join("a.c"), IO_CALLS_GS).unwrap();
+    fs::write(dir.join("b.c"), "void b(void) {\n").unwrap();
+    let loud = callcheck_in(&dir, &[]);
+    assert!(
+        loud.stderr.contains("extraction may be incomplete"),
+        "{}",
+        loud.stderr
+    );
+    let quiet = callcheck_in(&dir, &["--quiet"]);
+    assert_eq!(
+        (quiet.stdout.as_str(), quiet.stderr.as_str()),
+        (loud.stdout.as_str(), "")
+    );
+    assert_eq!(quiet.code, 1);
+    let error = callcheck_in(&dir, &["-q", "nosuch"]);
+    assert_eq!(error.code, 2);
+    assert!(
+        error.stderr.starts_with("callcheck: nosuch: "),
+        "errors stay"
+    );
+}
+
+#[test]
+fn output_writes_the_report_to_a_file() {
+    let dir = scratch("output");
+    let file = dir.join("report.json");
+    let file = file.to_str().unwrap();
+    let run = callcheck(&["--format", "json", "--output", file, "testdata/example"]);
+    assert_eq!((run.stdout.as_str(), run.code), ("", 1));
+    let stdout = callcheck(&["--format", "json", "testdata/example"]).stdout;
+    assert_eq!(fs::read_to_string(file).unwrap(), stdout);
+    // Queries too, and the option may come before the subcommand.
+    let query = callcheck(&["-o", file, "callers", "bdrv_ref", "testdata/example"]);
+    assert_eq!((query.stdout.as_str(), query.code), ("", 0));
+    assert!(fs::read_to_string(file).unwrap().starts_with("bdrv_ref()"));
+    let bad = callcheck(&["--output", "/nonexistent-dir/r.txt", "testdata/example"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr
+            .contains("/nonexistent-dir/r.txt: No such file or directory"),
+        "{}",
+        bad.stderr
+    );
+}
