@@ -7,7 +7,7 @@ use callcheck::session::{CheckOptions, Options};
 use clap::CommandFactory;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 const ABOUT: &str = "Check call contexts in C code: report every function that can reach, \
 however indirectly, a function whose context its own context forbids.";
@@ -77,8 +77,8 @@ pub struct Cli {
     #[arg(short, long, value_name = "FILE", global = true)]
     pub output: Option<PathBuf>,
 
-    /// Print counts (files, functions, edges by kind, unresolved calls) and the time of each
-    /// stage on stderr.
+    /// Print the configuration in effect, counts (files, functions, edges by kind, unresolved
+    /// calls) and the time of each stage on stderr.
     #[arg(long)]
     pub stats: bool,
 
@@ -134,8 +134,9 @@ pub struct Input {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Configuration file [default: callcheck.toml or .callcheck.toml here or in the nearest
-    /// parent directory; with none, the qemu-block preset].
+    /// Configuration file [default: callcheck.toml or .callcheck.toml in the first PATH's
+    /// directory (or here, with no PATH) or the nearest parent; with none, the qemu-block
+    /// preset].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -333,9 +334,16 @@ impl Input {
         self.session_options_for(self.paths.clone())
     }
 
-    /// The session's options with `paths` to analyse instead of the PATHs given.
+    /// The session's options with `paths` to analyse instead of the PATHs given. The
+    /// configuration is looked for from the first path's directory up, as ruff and clang-tidy
+    /// do, else from the current directory.
     pub fn session_options_for(&self, paths: Vec<PathBuf>) -> Result<Options, Error> {
-        let start = std::env::current_dir().map_err(Error::CurrentDirectory)?;
+        let cwd = std::env::current_dir().map_err(Error::CurrentDirectory)?;
+        let start = match paths.first().map(|path| cwd.join(path)) {
+            Some(path) if path.is_dir() => path,
+            Some(path) => path.parent().map_or(cwd, Path::to_path_buf),
+            None => cwd,
+        };
         Ok(Options {
             paths,
             config: ConfigRequest {

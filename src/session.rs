@@ -326,6 +326,7 @@ impl Session {
     /// `report_time` to write.
     pub fn stats(&self, outcome: &Outcome, report_time: Duration) -> RunStats {
         RunStats {
+            configuration: self.config.describe(),
             graph: self.graph.stats(),
             violations: outcome.violations.len(),
             suppressed: outcome.suppressed.len(),

@@ -476,3 +476,43 @@ fn output_writes_the_report_to_a_file() {
         bad.stderr
     );
 }
+
+#[test]
+fn the_configuration_is_found_from_the_checked_path() {
+    let parent = scratch("discovery");
+    let exc = parent.join("exc");
+    fs::create_dir_all(exc.join("roms")).unwrap();
+    fs::write(
+        exc.join("callcheck.toml"),
+        "preset = \"qemu-block\"\nexclude = [\"roms/**\"]\n",
+    )
+    .unwrap();
+    fs::write(exc.join("a.c"), "void a(void) { }\n").unwrap();
+    fs::write(exc.join("roms/r.c"), IO_CALLS_GS).unwrap();
+    for (dir, path) in [(&parent, "exc"), (&exc, "."), (&parent, "exc/a.c")] {
+        let run = callcheck_in(dir, &["--stats", path]);
+        assert_eq!(
+            (run.stdout.as_str(), run.code),
+            ("", 0),
+            "{path}: roms/ is excluded"
+        );
+        let expected = if dir == &parent {
+            "exc/callcheck.toml"
+        } else {
+            "callcheck.toml"
+        };
+        assert!(
+            run.stderr
+                .contains(&format!("configuration: {expected} (preset qemu-block)\n")),
+            "{path}: {}",
+            run.stderr
+        );
+    }
+    let none = callcheck(&["--stats", "--preset", "qemu", "testdata/example"]);
+    assert!(
+        none.stderr
+            .contains("configuration: no file (preset qemu)\n"),
+        "{}",
+        none.stderr
+    );
+}

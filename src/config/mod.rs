@@ -1,7 +1,7 @@
 //! The configuration: which contexts exist, how each is recognised, and the rules between them.
 //!
-//! A `callcheck.toml` (or `.callcheck.toml`) is looked for in the current directory and its
-//! ancestors, or given with `--config`. It may start from a built-in preset and add contexts and
+//! A `callcheck.toml` (or `.callcheck.toml`) is looked for from a start directory (the command
+//! line's first PATH's, or the current directory) up, or given with `--config`. It may start from a built-in preset and add contexts and
 //! rules on top. With no file at all the `qemu-block` preset applies: check_calls.py's recognizer
 //! and rules. Every error names the file, line and column.
 
@@ -46,6 +46,8 @@ pub struct Config {
     pub root: PathBuf,
     /// The configuration file used, if any.
     pub file: Option<PathBuf>,
+    /// The built-in preset it starts from, if any.
+    pub preset: Option<String>,
     /// Edges removed before checking.
     pub cuts: Vec<Cut>,
     /// Functions whose uses are not followed.
@@ -84,7 +86,8 @@ pub struct ConfigRequest {
     pub file: Option<PathBuf>,
     /// `--preset NAME`: replaces the file's `preset`.
     pub preset: Option<String>,
-    /// Where to start looking for a configuration file.
+    /// Where to start looking for a configuration file (an absolute directory): the first
+    /// PATH's, or the current directory.
     pub start: PathBuf,
 }
 
@@ -92,10 +95,11 @@ pub struct ConfigRequest {
 pub fn load(request: &ConfigRequest) -> Result<Config, ConfigError> {
     let file = match &request.file {
         Some(file) => Some(file.clone()),
-        // Shown relative to where callcheck runs when it is found there.
+        // Shown relative to where callcheck runs when it is found below it.
         None => discover(&request.start).map(|found| {
+            let here = std::env::current_dir().unwrap_or_default();
             found
-                .strip_prefix(&request.start)
+                .strip_prefix(&here)
                 .map_or_else(|_| found.clone(), Path::to_path_buf)
         }),
     };
@@ -150,6 +154,19 @@ impl Config {
         ))
     }
 
+    /// Which configuration is in effect, for people: `FILE (preset NAME)`, `FILE (no preset)`,
+    /// or `no file (preset NAME)`.
+    pub fn describe(&self) -> String {
+        let file = self
+            .file
+            .as_ref()
+            .map_or_else(|| "no file".to_string(), |f| f.display().to_string());
+        match &self.preset {
+            Some(preset) => format!("{file} (preset {preset})"),
+            None => format!("{file} (no preset)"),
+        }
+    }
+
     /// The configuration file's name, or `configuration` when there is none.
     fn location(&self) -> String {
         self.file
@@ -196,6 +213,7 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
         (None, None, None) => Some((DEFAULT_PRESET.to_string(), None)),
         (None, None, Some(_)) => None,
     };
+    let preset_name = preset.as_ref().map(|(name, _)| name.clone());
     let mut merged = ConfigFile::default();
     let mut preset_edges = None;
     if let Some((name, span)) = preset {
@@ -276,7 +294,9 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
         rules: preset_rules,
         generated: preset_generated,
     };
-    resolve(merged, &source, counts, root, file)
+    let mut config = resolve(merged, &source, counts, root, file)?;
+    config.preset = preset_name;
+    Ok(config)
 }
 
 /// Adds `glob` to `builder` as an exclusion; the error says what is wrong with the glob in

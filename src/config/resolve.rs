@@ -51,6 +51,7 @@ pub(super) fn resolve(
         ),
         root,
         file: path,
+        preset: None,
         cuts: file.cuts,
         boundaries: file.boundaries,
         edges: graph_edges,

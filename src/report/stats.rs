@@ -8,6 +8,9 @@ use std::time::Duration;
 /// What `--stats` shows.
 #[derive(Debug, Clone)]
 pub struct RunStats {
+    /// The configuration in effect, as [`Config::describe`](crate::config::Config::describe)
+    /// says it.
+    pub configuration: String,
     /// The graph's counts.
     pub graph: GraphStats,
     /// Violations reported.
@@ -27,6 +30,7 @@ pub struct RunStats {
 /// Writes one `name: value` line per count, then the stages' times on one line.
 pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
     let graph = &stats.graph;
+    writeln!(out, "configuration: {}", stats.configuration)?;
     writeln!(out, "files: {}", graph.files)?;
     writeln!(out, "functions: {}", graph.functions)?;
     writeln!(out, "generated functions: {}", graph.generated_functions)?;
