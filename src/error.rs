@@ -5,6 +5,7 @@
 
 use crate::config::ConfigError;
 use crate::diagnostics::Diagnostic;
+use crate::spelling::{did_you_mean, similar};
 use std::fmt;
 use std::io;
 use std::path::PathBuf;
@@ -40,9 +41,21 @@ pub enum Error {
     /// `--changed-since` could not ask git which files changed.
     Git(String),
     /// A query names a function that no file read defines.
-    UnknownFunction(String),
+    UnknownFunction {
+        /// The name given.
+        name: String,
+        /// Defined names close to it.
+        similar: Vec<String>,
+    },
     /// A query names a context the configuration does not have.
-    UnknownContext(String),
+    UnknownContext {
+        /// The name given.
+        name: String,
+        /// The configuration's contexts.
+        known: Vec<String>,
+        /// The built-in preset that defines it, if one does.
+        preset: Option<&'static str>,
+    },
     /// The report could not be written.
     Output(io::Error),
 }
@@ -69,11 +82,30 @@ impl fmt::Display for Error {
             }
             Error::Baseline { path, message } => write!(f, "{}: {message}", path.display()),
             Error::Git(message) => f.write_str(message),
-            Error::UnknownFunction(name) => {
-                write!(f, "no function named {name}() in the files read")
-            }
-            Error::UnknownContext(name) => {
-                write!(f, "no context named {name} in the configuration")
+            Error::UnknownFunction { name, similar } => write!(
+                f,
+                "no function named {name}() in the files read{}",
+                did_you_mean(similar, |n| format!("{n}()"))
+            ),
+            Error::UnknownContext {
+                name,
+                known,
+                preset,
+            } => {
+                write!(f, "no context named {name} in the configuration")?;
+                match known.is_empty() {
+                    true => f.write_str(" (it has none)")?,
+                    false => write!(f, " (known: {})", known.join(", "))?,
+                }
+                let similar: Vec<String> = similar(name, known.iter().map(String::as_str))
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
+                f.write_str(&did_you_mean(&similar, str::to_string))?;
+                if let Some(preset) = preset {
+                    write!(f, "; the {preset} preset defines it: add --preset {preset}")?;
+                }
+                Ok(())
             }
             Error::Output(error) => write!(f, "cannot write the report: {error}"),
         }

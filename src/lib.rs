@@ -29,5 +29,6 @@ pub mod query;
 pub mod report;
 pub mod session;
 pub mod source;
+pub mod spelling;
 pub mod suggest;
 pub mod suppress;

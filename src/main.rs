@@ -12,6 +12,7 @@ use callcheck::report::{self, dot, query as render};
 use callcheck::session::Options;
 use callcheck::session::Session;
 use callcheck::suggest;
+use clap::CommandFactory;
 use cli::{Cli, Color, GraphFormat, Query, QueryFormat, SuggestArgs, SuggestFormat};
 use std::fs::File;
 use std::io::{self, IsTerminal, Write};
@@ -48,9 +49,30 @@ fn main() -> ExitCode {
                 print_diagnostics(skipped);
             }
             eprintln!("callcheck: {error}");
+            if let Some(hint) = subcommand_hint(&error) {
+                eprintln!("callcheck: {hint}");
+            }
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// For a PATH that does not exist and is spelt like a subcommand (`calers`), the subcommand
+/// meant.
+fn subcommand_hint(error: &Error) -> Option<String> {
+    let Error::Input { path, source } = error else {
+        return None;
+    };
+    let word = path
+        .to_str()
+        .filter(|_| source.kind() == io::ErrorKind::NotFound)?;
+    let command = Cli::command();
+    let names = command.get_subcommands().map(|c| c.get_name());
+    let similar = callcheck::spelling::similar(word, names);
+    let first = similar.first()?;
+    Some(format!(
+        "{word} is neither a file nor a subcommand; did you mean `callcheck {first}`?"
+    ))
 }
 
 /// Reports a panic as an internal error with a request to file a bug, and exits with status 2.
@@ -201,11 +223,17 @@ fn run_query(query: &Query, output: Option<&Path>) -> Result<u8, Error> {
         }
         Query::Contexts(args) => {
             let only = match &args.context {
-                Some(name) => Some(
-                    contexts
-                        .by_name(name)
-                        .ok_or_else(|| Error::UnknownContext(name.clone()))?,
-                ),
+                Some(name) => {
+                    Some(
+                        contexts
+                            .by_name(name)
+                            .ok_or_else(|| Error::UnknownContext {
+                                name: name.clone(),
+                                known: contexts.iter().map(|(_, c)| c.name.clone()).collect(),
+                                preset: config::preset_defining(name),
+                            })?,
+                    )
+                }
                 None => None,
             };
             write_report(output, |out| match args.format {

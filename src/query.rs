@@ -8,6 +8,7 @@ use crate::context::{ContextId, Contexts};
 use crate::error::Error;
 use crate::graph::{Edge, Graph, NodeKind};
 use crate::model::{EdgeKinds, NodeId, UseKind};
+use crate::spelling;
 use std::collections::{BTreeSet, VecDeque};
 
 /// Which way a tree follows edges.
@@ -40,7 +41,11 @@ pub struct TreeLine {
 pub fn named(graph: &Graph, name: &str) -> Result<Vec<NodeId>, Error> {
     let nodes: Vec<NodeId> = graph.nodes().filter(|&n| graph.name(n) == name).collect();
     if nodes.is_empty() {
-        return Err(Error::UnknownFunction(name.to_string()));
+        let similar = spelling::similar(name, graph.nodes().map(|n| graph.name(n)));
+        return Err(Error::UnknownFunction {
+            name: name.to_string(),
+            similar: similar.into_iter().map(str::to_string).collect(),
+        });
     }
     Ok(nodes)
 }

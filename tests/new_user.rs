@@ -516,3 +516,46 @@ fn the_configuration_is_found_from_the_checked_path() {
         none.stderr
     );
 }
+
+#[test]
+fn misspelt_names_get_a_suggestion() {
+    let function = callcheck(&["callers", "bdrv_reff", "testdata/example"]);
+    assert_eq!(function.code, 2);
+    assert!(
+        function.stderr.starts_with(
+            "callcheck: no function named bdrv_reff() in the files read; did you mean bdrv_ref()"
+        ),
+        "{}",
+        function.stderr
+    );
+    let subcommand = callcheck(&["calers", "bdrv_ref", "testdata/example"]);
+    assert_eq!(subcommand.code, 2);
+    assert!(
+        subcommand
+            .stderr
+            .ends_with("callcheck: calers is neither a file nor a subcommand; did you mean `callcheck callers`?\n"),
+        "{}",
+        subcommand.stderr
+    );
+    let context = callcheck(&["contexts", "--context", "IO_COD", "testdata/example"]);
+    assert_eq!(
+        context.stderr,
+        "callcheck: no context named IO_COD in the configuration (known: GLOBAL_STATE_CODE, \
+         IO_CODE, IO_OR_GS_CODE); did you mean IO_CODE?\n"
+    );
+    let preset = callcheck(&[
+        "contexts",
+        "--preset",
+        "qemu-coroutine",
+        "--context",
+        "IO_CODE",
+        "testdata/example",
+    ]);
+    assert!(
+        preset
+            .stderr
+            .ends_with("; the qemu-block preset defines it: add --preset qemu-block\n"),
+        "{}",
+        preset.stderr
+    );
+}

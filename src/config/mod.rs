@@ -10,7 +10,7 @@ mod presets;
 mod resolve;
 
 pub use file::{Boundary, Cut};
-pub use presets::{DEFAULT_PRESET, preset_names};
+pub use presets::{DEFAULT_PRESET, defining as preset_defining, preset_names};
 
 use crate::context::{Contexts, Rule, Wrapper};
 use crate::extract::{Extras, Recognizer};

@@ -46,7 +46,7 @@ pub fn preset_names() -> impl Iterator<Item = &'static str> {
 
 /// The single built-in preset that defines the context `name`, if one does: for the hint of an
 /// unknown-context error.
-pub(super) fn defining(name: &str) -> Option<&'static str> {
+pub fn defining(name: &str) -> Option<&'static str> {
     PRESETS
         .iter()
         .filter(|preset| preset.texts.len() == 1)
