@@ -10,6 +10,7 @@ use crate::graph::{Edge, Graph, NodeKind};
 use crate::model::{EdgeKinds, NodeId, UseKind};
 use crate::spelling;
 use std::collections::{BTreeSet, VecDeque};
+use std::path::Path as FilePath;
 
 /// Which way a tree follows edges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,14 +38,33 @@ pub struct TreeLine {
     pub repeated: bool,
 }
 
-/// The functions named `name`, in node order; none is [`Error::UnknownFunction`].
+/// The functions named `name`, in node order; none is [`Error::UnknownFunction`]. `FILE:NAME`
+/// picks those defined in FILE (a path as read, or its last components: `raw.c`,
+/// `block/raw.c`), to tell same-named static functions apart.
 pub fn named(graph: &Graph, name: &str) -> Result<Vec<NodeId>, Error> {
-    let nodes: Vec<NodeId> = graph.nodes().filter(|&n| graph.name(n) == name).collect();
+    let (file, bare) = match name.rsplit_once(':') {
+        Some((file, bare)) if !file.is_empty() => (Some(FilePath::new(file)), bare),
+        _ => (None, name),
+    };
+    let same_name: Vec<NodeId> = graph.nodes().filter(|&n| graph.name(n) == bare).collect();
+    let in_file =
+        |n: &NodeId| file.is_none_or(|file| FilePath::new(graph.file_of(*n)).ends_with(file));
+    let nodes: Vec<NodeId> = same_name.iter().copied().filter(in_file).collect();
     if nodes.is_empty() {
-        let similar = spelling::similar(name, graph.nodes().map(|n| graph.name(n)));
+        // Where the name is defined elsewhere, those definitions are the suggestions.
+        let similar: Vec<String> = match (file, same_name.is_empty()) {
+            (Some(_), false) => same_name
+                .iter()
+                .map(|&n| format!("{}:{bare}", graph.file_of(n)))
+                .collect(),
+            _ => spelling::similar(bare, graph.nodes().map(|n| graph.name(n)))
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+        };
         return Err(Error::UnknownFunction {
             name: name.to_string(),
-            similar: similar.into_iter().map(str::to_string).collect(),
+            similar,
         });
     }
     Ok(nodes)

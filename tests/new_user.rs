@@ -559,3 +559,36 @@ fn misspelt_names_get_a_suggestion() {
         preset.stderr
     );
 }
+
+#[test]
+fn file_and_name_pick_one_of_same_named_statics() {
+    let dir = scratch("file_name");
+    fs::create_dir_all(dir.join("block")).unwrap();
+    fs::write(
+        dir.join("a.c"),
+        "void from_a(void) { }\nstatic void helper(void) { from_a(); }\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("block/b.c"),
+        "void from_b(void) { }\nstatic void helper(void) { from_b(); }\n",
+    )
+    .unwrap();
+    let both = callcheck_in(&dir, &["callees", "helper", "."]);
+    assert!(both.stdout.contains("from_a()") && both.stdout.contains("from_b()"));
+    for name in ["block/b.c:helper", "b.c:helper", "./block/b.c:helper"] {
+        let one = callcheck_in(&dir, &["callees", name, "."]);
+        assert_eq!(one.code, 0, "{name}: {}", one.stderr);
+        assert!(one.stdout.contains("from_b()"), "{name}: {}", one.stdout);
+        assert!(!one.stdout.contains("from_a()"), "{name}: {}", one.stdout);
+    }
+    let path = callcheck_in(&dir, &["path", "a.c:helper", "from_a", "."]);
+    assert_eq!(path.code, 0, "{}", path.stderr);
+    let elsewhere = callcheck_in(&dir, &["callees", "c.c:helper", "."]);
+    assert_eq!(elsewhere.code, 2);
+    assert_eq!(
+        elsewhere.stderr,
+        "callcheck: no function named c.c:helper() in the files read; did you mean \
+         ./a.c:helper() or ./block/b.c:helper()?\n"
+    );
+}
