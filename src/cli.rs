@@ -6,6 +6,7 @@ use callcheck::report::Format;
 use callcheck::session::{CheckOptions, Options};
 use clap::CommandFactory;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
@@ -76,6 +77,12 @@ pub struct Cli {
     /// Write the report to FILE instead of stdout.
     #[arg(short, long, value_name = "FILE", global = true)]
     pub output: Option<PathBuf>,
+
+    /// Print a shell completion script or the man page, generated from these options, and
+    /// exit: `callcheck --generate complete-bash > /etc/bash_completion.d/callcheck`,
+    /// `callcheck --generate man | man -l -`.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub generate: Option<Generate>,
 
     /// Print the configuration in effect, counts (files, functions, edges by kind, unresolved
     /// calls) and the time of each stage on stderr.
@@ -161,6 +168,40 @@ pub struct Input {
     /// Threads for reading and extracting files [default: number of CPUs].
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
+}
+
+/// What `--generate` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Generate {
+    /// The man page, in roff.
+    Man,
+    /// A completion script for bash.
+    CompleteBash,
+    /// A completion script for zsh.
+    CompleteZsh,
+    /// A completion script for fish.
+    CompleteFish,
+    /// A completion script for PowerShell.
+    CompletePowershell,
+    /// A completion script for elvish.
+    CompleteElvish,
+}
+
+impl Generate {
+    /// Writes the man page or completion script of the command line to `out`.
+    pub fn write(self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut command = Cli::command();
+        let shell = match self {
+            Generate::Man => return clap_mangen::Man::new(command).render(out),
+            Generate::CompleteBash => Shell::Bash,
+            Generate::CompleteZsh => Shell::Zsh,
+            Generate::CompleteFish => Shell::Fish,
+            Generate::CompletePowershell => Shell::PowerShell,
+            Generate::CompleteElvish => Shell::Elvish,
+        };
+        clap_complete::generate(shell, &mut command, "callcheck", out);
+        Ok(())
+    }
 }
 
 /// When to colour text.

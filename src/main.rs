@@ -31,6 +31,16 @@ const EXIT_ERROR: u8 = 2;
 fn main() -> ExitCode {
     install_panic_handler();
     let cli = Cli::parse_args();
+    if let Some(kind) = cli.generate {
+        return match kind.write(&mut io::stdout().lock()) {
+            Ok(()) => ExitCode::from(EXIT_CLEAN),
+            Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(EXIT_CLEAN),
+            Err(error) => {
+                eprintln!("callcheck: {}", Error::Output(error));
+                ExitCode::from(EXIT_ERROR)
+            }
+        };
+    }
     QUIET.store(cli.quiet, Ordering::Relaxed);
     set_color(cli.color, cli.output.is_some());
     let outcome = match &cli.query {

@@ -284,3 +284,37 @@ fn readme_quick_start_runs_the_linter() {
     assert!(readme.contains("cargo run --release -- testdata/example"));
     assert!(readme.contains("cargo test --release"));
 }
+
+#[test]
+fn completions_and_man_page_are_generated_from_the_options() {
+    let bash = callcheck(&["--generate", "complete-bash"]);
+    assert_eq!(bash.code, 0, "{}", bash.stderr);
+    for word in [
+        "_callcheck()",
+        "--preset",
+        "--report-paths",
+        "callers",
+        "suggest",
+    ] {
+        assert!(bash.stdout.contains(word), "bash completion lacks {word}");
+    }
+    let script = scratch("completion").join("callcheck.bash");
+    fs::write(&script, &bash.stdout).unwrap();
+    let syntax = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .expect("run bash");
+    assert!(syntax.success(), "the bash completion script parses");
+    let fish = callcheck(&["--generate", "complete-fish"]);
+    assert!(fish.stdout.contains("complete -c callcheck"));
+    let man = callcheck(&["--generate", "man"]);
+    assert_eq!(man.code, 0);
+    assert!(man.stdout.starts_with(".ie") && man.stdout.contains(".TH callcheck 1"));
+    assert!(
+        man.stdout.contains("max\\-file\\-size"),
+        "options are documented"
+    );
+    let bad = callcheck(&["--generate", "complete-cmd"]);
+    assert_eq!(bad.code, 2);
+}
