@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{callcheck, scratch};
+use common::{callcheck, callcheck_in, fixture_copy, scratch};
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -15,40 +15,6 @@ fn root() -> &'static Path {
 
 fn read(path: &str) -> String {
     fs::read_to_string(root().join(path)).expect(path)
-}
-
-/// Runs the binary in `dir` with `args`.
-fn callcheck_in(dir: &Path, args: &[&str]) -> common::Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run callcheck");
-    common::Run {
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-        code: output.status.code().unwrap(),
-    }
-}
-
-/// Copies the files of `from` (not recursively) into a fresh scratch directory.
-fn copy_of(from: &str, name: &str) -> std::path::PathBuf {
-    let dir = scratch(name);
-    copy_tree(&root().join(from), &dir);
-    dir
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]
@@ -68,7 +34,7 @@ fn human_format_shows_the_reasons() {
 
 #[test]
 fn strict_makes_stale_suppressions_fail() {
-    let dir = copy_of("testdata/suppress", "strict");
+    let dir = fixture_copy("testdata/suppress", "strict");
     // Without the real violation, only the stale suppressions are left.
     let text = fs::read_to_string(dir.join("drain.c")).unwrap();
     fs::write(
@@ -118,7 +84,7 @@ fn a_cut_or_boundary_needs_a_reason() {
 
 #[test]
 fn baseline_round_trip_survives_moved_lines() {
-    let dir = copy_of("testdata/example", "baseline");
+    let dir = fixture_copy("testdata/example", "baseline");
     let baseline = dir.join("callcheck-baseline.json");
     let baseline = baseline.to_str().unwrap();
     let write = callcheck_in(&dir, &["--write-baseline", baseline]);
@@ -211,7 +177,7 @@ fn report_filter_keeps_paths_through_the_changed_files() {
 
 #[test]
 fn changed_since_asks_git() {
-    let dir = copy_of("testdata/example", "changed_since");
+    let dir = fixture_copy("testdata/example", "changed_since");
     let git = |args: &[&str]| {
         let status = Command::new("git")
             .args([

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Run, callcheck, scratch};
+use common::{callcheck, callcheck_in, scratch};
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -35,20 +35,6 @@ fn copy_dir(from: &Path, to: &Path) {
         } else {
             fs::copy(entry.path(), &target).unwrap();
         }
-    }
-}
-
-/// Runs the binary in `dir`.
-fn callcheck_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run callcheck");
-    Run {
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-        code: output.status.code().expect("exit code"),
     }
 }
 

@@ -16,17 +16,7 @@ pub struct Run {
 
 /// Runs the real binary from the repository root.
 pub fn callcheck(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run callcheck");
-    Run {
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-        code: output.status.code().expect("exit code"),
-    }
+    callcheck_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
 }
 
 /// A fresh scratch directory for one test.
