@@ -261,8 +261,8 @@ pub type Path = [PathStep];
 pub struct Picture {
     /// The functions, drawn in increasing order.
     pub nodes: BTreeSet<NodeId>,
-    /// The edges, as (from, edge), drawn in increasing order.
-    pub edges: BTreeSet<(NodeId, NodeId, bool)>,
+    /// The edges, as (from, to, kind of use), drawn in increasing order.
+    pub edges: BTreeSet<(NodeId, NodeId, UseKind)>,
     /// Functions drawn with a thick border (where violations start, or the focus).
     pub highlighted: BTreeSet<NodeId>,
 }
@@ -272,8 +272,7 @@ impl Picture {
     pub fn add_edge(&mut self, from: NodeId, edge: &Edge) {
         self.nodes.insert(from);
         self.nodes.insert(edge.to);
-        self.edges
-            .insert((from, edge.to, edge.kind() == UseKind::Reference));
+        self.edges.insert((from, edge.to, edge.kind()));
     }
 }
 

@@ -324,3 +324,37 @@ fn queries_follow_fields_and_say_where_they_are_bound() {
     ]);
     assert_eq!(calls_only.code, 1, "no path without the field");
 }
+
+#[test]
+fn graph_json_gives_each_edge_its_real_kind_and_line() {
+    let run = callcheck(&["graph", "--format", "json", "--config", CONFIG, TREE]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let graph: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let edges = graph["edges"].as_array().unwrap();
+    let kinds: std::collections::BTreeSet<&str> =
+        edges.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        ["call", "field", "generated", "macro", "reference"].into()
+    );
+    assert!(
+        edges.iter().all(|e| e["line"].as_u64().unwrap() > 0),
+        "every edge has the line of its use"
+    );
+    let member_call = edges
+        .iter()
+        .find(|e| {
+            e["from"]["name"] == "bdrv_open_driver" && e["to"]["name"] == "BlockDriver.bdrv_open"
+        })
+        .expect("the member call's edge");
+    assert_eq!(
+        (member_call["kind"].as_str(), member_call["line"].as_u64()),
+        (Some("field"), Some(63))
+    );
+    let binding = edges
+        .iter()
+        .find(|e| e["from"]["name"] == "BlockDriver.bdrv_open" && e["to"]["name"] == "qcow2_open")
+        .expect("the binding's edge");
+    assert_eq!(binding["use_file"], "testdata/hidden/block/qcow2.c");
+    assert_eq!(binding["line"], 34);
+}

@@ -4,8 +4,9 @@
 use super::Report;
 use crate::context::Contexts;
 use crate::graph::Graph;
-use crate::model::UseKind;
+use crate::model::{NodeId, UseKind};
 use crate::query::Picture;
+use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 /// Fill colours for contexts, by context index (wrapping around).
@@ -22,9 +23,7 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
         let mut from = violation.function;
         for step in &violation.path {
             picture.nodes.insert(step.node);
-            picture
-                .edges
-                .insert((from, step.node, step.kind == UseKind::Reference));
+            picture.edges.insert((from, step.node, step.kind));
             from = step.node;
         }
     }
@@ -72,7 +71,14 @@ pub fn write_picture(
             "  n{node} [label=\"{label}\", fillcolor=\"{fill}\"{border}];"
         )?;
     }
-    for &(from, to, reference) in &picture.edges {
+    // One arrow per pair of functions and way of use: a reference is drawn dashed, every
+    // kind of call solid.
+    let arrows: BTreeSet<(NodeId, NodeId, bool)> = picture
+        .edges
+        .iter()
+        .map(|&(from, to, kind)| (from, to, kind == UseKind::Reference))
+        .collect();
+    for (from, to, reference) in arrows {
         let style = if reference {
             " [style=dashed, label=\"ref\"]"
         } else {

@@ -248,18 +248,19 @@ pub fn write_graph_json(
     let edges: Vec<serde_json::Value> = picture
         .edges
         .iter()
-        .map(|&(from, to, reference)| {
-            let kind = if reference {
-                UseKind::Reference
-            } else {
-                UseKind::Call
-            };
-            let line = graph
+        .map(|&(from, to, kind)| {
+            let edge = graph
                 .edges_from(from)
                 .iter()
-                .find(|e| e.to == to && e.kind() == kind)
-                .map_or(0, |e| e.line());
-            serde_json::json!({"from": end(from), "to": end(to), "kind": kind.name(), "line": line})
+                .find(|e| e.to == to && e.kind() == kind);
+            let line = edge.map_or(0, |e| e.line());
+            let mut value = serde_json::json!({
+                "from": end(from), "to": end(to), "kind": kind.name(), "line": line
+            });
+            if let Some(file) = edge.and_then(|e| graph.use_file_elsewhere(from, e.file)) {
+                value["use_file"] = serde_json::json!(graph.path(file));
+            }
+            value
         })
         .collect();
     write_json_line(
