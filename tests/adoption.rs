@@ -7,7 +7,6 @@ mod common;
 use common::{callcheck, callcheck_in, fixture_copy, scratch};
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -178,25 +177,7 @@ fn report_filter_keeps_paths_through_the_changed_files() {
 #[test]
 fn changed_since_asks_git() {
     let dir = fixture_copy("testdata/example", "changed_since");
-    let git = |args: &[&str]| {
-        let status = Command::new("git")
-            .args([
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@t",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .current_dir(&dir)
-            .output()
-            .expect("git");
-        assert!(status.status.success(), "git {args:?}");
-    };
-    git(&["init", "-q"]);
-    git(&["add", "."]);
-    git(&["commit", "-q", "-m", "start"]);
+    common::git_commit_all(&dir);
     let block = dir.join("block.c");
     let text = fs::read_to_string(&block).unwrap();
     fs::write(&block, text + "\n/* touched */\n").unwrap();

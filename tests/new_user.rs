@@ -259,25 +259,7 @@ fn changed_since_asks_the_repository_of_the_path() {
     fs::create_dir_all(&repo).unwrap();
     fs::write(repo.join("a.c"), IO_CALLS_GS).unwrap();
     fs::write(repo.join("b.c"), "void b(void) { }\n").unwrap();
-    let git = |args: &[&str]| {
-        let out = std::process::Command::new("git")
-            .args([
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@t",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .current_dir(&repo)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "git {args:?}");
-    };
-    git(&["init", "-q"]);
-    git(&["add", "."]);
-    git(&["commit", "-q", "-m", "start"]);
+    common::git_commit_all(&repo);
     fs::write(repo.join("a.c"), format!("{IO_CALLS_GS}/* touched */\n")).unwrap();
     let run = callcheck_in(&parent, &["--changed-since", "HEAD", "repo"]);
     let _ = fs::remove_dir_all(&parent);

@@ -60,3 +60,28 @@ pub fn fixture_copy(fixture: &str, name: &str) -> PathBuf {
     copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture), &dir);
     dir
 }
+
+/// Runs git in `dir` with a throw-away identity and no signing, and asserts that it succeeds.
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run git");
+    assert!(out.status.success(), "git {args:?}");
+}
+
+/// Makes `dir` a git repository with one commit of everything in it.
+pub fn git_commit_all(dir: &Path) {
+    git(dir, &["init", "-q"]);
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "start"]);
+}
