@@ -79,6 +79,24 @@ pub fn write_human(
     rules: &[Rule],
     inference: &Inference,
 ) -> io::Result<()> {
+    // The rules that force (or forbid) a function's context, then the callers that use it.
+    let evidence = |verb: &str,
+                    function: NodeId,
+                    forcings: &[Forcing],
+                    callers: &[Caller],
+                    out: &mut dyn Write|
+     -> io::Result<()> {
+        let texts = forcings
+            .iter()
+            .map(|f| forcing_text(graph, contexts, rules, inference, function, f));
+        for text in distinct(texts) {
+            writeln!(out, "  {verb} {text}")?;
+        }
+        for caller in callers {
+            writeln!(out, "  used by {}", caller_text(graph, contexts, caller))?;
+        }
+        Ok(())
+    };
     for s in &inference.suggestions {
         let function = graph.function(s.function);
         writeln!(
@@ -90,16 +108,7 @@ pub fn write_human(
             written(contexts, s),
             s.confidence.name()
         )?;
-        for text in distinct(
-            s.forced_by
-                .iter()
-                .map(|f| forcing_text(graph, contexts, rules, inference, s.function, f)),
-        ) {
-            writeln!(out, "  forced by {text}")?;
-        }
-        for caller in &s.callers {
-            writeln!(out, "  used by {}", caller_text(graph, contexts, caller))?;
-        }
+        evidence("forced by", s.function, &s.forced_by, &s.callers, out)?;
     }
     for c in &inference.conflicts {
         writeln!(
@@ -110,16 +119,7 @@ pub fn write_human(
             graph.display(c.function),
             context_list(contexts, c.wanted),
         )?;
-        for text in distinct(
-            c.forbidden_by
-                .iter()
-                .map(|f| forcing_text(graph, contexts, rules, inference, c.function, f)),
-        ) {
-            writeln!(out, "  forbidden by {text}")?;
-        }
-        for caller in &c.callers {
-            writeln!(out, "  used by {}", caller_text(graph, contexts, caller))?;
-        }
+        evidence("forbidden by", c.function, &c.forbidden_by, &c.callers, out)?;
     }
     let forced = inference
         .suggestions
