@@ -168,6 +168,16 @@ pub struct Input {
     /// Threads for reading and extracting files [default: number of CPUs].
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
+
+    /// Take the macro NAME as defined (to VALUE, else 1) in `#if` conditions, as a build's -D
+    /// does; added to the configuration's `[preprocessor] defines`. Repeatable.
+    #[arg(short = 'D', long = "define", value_name = "NAME[=VALUE]")]
+    pub defines: Vec<String>,
+
+    /// Take the macros matching NAME (a name or a glob such as DEBUG_*) as undefined in `#if`
+    /// conditions; added to the configuration's `[preprocessor] undefined`. Repeatable.
+    #[arg(short = 'U', long = "undefine", value_name = "NAME")]
+    pub undefines: Vec<String>,
 }
 
 /// What `--generate` prints.
@@ -391,6 +401,8 @@ impl Input {
                 file: self.config.clone(),
                 preset: self.preset.clone(),
                 start,
+                defines: self.defines.clone(),
+                undefines: self.undefines.clone(),
             },
             calls_only: self.calls_only,
             threads: self.threads.map_or(0, usize::from),

@@ -16,20 +16,31 @@ use std::sync::LazyLock;
 /// What a preprocessor directive means to the extractor; everything else about it is skipped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Directive {
-    /// `#if 0`: the code up to the matching `#else`, `#elif` or `#endif` is dead.
-    IfZero,
-    /// `#if`, `#ifdef`, `#ifndef` with any other condition.
-    If,
-    /// `#elif ...`
-    Elif,
+    /// `#if`, `#ifdef` or `#ifndef`: opens a conditional.
+    If(ConditionKind),
+    /// `#elif`, `#elifdef` or `#elifndef`.
+    Elif(ConditionKind),
     /// `#else`
     Else,
     /// `#endif`
     Endif,
-    /// `#define`: the extractor reads macro definitions for aliases and macro bodies.
+    /// `#define`: the extractor reads macro definitions for aliases, macro bodies and conditions.
     Define,
-    /// Any other directive (`#define`, `#include`, `#pragma`, ...), or a lone `#`.
+    /// `#undef`: a condition after it sees the name undefined.
+    Undef,
+    /// Any other directive (`#include`, `#pragma`, ...), or a lone `#`.
     Other,
+}
+
+/// How a conditional directive states its condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConditionKind {
+    /// `#if EXPR` or `#elif EXPR`.
+    Expression,
+    /// `#ifdef NAME` or `#elifdef NAME`.
+    Defined,
+    /// `#ifndef NAME` or `#elifndef NAME`.
+    NotDefined,
 }
 
 /// A C token, as far as call-context extraction needs to tell tokens apart.
@@ -273,30 +284,19 @@ fn classify_directive(text: &[u8]) -> Directive {
         .iter()
         .position(|b| !b.is_ascii_alphanumeric() && *b != b'_')
         .unwrap_or(text.len());
-    let (name, rest) = text.split_at(name_len);
-    match name {
-        b"if" if is_zero_condition(rest) => Directive::IfZero,
-        b"if" | b"ifdef" | b"ifndef" => Directive::If,
-        b"elif" | b"elifdef" | b"elifndef" => Directive::Elif,
+    match &text[..name_len] {
+        b"if" => Directive::If(ConditionKind::Expression),
+        b"ifdef" => Directive::If(ConditionKind::Defined),
+        b"ifndef" => Directive::If(ConditionKind::NotDefined),
+        b"elif" => Directive::Elif(ConditionKind::Expression),
+        b"elifdef" => Directive::Elif(ConditionKind::Defined),
+        b"elifndef" => Directive::Elif(ConditionKind::NotDefined),
         b"else" => Directive::Else,
         b"endif" => Directive::Endif,
         b"define" => Directive::Define,
+        b"undef" => Directive::Undef,
         _ => Directive::Other,
     }
-}
-
-/// True for the condition of `#if 0`, `#if (0)` and `#if 0 /* comment */`.
-fn is_zero_condition(rest: &[u8]) -> bool {
-    let mut condition = rest;
-    if let Some(comment) = memchr::memchr(b'/', condition) {
-        condition = &condition[..comment];
-    }
-    let condition: Vec<u8> = condition
-        .iter()
-        .copied()
-        .filter(|b| !b.is_ascii_whitespace() && *b != b'(' && *b != b')' && *b != b'\\')
-        .collect();
-    condition == b"0"
 }
 
 /// The code tokens of a source, with their byte offsets; bytes the lexer cannot match become
@@ -498,10 +498,23 @@ mod tests {
     #[test]
     fn conditionals_are_classified() {
         let kinds = kinds(
-            "#if 0\n# if (0) // x\n #ifdef A\n#if 0 || X\n#elif B\n#else\n#endif\n#pragma once\n",
+            "#if 0\n# ifdef A // x\n #ifndef A\n#elifdef B\n#elif B\n#elifndef B\n#else\n#endif\n\
+             #undef A\n#pragma once\n",
         );
+        use ConditionKind::*;
         use Directive::*;
-        let expected = [IfZero, IfZero, If, If, Elif, Else, Endif, Other];
+        let expected = [
+            If(Expression),
+            If(Defined),
+            If(NotDefined),
+            Elif(Defined),
+            Elif(Expression),
+            Elif(NotDefined),
+            Else,
+            Endif,
+            Undef,
+            Other,
+        ];
         assert_eq!(kinds, expected.map(Token::Directive).to_vec());
     }
 

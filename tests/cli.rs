@@ -67,6 +67,72 @@ fn conditionals() {
     assert_fixture("conditionals");
 }
 
+/// The functions a run reports, in order.
+fn reported(stdout: &str) -> Vec<&str> {
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("Error: "))
+        .map(|l| l.split("()").next().unwrap())
+        .collect()
+}
+
+#[test]
+fn switches_decide_conditions() {
+    assert_fixture("switches");
+    let run = callcheck(&["testdata/switches"]);
+    assert!(
+        reported(&run.stdout)
+            .iter()
+            .all(|name| name.ends_with("_reaches") || name.ends_with("_reads_both")),
+        "{}",
+        run.stdout
+    );
+    // -D and -U add to the configuration's switches.
+    let run = callcheck(&[
+        "-D",
+        "CONFIG_UNKNOWN",
+        "-U",
+        "DEBUG_LOCAL",
+        "testdata/switches",
+    ]);
+    let found = reported(&run.stdout);
+    assert!(!found.contains(&"io_unknown_reads_both"), "{found:?}");
+    assert!(found.contains(&"io_maybe_reaches"), "{found:?}");
+    assert!(
+        found.contains(&"io_local_define_reaches"),
+        "a file's own #define wins"
+    );
+    let run = callcheck(&["-D", "DEBUG_ALLOC", "testdata/switches"]);
+    assert!(
+        reported(&run.stdout).contains(&"io_debug_dead"),
+        "-D beats `undefined`"
+    );
+}
+
+#[test]
+fn bad_switches_are_one_line_errors() {
+    let run = callcheck(&["-D", "1x", "testdata/switches"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "callcheck: -D: `1x` is not a macro definition: write NAME or NAME=VALUE\n"
+    );
+    let dir = scratch("bad-switch");
+    fs::write(
+        dir.join("callcheck.toml"),
+        "preset = \"qemu\"\n[preprocessor]\nundefined = [\"DEBUG_[\"]\n",
+    )
+    .unwrap();
+    let run = callcheck(&[dir.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("callcheck.toml:3:14: invalid glob `DEBUG_[`"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn resolution_of_static_and_global_names() {
     assert_fixture("resolution");

@@ -26,6 +26,8 @@ pub(super) struct ConfigFile {
     pub(super) include: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) extensions: Option<Vec<Spanned<String>>>,
+    #[serde(default, skip_serializing_if = "Preprocessor::is_empty")]
+    pub(super) preprocessor: Preprocessor,
     #[serde(default, rename = "context", skip_serializing_if = "Vec::is_empty")]
     pub(super) contexts: Vec<ContextEntry>,
     #[serde(default, rename = "rule", skip_serializing_if = "Vec::is_empty")]
@@ -36,6 +38,30 @@ pub(super) struct ConfigFile {
     pub(super) boundaries: Vec<Boundary>,
     #[serde(default, rename = "generated", skip_serializing_if = "Vec::is_empty")]
     pub(super) generated: Vec<GeneratedEntry>,
+}
+
+/// `[preprocessor]`: the macros that decide `#if` conditions.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Preprocessor {
+    /// `NAME` or `NAME=VALUE`, as with `-D`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) defines: Vec<Spanned<String>>,
+    /// Globs of names no build defines.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) undefined: Vec<Spanned<String>>,
+}
+
+impl Preprocessor {
+    fn is_empty(&self) -> bool {
+        self.defines.is_empty() && self.undefined.is_empty()
+    }
+
+    /// Adds `other`'s entries after these.
+    pub(super) fn extend(&mut self, other: Preprocessor) {
+        self.defines.extend(other.defines);
+        self.undefined.extend(other.undefined);
+    }
 }
 
 /// `[[generated]]`: definitions a build step writes for prototypes carrying `attributes`.

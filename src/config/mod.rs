@@ -13,15 +13,16 @@ pub use file::{Boundary, Cut};
 pub use presets::{DEFAULT_PRESET, defining as preset_defining, preset_names};
 
 use crate::context::{Contexts, Rule, Wrapper};
-use crate::extract::{Extras, Recognizer};
+use crate::extract::{Extras, Recognizer, Switches};
 use crate::model::{EdgeKinds, UseKind};
 use crate::source::Exclusions;
-use file::{ConfigFile, EdgesSetting, Source, parse};
+use file::{ConfigFile, EdgesSetting, Preprocessor, Source, parse};
 use ignore::overrides::OverrideBuilder;
 use presets::PRESETS;
 use resolve::{PresetCounts, resolve};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use toml::Spanned;
 
 /// The file names looked for, in order, in each directory.
 pub const FILE_NAMES: [&str; 2] = ["callcheck.toml", ".callcheck.toml"];
@@ -58,6 +59,8 @@ pub struct Config {
     pub aliases: bool,
     /// Which prototypes get generated definitions.
     pub wrappers: Vec<Wrapper>,
+    /// The macros that decide `#if` conditions (`[preprocessor]`, then `-D`/`-U`).
+    pub switches: Switches,
     /// The effective configuration as TOML, presets included.
     pub effective: String,
 }
@@ -89,6 +92,10 @@ pub struct ConfigRequest {
     /// Where to start looking for a configuration file (an absolute directory): the first
     /// PATH's, or the current directory.
     pub start: PathBuf,
+    /// `-D NAME[=VALUE]`: added to the file's `[preprocessor] defines`.
+    pub defines: Vec<String>,
+    /// `-U NAME`: added to the file's `[preprocessor] undefined`.
+    pub undefines: Vec<String>,
 }
 
 /// Finds, reads and checks the configuration.
@@ -185,6 +192,7 @@ impl Config {
             aliases,
             head_words: aliases || !self.wrappers.is_empty(),
         };
+        recognizer.switches = self.switches.clone();
         recognizer
     }
 }
@@ -238,6 +246,7 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
             merged.contexts.extend(preset.contexts);
             merged.rules.extend(preset.rules);
             merged.generated.extend(preset.generated);
+            merged.preprocessor.extend(preset.preprocessor);
             for dir in preset.include {
                 if !merged.include.contains(&dir) {
                     merged.include.push(dir);
@@ -263,6 +272,10 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
             ));
         }
     }
+    merged
+        .preprocessor
+        .extend(std::mem::take(&mut written.preprocessor));
+    merged.preprocessor.extend(command_line_switches(request)?);
     merged.cuts = std::mem::take(&mut written.cuts);
     merged.boundaries = std::mem::take(&mut written.boundaries);
     for reason in merged
@@ -297,6 +310,25 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
     let mut config = resolve(merged, &source, counts, root, file)?;
     config.preset = preset_name;
     Ok(config)
+}
+
+/// The `-D` and `-U` switches, checked, as `[preprocessor]` entries.
+fn command_line_switches(request: &ConfigRequest) -> Result<Preprocessor, ConfigError> {
+    let error = |flag: &str, message| ConfigError {
+        location: flag.to_string(),
+        message,
+    };
+    for define in &request.defines {
+        resolve::check_define(define).map_err(|message| error("-D", message))?;
+    }
+    for name in &request.undefines {
+        resolve::undefined_glob(name).map_err(|message| error("-U", message))?;
+    }
+    let spanned = |list: &[String]| list.iter().map(|s| Spanned::new(0..0, s.clone())).collect();
+    Ok(Preprocessor {
+        defines: spanned(&request.defines),
+        undefined: spanned(&request.undefines),
+    })
 }
 
 /// Adds `glob` to `builder` as an exclusion; the error says what is wrong with the glob in
@@ -338,6 +370,7 @@ mod tests {
             file: Some(path),
             preset: None,
             start: dir.clone(),
+            ..ConfigRequest::default()
         });
         let _ = std::fs::remove_dir_all(&dir);
         loaded.map_err(|mut e| {
@@ -353,6 +386,7 @@ mod tests {
                 file: None,
                 preset: Some(name.to_string()),
                 start: PathBuf::from("/nonexistent-dir"),
+                ..ConfigRequest::default()
             })
             .unwrap_or_else(|e| panic!("preset {name}: {e}"));
             assert!(!config.rules.is_empty(), "{name}");

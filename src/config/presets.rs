@@ -16,8 +16,9 @@ pub(super) struct Preset {
 }
 
 /// The built-in presets. `qemu-block` is check_calls.py's check, so it keeps to the script's
-/// graph (calls and references) and its output stays the script's; the others see every edge
-/// kind.
+/// graph (calls and references, every `#if` branch but `#if 0`) and its output stays the
+/// script's; the others see every edge kind and skip the branches of switches no QEMU build
+/// turns on.
 pub(super) const PRESETS: [Preset; 3] = [
     Preset {
         name: "qemu-block",
@@ -26,7 +27,10 @@ pub(super) const PRESETS: [Preset; 3] = [
     },
     Preset {
         name: "qemu-coroutine",
-        texts: &[include_str!("../presets/qemu-coroutine.toml")],
+        texts: &[
+            include_str!("../presets/qemu-coroutine.toml"),
+            include_str!("../presets/qemu-switches.toml"),
+        ],
         edges: None,
     },
     Preset {
@@ -34,6 +38,7 @@ pub(super) const PRESETS: [Preset; 3] = [
         texts: &[
             include_str!("../presets/qemu-block.toml"),
             include_str!("../presets/qemu-coroutine.toml"),
+            include_str!("../presets/qemu-switches.toml"),
         ],
         edges: None,
     },
@@ -44,17 +49,20 @@ pub fn preset_names() -> impl Iterator<Item = &'static str> {
     PRESETS.iter().map(|preset| preset.name)
 }
 
-/// The single built-in preset that defines the context `name`, if one does: for the hint of an
-/// unknown-context error.
+/// The smallest built-in preset that defines the context `name`, if one does: for the hint of
+/// an unknown-context error.
 pub fn defining(name: &str) -> Option<&'static str> {
     PRESETS
         .iter()
-        .filter(|preset| preset.texts.len() == 1)
-        .find_map(|preset| {
-            let file = super::file::parse(preset.texts[0], preset.name).ok()?;
-            file.contexts
-                .iter()
-                .any(|context| context.name.get_ref() == name)
-                .then_some(preset.name)
+        .filter(|preset| {
+            preset.texts.iter().any(|text| {
+                super::file::parse(text, preset.name).is_ok_and(|file| {
+                    file.contexts
+                        .iter()
+                        .any(|context| context.name.get_ref() == name)
+                })
+            })
         })
+        .min_by_key(|preset| preset.texts.len())
+        .map(|preset| preset.name)
 }

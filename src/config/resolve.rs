@@ -1,13 +1,15 @@
 //! From the written configuration to the model: contexts, rules and wrappers checked by name
 //! and shape.
 
-use super::file::{ConfigFile, GeneratedEdge, Source, ThroughSetting, Words};
+use super::file::{ConfigFile, GeneratedEdge, Preprocessor, Source, ThroughSetting, Words};
 use super::{Config, ConfigError};
 use crate::context::{
     Context, ContextSet, Contexts, Recognition, Rule, RuleKind, Through, Wrapper,
 };
+use crate::extract::Switches;
 use crate::model::{EdgeKinds, UseKind};
 use crate::source::DEFAULT_EXTENSIONS;
+use globset::{Glob, GlobSetBuilder};
 use std::ops::Range;
 use std::path::PathBuf;
 use toml::Spanned;
@@ -33,6 +35,7 @@ pub(super) fn resolve(
     let rules = rules(&file, &contexts, graph_edges, &entries(presets.rules))?;
     let wrappers = wrappers(&file, &contexts, &entries(presets.generated))?;
     let exclude = exclusions(&file, source)?;
+    let switches = switches(&file.preprocessor, source)?;
     let effective = toml::to_string(&file).unwrap_or_default();
     Ok(Config {
         contexts,
@@ -57,6 +60,7 @@ pub(super) fn resolve(
         edges: graph_edges,
         aliases: file.aliases.unwrap_or(true),
         wrappers,
+        switches,
         effective,
     })
 }
@@ -215,6 +219,59 @@ fn unknown_context(name: &str, contexts: &Contexts) -> String {
         ));
     }
     message
+}
+
+/// The `[preprocessor]` switches, each checked.
+fn switches(preprocessor: &Preprocessor, source: &Source) -> Result<Switches, ConfigError> {
+    for define in &preprocessor.defines {
+        check_define(define.get_ref()).map_err(|message| source.error(define.span(), message))?;
+    }
+    let mut globs = GlobSetBuilder::new();
+    for name in &preprocessor.undefined {
+        let glob =
+            undefined_glob(name.get_ref()).map_err(|message| source.error(name.span(), message))?;
+        globs.add(glob);
+    }
+    let globs = globs
+        .build()
+        .map_err(|e| source.error(0..0, format!("invalid `undefined` globs: {e}")))?;
+    let defines = preprocessor.defines.iter().map(|d| d.get_ref().as_str());
+    Ok(Switches::new(defines, globs))
+}
+
+/// Checks a `defines` entry or `-D` value: `NAME` or `NAME=VALUE`.
+pub(super) fn check_define(define: &str) -> Result<(), String> {
+    let name = define.split_once('=').map_or(define, |(name, _)| name);
+    if is_identifier(name) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{define}` is not a macro definition: write NAME or NAME=VALUE"
+        ))
+    }
+}
+
+/// An `undefined` entry or `-U` value as a glob over macro names.
+pub(super) fn undefined_glob(name: &str) -> Result<Glob, String> {
+    let valid = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_*?[]!-".contains(&b));
+    if !valid {
+        return Err(format!(
+            "`{name}` is not a macro name or a glob of them (such as DEBUG_*)"
+        ));
+    }
+    Glob::new(name).map_err(|e| format!("invalid glob `{name}`: {}", e.kind()))
+}
+
+/// True for a C identifier.
+fn is_identifier(text: &str) -> bool {
+    let mut bytes = text.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// The `exclude` globs, each checked.

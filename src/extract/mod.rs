@@ -5,16 +5,19 @@
 //! a function body it records the marker macros invoked (the function's contexts) and every name
 //! the body uses, as a call (`name(`) or as a reference (any other mention).
 //!
-//! Preprocessor conditionals are handled the way a reader skims them: `#if 0` code is dead, every
-//! other branch is read, and brace depth is reset at `#elif`/`#else` to its value at the `#if`, so
-//! a brace opened in both branches counts once.
+//! Preprocessor conditionals are evaluated where the answer is known (`#if 0`, a switch the
+//! configuration decides, a macro the file defines): a branch known not to be taken is dead.
+//! Where it is unknown every branch is read, and brace depth is reset at `#elif`/`#else` to its
+//! value at the `#if`, so a brace opened in both branches counts once.
 
+mod condition;
 mod define;
 mod include;
 mod names;
 mod pass;
 mod pragma;
 
+pub use condition::Switches;
 pub use include::Include;
 pub use names::{NameTable, name_hash};
 pub use pragma::{Pragma, PragmaKind};
@@ -228,6 +231,10 @@ pub struct FileFunctions {
     pub stray_closing_braces: Vec<u32>,
     /// A comment or literal that runs to the end of the file, if any.
     pub unterminated: Option<Unterminated>,
+    /// Conditions of live `#if`/`#elif` directives whose truth was known.
+    pub conditions_decided: u32,
+    /// Conditions of live `#if`/`#elif` directives left unknown (every branch read).
+    pub conditions_open: u32,
 }
 
 impl FileFunctions {
@@ -298,6 +305,8 @@ pub struct Recognizer {
     attributes: FxHashMap<Box<[u8]>, ContextSet>,
     /// What else extraction records.
     pub extras: Extras,
+    /// The macros the configuration decides, for `#if` conditions.
+    pub switches: Switches,
 }
 
 impl Recognizer {
@@ -307,6 +316,7 @@ impl Recognizer {
             markers: FxHashMap::default(),
             attributes: FxHashMap::default(),
             extras: Extras::ALL,
+            switches: Switches::default(),
         };
         for (id, context) in contexts.iter() {
             match &context.recognition {

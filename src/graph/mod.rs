@@ -175,6 +175,11 @@ pub struct GraphStats {
     pub unresolved_includes: usize,
     /// Contexts that functions carry only because a prototype of theirs has the attribute.
     pub contexts_from_prototypes: usize,
+    /// Conditions of live `#if`/`#elif` directives that were known, so a branch was skipped or
+    /// taken alone.
+    pub conditions_decided: usize,
+    /// Conditions of live `#if`/`#elif` directives left unknown: every branch was read.
+    pub conditions_open: usize,
 }
 
 impl GraphStats {
@@ -529,6 +534,16 @@ impl Graph {
             unresolved_calls: self.unresolved_calls,
             unresolved_includes: self.unresolved_includes,
             contexts_from_prototypes: self.contexts_from_prototypes,
+            conditions_decided: self
+                .files
+                .iter()
+                .map(|f| f.functions.conditions_decided as usize)
+                .sum(),
+            conditions_open: self
+                .files
+                .iter()
+                .map(|f| f.functions.conditions_open as usize)
+                .sum(),
         }
     }
 }

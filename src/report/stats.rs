@@ -42,6 +42,11 @@ pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
     writeln!(out, "unresolved includes: {}", graph.unresolved_includes)?;
     writeln!(
         out,
+        "#if conditions: {} decided, {} open",
+        graph.conditions_decided, graph.conditions_open
+    )?;
+    writeln!(
+        out,
         "contexts from prototypes only: {}",
         graph.contexts_from_prototypes
     )?;

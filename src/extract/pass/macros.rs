@@ -10,14 +10,13 @@ use crate::lexer::Token;
 use std::ops::Range;
 
 impl FilePass<'_, '_> {
-    /// Reads the `#define`s met since the last token, unless they are in `#if 0` code.
+    /// Reads the `#define`s and `#undef`s met since the last token, unless they are in dead
+    /// code: for the conditions below them, and for aliases and macro bodies.
     pub(super) fn defines(&mut self, defines: &mut Vec<Range<usize>>) {
         let extras = self.recognizer.extras;
-        if !extras.aliases && !extras.macros {
-            defines.clear();
-        }
         for span in defines.drain(..) {
-            if self.dead == 0 {
+            if self.dead == 0 && self.note_switch(span.clone()) && (extras.aliases || extras.macros)
+            {
                 self.define(span);
             }
         }

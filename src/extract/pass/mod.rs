@@ -1,9 +1,11 @@
 //! The pass over one file's tokens: the state machine that finds definitions and records what
 //! their bodies use.
 
+mod conditionals;
 mod fields;
 mod macros;
 
+use super::condition::Definition;
 use super::include;
 use super::names::{Keyword, NameClass, Names, keyword};
 use super::{
@@ -13,6 +15,7 @@ use super::{
 use crate::context::ContextSet;
 use crate::lexer::{Directive, LineCounter, Token, Tokens};
 use crate::model::UseKind;
+use conditionals::Conditional;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 
@@ -164,10 +167,14 @@ pub(super) struct FilePass<'src, 'x> {
     depth: u32,
     block_line: u32,
     extern_c: u32,
-    /// Brace depth at each open `#if`.
-    conditionals: Vec<u32>,
-    /// Nesting of the `#if 0` being skipped, 0 when live.
+    /// The open conditionals, innermost last.
+    conditionals: Vec<Conditional>,
+    /// Nesting of the dead branch being skipped (a condition known false, or a branch after one
+    /// known true), 0 when live.
     dead: u32,
+    /// What the file's own `#define`s and `#undef`s so far say about names in conditions:
+    /// `None` for a name defined or undefined under a condition that is not known to hold.
+    local_switches: FxHashMap<&'src [u8], Option<Definition>>,
     /// Index of the current token.
     token_index: usize,
     /// `allow` pragmas at file scope waiting for the next definition.
@@ -214,6 +221,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
             extern_c: 0,
             conditionals: Vec::new(),
             dead: 0,
+            local_switches: FxHashMap::default(),
             token_index: 0,
             pending_allows: Vec::new(),
             prev: (Token::Semi, None),
@@ -248,7 +256,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
             }
             next = tokens.next();
             if let Token::Directive(directive) = token {
-                self.directive(directive);
+                self.directive(directive, span);
                 continue;
             }
             if matches!(
@@ -314,39 +322,6 @@ impl<'src, 'x> FilePass<'src, 'x> {
         WordRange {
             start,
             end: self.output.words.len() as u32,
-        }
-    }
-
-    fn directive(&mut self, directive: Directive) {
-        if self.dead > 0 {
-            match directive {
-                Directive::If | Directive::IfZero => self.dead += 1,
-                Directive::Endif => {
-                    self.dead -= 1;
-                    if self.dead == 0 {
-                        self.conditionals.pop();
-                    }
-                }
-                Directive::Elif | Directive::Else if self.dead == 1 => self.dead = 0,
-                _ => {}
-            }
-            return;
-        }
-        match directive {
-            Directive::IfZero => {
-                self.conditionals.push(self.depth);
-                self.dead = 1;
-            }
-            Directive::If => self.conditionals.push(self.depth),
-            Directive::Elif | Directive::Else => {
-                if let Some(&depth) = self.conditionals.last() {
-                    self.restore_depth(depth);
-                }
-            }
-            Directive::Endif => {
-                self.conditionals.pop();
-            }
-            Directive::Define | Directive::Other => {}
         }
     }
 
@@ -789,7 +764,7 @@ impl Iterator for LiveTokens<'_> {
             let (token, span) = self.tokens.next()?;
             match token {
                 Token::Directive(Directive::Other) => self.other_directive(span),
-                Token::Directive(Directive::Define) => self.defines.push(span),
+                Token::Directive(Directive::Define | Directive::Undef) => self.defines.push(span),
                 _ => return Some((token, span)),
             }
         }
