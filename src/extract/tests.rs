@@ -54,7 +54,7 @@ fn simple_definition() {
         2,
         true,
         vec!["IO_CODE".into()],
-        vec!["g".into()],
+        vec!["IO_CODE".into(), "g".into()],
         vec!["a".into(), "h".into()],
     );
     assert_eq!(got, vec![expected]);
@@ -191,8 +191,21 @@ fn markers_give_contexts_only_when_invoked() {
         void g(void) { int IO_CODE; }\n";
     let got = summarize(source);
     assert_eq!(got[0].3, ["GLOBAL_STATE_CODE", "IO_OR_GS_CODE"]);
-    assert!(got[0].4.is_empty(), "recognizer are not calls");
+    assert_eq!(
+        got[0].4,
+        ["GLOBAL_STATE_CODE", "IO_OR_GS_CODE"],
+        "with macro edges a marker is a call, so its body's calls count"
+    );
     assert!(got[1].3.is_empty());
+    let (contexts, _) = qemu_block();
+    let mut recognizer = Recognizer::new(&contexts);
+    recognizer.extras.macros = false;
+    let file = extract(source.as_bytes(), &recognizer);
+    assert_eq!(
+        file.uses_of(&file.functions[0]).len(),
+        0,
+        "without macro edges a marker is only a context"
+    );
 }
 
 #[test]

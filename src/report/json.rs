@@ -196,7 +196,7 @@ mod tests {
                 ]
             }],
             "summary": {"files": 1, "functions": 3, "calls": 1, "violations": 1,
-                        "references": 1, "unresolved_calls": 1, "field_edges": 0,
+                        "references": 1, "unresolved_calls": 3, "field_edges": 0,
                         "macro_edges": 0, "generated_edges": 0, "generated_functions": 0,
                         "fields": 0}
         });

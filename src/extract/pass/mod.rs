@@ -670,39 +670,42 @@ impl<'src, 'x> FilePass<'src, 'x> {
         let Block::Function(function) = &mut self.block else {
             return None;
         };
-        match self.names.class(name) {
+        let kind = match self.names.class(name) {
             NameClass::Keyword(keyword) => return Some(keyword),
-            NameClass::Marker(context) if called => function.markers.insert(context),
-            NameClass::Marker(_) | NameClass::Plain => {
-                let kind = if called {
-                    UseKind::Call
-                } else {
-                    UseKind::Reference
-                };
-                let stamp = self.output.functions.len() as u32 + 1;
-                let uses = &mut self.output.uses;
-                let entry = &self.names.entries[name as usize];
-                if entry.used_by == stamp {
-                    let earlier = &mut uses[entry.use_index as usize];
-                    if kind == UseKind::Call && earlier.kind == UseKind::Reference {
-                        earlier.kind = UseKind::Call;
-                        (earlier.line, earlier.column) = self.lines.position_at(offset);
-                    }
-                } else {
-                    let exported = self.names.export(name, self.source, &mut self.output.names);
-                    let entry = &mut self.names.entries[name as usize];
-                    entry.used_by = stamp;
-                    entry.use_index = uses.len() as u32;
-                    let (line, column) = self.lines.position_at(offset);
-                    uses.push(Use {
-                        name: exported,
-                        kind,
-                        line,
-                        column,
-                    });
-                    function.uses_end = uses.len() as u32;
+            NameClass::Marker(context) if called => {
+                function.markers.insert(context);
+                // A marker is a macro too: where macro bodies count, so do the calls in its
+                // body (`GLOBAL_STATE_CODE()` asserts `qemu_in_main_thread()`).
+                if !self.recognizer.extras.macros {
+                    return None;
                 }
+                UseKind::Call
             }
+            NameClass::Marker(_) | NameClass::Plain if called => UseKind::Call,
+            NameClass::Marker(_) | NameClass::Plain => UseKind::Reference,
+        };
+        let stamp = self.output.functions.len() as u32 + 1;
+        let uses = &mut self.output.uses;
+        let entry = &self.names.entries[name as usize];
+        if entry.used_by == stamp {
+            let earlier = &mut uses[entry.use_index as usize];
+            if kind == UseKind::Call && earlier.kind == UseKind::Reference {
+                earlier.kind = UseKind::Call;
+                (earlier.line, earlier.column) = self.lines.position_at(offset);
+            }
+        } else {
+            let exported = self.names.export(name, self.source, &mut self.output.names);
+            let entry = &mut self.names.entries[name as usize];
+            entry.used_by = stamp;
+            entry.use_index = uses.len() as u32;
+            let (line, column) = self.lines.position_at(offset);
+            uses.push(Use {
+                name: exported,
+                kind,
+                line,
+                column,
+            });
+            function.uses_end = uses.len() as u32;
         }
         None
     }
