@@ -78,6 +78,17 @@ pub fn evaluate(
             Some(defined == (kind == ConditionKind::Defined))
         }
         ConditionKind::Expression => {
+            // The common `#if 0`, `#if 1` and `#if NAME` need no parser.
+            match tokens.as_slice() {
+                [Item::Number(value)] => return value.map(|v| v != 0),
+                [Item::Name(name)] if *name != b"defined" => {
+                    return match lookup(name)? {
+                        Definition::Defined(value) => value.map(|v| v != 0),
+                        Definition::Undefined => Some(false),
+                    };
+                }
+                _ => {}
+            }
             let mut parser = Parser {
                 items: &tokens,
                 at: 0,
@@ -152,7 +163,7 @@ const PUNCTUATION: [&str; 24] = [
 /// The tokens of a condition, with comments and line continuations skipped; `None` for a
 /// character literal that does not end.
 fn tokenize(text: &[u8]) -> Option<Vec<Item<'_>>> {
-    let mut items = Vec::new();
+    let mut items = Vec::with_capacity(16);
     let mut i = 0;
     while i < text.len() {
         let rest = &text[i..];
@@ -227,17 +238,20 @@ struct Parser<'a, 'l> {
     depth: u32,
 }
 
-/// The binary operators by precedence, loosest first (`&&`, `||` and `?:` are handled apart).
-const BINARY_LEVELS: [&[&str]; 8] = [
-    &["|"],
-    &["^"],
-    &["&"],
-    &["==", "!="],
-    &["<", ">", "<=", ">="],
-    &["<<", ">>"],
-    &["+", "-"],
-    &["*", "/", "%"],
-];
+/// How tightly a binary operator binds, loosest first (`&&`, `||` and `?:` are handled apart).
+fn binding(op: &str) -> Option<u8> {
+    Some(match op {
+        "|" => 0,
+        "^" => 1,
+        "&" => 2,
+        "==" | "!=" => 3,
+        "<" | ">" | "<=" | ">=" => 4,
+        "<<" | ">>" => 5,
+        "+" | "-" => 6,
+        "*" | "/" | "%" => 7,
+        _ => return None,
+    })
+}
 
 impl<'a> Parser<'a, '_> {
     fn peek(&self) -> Option<Item<'a>> {
@@ -297,16 +311,14 @@ impl<'a> Parser<'a, '_> {
         value
     }
 
-    /// The binary operators of `BINARY_LEVELS[level]` and tighter.
-    fn binary(&mut self, level: usize) -> Option<i64> {
-        let Some(operators) = BINARY_LEVELS.get(level) else {
-            return self.unary();
-        };
-        let mut value = self.binary(level + 1);
+    /// A chain of binary operators binding at least as tightly as `tightness` (precedence
+    /// climbing: each operator's right side takes only tighter ones, so all associate left).
+    fn binary(&mut self, tightness: u8) -> Option<i64> {
+        let mut value = self.unary();
         while let Some(Item::Punct(op)) = self.peek() {
-            if !operators.contains(&op) {
+            let Some(level) = binding(op).filter(|&level| level >= tightness) else {
                 break;
-            }
+            };
             self.at += 1;
             let right = self.binary(level + 1);
             value = match (value, right) {

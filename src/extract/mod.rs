@@ -366,6 +366,7 @@ pub struct Extractor<'m> {
     recognizer: &'m Recognizer,
     names: Names,
     lines: LineCounter,
+    local_switches: pass::LocalSwitches,
 }
 
 impl<'m> Extractor<'m> {
@@ -375,6 +376,7 @@ impl<'m> Extractor<'m> {
             recognizer,
             names: Names::default(),
             lines: LineCounter::default(),
+            local_switches: pass::LocalSwitches::default(),
         }
     }
 
@@ -382,8 +384,15 @@ impl<'m> Extractor<'m> {
     pub fn extract(&mut self, source: &[u8]) -> FileFunctions {
         self.names.clear();
         self.lines.reset(source);
-        let mut file =
-            FilePass::new(source, self.recognizer, &mut self.names, &mut self.lines).run();
+        self.local_switches.clear();
+        let mut file = FilePass::new(
+            source,
+            self.recognizer,
+            &mut self.names,
+            &mut self.lines,
+            &mut self.local_switches,
+        )
+        .run();
         file.shrink_to_fit();
         file
     }

@@ -12,6 +12,12 @@ use crate::extract::condition::{self, Definition, condition_text};
 use crate::lexer::{ConditionKind, Directive};
 use std::ops::Range;
 
+/// The file's own live `#define`s and `#undef`s so far: where each directive starts, and whether
+/// it certainly happens (every enclosing branch is known to be taken). They are read only when
+/// a condition names something, so a file full of `#define`s costs a push each. Reused from
+/// file to file.
+pub(in crate::extract) type LocalSwitches = Vec<(usize, bool)>;
+
 /// One open `#if ... #endif`.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Conditional {
@@ -92,11 +98,12 @@ impl FilePass<'_, '_> {
     /// The known truth of the condition of the directive at `span`; counted in the file's
     /// statistics.
     fn evaluate(&mut self, kind: ConditionKind, span: Range<usize>) -> Option<bool> {
-        let text = condition_text(&self.source[span]);
+        let source = self.source;
+        let text = condition_text(&source[span]);
         let locals = &self.local_switches;
         let switches = &self.recognizer.switches;
-        let lookup = |name: &[u8]| match locals.get(name) {
-            Some(&local) => local,
+        let lookup = |name: &[u8]| match local_definition(source, locals, name) {
+            Some(local) => local,
             None => switches.lookup(name),
         };
         let value = condition::evaluate(kind, text, &lookup);
@@ -108,44 +115,52 @@ impl FilePass<'_, '_> {
         value
     }
 
-    /// Notes what a live `#define NAME [BODY]` or `#undef NAME` says about NAME for the
-    /// conditions below it: certain only if every enclosing branch is known to be taken.
-    /// Returns true for a `#define`.
-    pub(super) fn note_switch(&mut self, span: Range<usize>) -> bool {
-        let source = self.source;
-        let text = source[span].trim_ascii_start();
+    /// Notes a live `#define` or `#undef` at `span` for the conditions below it.
+    pub(super) fn note_switch(&mut self, span: &Range<usize>) {
+        let certain = self.conditionals.iter().all(|open| open.certain);
+        self.local_switches.push((span.start, certain));
+    }
+}
+
+/// What the last of the file's `#define`s and `#undef`s (in `locals`) that names `name` says:
+/// `None` if none does, `Some(None)` if it may not have happened.
+fn local_definition(
+    source: &[u8],
+    locals: &LocalSwitches,
+    name: &[u8],
+) -> Option<Option<Definition>> {
+    locals.iter().rev().find_map(|&(start, certain)| {
+        let text = source[start..].trim_ascii_start();
         let text = text.strip_prefix(b"#").unwrap_or(text).trim_ascii_start();
         let (undef, rest) = match text.strip_prefix(b"undef") {
             Some(rest) => (true, rest),
-            None => (false, text.strip_prefix(b"define").unwrap_or(text)),
+            None => (false, text.strip_prefix(b"define")?),
         };
         let rest = rest.trim_ascii_start();
-        let len = rest
-            .iter()
-            .position(|b| !b.is_ascii_alphanumeric() && *b != b'_')
-            .unwrap_or(rest.len());
-        if len == 0 {
-            return !undef;
+        let body = rest.strip_prefix(name)?;
+        if body
+            .first()
+            .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return None;
         }
-        let (name, body) = rest.split_at(len);
-        let certain = self.conditionals.iter().all(|open| open.certain);
-        let definition = certain.then(|| match (undef, body.first()) {
+        Some(certain.then(|| match (undef, body.first()) {
             (true, _) => Definition::Undefined,
             // A function-like macro: defined, with no value a condition can use.
             (false, Some(b'(')) => Definition::Defined(None),
             (false, _) => Definition::Defined(condition::integer(body_text(body))),
-        });
-        self.local_switches.insert(name, definition);
-        !undef
-    }
+        }))
+    })
 }
 
-/// A macro body without its comments and surrounding blanks (enough for `#define X 1 // on`).
+/// The first line of a macro body without its comments and surrounding blanks (enough for
+/// `#define X 1 // on`).
 fn body_text(body: &[u8]) -> &[u8] {
-    let end = memchr::memmem::find(body, b"//")
+    let line = &body[..memchr::memchr(b'\n', body).unwrap_or(body.len())];
+    let end = memchr::memmem::find(line, b"//")
         .into_iter()
-        .chain(memchr::memmem::find(body, b"/*"))
+        .chain(memchr::memmem::find(line, b"/*"))
         .min()
-        .unwrap_or(body.len());
-    body[..end].trim_ascii()
+        .unwrap_or(line.len());
+    line[..end].trim_ascii()
 }

@@ -15,8 +15,11 @@ impl FilePass<'_, '_> {
     pub(super) fn defines(&mut self, defines: &mut Vec<Range<usize>>) {
         let extras = self.recognizer.extras;
         for span in defines.drain(..) {
-            if self.dead == 0 && self.note_switch(span.clone()) && (extras.aliases || extras.macros)
-            {
+            if self.dead > 0 {
+                continue;
+            }
+            self.note_switch(&span);
+            if extras.aliases || extras.macros {
                 self.define(span);
             }
         }

@@ -5,7 +5,6 @@ mod conditionals;
 mod fields;
 mod macros;
 
-use super::condition::Definition;
 use super::include;
 use super::names::{Keyword, NameClass, Names, keyword};
 use super::{
@@ -16,6 +15,7 @@ use crate::context::ContextSet;
 use crate::lexer::{Directive, LineCounter, Token, Tokens};
 use crate::model::UseKind;
 use conditionals::Conditional;
+pub(super) use conditionals::LocalSwitches;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 
@@ -172,9 +172,10 @@ pub(super) struct FilePass<'src, 'x> {
     /// Nesting of the dead branch being skipped (a condition known false, or a branch after one
     /// known true), 0 when live.
     dead: u32,
-    /// What the file's own `#define`s and `#undef`s so far say about names in conditions:
-    /// `None` for a name defined or undefined under a condition that is not known to hold.
-    local_switches: FxHashMap<&'src [u8], Option<Definition>>,
+    /// What the file's own `#define`s and `#undef`s so far say about names in conditions, by
+    /// [`name_hash`](crate::extract::name_hash): `None` for a name defined or undefined under a
+    /// condition that is not known to hold. Reused from file to file.
+    local_switches: &'x mut LocalSwitches,
     /// Index of the current token.
     token_index: usize,
     /// `allow` pragmas at file scope waiting for the next definition.
@@ -207,6 +208,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
         recognizer: &'x Recognizer,
         names: &'x mut Names,
         lines: &'x mut LineCounter,
+        local_switches: &'x mut LocalSwitches,
     ) -> Self {
         FilePass {
             source,
@@ -221,7 +223,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
             extern_c: 0,
             conditionals: Vec::new(),
             dead: 0,
-            local_switches: FxHashMap::default(),
+            local_switches,
             token_index: 0,
             pending_allows: Vec::new(),
             prev: (Token::Semi, None),
