@@ -49,13 +49,24 @@ pub struct Callers {
     /// `uses[offsets[n]..offsets[n + 1]]` are node n's callers.
     offsets: Vec<u32>,
     uses: Vec<(NodeId, UseKind)>,
+    /// For each entry of `uses`, whether its edge is guessed ([`Edge::guessed`]).
+    guessed: Vec<bool>,
 }
 
 impl Callers {
     /// The nodes that use `node`, each with the kind of its use.
     pub fn of(&self, node: NodeId) -> &[(NodeId, UseKind)] {
+        &self.uses[self.range(node)]
+    }
+
+    /// For each use of [`Callers::of`], whether its edge is guessed.
+    pub fn guessed_of(&self, node: NodeId) -> &[bool] {
+        &self.guessed[self.range(node)]
+    }
+
+    fn range(&self, node: NodeId) -> std::ops::Range<usize> {
         let index = node as usize;
-        &self.uses[self.offsets[index] as usize..self.offsets[index + 1] as usize]
+        self.offsets[index] as usize..self.offsets[index + 1] as usize
     }
 }
 
@@ -130,8 +141,16 @@ pub struct Edge {
     pub column: u32,
 }
 
-/// Bits of [`Edge::line`]: lines up to 536,870,911 (a larger line number is stored as that).
-const LINE_BITS: u32 = 29;
+/// Bits of [`Edge::line`]: lines up to 67,108,863 (a larger line number is stored as that).
+/// The kind takes the 3 bits above them, a context guard the 2 above those, and bit
+/// [`GUESSED_BIT`] says the edge is an over-approximation.
+const LINE_BITS: u32 = 26;
+
+/// Bits of the kind, above the line.
+const KIND_BITS: u32 = 3;
+
+/// The bit of an edge that the graph guesses rather than knows (see [`Edge::guessed`]).
+const GUESSED_BIT: u32 = 31;
 
 impl Edge {
     /// The use of `to`, of `kind`, at `line` and `column` of file `file`.
@@ -147,7 +166,23 @@ impl Edge {
 
     /// How the function is used.
     pub fn kind(&self) -> UseKind {
-        UseKind::ALL[(self.line_and_kind >> LINE_BITS) as usize]
+        UseKind::ALL[((self.line_and_kind >> LINE_BITS) & ((1 << KIND_BITS) - 1)) as usize]
+    }
+
+    /// True if the graph guessed this edge rather than read it: a step through a callback
+    /// field (dispatch by field name and type, not by the object at hand), or one of several
+    /// definitions a name resolves to (a name merge). Reports mark such steps and `--certain`
+    /// avoids them.
+    pub fn guessed(&self) -> bool {
+        self.line_and_kind & (1 << GUESSED_BIT) != 0
+    }
+
+    /// The same edge, marked as guessed if `guessed`.
+    pub fn with_guessed(mut self, guessed: bool) -> Edge {
+        if guessed {
+            self.line_and_kind |= 1 << GUESSED_BIT;
+        }
+        self
     }
 
     /// Line of the use.
@@ -180,6 +215,8 @@ pub struct GraphStats {
     pub conditions_decided: usize,
     /// Conditions of live `#if`/`#elif` directives left unknown: every branch was read.
     pub conditions_open: usize,
+    /// Edges the graph guessed (see [`Edge::guessed`]).
+    pub guessed_edges: usize,
 }
 
 impl GraphStats {
@@ -504,24 +541,29 @@ impl Graph {
         }
         let mut fill = offsets.clone();
         let mut callers = vec![(0, UseKind::Call); self.edges.len()];
+        let mut guessed = vec![false; self.edges.len()];
         for from in self.nodes() {
             for edge in self.edges_from(from) {
                 let slot = &mut fill[edge.to as usize];
                 callers[*slot as usize] = (from, edge.kind());
+                guessed[*slot as usize] = edge.guessed();
                 *slot += 1;
             }
         }
         Callers {
             offsets,
             uses: callers,
+            guessed,
         }
     }
 
     /// What the graph holds.
     pub fn stats(&self) -> GraphStats {
         let mut edges = [0; UseKind::ALL.len()];
+        let mut guessed_edges = 0;
         for edge in &self.edges {
             edges[edge.kind() as usize] += 1;
+            guessed_edges += usize::from(edge.guessed());
         }
         let count =
             |wanted: fn(NodeKind) -> bool| self.functions.iter().filter(|f| wanted(f.kind)).count();
@@ -544,6 +586,7 @@ impl Graph {
                 .iter()
                 .map(|f| f.functions.conditions_open as usize)
                 .sum(),
+            guessed_edges,
         }
     }
 }

@@ -5,7 +5,7 @@ use super::includes::{Includes, Scope};
 use super::names::{DefinitionNames, NOT_LOOKED_UP, meanings};
 use super::synthetic::{FieldNodes, GeneratedWrapper, fields_of_type};
 use super::tables::Macros;
-use super::{Edge, Function};
+use super::{Edge, Function, NodeKind};
 use crate::context::ContextSet;
 use crate::extract::name_hash;
 use crate::model::{EdgeKinds, NodeId, UseKind};
@@ -39,6 +39,8 @@ pub(super) struct Resolver<'r, 'a> {
 
 impl<'a> Resolver<'_, 'a> {
     /// The edges of the functions of `file`; `scope` is scratch space for its visible files.
+    /// Edges through fields and to one of several definitions of a name are marked guessed
+    /// ([`Edge::guessed`]).
     pub(super) fn resolve(
         &self,
         file_index: u32,
@@ -80,11 +82,23 @@ impl<'a> Resolver<'_, 'a> {
                                 let through = through.map(|&w| names.get(w));
                                 self.fields.pointers.follow(names.get(path.base), through)
                             });
+                        // The edge to the field is known only where the object's type is
+                        // and names the one field it reaches; else fields merge by name.
+                        // (The field's own edges, to what is bound to it, are always guessed.)
                         if let Some(fields) = self.fields.by_field.get(hash, name) {
+                            let start = out.edges.len();
                             out.edges.extend(
                                 fields_of_type(fields, struct_type)
                                     .map(|to| edge(to, UseKind::Field)),
                             );
+                            let reached = &mut out.edges[start..];
+                            let known = struct_type.is_some()
+                                && reached.len() == 1
+                                && self.functions[reached[0].to as usize].kind
+                                    == (NodeKind::Field { typed: true });
+                            for reached in reached {
+                                *reached = reached.with_guessed(!known);
+                            }
                         }
                     }
                     continue;
@@ -100,9 +114,15 @@ impl<'a> Resolver<'_, 'a> {
                 };
                 meanings(self.names, self.functions, first, scope, &mut meant);
                 let resolved = !meant.is_empty();
+                // A name that means several definitions (no static one visible) merges them:
+                // only one is meant at a time, so each edge is a guess.
+                let merged = meant.len() > 1;
                 if self.kinds.includes(used.kind) {
-                    out.edges
-                        .extend(meant.iter().map(|&to| edge(to, used.kind)));
+                    out.edges.extend(
+                        meant
+                            .iter()
+                            .map(|&to| edge(to, used.kind).with_guessed(merged)),
+                    );
                 }
                 if used.kind != UseKind::Call {
                     continue;
@@ -119,9 +139,11 @@ impl<'a> Resolver<'_, 'a> {
                 for &(hash, called) in &expansion.calls {
                     let first = self.names.first(hash, called, self.functions, self.files);
                     meanings(self.names, self.functions, first, scope, &mut meant);
+                    let merged = meant.len() > 1;
                     for &to in &meant {
                         if through_macros.insert(to) {
-                            out.edges.push(edge(to, UseKind::Macro));
+                            out.edges
+                                .push(edge(to, UseKind::Macro).with_guessed(merged));
                         }
                     }
                 }
@@ -156,9 +178,11 @@ impl<'a> Resolver<'_, 'a> {
                 let hash = name_hash(target.as_bytes());
                 let first = self.names.first(hash, target, self.functions, self.files);
                 meanings(self.names, self.functions, first, &mut scope, &mut meant);
+                let merged = meant.len() > 1;
                 out.edges.extend(
                     meant.iter().filter(|&&to| to != wrapper.node).map(|&to| {
                         Edge::new(to, kind, function.file, function.line, function.column)
+                            .with_guessed(merged)
                     }),
                 );
             }
@@ -180,8 +204,11 @@ impl<'a> Resolver<'_, 'a> {
                         scope.reset(file, &[]);
                     }
                     meanings(self.names, self.functions, first, &mut scope, &mut meant);
+                    // The binding is read, but the step from a field to what is bound to it
+                    // stands for every object that field may belong to: a guess.
                     out.edges.extend(meant.iter().map(|&to| {
                         Edge::new(to, UseKind::Field, file, binding.line, binding.column)
+                            .with_guessed(true)
                     }));
                 }
             }

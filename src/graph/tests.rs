@@ -292,8 +292,38 @@ fn edges_keep_kind_and_line_in_sixteen_bytes() {
     }
     let far = Edge::new(0, UseKind::Generated, 0, u32::MAX, 0);
     assert_eq!(
-        (far.kind(), far.line()),
-        (UseKind::Generated, (1 << LINE_BITS) - 1)
+        (far.kind(), far.line(), far.guessed()),
+        (UseKind::Generated, (1 << LINE_BITS) - 1, false)
+    );
+    let guessed = far.with_guessed(true);
+    assert_eq!(
+        (guessed.kind(), guessed.line(), guessed.guessed()),
+        (UseKind::Generated, (1 << LINE_BITS) - 1, true)
+    );
+    assert!(!Edge::new(0, UseKind::Call, 0, 1, 1).with_guessed(false).guessed());
+}
+
+#[test]
+fn field_steps_and_name_merges_are_guessed() {
+    let a = "void shared(void) { }\nstatic void own(void) { }\n\
+             static const Ops ops = { .run = own };\n\
+             void user(Ops *o) { shared(); own(); o->run(); }\n";
+    let b = "void shared(void) { }\n";
+    let g = graph(&[("a.c", a), ("b.c", b)], EdgeKinds::ALL);
+    let guessed: Vec<String> = g
+        .nodes()
+        .flat_map(|n| g.edges_from(n).iter().map(move |e| (n, *e)))
+        .map(|(n, e)| format!("{} -> {} {}", g.name(n), g.name(e.to), e.guessed()))
+        .collect();
+    assert_eq!(
+        guessed,
+        [
+            "user -> shared true",
+            "user -> shared true",
+            "user -> own false",
+            "user -> Ops.run true",
+            "Ops.run -> own true"
+        ]
     );
 }
 

@@ -38,6 +38,11 @@ pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
     for kind in UseKind::ALL {
         writeln!(out, "{} edges: {}", kind.name(), graph.edges_of(kind))?;
     }
+    writeln!(
+        out,
+        "guessed edges (field dispatch, name merges): {}",
+        graph.guessed_edges
+    )?;
     writeln!(out, "unresolved calls: {}", graph.unresolved_calls)?;
     writeln!(out, "unresolved includes: {}", graph.unresolved_includes)?;
     writeln!(
