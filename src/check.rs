@@ -11,9 +11,19 @@
 //!
 //! Among shortest paths the one through the lowest-numbered functions (by file path, then
 //! position in the file) is chosen, so the proof is the same on every run.
+//!
+//! A callback field is a dispatch point, not a function: it is never the subject of a
+//! violation. The function that makes a member call is checked for it (a call through a
+//! `coroutine_fn` field is a call of `coroutine_fn` code), and binding rules check the
+//! functions bound to a field against the field's declaration, at the binding. A field that
+//! carries a context stops `unannotated` paths as an annotated function does: what lies beyond
+//! it is checked at each function bound to it (as a subject of its own, or by a binding rule).
+//!
+//! A rule that is `certain` follows no guessed edge ([`Edge::guessed`]), so its paths are
+//! shortest among the edges the graph knows.
 
-use crate::context::{ContextId, Contexts, Rule, RuleKind, Through};
-use crate::graph::{Callers, Edge, Graph, NodeKind};
+use crate::context::{ContextId, ContextSet, Contexts, Rule, RuleKind, Through};
+use crate::graph::{Callers, Edge, Graph};
 use crate::model::{EdgeKinds, NodeId, UseKind};
 use rayon::prelude::*;
 use std::collections::VecDeque;
@@ -32,6 +42,8 @@ pub struct Step {
     pub line: u32,
     /// Byte column of the use.
     pub column: u32,
+    /// The step is an over-approximation ([`Edge::guessed`]).
+    pub guessed: bool,
 }
 
 impl Step {
@@ -43,6 +55,7 @@ impl Step {
             file: edge.file,
             line: edge.line(),
             column: edge.column,
+            guessed: edge.guessed(),
         }
     }
 }
@@ -68,6 +81,8 @@ struct Search {
     target: ContextId,
     through: Through,
     edges: EdgeKinds,
+    /// Guessed edges are not followed.
+    certain: bool,
 }
 
 /// Distances to the nearest function of one context and the next hop towards it.
@@ -89,6 +104,11 @@ impl Search {
     fn passes_through(self, graph: &Graph, node: NodeId) -> bool {
         self.through == Through::Any || graph.function(node).contexts.is_empty()
     }
+
+    /// True if the search follows an edge of `kind`, guessed or not.
+    fn follows(self, kind: UseKind, guessed: bool) -> bool {
+        self.edges.includes(kind) && !(self.certain && guessed)
+    }
 }
 
 impl Distances {
@@ -109,8 +129,8 @@ impl Distances {
             let next_distance = distance[node as usize] + 1;
             let uses = callers.of(node);
             steps += uses.len() as u64;
-            for &(caller, kind) in uses {
-                if search.edges.includes(kind) && distance[caller as usize] == UNREACHED {
+            for (&(caller, kind), &guessed) in uses.iter().zip(callers.guessed_of(node)) {
+                if search.follows(kind, guessed) && distance[caller as usize] == UNREACHED {
                     distance[caller as usize] = next_distance;
                     queue.push_back(caller);
                 }
@@ -148,7 +168,7 @@ impl Distances {
             .iter()
             .filter(|e| {
                 let distance = self.distance[e.to as usize];
-                self.search.edges.includes(e.kind())
+                self.search.follows(e.kind(), e.guessed())
                     && distance != UNREACHED
                     && (distance == 0 || self.search.passes_through(graph, e.to))
             })
@@ -192,6 +212,7 @@ pub fn check_with_steps(
                 target: forbidden,
                 through,
                 edges: rule.edges,
+                certain: rule.certain,
             };
             if !searches.contains(&search) {
                 searches.push(search);
@@ -212,11 +233,13 @@ pub fn check_with_steps(
             else {
                 continue;
             };
-            if (forbidden, through, rule.edges) != (search.target, search.through, search.edges) {
+            let searched = (search.target, search.through, search.edges, search.certain);
+            if (forbidden, through, rule.edges, rule.certain) != searched {
                 continue;
             }
             for node in graph.nodes() {
-                if !graph.function(node).contexts.contains(from) {
+                let function = graph.function(node);
+                if !function.contexts.contains(from) || function.kind.is_field() {
                     continue;
                 }
                 steps += graph.edges_from(node).len() as u64;
@@ -233,38 +256,14 @@ pub fn check_with_steps(
         }
         (violations, steps)
     });
-    let direct = rules.par_iter().enumerate().map(|(index, rule)| {
-        let RuleKind::Direct { callee, callers } = rule.kind else {
-            return (Vec::new(), 0);
-        };
-        let mut violations = Vec::new();
-        let mut steps = 0;
-        for node in graph.nodes() {
-            let edges = graph.edges_from(node);
-            steps += edges.len() as u64;
-            let function = graph.function(node);
-            // A field of unknown struct type stands for no declaration, so it cannot be said
-            // to lack a context; one of known type can (a coroutine_fn bound to a field not
-            // declared coroutine_fn).
-            let untyped_field = function.kind == (NodeKind::Field { typed: false });
-            if function.contexts.intersects(callers) || untyped_field {
-                continue;
-            }
-            for edge in edges {
-                let kind = edge.kind();
-                let counts = kind != UseKind::Reference && rule.edges.includes(kind);
-                if counts && graph.function(edge.to).contexts.contains(callee) {
-                    violations.push(Violation {
-                        function: node,
-                        rule: index,
-                        context: None,
-                        forbidden: callee,
-                        path: vec![Step::along(edge)],
-                    });
-                }
-            }
-        }
-        (violations, steps)
+    let direct = rules.par_iter().enumerate().map(|(index, rule)| match rule.kind {
+        RuleKind::Direct { callee, callers } => direct(graph, index, rule, callee, callers),
+        RuleKind::Binding {
+            field,
+            require,
+            forbid,
+        } => binding(graph, index, field, require, forbid),
+        RuleKind::Reachability { .. } => (Vec::new(), 0),
     });
     let found: Vec<(Vec<Violation>, u64)> = reachability.chain(direct).collect();
     let steps = found.iter().map(|(_, steps)| steps).sum();
@@ -284,10 +283,89 @@ pub fn check_with_steps(
         key(a).cmp(&key(b))
     });
     // Two rules that say the same thing (listed twice, or by two presets) report once.
+    let binding = |v: &Violation| matches!(rules[v.rule].kind, RuleKind::Binding { .. });
     violations.dedup_by(|a, b| {
-        (a.function, a.context, a.forbidden, a.path[0].node)
-            == (b.function, b.context, b.forbidden, b.path[0].node)
+        (a.function, a.context, a.forbidden, a.path[0].node, binding(a))
+            == (b.function, b.context, b.forbidden, b.path[0].node, binding(b))
     });
+    (violations, steps)
+}
+
+/// The violations of direct rule `rule` (number `index`): uses of `callee` code by functions
+/// that carry none of `callers`. A field is no subject: its own edges are its bindings.
+fn direct(
+    graph: &Graph,
+    index: usize,
+    rule: &Rule,
+    callee: ContextId,
+    callers: ContextSet,
+) -> (Vec<Violation>, u64) {
+    let mut violations = Vec::new();
+    let mut steps = 0;
+    for node in graph.nodes() {
+        let edges = graph.edges_from(node);
+        steps += edges.len() as u64;
+        let function = graph.function(node);
+        if function.contexts.intersects(callers) || function.kind.is_field() {
+            continue;
+        }
+        for edge in edges {
+            let kind = edge.kind();
+            let counts = kind != UseKind::Reference
+                && rule.edges.includes(kind)
+                && !(rule.certain && edge.guessed());
+            if counts && graph.function(edge.to).contexts.contains(callee) {
+                violations.push(Violation {
+                    function: node,
+                    rule: index,
+                    context: None,
+                    forbidden: callee,
+                    path: vec![Step::along(edge)],
+                });
+            }
+        }
+    }
+    (violations, steps)
+}
+
+/// The violations of binding rule number `index`: functions bound to a field of context
+/// `field` that carry none of `require` (when it names any) or one of `forbid`. The subject is
+/// the bound function, its path the one step to the field, at the binding; the binding is
+/// read, not guessed, so the step is certain whatever the rule's `certain`.
+fn binding(
+    graph: &Graph,
+    index: usize,
+    field: ContextId,
+    require: ContextSet,
+    forbid: ContextSet,
+) -> (Vec<Violation>, u64) {
+    let mut violations = Vec::new();
+    let mut steps = 0;
+    for node in graph.nodes() {
+        let declared = graph.function(node);
+        if !declared.kind.is_field() || !declared.contexts.contains(field) {
+            continue;
+        }
+        let edges = graph.edges_from(node);
+        steps += edges.len() as u64;
+        for edge in edges {
+            let bound = graph.function(edge.to).contexts;
+            let lacks = !require.is_empty() && !bound.intersects(require);
+            if lacks || bound.intersects(forbid) {
+                violations.push(Violation {
+                    function: edge.to,
+                    rule: index,
+                    context: None,
+                    forbidden: field,
+                    path: vec![Step {
+                        node,
+                        guessed: false,
+                        ..Step::along(edge)
+                    }],
+                });
+            }
+        }
+    }
     (violations, steps)
 }
 

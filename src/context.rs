@@ -221,6 +221,17 @@ pub enum RuleKind {
         /// The contexts a caller may have.
         callers: ContextSet,
     },
+    /// A function bound to a callback field declared with context `field` (`.open = f`,
+    /// `x->open = f`) must carry one of `require` (if any) and none of `forbid`: it runs
+    /// wherever the field is called.
+    Binding {
+        /// The field's context.
+        field: ContextId,
+        /// The contexts a bound function must carry one of; empty for no such demand.
+        require: ContextSet,
+        /// The contexts a bound function must not carry.
+        forbid: ContextSet,
+    },
 }
 
 /// A rule, with how reports name and explain it.
@@ -234,6 +245,11 @@ pub struct Rule {
     pub name: String,
     /// Shown with each violation, if any.
     pub message: Option<String>,
+    /// Follow only edges the graph knows, not the guessed ones ([`Edge::guessed`]): a path
+    /// through a callback field or a name merge does not count.
+    ///
+    /// [`Edge::guessed`]: crate::graph::Edge::guessed
+    pub certain: bool,
 }
 
 #[cfg(test)]

@@ -149,7 +149,13 @@ pub(super) struct RuleEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) edges: Option<EdgesSetting>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) binding: Option<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) require: Option<Vec<Spanned<String>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) certain: Option<bool>,
 }
 
 /// `edges`: `"calls"` (direct calls only), `"calls+references"`, `"all"`, or a list of kinds

@@ -144,8 +144,54 @@ fn rules(
             Some(ThroughSetting::Unannotated) => Through::Unannotated,
             Some(ThroughSetting::Any) | None => Through::Any,
         };
-        match (&entry.from, &entry.forbid, &entry.callee, &entry.callers) {
-            (Some(from), Some(forbid), None, None) if !forbid.is_empty() => {
+        let certain = entry.certain.unwrap_or(false);
+        if let Some(field) = &entry.binding {
+            let shape_ok = entry.from.is_none()
+                && entry.callee.is_none()
+                && entry.callers.is_none()
+                && entry.through.is_none()
+                && (entry.require.as_ref().is_some_and(|r| !r.is_empty())
+                    || entry.forbid.as_ref().is_some_and(|f| !f.is_empty()));
+            if !shape_ok {
+                return Err(entries.error(
+                    index,
+                    field.span(),
+                    "a binding rule needs `binding` and a non-empty `require` or `forbid`, \
+                     and none of `from`, `through`, `callee` or `callers`"
+                        .to_string(),
+                ));
+            }
+            let mut sets = [ContextSet::default(), ContextSet::default()];
+            for (set, names) in sets.iter_mut().zip([&entry.require, &entry.forbid]) {
+                for name in names.iter().flatten() {
+                    set.insert(context(name)?);
+                }
+            }
+            let [require, forbid] = sets;
+            rules.push(Rule {
+                kind: RuleKind::Binding {
+                    field: context(field)?,
+                    require,
+                    forbid,
+                },
+                edges,
+                name: entry
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| format!("{}-binding", field.get_ref())),
+                message: entry.message.clone(),
+                certain,
+            });
+            continue;
+        }
+        match (
+            &entry.from,
+            &entry.forbid,
+            &entry.callee,
+            &entry.callers,
+            &entry.require,
+        ) {
+            (Some(from), Some(forbid), None, None, None) if !forbid.is_empty() => {
                 let from_id = context(from)?;
                 for forbidden in forbid {
                     let forbidden_id = context(forbidden)?;
@@ -160,10 +206,11 @@ fn rules(
                             format!("{}-reaches-{}", from.get_ref(), forbidden.get_ref())
                         }),
                         message: entry.message.clone(),
+                        certain,
                     });
                 }
             }
-            (None, None, Some(callee), Some(callers))
+            (None, None, Some(callee), Some(callers), None)
                 if !callers.is_empty() && entry.through.is_none() =>
             {
                 let callee_id = context(callee)?;
@@ -182,6 +229,7 @@ fn rules(
                         .clone()
                         .unwrap_or_else(|| format!("{}-caller", callee.get_ref())),
                     message: entry.message.clone(),
+                    certain,
                 });
             }
             _ => {
@@ -195,7 +243,8 @@ fn rules(
                     index,
                     span,
                     "a rule needs either `from` and a non-empty `forbid` (with an optional \
-                     `through`), or `callee` and a non-empty `callers`"
+                     `through`), or `callee` and a non-empty `callers`, or `binding` and a \
+                     non-empty `require` or `forbid`"
                         .to_string(),
                 ));
             }

@@ -186,6 +186,15 @@ fn family(rules: &[Rule], seed: ContextSet) -> ContextSet {
                 named.insert(from);
                 named.insert(forbidden);
             }
+            RuleKind::Binding {
+                field,
+                require,
+                forbid,
+            } => {
+                named.insert(field);
+                named.extend(require);
+                named.extend(forbid);
+            }
         }
         if named.intersects(seed) {
             family.extend(named);
