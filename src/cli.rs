@@ -122,6 +122,17 @@ pub struct Cli {
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
 
+    /// Report only paths that avoid guessed steps (through a callback field, or to one of
+    /// several definitions of a name): what the graph knows, for a strict CI gate. Every rule
+    /// becomes `certain = true`.
+    #[arg(long)]
+    pub certain: bool,
+
+    /// Show the violations in one block per cause (the last step of their paths, which they
+    /// share), with `--format human`. JSON and SARIF carry each violation's cause instead.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub group_by: Option<GroupBy>,
+
     /// Print the effective configuration (presets included) as TOML and exit.
     #[arg(long)]
     pub print_config: bool,
@@ -212,6 +223,13 @@ impl Generate {
         clap_complete::generate(shell, &mut command, "callcheck", out);
         Ok(())
     }
+}
+
+/// What `--group-by` groups violations by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupBy {
+    /// Their cause: the last step of the path, from the last caller to the forbidden function.
+    Cause,
 }
 
 /// When to colour text.
@@ -375,6 +393,7 @@ impl Cli {
             report_files: (narrow && (self.report_paths || !report_files.is_empty()))
                 .then_some(report_files),
             changed_since: self.changed_since.clone().filter(|_| narrow),
+            certain: self.certain,
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::baseline::Baseline;
 use crate::changes::{self, FileFilter};
 use crate::check::{Violation, check_with_steps};
 use crate::config::{self, Config, ConfigRequest};
+use crate::context::Rule;
 use crate::diagnostics::{self, Diagnostic};
 use crate::error::Error;
 use crate::extract::{Recognizer, extract};
@@ -65,6 +66,9 @@ pub struct CheckOptions {
     pub report_files: Option<Vec<PathBuf>>,
     /// Report only the violations that the files changed since this git revision take part in.
     pub changed_since: Option<String>,
+    /// Make every rule `certain`: follow no guessed edge (see
+    /// [`Edge::guessed`](crate::graph::Edge::guessed)).
+    pub certain: bool,
 }
 
 /// How long each stage took.
@@ -272,7 +276,23 @@ impl Session {
             }
         };
         let contexts = &self.config.contexts;
-        let (violations, steps) = check_with_steps(&self.graph, contexts, &self.config.rules);
+        let certain_rules;
+        let rules = match options.certain {
+            true => {
+                certain_rules = self
+                    .config
+                    .rules
+                    .iter()
+                    .map(|rule| Rule {
+                        certain: true,
+                        ..rule.clone()
+                    })
+                    .collect::<Vec<_>>();
+                &certain_rules
+            }
+            false => &self.config.rules,
+        };
+        let (violations, steps) = check_with_steps(&self.graph, contexts, rules);
         let (mut violations, suppressed) = suppressions.allow(contexts, violations);
         let mut outcome = Outcome {
             suppressed,

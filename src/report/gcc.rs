@@ -3,7 +3,6 @@
 //! `note:` line per step of the path, at the call that takes it.
 
 use super::Report;
-use super::step_text;
 use crate::diagnostics::Severity;
 use colored::Colorize;
 use std::io::{self, Write};
@@ -16,19 +15,18 @@ use std::io::{self, Write};
 /// b.c:10:6: note: bdrv_ref() is GLOBAL_STATE_CODE()
 /// ```
 ///
+/// A guessed step's note ends with `[guessed]`; a binding rule's error is at the binding.
+///
 /// Then one line per diagnostic, `file:line: warning: message [code]` (`error:` with
 /// `--strict`), without the line where the diagnostic concerns a whole file.
 pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
     let graph = report.graph;
     for violation in report.violations {
-        let start = graph.function(violation.function);
+        let (file, line, column) = report.subject_location(violation);
         let rule = report.rule(violation);
         writeln!(
             out,
-            "{}:{}:{}: {} {} [{}]",
-            graph.file_of(violation.function),
-            start.line,
-            start.column,
+            "{file}:{line}:{column}: {} {} [{}]",
             "error:".red().bold(),
             report.headline(violation),
             rule.name
@@ -42,7 +40,7 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
                 step.line,
                 step.column,
                 "note:".cyan().bold(),
-                step_text(graph, from, step)
+                report.step_text(violation, from, step)
             )?;
             from = step.node;
         }
@@ -60,10 +58,7 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
         if let Some(message) = &rule.message {
             writeln!(
                 out,
-                "{}:{}:{}: {} {message}",
-                graph.file_of(violation.function),
-                start.line,
-                start.column,
+                "{file}:{line}:{column}: {} {message}",
                 "note:".cyan().bold()
             )?;
         }

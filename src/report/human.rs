@@ -2,8 +2,9 @@
 //! its own line with where it is defined, references told from calls, contexts shown, and the
 //! rule's name and message.
 
-use super::Report;
-use crate::check::Step;
+use super::causes::sentence;
+use super::{GUESSED, Report};
+use crate::check::{Step, Violation};
 use crate::graph::Graph;
 use crate::model::{NodeId, UseKind};
 use colored::Colorize;
@@ -20,51 +21,30 @@ use std::io::{self, Write};
 ///
 /// A step that is not a direct call has its own arrow and says what it is and where: `~>` a
 /// reference, `=>` a member call or a field's binding, `+>` a call in a macro, `*>` a generated
-/// wrapper's call (a generated wrapper is marked as such). Violations that an `allow` accepted follow, each with its reason; a summary line ends the
-/// report.
+/// wrapper's call (a generated wrapper is marked as such). A guessed step (through a callback
+/// field or a name merge) ends with `[guessed]`. A binding rule's violation starts at the
+/// binding. Violations that an `allow` accepted follow, each with its reason; a count ends the
+/// report, then the causes (see [`super::causes`]), the ten with most violations. With
+/// [`Report::group_by_cause`] the violations come in one block per cause, under its sentence.
 pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
-    let graph = report.graph;
-    for violation in report.violations {
-        writeln!(
-            out,
-            "{} {}",
-            "error:".red().bold(),
-            report.headline(violation).bold()
-        )?;
-        let mut hops = vec![(violation.function, None)];
-        hops.extend(violation.path.iter().map(|s| (s.node, Some(s))));
-        let width = hops
-            .iter()
-            .map(|(node, _)| report.location(*node).len())
-            .max()
-            .unwrap_or(0);
-        let mut previous = violation.function;
-        for (node, step) in hops {
-            let arrow = step.map_or("  ", |s| super::arrow(s.kind));
-            let location = format!("{:<width$}", report.location(node));
-            write!(
+    let causes = super::causes::causes(report);
+    if report.group_by_cause {
+        for cause in &causes {
+            writeln!(
                 out,
-                "  {} {}  {}",
-                arrow.blue().bold(),
-                location.dimmed(),
-                graph.display(node).bold()
+                "{} {}",
+                "cause:".magenta().bold(),
+                sentence(report.graph, cause).bold()
             )?;
-            let contexts = report.context_names(node);
-            if !contexts.is_empty() {
-                write!(out, "  {}", format!("[{contexts}]").yellow())?;
-            }
-            if let Some(note) = step.and_then(|s| hop_note(graph, previous, s)) {
-                write!(out, "  {}", note.dimmed())?;
-            }
             writeln!(out)?;
-            previous = node;
+            for &index in &cause.violations {
+                write_violation(out, report, &report.violations[index])?;
+            }
         }
-        let rule = report.rule(violation);
-        writeln!(out, "  {} rule: {}", "=".blue().bold(), rule.name)?;
-        if let Some(message) = &rule.message {
-            writeln!(out, "  {} note: {message}", "=".blue().bold())?;
+    } else {
+        for violation in report.violations {
+            write_violation(out, report, violation)?;
         }
-        writeln!(out)?;
     }
     for accepted in report.suppressed {
         let by = &report.suppressions[accepted.by];
@@ -97,10 +77,84 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
         n => format!("{n} violations"),
     };
     if count == 0 {
-        writeln!(out, "{}", summary.green().bold())
-    } else {
-        writeln!(out, "{}", summary.red().bold())
+        return writeln!(out, "{}", summary.green().bold());
     }
+    writeln!(out, "{}", summary.red().bold())?;
+    let heading = match causes.len() {
+        1 => "1 cause:".to_string(),
+        n => format!("{n} causes:"),
+    };
+    writeln!(out, "{}", heading.bold())?;
+    for cause in causes.iter().take(SHOWN_CAUSES) {
+        writeln!(out, "  {}", sentence(report.graph, cause))?;
+    }
+    if causes.len() > SHOWN_CAUSES {
+        let rest = &causes[SHOWN_CAUSES..];
+        let violations: usize = rest.iter().map(|c| c.violations.len()).sum();
+        writeln!(
+            out,
+            "  ... and {} more causes of {violations} violations (--group-by cause shows all)",
+            rest.len()
+        )?;
+    }
+    Ok(())
+}
+
+/// How many causes the summary names.
+const SHOWN_CAUSES: usize = 10;
+
+/// Writes one violation's block.
+fn write_violation(out: &mut impl Write, report: &Report, violation: &Violation) -> io::Result<()> {
+    let graph = report.graph;
+    writeln!(
+        out,
+        "{} {}",
+        "error:".red().bold(),
+        report.headline(violation).bold()
+    )?;
+    let binding = report.is_binding(violation);
+    let mut hops = vec![(violation.function, None)];
+    hops.extend(violation.path.iter().map(|s| (s.node, Some(s))));
+    let width = hops
+        .iter()
+        .map(|(node, _)| report.location(*node).len())
+        .max()
+        .unwrap_or(0);
+    let mut previous = violation.function;
+    for (node, step) in hops {
+        let arrow = step.map_or("  ", |s| super::arrow(s.kind));
+        let location = format!("{:<width$}", report.location(node));
+        write!(
+            out,
+            "  {} {}  {}",
+            arrow.blue().bold(),
+            location.dimmed(),
+            graph.display(node).bold()
+        )?;
+        let contexts = report.context_names(node);
+        if !contexts.is_empty() {
+            write!(out, "  {}", format!("[{contexts}]").yellow())?;
+        }
+        let note = match (step, binding) {
+            (Some(s), true) => Some(format!("(bound at {}:{})", graph.path(s.file), s.line)),
+            (Some(s), false) => hop_note(graph, previous, s),
+            (None, _) => None,
+        };
+        if let Some(note) = note {
+            write!(out, "  {}", note.dimmed())?;
+        }
+        if step.is_some_and(|s| s.guessed) {
+            write!(out, "  {}", GUESSED.magenta())?;
+        }
+        writeln!(out)?;
+        previous = node;
+    }
+    let rule = report.rule(violation);
+    writeln!(out, "  {} rule: {}", "=".blue().bold(), rule.name)?;
+    if let Some(message) = &rule.message {
+        writeln!(out, "  {} note: {message}", "=".blue().bold())?;
+    }
+    writeln!(out)
 }
 
 /// What a step that is not a plain call is, and where it is written.
@@ -133,7 +187,9 @@ mod tests {
              -> dir/a.c:2  mid()\n  \
              ~> dir/a.c:1  gs()  [GLOBAL_STATE_CODE]  (referenced, not called, at dir/a.c:2)\n  \
              = rule: io-reaches-global-state\n\n\
-             1 violation\n"
+             1 violation\n\
+             1 cause:\n  \
+             1 violation reaches gs() via mid()\n"
         );
     }
 }

@@ -1,6 +1,7 @@
-//! One JSON document for tools: `{"version":1,"violations":[...],"summary":{...}}`. Fields are
-//! added over time, never renamed or removed.
+//! One JSON document for tools: `{"version":1,"violations":[...],"causes":[...],
+//! "summary":{...}}`. Fields are added over time, never renamed or removed.
 
+use super::causes::{self, cause_of};
 use super::{Report, write_json_line};
 use crate::check::Step;
 use crate::context::RuleKind;
@@ -15,6 +16,8 @@ use std::io::{self, Write};
 struct JsonReport<'a> {
     version: u32,
     violations: Vec<JsonViolation<'a>>,
+    /// The causes, most violations first (see [`super::causes`]).
+    causes: Vec<JsonCauseCount<'a>>,
     summary: JsonSummary,
     /// What the run found besides violations; absent when there is nothing.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -32,17 +35,42 @@ struct JsonDiagnostic<'a> {
     message: &'a str,
 }
 
+/// A violation's cause: the last step of its path, from `caller` to `callee`, written at
+/// `file:line`; `key` is the same for every violation with this cause.
+#[derive(Serialize)]
+struct JsonCause<'a> {
+    caller: &'a str,
+    callee: &'a str,
+    file: &'a str,
+    line: u32,
+    key: String,
+}
+
+/// A cause and how many violations it explains.
+#[derive(Serialize)]
+struct JsonCauseCount<'a> {
+    caller: &'a str,
+    callee: &'a str,
+    key: String,
+    violations: usize,
+}
+
 #[derive(Serialize)]
 struct JsonViolation<'a> {
     function: &'a str,
+    /// Where the violation is reported: the function's definition, or for a binding rule
+    /// the binding (with its `column`).
     file: &'a str,
     line: u32,
+    /// The binding's column, for a binding rule only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<u32>,
     /// The function's context a reachability rule is about; null for a direct rule.
     context: Option<&'a str>,
     calls: &'a str,
     /// The rule's name.
     rule: &'a str,
-    /// `reachability` or `direct`.
+    /// `reachability`, `direct` or `binding`.
     kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     message: Option<&'a str>,
@@ -50,6 +78,8 @@ struct JsonViolation<'a> {
     path: Vec<&'a str>,
     /// The same path with where each function is defined and how it is reached.
     hops: Vec<JsonHop<'a>>,
+    /// The last step of the path, which violations of the same cause share.
+    cause: JsonCause<'a>,
 }
 
 #[derive(Serialize)]
@@ -72,6 +102,10 @@ struct JsonHop<'a> {
     /// The file of the use, where it is not the previous hop's: a field's binding.
     #[serde(skip_serializing_if = "Option::is_none")]
     use_file: Option<&'a str>,
+    /// True if the step is an over-approximation: through a callback field or to one of
+    /// several definitions of a name (absent when it is known).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    guessed: bool,
 }
 
 #[derive(Serialize)]
@@ -109,13 +143,13 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
             use_file: step
                 .and_then(|(s, previous)| graph.use_file_elsewhere(previous, s.file))
                 .map(|file| graph.path(file)),
+            guessed: step.is_some_and(|(s, _)| s.guessed),
         }
     };
     let violations = report
         .violations
         .iter()
         .map(|v| {
-            let function = graph.function(v.function);
             let mut hops = vec![hop(v.function, None)];
             let previous = std::iter::once(v.function).chain(v.path.iter().map(|s| s.node));
             hops.extend(
@@ -125,25 +159,46 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
                     .map(|(s, previous)| hop(s.node, Some((s, previous)))),
             );
             let rule = report.rule(v);
+            let (file, line, column) = report.subject_location(v);
+            let (caller, last) = cause_of(v);
             JsonViolation {
                 function: graph.name(v.function),
-                file: graph.file_of(v.function),
-                line: function.line,
+                file,
+                line,
+                column: report.is_binding(v).then_some(column),
                 context: v.context.map(|c| contexts.name(c)),
                 calls: contexts.name(v.forbidden),
                 rule: &rule.name,
                 kind: match rule.kind {
                     RuleKind::Reachability { .. } => "reachability",
                     RuleKind::Direct { .. } => "direct",
+                    RuleKind::Binding { .. } => "binding",
                 },
                 message: rule.message.as_deref(),
                 path: hops.iter().map(|h| h.function).collect(),
                 hops,
+                cause: JsonCause {
+                    caller: graph.name(caller),
+                    callee: graph.name(last.node),
+                    file: graph.path(last.file),
+                    line: last.line,
+                    key: causes::key(graph, caller, last.node),
+                },
             }
         })
         .collect::<Vec<_>>();
+    let causes = causes::causes(report)
+        .into_iter()
+        .map(|c| JsonCauseCount {
+            caller: graph.name(c.caller),
+            callee: graph.name(c.callee),
+            key: causes::key(graph, c.caller, c.callee),
+            violations: c.violations.len(),
+        })
+        .collect();
     let report = JsonReport {
         version: 1,
+        causes,
         summary: JsonSummary {
             files: stats.files,
             functions: stats.functions,
@@ -193,8 +248,12 @@ mod tests {
                     {"function": "io", "file": "dir/a.c", "line": 3},
                     {"function": "mid", "file": "dir/a.c", "line": 2, "kind": "call", "use_line": 6},
                     {"function": "gs", "file": "dir/a.c", "line": 1, "kind": "reference", "use_line": 2}
-                ]
+                ],
+                "cause": {"caller": "mid", "callee": "gs", "file": "dir/a.c", "line": 2,
+                          "key": "mid@dir/a.c->gs@dir/a.c"}
             }],
+            "causes": [{"caller": "mid", "callee": "gs", "key": "mid@dir/a.c->gs@dir/a.c",
+                        "violations": 1}],
             "summary": {"files": 1, "functions": 3, "calls": 1, "violations": 1,
                         "references": 1, "unresolved_calls": 3, "field_edges": 0,
                         "macro_edges": 0, "generated_edges": 0, "generated_functions": 0,

@@ -2,6 +2,7 @@
 //! terminal report for people, GCC-style diagnostics for editors, JSON, SARIF for code-scanning
 //! services, and a Graphviz picture.
 
+pub mod causes;
 pub mod dot;
 pub mod gcc;
 pub mod human;
@@ -13,7 +14,7 @@ pub mod text;
 
 use crate::check::Step;
 use crate::check::Violation;
-use crate::context::{Contexts, Recognition, Rule, RuleKind};
+use crate::context::{ContextSet, Contexts, Recognition, Rule, RuleKind};
 use crate::diagnostics::Diagnostic;
 use crate::graph::Graph;
 use crate::model::{NodeId, UseKind};
@@ -38,6 +39,8 @@ pub struct Report<'a> {
     pub suppressions: &'a [Suppression],
     /// What the run found besides violations.
     pub diagnostics: &'a [Diagnostic],
+    /// Show the violations in one block per cause (see [`causes`]), where the format can.
+    pub group_by_cause: bool,
 }
 
 /// The formats a check can be written in (the values of `--format`).
@@ -93,6 +96,7 @@ impl<'a> Report<'a> {
             suppressed: &[],
             suppressions: &[],
             diagnostics: &[],
+            group_by_cause: false,
         }
     }
 
@@ -102,12 +106,28 @@ impl<'a> Report<'a> {
     }
 
     /// The sentence every format opens a violation with: `f() is IO_CODE(), but calls
-    /// GLOBAL_STATE_CODE() code`, or for a direct rule `f() is not coroutine_fn, but calls
-    /// coroutine_fn code`.
+    /// GLOBAL_STATE_CODE() code`, for a direct rule `f() is not coroutine_fn, but calls
+    /// coroutine_fn code`, for a binding rule `f() is bound to BlockDriver.bdrv_co_preadv,
+    /// which is coroutine_fn, but is not coroutine_fn or coroutine_mixed_fn`.
     pub fn headline(&self, violation: &Violation) -> String {
         let name = self.graph.display(violation.function);
         let forbidden = self.contexts.display(violation.forbidden);
+        let names = |set: ContextSet| -> Vec<String> {
+            set.iter().map(|c| self.contexts.display(c)).collect()
+        };
         match self.rule(violation).kind {
+            RuleKind::Binding {
+                require, forbid, ..
+            } => {
+                let field = self.graph.display(violation.path[0].node);
+                let carried = self.graph.function(violation.function).contexts;
+                let wrong = names(intersection(carried, forbid));
+                let fault = match wrong.is_empty() {
+                    true => format!("is not {}", names(require).join(" or ")),
+                    false => format!("is {}", wrong.join(", ")),
+                };
+                format!("{name} is bound to {field}, which is {forbidden}, but {fault}")
+            }
             RuleKind::Reachability { from, .. } => format!(
                 "{name} is {}, but calls {forbidden} code",
                 self.contexts.display(from)
@@ -121,6 +141,41 @@ impl<'a> Report<'a> {
                 )
             }
         }
+    }
+
+    /// True if `violation` breaks a binding rule: its subject is the function bound, its one
+    /// step the field, at the binding.
+    pub fn is_binding(&self, violation: &Violation) -> bool {
+        matches!(self.rule(violation).kind, RuleKind::Binding { .. })
+    }
+
+    /// Where a violation is reported: the file, line and column of its function, or for a
+    /// binding rule of the binding (`.bdrv_co_preadv = foo,`).
+    pub fn subject_location(&self, violation: &Violation) -> (&str, u32, u32) {
+        if self.is_binding(violation) {
+            let step = &violation.path[0];
+            return (self.graph.path(step.file), step.line, step.column);
+        }
+        let function = self.graph.function(violation.function);
+        (
+            self.graph.file_of(violation.function),
+            function.line,
+            function.column,
+        )
+    }
+
+    /// The sentence for step `step` of `violation`'s path, taken from `from`: [`step_text`],
+    /// but a binding rule's step reads `f() is bound to BlockDriver.open`. A guessed step
+    /// ends with [`GUESSED`].
+    pub fn step_text(&self, violation: &Violation, from: NodeId, step: &Step) -> String {
+        if self.is_binding(violation) {
+            return format!(
+                "{} is bound to {}",
+                self.graph.display(from),
+                self.graph.display(step.node)
+            );
+        }
+        step_text(self.graph, from, step)
     }
 
     /// True if the path is shown ending with the forbidden marker, as check_calls.py did: for
@@ -155,6 +210,19 @@ impl<'a> Report<'a> {
     }
 }
 
+/// The contexts in both sets.
+fn intersection(a: ContextSet, b: ContextSet) -> ContextSet {
+    let mut both = ContextSet::default();
+    for context in a.iter().filter(|&c| b.contains(c)) {
+        both.insert(context);
+    }
+    both
+}
+
+/// The mark of a guessed step ([`Step::guessed`]) in `human` and `gcc` output: the step goes
+/// through a callback field or one of several definitions of a name, so it may not happen.
+pub const GUESSED: &str = "[guessed]";
+
 /// Writes `value` as one line of JSON.
 pub fn write_json_line(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value).map_err(io::Error::from)?;
@@ -186,10 +254,11 @@ pub fn back_arrow(kind: UseKind) -> &'static str {
 
 /// A sentence for one step of a path, from `from` to `step.node`: `f() calls g()`,
 /// `f() refers to g()`, `f() calls BlockDriver.open through a member call`, `BlockDriver.open
-/// is bound to g()`, `f() calls g() in a macro it invokes`, `f() [generated] calls g()`.
+/// is bound to g()`, `f() calls g() in a macro it invokes`, `f() [generated] calls g()`; a
+/// guessed step ends with [`GUESSED`].
 pub fn step_text(graph: &Graph, from: NodeId, step: &Step) -> String {
     let (user, used) = (graph.display(from), graph.display(step.node));
-    match step.kind {
+    let text = match step.kind {
         UseKind::Call => format!("{user} calls {used}"),
         UseKind::Reference => format!("{user} refers to {used}"),
         UseKind::Field if graph.function(from).kind.is_field() => {
@@ -198,6 +267,10 @@ pub fn step_text(graph: &Graph, from: NodeId, step: &Step) -> String {
         UseKind::Field => format!("{user} calls {used} through a member call"),
         UseKind::Macro => format!("{user} calls {used} in a macro it invokes"),
         UseKind::Generated => format!("{user} calls {used}"),
+    };
+    match step.guessed {
+        true => format!("{text} {GUESSED}"),
+        false => text,
     }
 }
 

@@ -1,8 +1,9 @@
 //! SARIF 2.1.0, for GitHub code scanning and other SARIF viewers: one result per violation, at
-//! the function, with its rule and the path as a code flow.
+//! the function (a binding rule's at the binding), with its rule and the path as a code flow.
+//! Its partial fingerprint `callcheck/cause/v1` is the same for results that share a cause.
 
 use super::Report;
-use super::step_text;
+use super::causes::{self, cause_of};
 use crate::context::RuleKind;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use serde_json::{Value, json};
@@ -30,6 +31,10 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
             RuleKind::Direct { callee, .. } => format!(
                 "only functions of the allowed contexts may call {} functions",
                 report.contexts.display(callee)
+            ),
+            RuleKind::Binding { field, .. } => format!(
+                "functions bound to {} callback fields must have the contexts this rule asks",
+                report.contexts.display(field)
             ),
         };
         let mut entry = json!({
@@ -61,6 +66,7 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
         .map(|violation| {
             let rule = report.rule(violation);
             let start = graph.function(violation.function);
+            let (file, line, column) = report.subject_location(violation);
             let mut flow = vec![json!({"location": location(
                 graph.file_of(violation.function),
                 start.line,
@@ -69,7 +75,7 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
             )})];
             let mut from = violation.function;
             for step in &violation.path {
-                let text = step_text(graph, from, step);
+                let text = report.step_text(violation, from, step);
                 // Where the use is written: a field's binding is in another file than the field.
                 let file = graph.path(step.file);
                 flow.push(json!({"location": location(file, step.line, step.column, Some(text))}));
@@ -88,13 +94,16 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
                 graph.name(violation.function),
                 report.contexts.name(violation.forbidden)
             );
+            // Results with the same cause share this part, so viewers can group them.
+            let (caller, last) = cause_of(violation);
+            let cause = causes::key(graph, caller, last.node);
             json!({
                 "ruleId": rule.name,
                 "ruleIndex": rule_names.iter().position(|n| *n == rule.name).unwrap_or(0),
                 "level": "error",
                 "message": {"text": report.headline(violation)},
-                "locations": [location(graph.file_of(violation.function), start.line, start.column, None)],
-                "partialFingerprints": {"callcheck/v1": fingerprint},
+                "locations": [location(file, line, column, None)],
+                "partialFingerprints": {"callcheck/v1": fingerprint, "callcheck/cause/v1": cause},
                 "codeFlows": [{"threadFlows": [{"locations": flow}]}],
             })
         })
