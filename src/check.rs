@@ -23,7 +23,7 @@
 //! shortest among the edges the graph knows.
 
 use crate::context::{ContextId, ContextSet, Contexts, Rule, RuleKind, Through};
-use crate::graph::{Callers, Edge, Graph};
+use crate::graph::{Callers, Edge, Graph, NodeKind};
 use crate::model::{EdgeKinds, NodeId, UseKind};
 use rayon::prelude::*;
 use std::collections::VecDeque;
@@ -73,6 +73,9 @@ pub struct Violation {
     pub forbidden: ContextId,
     /// The path after `function`, ending at a function that carries `forbidden`; never empty.
     pub path: Vec<Step>,
+    /// The violation is a binding: `function` is bound to the field `path[0]` names, and is
+    /// reported at the binding (a binding rule's, or a direct rule's whose caller is a field).
+    pub at_binding: bool,
 }
 
 /// How one search walks the graph.
@@ -250,21 +253,25 @@ pub fn check_with_steps(
                         context: Some(from),
                         forbidden,
                         path: distances.path_from(first),
+                        at_binding: false,
                     });
                 }
             }
         }
         (violations, steps)
     });
-    let direct = rules.par_iter().enumerate().map(|(index, rule)| match rule.kind {
-        RuleKind::Direct { callee, callers } => direct(graph, index, rule, callee, callers),
-        RuleKind::Binding {
-            field,
-            require,
-            forbid,
-        } => binding(graph, index, field, require, forbid),
-        RuleKind::Reachability { .. } => (Vec::new(), 0),
-    });
+    let direct = rules
+        .par_iter()
+        .enumerate()
+        .map(|(index, rule)| match rule.kind {
+            RuleKind::Direct { callee, callers } => direct(graph, index, rule, callee, callers),
+            RuleKind::Binding {
+                field,
+                require,
+                forbid,
+            } => binding(graph, index, field, require, forbid),
+            RuleKind::Reachability { .. } => (Vec::new(), 0),
+        });
     let found: Vec<(Vec<Violation>, u64)> = reachability.chain(direct).collect();
     let steps = found.iter().map(|(_, steps)| steps).sum();
     let mut violations: Vec<Violation> = found.into_iter().flat_map(|(v, _)| v).collect();
@@ -283,16 +290,28 @@ pub fn check_with_steps(
         key(a).cmp(&key(b))
     });
     // Two rules that say the same thing (listed twice, or by two presets) report once.
-    let binding = |v: &Violation| matches!(rules[v.rule].kind, RuleKind::Binding { .. });
     violations.dedup_by(|a, b| {
-        (a.function, a.context, a.forbidden, a.path[0].node, binding(a))
-            == (b.function, b.context, b.forbidden, b.path[0].node, binding(b))
+        (
+            a.function,
+            a.context,
+            a.forbidden,
+            a.path[0].node,
+            a.at_binding,
+        ) == (
+            b.function,
+            b.context,
+            b.forbidden,
+            b.path[0].node,
+            b.at_binding,
+        )
     });
     (violations, steps)
 }
 
 /// The violations of direct rule `rule` (number `index`): uses of `callee` code by functions
-/// that carry none of `callers`. A field is no subject: its own edges are its bindings.
+/// that carry none of `callers`. A field is no subject: a field of known type that carries none
+/// of `callers` calls what is bound to it outside those contexts, so a `callee` function bound
+/// to it is the subject, at the binding. (A field of unknown type stands for no declaration.)
 fn direct(
     graph: &Graph,
     index: usize,
@@ -306,21 +325,40 @@ fn direct(
         let edges = graph.edges_from(node);
         steps += edges.len() as u64;
         let function = graph.function(node);
-        if function.contexts.intersects(callers) || function.kind.is_field() {
+        if function.contexts.intersects(callers)
+            || function.kind == (NodeKind::Field { typed: false })
+        {
             continue;
         }
+        let field = function.kind.is_field();
         for edge in edges {
             let kind = edge.kind();
+            // A binding is read, so a field's own edge counts even for a certain rule.
             let counts = kind != UseKind::Reference
                 && rule.edges.includes(kind)
-                && !(rule.certain && edge.guessed());
+                && !(rule.certain && edge.guessed() && !field);
             if counts && graph.function(edge.to).contexts.contains(callee) {
-                violations.push(Violation {
-                    function: node,
-                    rule: index,
-                    context: None,
-                    forbidden: callee,
-                    path: vec![Step::along(edge)],
+                violations.push(match field {
+                    true => Violation {
+                        function: edge.to,
+                        rule: index,
+                        context: None,
+                        forbidden: callee,
+                        path: vec![Step {
+                            node,
+                            guessed: false,
+                            ..Step::along(edge)
+                        }],
+                        at_binding: true,
+                    },
+                    false => Violation {
+                        function: node,
+                        rule: index,
+                        context: None,
+                        forbidden: callee,
+                        path: vec![Step::along(edge)],
+                        at_binding: false,
+                    },
                 });
             }
         }
@@ -362,6 +400,7 @@ fn binding(
                         guessed: false,
                         ..Step::along(edge)
                     }],
+                    at_binding: true,
                 });
             }
         }

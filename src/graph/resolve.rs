@@ -179,12 +179,11 @@ impl<'a> Resolver<'_, 'a> {
                 let first = self.names.first(hash, target, self.functions, self.files);
                 meanings(self.names, self.functions, first, &mut scope, &mut meant);
                 let merged = meant.len() > 1;
-                out.edges.extend(
-                    meant.iter().filter(|&&to| to != wrapper.node).map(|&to| {
+                out.edges
+                    .extend(meant.iter().filter(|&&to| to != wrapper.node).map(|&to| {
                         Edge::new(to, kind, function.file, function.line, function.column)
                             .with_guessed(merged)
-                    }),
-                );
+                    }));
             }
             out.ends.push(out.edges.len() as u32);
         }

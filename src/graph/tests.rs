@@ -300,14 +300,21 @@ fn edges_keep_kind_and_line_in_sixteen_bytes() {
         (guessed.kind(), guessed.line(), guessed.guessed()),
         (UseKind::Generated, (1 << LINE_BITS) - 1, true)
     );
-    assert!(!Edge::new(0, UseKind::Call, 0, 1, 1).with_guessed(false).guessed());
+    assert!(
+        !Edge::new(0, UseKind::Call, 0, 1, 1)
+            .with_guessed(false)
+            .guessed()
+    );
 }
 
 #[test]
 fn field_steps_and_name_merges_are_guessed() {
+    // Known: a static in the file, a member call through a declared type to its one field.
+    // Guessed: a name two files define, a member call of unknown type, a field's binding.
     let a = "void shared(void) { }\nstatic void own(void) { }\n\
              static const Ops ops = { .run = own };\n\
-             void user(Ops *o) { shared(); own(); o->run(); }\n";
+             void user(Ops *o) { shared(); own(); o->run(); }\n\
+             void cast(void *p) { ((Ops *)p)->run(); }\n";
     let b = "void shared(void) { }\n";
     let g = graph(&[("a.c", a), ("b.c", b)], EdgeKinds::ALL);
     let guessed: Vec<String> = g
@@ -321,7 +328,8 @@ fn field_steps_and_name_merges_are_guessed() {
             "user -> shared true",
             "user -> shared true",
             "user -> own false",
-            "user -> Ops.run true",
+            "user -> Ops.run false",
+            "cast -> Ops.run true",
             "Ops.run -> own true"
         ]
     );

@@ -112,8 +112,7 @@ mod tests {
             void io3(void) { IO_CODE(); gs(); }\n";
         with_report(text, |report| {
             let causes = causes(report);
-            let sentences: Vec<String> =
-                causes.iter().map(|c| sentence(report.graph, c)).collect();
+            let sentences: Vec<String> = causes.iter().map(|c| sentence(report.graph, c)).collect();
             assert_eq!(
                 sentences,
                 [

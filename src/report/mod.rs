@@ -132,6 +132,11 @@ impl<'a> Report<'a> {
                 "{name} is {}, but calls {forbidden} code",
                 self.contexts.display(from)
             ),
+            RuleKind::Direct { callers, .. } if violation.at_binding => format!(
+                "{name} is {forbidden}, but is bound to {}, which is not {}",
+                self.graph.display(violation.path[0].node),
+                names(callers).join(" or ")
+            ),
             RuleKind::Direct { callers, .. } => {
                 let allowed: Vec<String> =
                     callers.iter().map(|c| self.contexts.display(c)).collect();
@@ -143,10 +148,10 @@ impl<'a> Report<'a> {
         }
     }
 
-    /// True if `violation` breaks a binding rule: its subject is the function bound, its one
-    /// step the field, at the binding.
+    /// True if `violation` is a binding (of a binding rule, or of a direct rule whose caller
+    /// is a field): its subject is the function bound, its one step the field, at the binding.
     pub fn is_binding(&self, violation: &Violation) -> bool {
-        matches!(self.rule(violation).kind, RuleKind::Binding { .. })
+        violation.at_binding
     }
 
     /// Where a violation is reported: the file, line and column of its function, or for a
