@@ -87,13 +87,15 @@ void io_maybe_reaches(void)
 #endif
 }
 
-/* Braces unbalanced in a dead branch do not count. */
+/* Braces unbalanced in a dead branch do not count (nor, where the switch is unknown, across
+ * the branches). */
 #ifdef DEBUG_BRACES
 void io_never(void) {
     {
-#endif
+#else
 void io_braces_reaches(void)
 {
+#endif
     IO_CODE();
     gs();
 }
