@@ -144,26 +144,119 @@ pub struct FieldDecl {
 }
 
 /// The access path of a member call, `bs->drv->open(...)`, from a variable whose declaration
-/// shows its type (`BlockDriverState *bs`).
+/// shows its type (`BlockDriverState *bs`) or from a cast macro (`BLOCK_JOB(obj)->driver`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MemberPath {
     /// Index of the member call in [`FileFunctions::uses`].
     pub use_index: u32,
-    /// The variable's struct type.
-    pub base: u32,
-    /// The pointer members between it and the field (`drv`), in [`FileFunctions::words`].
+    /// Where the path starts.
+    pub base: PathBase,
+    /// The members between it and the field (`drv`), in [`FileFunctions::words`].
     pub through: WordRange,
 }
 
-/// A pointer member of a struct body: `struct BlockDriverState { BlockDriver *drv; }`.
+/// Where an access path starts (names are indices into [`FileFunctions::names`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathBase {
+    /// A variable whose declaration shows its struct type.
+    Type(u32),
+    /// The result of a function-like macro, `NAME(arg, ...)`, which the graph looks up among the
+    /// cast macros; the first argument if it is a plain identifier (`OBJECT_CHECK(Type, ...)`).
+    Cast {
+        /// The macro's name.
+        name: u32,
+        /// The first argument, if it is one identifier.
+        first_arg: Option<u32>,
+    },
+}
+
+/// A typed member of a struct body: `struct BlockDriverState { BlockDriver *drv; }`, or a
+/// member held by value, `struct BlockJob { Job job; }`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PointerMember {
-    /// The struct's tag.
+    /// The struct's tag, or the name a `typedef struct { ... } Name;` gives it.
     pub struct_type: u32,
     /// The member's name.
     pub member: u32,
-    /// The type it points to.
+    /// The type it points to (or is).
     pub pointee: u32,
+    /// 1-based line of the member's name.
+    pub line: u32,
+    /// 1-based byte column of the member's name.
+    pub column: u32,
+}
+
+/// A typedef of a function type, `typedef void coroutine_fn CoroutineEntry(void *);`, or of a
+/// pointer to one, `typedef int (*Fn)(void);`: a struct member of that type is a callback field
+/// that carries the typedef's attribute contexts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FunctionType {
+    /// The typedef's name.
+    pub name: u32,
+    /// The attribute contexts written on it.
+    pub attributes: ContextSet,
+}
+
+/// A typedef that names another type: `typedef struct IRQState *qemu_irq;`,
+/// `typedef struct BlockDriverState BDS;`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TypeAlias {
+    /// The name the typedef declares.
+    pub name: u32,
+    /// The type it names (a struct tag or another typedef).
+    pub target: u32,
+}
+
+/// What a function-like macro casts its result to, as far as its body shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CastTarget {
+    /// A named type: `((BlockJob *)(obj))`.
+    Type(u32),
+    /// The type its first parameter names: `((type *)object_dynamic_cast_assert(...))`.
+    FirstParam,
+    /// What another macro casts to, given a first argument: `OBJECT_CHECK(FooState, obj, ...)`
+    /// (`arg` is the named type, or `None` for the macro's own first parameter).
+    Via {
+        /// The macro its body invokes.
+        name: u32,
+        /// The first argument it passes, a type name; `None` if it is the first parameter.
+        arg: Option<u32>,
+    },
+}
+
+/// A function-like macro whose result has a struct type: a cast macro defined by `#define`, or
+/// one that a QOM declaration (`OBJECT_DECLARE_TYPE(BlockJob, BlockJobClass, BLOCK_JOB)`)
+/// defines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CastMacro {
+    /// The macro's name, without the suffix below.
+    pub name: u32,
+    /// What a QOM declaration appends to the name (`_CLASS`, `_GET_CLASS`), if anything.
+    pub suffix: CastSuffix,
+    /// What it casts to.
+    pub target: CastTarget,
+}
+
+/// The suffix QOM declarations append to the name of the macros they define.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CastSuffix {
+    /// `BLOCK_JOB(obj)`.
+    None,
+    /// `BLOCK_JOB_CLASS(klass)`.
+    Class,
+    /// `BLOCK_JOB_GET_CLASS(obj)`.
+    GetClass,
+}
+
+impl CastSuffix {
+    /// The text appended to the macro's name.
+    pub fn text(self) -> &'static str {
+        match self {
+            CastSuffix::None => "",
+            CastSuffix::Class => "_CLASS",
+            CastSuffix::GetClass => "_GET_CLASS",
+        }
+    }
 }
 
 /// A function bound to a callback field: `.name = fn` in an initializer, or `x->name = fn;`.
@@ -219,8 +312,15 @@ pub struct FileFunctions {
     pub field_bindings: Vec<FieldBinding>,
     /// The access paths of member calls whose object's declaration shows its type, by use index.
     pub member_paths: Vec<MemberPath>,
-    /// Pointer members of struct bodies, `Type *name;`, which give access paths their types.
+    /// Typed members of struct bodies, `Type *name;` or `Type name;`, which give access paths
+    /// their types.
     pub pointer_members: Vec<PointerMember>,
+    /// Typedefs of function types, in source order.
+    pub function_types: Vec<FunctionType>,
+    /// Cast macros and the macros of QOM declarations, in source order.
+    pub cast_macros: Vec<CastMacro>,
+    /// Typedefs that name another type, in source order.
+    pub type_aliases: Vec<TypeAlias>,
     /// The `callcheck:` comments outside `#if 0` code, in source order.
     pub pragmas: Vec<Pragma>,
     /// The `#include` directives outside `#if 0` code, in source order.
@@ -267,6 +367,9 @@ impl FileFunctions {
         self.field_bindings.shrink_to_fit();
         self.member_paths.shrink_to_fit();
         self.pointer_members.shrink_to_fit();
+        self.function_types.shrink_to_fit();
+        self.cast_macros.shrink_to_fit();
+        self.type_aliases.shrink_to_fit();
         self.pragmas.shrink_to_fit();
         self.stray_closing_braces.shrink_to_fit();
     }

@@ -366,7 +366,7 @@ fn initializers_and_assignments_bind_functions_to_fields() {
     let source = "static const BlockDriver drv = {\n  .open = my_open,\n  .close = &my_close,\n\
         .name = \"x\",\n  .inner = { .deep = f },\n};\n\
         static Ops table[] = { { .read = r1 }, [1] = { .read = r2 } };\n\
-        void setup(Ops *o) {\n  o->write = w;\n  o->n = 3;\n  x = (Ops){ .read = r3 };\n}\n";
+        void setup(Ops *o) {\n  o->write = w;\n  o->n = 3;\n  x = (Ops){ .read = r3 };\n  p->cb = r4;\n}\n";
     let bindings = |recognizer: &Recognizer| -> Vec<_> {
         let file = extract(source.as_bytes(), recognizer);
         file.field_bindings
@@ -386,11 +386,12 @@ fn initializers_and_assignments_bind_functions_to_fields() {
     let expected = [
         typed("BlockDriver", "open", "my_open", 2),
         typed("BlockDriver", "close", "my_close", 3),
-        untyped("deep", "f", 5),
+        typed("BlockDriver", "deep", "f", 5),
         typed("Ops", "read", "r1", 7),
         typed("Ops", "read", "r2", 7),
         typed("Ops", "write", "w", 9),
-        untyped("read", "r3", 11),
+        typed("Ops", "read", "r3", 11),
+        untyped("cb", "r4", 12),
     ];
     assert_eq!(bindings(&recognizer), expected);
     let fields_only = Recognizer {

@@ -206,6 +206,11 @@ pub struct GraphStats {
     pub edges: [usize; UseKind::ALL.len()],
     /// Calls of names that no file defines (library functions, macros).
     pub unresolved_calls: usize,
+    /// Member calls that reached field nodes by field name alone: the object's struct type is
+    /// unknown, or no field node has it.
+    pub by_name_member_calls: usize,
+    /// The field nodes those calls reach, counted per call: how far the merges fan out.
+    pub by_name_field_targets: usize,
     /// `#include`s that name no file read (system and library headers, generated files).
     pub unresolved_includes: usize,
     /// Contexts that functions carry only because a prototype of theirs has the attribute.
@@ -283,6 +288,8 @@ pub struct Graph {
     offsets: Vec<u32>,
     edges: Vec<Edge>,
     unresolved_calls: usize,
+    by_name_member_calls: usize,
+    by_name_field_targets: usize,
     unresolved_includes: usize,
     contexts_from_prototypes: usize,
     /// The attribute aliases that gave contexts, and those that are cyclic.
@@ -386,6 +393,7 @@ impl Graph {
         let mut offsets = Vec::with_capacity(functions.len() + 1);
         let mut edges = Vec::with_capacity(resolved.iter().map(|r| r.edges.len()).sum());
         let mut unresolved_calls = 0;
+        let (mut by_name_member_calls, mut by_name_field_targets) = (0, 0);
         offsets.push(0);
         let mut macro_contexts = Vec::new();
         for part in resolved.into_iter().chain([tail]) {
@@ -393,6 +401,8 @@ impl Graph {
             offsets.extend(part.ends.iter().map(|end| base + end));
             edges.extend(part.edges);
             unresolved_calls += part.unresolved_calls;
+            by_name_member_calls += part.by_name_calls;
+            by_name_field_targets += part.by_name_targets;
             macro_contexts.extend(part.macro_contexts);
         }
         for (node, set) in macro_contexts {
@@ -421,6 +431,8 @@ impl Graph {
             offsets,
             edges,
             unresolved_calls,
+            by_name_member_calls,
+            by_name_field_targets,
             unresolved_includes,
             contexts_from_prototypes,
             aliases,
@@ -574,6 +586,8 @@ impl Graph {
             fields: count(NodeKind::is_field),
             edges,
             unresolved_calls: self.unresolved_calls,
+            by_name_member_calls: self.by_name_member_calls,
+            by_name_field_targets: self.by_name_field_targets,
             unresolved_includes: self.unresolved_includes,
             contexts_from_prototypes: self.contexts_from_prototypes,
             conditions_decided: self

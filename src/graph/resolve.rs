@@ -7,7 +7,7 @@ use super::synthetic::{FieldNodes, GeneratedWrapper, fields_of_type};
 use super::tables::Macros;
 use super::{Edge, Function, NodeKind};
 use crate::context::ContextSet;
-use crate::extract::name_hash;
+use crate::extract::{PathBase, name_hash};
 use crate::model::{EdgeKinds, NodeId, UseKind};
 use crate::source::SourceFile;
 use rustc_hash::FxHashSet;
@@ -21,6 +21,11 @@ pub(super) struct FileEdges {
     pub(super) ends: Vec<u32>,
     /// Calls that resolved to no definition and no macro.
     pub(super) unresolved_calls: usize,
+    /// Member calls whose field nodes were matched by field name alone (the object's type
+    /// unknown, or without nodes of its own).
+    pub(super) by_name_calls: usize,
+    /// The field nodes those member calls reach, counted per call.
+    pub(super) by_name_targets: usize,
     /// Contexts that nodes get from the markers of macros they invoke.
     pub(super) macro_contexts: Vec<(NodeId, ContextSet)>,
 }
@@ -78,21 +83,33 @@ impl<'a> Resolver<'_, 'a> {
                             .ok()
                             .and_then(|at| {
                                 let path = &member_paths[at];
+                                let base = match path.base {
+                                    PathBase::Type(base) => Some(names.get(base)),
+                                    PathBase::Cast { name, first_arg } => {
+                                        self.fields.casts.cast_type(
+                                            names.get(name),
+                                            first_arg.map(|a| names.get(a)),
+                                        )
+                                    }
+                                }?;
                                 let through = extracted.words(path.through).iter();
                                 let through = through.map(|&w| names.get(w));
-                                self.fields.pointers.follow(names.get(path.base), through)
+                                self.fields.pointers.follow(base, through)
                             });
                         // The edge to the field is known only where the object's type is
                         // and names the one field it reaches; else fields merge by name.
                         // (The field's own edges, to what is bound to it, are always guessed.)
                         if let Some(fields) = self.fields.by_field.get(hash, name) {
+                            let (nodes, by_name) = fields_of_type(fields, struct_type);
                             let start = out.edges.len();
-                            out.edges.extend(
-                                fields_of_type(fields, struct_type)
-                                    .map(|to| edge(to, UseKind::Field)),
-                            );
+                            out.edges.extend(nodes.map(|to| edge(to, UseKind::Field)));
                             let reached = &mut out.edges[start..];
+                            if by_name && !reached.is_empty() {
+                                out.by_name_calls += 1;
+                                out.by_name_targets += reached.len();
+                            }
                             let known = struct_type.is_some()
+                                && !by_name
                                 && reached.len() == 1
                                 && self.functions[reached[0].to as usize].kind
                                     == (NodeKind::Field { typed: true });

@@ -3,7 +3,7 @@
 
 use super::includes::PathIndex;
 use super::names::{DefinitionNames, NO_NODE};
-use super::tables::{NameMap, PointerMembers};
+use super::tables::{CastMacros, FunctionTypes, NameMap, PointerMembers};
 use super::{BuildOptions, Function, NodeKind, Origins};
 use crate::context::ContextSet;
 use crate::extract::{FieldBinding, WordRange, name_hash};
@@ -94,8 +94,10 @@ pub(super) struct FieldNodes<'a> {
     pub(super) by_field: NameMap<'a, Vec<(NodeId, Option<&'a str>)>>,
     /// For each field node (in node order), its bindings with their file.
     pub(super) bindings: Vec<Vec<(u32, &'a FieldBinding)>>,
-    /// The types of struct pointer members, which type access paths.
+    /// The types of struct members, which type access paths.
     pub(super) pointers: PointerMembers<'a>,
+    /// The cast macros, which type access paths that start at an invocation.
+    pub(super) casts: CastMacros<'a>,
 }
 
 /// What is known of one field before it becomes a node.
@@ -108,6 +110,29 @@ pub(super) struct FieldInfo<'a> {
     pub(super) bindings: Vec<(u32, &'a FieldBinding)>,
 }
 
+impl FieldInfo<'_> {
+    /// Notes a declaration of the field at `location`, with `attributes`.
+    fn declare(&mut self, location: (u32, u32, u32), attributes: ContextSet) {
+        if !self.declared {
+            self.declared = true;
+            self.location = Some(location);
+        }
+        self.attributes.extend(attributes);
+    }
+}
+
+/// The struct types that declare a callback field of one name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DeclaredIn<'a> {
+    /// Exactly one struct type.
+    One(&'a str),
+    /// Several, or a struct body without a name.
+    Several,
+}
+
+/// A map from (field, struct type) to what is known of that field.
+type FieldInfos<'a> = FxHashMap<(&'a str, Option<&'a str>), FieldInfo<'a>>;
+
 impl<'a> FieldNodes<'a> {
     /// No field nodes: field edges are not built.
     pub(super) fn none() -> (Vec<String>, Self) {
@@ -115,35 +140,72 @@ impl<'a> FieldNodes<'a> {
             by_field: NameMap::new(),
             bindings: Vec::new(),
             pointers: PointerMembers::build(&[]),
+            casts: CastMacros::build(&[]),
         };
         (Vec::new(), nodes)
     }
 
     /// Adds a node for every field that has an attribute or is bound to a defined function,
     /// sorted by field name then struct type; returns their names and the table.
+    ///
+    /// Callback fields are function-pointer members (`int (*open)(...)`) and members of a
+    /// typedef'd function type (`CoroutineEntry *entry`, with the typedef's attributes). A
+    /// binding whose struct type is unknown belongs to the one struct type that declares a
+    /// callback field of its name, if exactly one does.
     pub(super) fn build(
         files: &'a [SourceFile],
         functions: &mut Vec<Function>,
         names: &DefinitionNames,
     ) -> (Vec<String>, Self) {
         let pointers = PointerMembers::build(files);
-        let mut infos: FxHashMap<(&'a str, Option<&'a str>), FieldInfo<'a>> = FxHashMap::default();
+        let function_types = FunctionTypes::build(files);
+        let mut infos: FieldInfos<'a> = FxHashMap::default();
+        let mut declared_in: FxHashMap<&'a str, DeclaredIn<'a>> = FxHashMap::default();
+        let mut note_declared = |field: &'a str, struct_type: Option<&'a str>| {
+            let declared = match struct_type {
+                Some(struct_type) => DeclaredIn::One(struct_type),
+                None => DeclaredIn::Several,
+            };
+            declared_in
+                .entry(field)
+                .and_modify(|known| {
+                    if *known != declared {
+                        *known = DeclaredIn::Several;
+                    }
+                })
+                .or_insert(declared);
+        };
         for (file_index, file) in files.iter().enumerate() {
             let extracted = &file.functions;
             let table = &extracted.names;
             let file_index = file_index as u32;
             for decl in &extracted.field_decls {
-                let key = (
+                let (field, struct_type) = (
                     table.get(decl.field),
                     decl.struct_type.map(|t| table.get(t)),
                 );
-                let info = infos.entry(key).or_default();
-                if !info.declared {
-                    info.declared = true;
-                    info.location = Some((file_index, decl.line, decl.column));
-                }
-                info.attributes.extend(decl.attributes);
+                note_declared(field, struct_type);
+                let location = (file_index, decl.line, decl.column);
+                let info = infos.entry((field, struct_type)).or_default();
+                info.declare(location, decl.attributes);
             }
+            for member in &extracted.pointer_members {
+                let Some(attributes) = function_types.get(table.get(member.pointee)) else {
+                    continue;
+                };
+                let (field, struct_type) = (
+                    table.get(member.member),
+                    Some(table.get(member.struct_type)),
+                );
+                note_declared(field, struct_type);
+                let location = (file_index, member.line, member.column);
+                let info = infos.entry((field, struct_type)).or_default();
+                info.declare(location, attributes);
+            }
+        }
+        for (file_index, file) in files.iter().enumerate() {
+            let extracted = &file.functions;
+            let table = &extracted.names;
             for binding in &extracted.field_bindings {
                 let target = binding.target;
                 let defined =
@@ -151,16 +213,23 @@ impl<'a> FieldNodes<'a> {
                 if !defined {
                     continue;
                 }
-                // The type the binding's access path ends at; unknown if a step is.
-                let struct_type = binding.struct_type.and_then(|base| {
-                    let through = extracted.words(binding.through).iter();
-                    pointers.follow(table.get(base), through.map(|&w| table.get(w)))
-                });
-                let key = (table.get(binding.field), struct_type);
-                let info = infos.entry(key).or_default();
+                let field = table.get(binding.field);
+                // The type the binding's access path ends at; unknown if a step is, and then
+                // the one struct type that declares the field, if only one does.
+                let struct_type = binding
+                    .struct_type
+                    .and_then(|base| {
+                        let through = extracted.words(binding.through).iter();
+                        pointers.follow(table.get(base), through.map(|&w| table.get(w)))
+                    })
+                    .or_else(|| match declared_in.get(field) {
+                        Some(&DeclaredIn::One(struct_type)) => Some(struct_type),
+                        _ => None,
+                    });
+                let info = infos.entry((field, struct_type)).or_default();
                 info.location
-                    .get_or_insert((file_index, binding.line, binding.column));
-                info.bindings.push((file_index, binding));
+                    .get_or_insert((file_index as u32, binding.line, binding.column));
+                info.bindings.push((file_index as u32, binding));
             }
         }
         let mut keys: Vec<_> = infos
@@ -174,6 +243,7 @@ impl<'a> FieldNodes<'a> {
             by_field: NameMap::new(),
             bindings: Vec::with_capacity(keys.len()),
             pointers,
+            casts: CastMacros::build(files),
         };
         for (field, struct_type) in keys {
             let info = infos.remove(&(field, struct_type)).unwrap_or_default();
@@ -207,14 +277,26 @@ impl<'a> FieldNodes<'a> {
     }
 }
 
-/// The field nodes a member call reaches: with the object's struct type known, the nodes of
-/// that type and those of unknown type; without it, every node of the field's name.
+/// The field nodes a member call reaches. With the object's struct type known, the nodes of
+/// that type; if that type has none, the nodes of unknown type. Without it, every node of the
+/// field's name. The second value says whether the nodes were matched by name alone.
 pub(super) fn fields_of_type<'f>(
     fields: &'f [(NodeId, Option<&str>)],
     struct_type: Option<&'f str>,
-) -> impl Iterator<Item = NodeId> + 'f {
-    fields
+) -> (impl Iterator<Item = NodeId> + 'f, bool) {
+    let typed = struct_type.is_some_and(|t| fields.iter().any(|&(_, of)| of == Some(t)));
+    let wanted = match struct_type {
+        Some(_) if typed => struct_type,
+        _ => None,
+    };
+    let by_name = !typed;
+    let nodes = fields
         .iter()
-        .filter(move |&&(_, of)| struct_type.is_none() || of.is_none() || of == struct_type)
-        .map(|&(node, _)| node)
+        .filter(move |&&(_, of)| match (struct_type, wanted) {
+            (_, Some(wanted)) => of == Some(wanted),
+            (Some(_), None) => of.is_none(),
+            (None, _) => true,
+        })
+        .map(|&(node, _)| node);
+    (nodes, by_name)
 }

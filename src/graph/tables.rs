@@ -5,10 +5,11 @@
 //! every file, the way definitions under different `#ifdef`s of one header all count.
 
 use crate::context::ContextSet;
-use crate::extract::Recognizer;
+use crate::extract::{CastSuffix, CastTarget, Recognizer};
 use crate::source::SourceFile;
 use hashbrown::HashTable;
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 
 /// A map from names (matched by their precomputed hash, then text) to values.
@@ -218,14 +219,31 @@ fn strongly_connected_components(successors: &[Vec<u32>]) -> Vec<Vec<u32>> {
 /// struct and member; a member declared with different types in different places has none.
 pub(super) struct PointerMembers<'a> {
     types: FxHashMap<(&'a str, &'a str), Option<&'a str>>,
+    /// The types typedefs name (`qemu_irq` -> `IRQState`); `None` where they disagree.
+    aliases: FxHashMap<&'a str, Option<&'a str>>,
 }
+
+/// How many typedefs deep a type name is followed.
+const MAX_ALIAS_DEPTH: usize = 4;
 
 impl<'a> PointerMembers<'a> {
     pub(super) fn build(files: &'a [SourceFile]) -> Self {
         let mut types: FxHashMap<(&'a str, &'a str), Option<&'a str>> = FxHashMap::default();
+        let mut aliases: FxHashMap<&'a str, Option<&'a str>> = FxHashMap::default();
         for file in files {
             let extracted = &file.functions;
             let name = |index| extracted.names.get(index);
+            for alias in &extracted.type_aliases {
+                let target = name(alias.target);
+                aliases
+                    .entry(name(alias.name))
+                    .and_modify(|known| {
+                        if *known != Some(target) {
+                            *known = None;
+                        }
+                    })
+                    .or_insert(Some(target));
+            }
             for member in &extracted.pointer_members {
                 let key = (name(member.struct_type), name(member.member));
                 let pointee = name(member.pointee);
@@ -239,19 +257,125 @@ impl<'a> PointerMembers<'a> {
                     .or_insert(Some(pointee));
             }
         }
-        PointerMembers { types }
+        PointerMembers { types, aliases }
     }
 
-    /// The struct type reached from `base` through the pointer members `through`, if every step
-    /// is known.
+    /// The type a typedef name stands for, through typedefs of typedefs (`qemu_irq` ->
+    /// `IRQState`); the name itself if it is no typedef or its typedefs disagree.
+    pub(super) fn canonical(&self, name: &'a str) -> &'a str {
+        let mut name = name;
+        for _ in 0..MAX_ALIAS_DEPTH {
+            match self.aliases.get(name) {
+                Some(Some(target)) => name = target,
+                _ => break,
+            }
+        }
+        name
+    }
+
+    /// The struct type reached from `base` through the members `through`, if every step is
+    /// known, with typedef names replaced by the types they name.
     pub(super) fn follow(
         &self,
         base: &'a str,
         through: impl IntoIterator<Item = &'a str>,
     ) -> Option<&'a str> {
-        through.into_iter().try_fold(base, |struct_type, member| {
-            self.types.get(&(struct_type, member)).copied().flatten()
-        })
+        through
+            .into_iter()
+            .try_fold(self.canonical(base), |struct_type, member| {
+                let next = self.types.get(&(struct_type, member)).copied().flatten()?;
+                Some(self.canonical(next))
+            })
+    }
+}
+
+/// The typedefs of function types, by name: the attribute contexts of every one of that name.
+pub(super) struct FunctionTypes<'a> {
+    types: FxHashMap<&'a str, ContextSet>,
+}
+
+impl<'a> FunctionTypes<'a> {
+    pub(super) fn build(files: &'a [SourceFile]) -> Self {
+        let mut types: FxHashMap<&'a str, ContextSet> = FxHashMap::default();
+        for file in files {
+            let extracted = &file.functions;
+            for typedef in &extracted.function_types {
+                let name = extracted.names.get(typedef.name);
+                types.entry(name).or_default().extend(typedef.attributes);
+            }
+        }
+        FunctionTypes { types }
+    }
+
+    /// The attribute contexts of function type `name`, if it is one.
+    pub(super) fn get(&self, name: &str) -> Option<ContextSet> {
+        self.types.get(name).copied()
+    }
+}
+
+/// What a cast macro casts to, with names resolved to text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cast<'a> {
+    Type(&'a str),
+    FirstParam,
+    Via(&'a str, Option<&'a str>),
+}
+
+/// How many macros deep a cast is followed (`OBJECT_GET_CLASS` -> `OBJECT_CLASS_CHECK`).
+const MAX_CAST_DEPTH: usize = 4;
+
+/// The cast macros of every file, by name; a name whose definitions disagree casts to nothing
+/// known.
+pub(super) struct CastMacros<'a> {
+    casts: FxHashMap<Cow<'a, str>, Option<Cast<'a>>>,
+}
+
+impl<'a> CastMacros<'a> {
+    pub(super) fn build(files: &'a [SourceFile]) -> Self {
+        let mut casts: FxHashMap<Cow<'a, str>, Option<Cast<'a>>> = FxHashMap::default();
+        for file in files {
+            let extracted = &file.functions;
+            let name = |index| extracted.names.get(index);
+            for cast in &extracted.cast_macros {
+                let target = match cast.target {
+                    CastTarget::Type(t) => Cast::Type(name(t)),
+                    CastTarget::FirstParam => Cast::FirstParam,
+                    CastTarget::Via { name: via, arg } => Cast::Via(name(via), arg.map(name)),
+                };
+                let key = match cast.suffix {
+                    CastSuffix::None => Cow::Borrowed(name(cast.name)),
+                    suffix => Cow::Owned(format!("{}{}", name(cast.name), suffix.text())),
+                };
+                casts
+                    .entry(key)
+                    .and_modify(|known| {
+                        if *known != Some(target) {
+                            *known = None;
+                        }
+                    })
+                    .or_insert(Some(target));
+            }
+        }
+        CastMacros { casts }
+    }
+
+    /// The struct type `name(first_arg, ...)` casts to, if its definitions show one.
+    pub(super) fn cast_type(&self, name: &str, first_arg: Option<&'a str>) -> Option<&'a str> {
+        let (mut name, mut first_arg) = (name, first_arg);
+        for _ in 0..MAX_CAST_DEPTH {
+            match self.casts.get(name).copied().flatten()? {
+                Cast::Type(t) => return Some(t),
+                Cast::FirstParam => return first_arg,
+                Cast::Via(via, arg) => {
+                    first_arg = match arg {
+                        Some(arg) => Some(arg),
+                        None => first_arg,
+                    };
+                    name = via;
+                }
+            }
+        }
+        None
     }
 }
 

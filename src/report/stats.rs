@@ -44,6 +44,11 @@ pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
         graph.guessed_edges
     )?;
     writeln!(out, "unresolved calls: {}", graph.unresolved_calls)?;
+    writeln!(
+        out,
+        "member calls by field name alone: {} (to {} field nodes)",
+        graph.by_name_member_calls, graph.by_name_field_targets
+    )?;
     writeln!(out, "unresolved includes: {}", graph.unresolved_includes)?;
     writeln!(
         out,

@@ -1,10 +1,16 @@
 //! Callback fields seen by the pass: member calls, functions bound to fields, function-pointer
 //! members of struct bodies, and the `Type *name` declarations that give an object its type.
 
-use super::{AccessPath, Block, FilePass, MAX_PATH, Member};
+use super::{
+    AccessPath, Base, Block, FilePass, MAX_OPEN_INVOCATIONS, MAX_PATH, Member, OpenInvocation,
+    QomDeclaration, Shape,
+};
 use crate::extract::names::Keyword;
 use crate::extract::names::keyword;
-use crate::extract::{FieldBinding, FieldDecl, MemberPath, PointerMember, Use, WordRange};
+use crate::extract::{
+    CastMacro, CastSuffix, CastTarget, FieldBinding, FieldDecl, FunctionType, MemberPath, PathBase,
+    PointerMember, TypeAlias, Use, WordRange,
+};
 use crate::lexer::Token;
 use crate::model::UseKind;
 use std::ops::Range;
@@ -16,10 +22,25 @@ impl FilePass<'_, '_> {
             return false;
         }
         let path = self.access_path(span);
+        // `.task.func`: a designator that goes on from the one before it.
+        let chained = match &self.member {
+            Some(before)
+                if before.designator
+                    && before.token + 2 == self.token_index
+                    && self.prev2.0 == Token::Ident =>
+            {
+                let mut leading = before.leading.clone();
+                leading.push(before.span.clone());
+                Some(leading)
+            }
+            _ => None,
+        };
+        let designator = chained.is_some() || matches!(self.prev2.0, Token::LBrace | Token::Comma);
         self.member = Some(Member {
             token: self.token_index,
             span: span.clone(),
-            designator: matches!(self.prev2.0, Token::LBrace | Token::Comma),
+            designator,
+            leading: chained.unwrap_or_default(),
             path,
         });
         true
@@ -29,9 +50,9 @@ impl FilePass<'_, '_> {
     /// from a variable of known type (`bs->open`), or one member further along a path already
     /// known (`bs->drv->open`). Remembers it for the next member.
     pub(super) fn access_path(&mut self, member: &Range<usize>) -> Option<AccessPath> {
-        let path = match (self.base_type(), &self.last_access) {
-            (Some(struct_type), _) => Some(AccessPath {
-                struct_type,
+        let path = match (self.base(), &self.last_access) {
+            (Some(base), _) => Some(AccessPath {
+                base,
                 through: Vec::new(),
             }),
             (None, Some((token, path, previous)))
@@ -68,6 +89,146 @@ impl FilePass<'_, '_> {
         let (token, span) = &self.last_ident;
         let follows_type = self.prev.0 == Token::Star && *token + 2 == self.token_index;
         (follows_type && keyword(&self.source[span.clone()]).is_none()).then(|| span.clone())
+    }
+
+    /// Where the access path of the current member starts: the declared type of a variable,
+    /// or a macro invocation just closed, `BLOCK_JOB_GET_CLASS(job)->member`.
+    fn base(&self) -> Option<Base> {
+        if let Some(struct_type) = self.base_type() {
+            return Some(Base::Type(struct_type));
+        }
+        match &self.closed_invocation {
+            Some((token, name, first_arg)) if token + 2 == self.token_index => {
+                Some(Base::Cast(name.clone(), first_arg.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Notes a macro-like invocation (an all-capitals name before `(`) in a function body, and
+    /// the first argument of the innermost one if the identifier is all of it.
+    pub(super) fn note_invocation(&mut self, span: &Range<usize>, next: Option<Token>) {
+        if let Some(open) = self.invocations.last_mut()
+            && open.token + 2 == self.token_index
+            && open.depth + 1 == self.paren
+            && matches!(next, Some(Token::Comma | Token::RParen))
+        {
+            open.first_arg = Some(span.clone());
+        }
+        let word = &self.source[span.clone()];
+        let macro_like = word.iter().any(u8::is_ascii_uppercase)
+            && word
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_');
+        if next == Some(Token::LParen)
+            && macro_like
+            && self.invocations.len() < MAX_OPEN_INVOCATIONS
+        {
+            self.invocations.push(OpenInvocation {
+                depth: self.paren,
+                token: self.token_index,
+                name: span.clone(),
+                first_arg: None,
+            });
+        }
+    }
+
+    /// Closes a parenthesis in a function body, and the macro invocation it ends, if any.
+    pub(super) fn close_paren(&mut self) {
+        self.paren = self.paren.saturating_sub(1);
+        while let Some(open) = self.invocations.last() {
+            if open.depth < self.paren {
+                break;
+            }
+            let open = self.invocations.pop().expect("an open invocation");
+            if open.depth == self.paren {
+                self.closed_invocation = Some((self.token_index, open.name, open.first_arg));
+                break;
+            }
+        }
+    }
+
+    /// Records the cast macros a QOM declaration defines, if its arguments are plain names.
+    pub(super) fn qom_declaration(&mut self, declaration: QomDeclaration, args: Vec<Range<usize>>) {
+        let (instance, class, name) = match (declaration, args.as_slice()) {
+            (QomDeclaration::InstanceAndClass, [instance, class, name, ..]) => {
+                (Some(instance), Some(class), name)
+            }
+            (QomDeclaration::Instance, [instance, name, ..]) => (Some(instance), None, name),
+            (QomDeclaration::Class, [class, name, ..]) => (None, Some(class), name),
+            _ => return,
+        };
+        let name = self.export_name(name.clone());
+        if let Some(instance) = instance {
+            let target = CastTarget::Type(self.export_name(instance.clone()));
+            self.output.cast_macros.push(CastMacro {
+                name,
+                suffix: CastSuffix::None,
+                target,
+            });
+        }
+        if let Some(class) = class {
+            let target = CastTarget::Type(self.export_name(class.clone()));
+            for suffix in [CastSuffix::Class, CastSuffix::GetClass] {
+                self.output.cast_macros.push(CastMacro {
+                    name,
+                    suffix,
+                    target,
+                });
+            }
+        }
+    }
+
+    /// Ends a `typedef`: of a function type (`typedef void coroutine_fn Entry(void *);`, or
+    /// `typedef int (*Fn)(void);`), or of a tagless struct body, whose members then belong to
+    /// the name it declares.
+    pub(super) fn typedef_declaration(&mut self) {
+        if let Some((first_decl, Some(name))) = self.head.anonymous.clone() {
+            let struct_type = self.export_name(name);
+            for decl in &mut self.output.field_decls[first_decl..] {
+                decl.struct_type.get_or_insert(struct_type);
+            }
+            for mut member in std::mem::take(&mut self.anonymous_members) {
+                member.struct_type = struct_type;
+                self.output.pointer_members.push(member);
+            }
+            return;
+        }
+        // `(*name)` first: in `typedef int coroutine_fn (*Fn)(void)` the attribute is also
+        // followed by `(`. A name followed by `(` declares a function type only if it is the
+        // last word (`typedef QTAILQ_HEAD(, Foo) FooList;` declares `FooList`).
+        let name = match self.head.pointer_name.clone() {
+            Some(name) => self.export_name(name),
+            None => {
+                let [last, before] = self.head.last_words.clone();
+                let Some(last) = last else { return };
+                let last_id = self
+                    .names
+                    .intern(self.source, last.clone(), self.recognizer);
+                match self.head.function_name() {
+                    Some(candidate) if candidate.paren == 0 && candidate.name == last_id => self
+                        .names
+                        .export(candidate.name, self.source, &mut self.output.names),
+                    Some(_) => return,
+                    None => {
+                        if let Some(target) = before
+                            && self.source[target.clone()] != self.source[last.clone()]
+                        {
+                            let alias = TypeAlias {
+                                name: self.export_name(last),
+                                target: self.export_name(target),
+                            };
+                            self.output.type_aliases.push(alias);
+                        }
+                        return;
+                    }
+                }
+            }
+        };
+        let attributes = self.head.attributes;
+        self.output
+            .function_types
+            .push(FunctionType { name, attributes });
     }
 
     /// The struct type of `x` in `x->member` or `x.member` (the current identifier being the
@@ -120,8 +281,41 @@ impl FilePass<'_, '_> {
     /// Records an assignment `x->member = target;` in a function body.
     pub(super) fn bind_member(&mut self, member: Member, target: Range<usize>) {
         match member.path.clone() {
-            Some(path) => self.bind(member, Some(path.struct_type), &path.through, target),
-            None => self.bind(member, None, &[], target),
+            Some(AccessPath {
+                base: Base::Type(struct_type),
+                through,
+            }) => self.bind(member, Some(struct_type), &through, target),
+            _ => {
+                // `.name = fn` directly in the initializer of a local of known type.
+                let struct_type = match &self.local_initializer {
+                    Some((depth, struct_type)) if member.designator && *depth == self.depth => {
+                        Some(struct_type.clone())
+                    }
+                    _ => None,
+                };
+                let through = match struct_type {
+                    Some(_) => member.leading.clone(),
+                    None => Vec::new(),
+                };
+                self.bind(member, struct_type, &through, target)
+            }
+        }
+    }
+
+    /// Notes the `{` of a local's initializer, `Type name = {`, when the type is known, or of
+    /// a compound literal, `(Type) {`.
+    pub(super) fn note_local_initializer(&mut self) {
+        let (token, name) = &self.last_ident;
+        if !matches!(self.block, Block::Function(_)) || *token + 2 != self.token_index {
+            return;
+        }
+        let struct_type = match (self.prev.0, self.prev3.0) {
+            (Token::Assign, _) => self.variables.get(&self.source[name.clone()]).cloned(),
+            (Token::RParen, Token::LParen) => Some(name.clone()),
+            _ => None,
+        };
+        if let Some(struct_type) = struct_type {
+            self.local_initializer = Some((self.depth, struct_type));
         }
     }
 
@@ -131,13 +325,36 @@ impl FilePass<'_, '_> {
         span: Range<usize>,
         next: Option<Token>,
         struct_type: Option<Range<usize>>,
+        through: &[Range<usize>],
     ) {
         if self.note_member(&span) {
             return;
         }
         if let Some(member) = self.bound_member(next) {
             let struct_type = struct_type.filter(|_| member.designator);
-            self.bind(member, struct_type, &[], span);
+            let mut through = through.to_vec();
+            through.extend(member.leading.iter().cloned());
+            self.bind(member, struct_type, &through, span);
+        }
+    }
+
+    /// Notes the designator a `{` in an initializer follows, `.job_driver = {`.
+    pub(super) fn note_designator(&mut self) {
+        let Block::Other {
+            shape: Shape::Initializer { .. },
+            ..
+        } = self.block
+        else {
+            return;
+        };
+        if let Some(member) = &self.member
+            && member.designator
+            && member.token + 2 == self.token_index
+            && self.prev.0 == Token::Assign
+        {
+            let mut spans = member.leading.clone();
+            spans.push(member.span.clone());
+            self.designators.push((self.depth, spans));
         }
     }
 
@@ -167,17 +384,36 @@ impl FilePass<'_, '_> {
             };
             self.output.field_decls.push(decl);
         }
-        if let Some(tag) = tag
-            && matches!(next, Some(Token::Semi | Token::Comma))
-            && let Some(pointee) = self.pointer_type()
+        if matches!(next, Some(Token::Semi | Token::Comma))
+            && let Some(pointee) = self.pointer_type().or_else(|| self.value_type())
         {
+            let (line, column) = self.lines.position_at(span.start);
+            let tag_known = tag.is_some();
             let member = PointerMember {
-                struct_type: self.export_name(tag),
+                // Set when the typedef's name is read, for a struct without a tag.
+                struct_type: match tag {
+                    Some(tag) => self.export_name(tag),
+                    None => 0,
+                },
                 member: self.export_name(span),
                 pointee: self.export_name(pointee),
+                line,
+                column,
             };
-            self.output.pointer_members.push(member);
+            if tag_known {
+                self.output.pointer_members.push(member);
+            } else {
+                self.anonymous_members.push(member);
+            }
         }
+    }
+
+    /// The type in `Type name`, when the current identifier is `name`: an identifier that is not
+    /// a keyword right before it.
+    pub(super) fn value_type(&self) -> Option<Range<usize>> {
+        let (token, span) = &self.last_ident;
+        let follows_type = self.prev.0 == Token::Ident && *token + 1 == self.token_index;
+        (follows_type && keyword(&self.source[span.clone()]).is_none()).then(|| span.clone())
     }
 
     /// Records a declaration `Type *name` at the start of a statement in a function body.
@@ -189,7 +425,20 @@ impl FilePass<'_, '_> {
             self.prev3.1,
             Some(Keyword::Qualifier | Keyword::Aggregate | Keyword::Static)
         );
-        if starts_statement && let Some(struct_type) = self.pointer_type() {
+        let declared = if starts_statement {
+            self.pointer_type()
+        } else {
+            None
+        };
+        // `Type name` by value: the type starts the statement.
+        let by_value = || {
+            let starts = matches!(
+                self.prev2.0,
+                Token::Semi | Token::LBrace | Token::RBrace | Token::LParen
+            ) || matches!(self.prev2.1, Some(Keyword::Qualifier | Keyword::Aggregate));
+            starts.then(|| self.value_type()).flatten()
+        };
+        if let Some(struct_type) = declared.or_else(by_value) {
             self.variables
                 .insert(&self.source[name.clone()], struct_type);
         }
@@ -203,13 +452,18 @@ impl FilePass<'_, '_> {
         let name = self.names.intern(self.source, span, self.recognizer);
         let exported = self.names.export(name, self.source, &mut self.output.names);
         // One use per field and path start (the members between are not told apart).
-        let base = path
-            .as_ref()
-            .map(|path| self.export_name(path.struct_type.clone()));
-        if !self
-            .member_calls
-            .insert((exported, base.unwrap_or(u32::MAX)))
-        {
+        let base = path.as_ref().map(|path| match &path.base {
+            Base::Type(struct_type) => PathBase::Type(self.export_name(struct_type.clone())),
+            Base::Cast(name, first_arg) => PathBase::Cast {
+                name: self.export_name(name.clone()),
+                first_arg: first_arg.clone().map(|arg| self.export_name(arg)),
+            },
+        });
+        let key = match base {
+            Some(PathBase::Type(name) | PathBase::Cast { name, .. }) => name,
+            None => u32::MAX,
+        };
+        if !self.member_calls.insert((exported, key)) {
             return;
         }
         let (line, column) = self.lines.position_at(offset);

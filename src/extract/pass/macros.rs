@@ -5,7 +5,8 @@ use super::FilePass;
 use crate::context::ContextSet;
 use crate::extract::define::{self, Define};
 use crate::extract::names::NameClass;
-use crate::extract::{Alias, MacroDef, WordRange};
+use crate::extract::names::{Keyword, keyword};
+use crate::extract::{Alias, CastMacro, CastSuffix, CastTarget, MacroDef, WordRange};
 use crate::lexer::Token;
 use std::ops::Range;
 
@@ -19,7 +20,7 @@ impl FilePass<'_, '_> {
                 continue;
             }
             self.note_switch(&span);
-            if extras.aliases || extras.macros {
+            if extras.aliases || extras.macros || extras.fields {
                 self.define(span);
             }
         }
@@ -43,10 +44,15 @@ impl FilePass<'_, '_> {
                 };
                 self.output.aliases.push(Alias { name, line, words });
             }
-            Define::FunctionLike { name, params, body } if extras.macros => {
-                self.function_like_macro(span.start, name, &params, body);
+            Define::FunctionLike { name, params, body } => {
+                if extras.fields {
+                    self.cast_macro(&name, &params, body.clone());
+                }
+                if extras.macros {
+                    self.function_like_macro(span.start, name, &params, body);
+                }
             }
-            Define::Alias { .. } | Define::FunctionLike { .. } | Define::Other => {}
+            Define::Alias { .. } | Define::Other => {}
         }
     }
 
@@ -109,5 +115,62 @@ impl FilePass<'_, '_> {
         }
         calls.clear();
         self.macro_calls = calls;
+    }
+
+    /// Records a macro whose body starts with a cast to a named type, `((Type *)(obj))`, or
+    /// with an invocation of another macro whose first argument is a type name or the first
+    /// parameter, `OBJECT_CHECK(FooState, (obj), TYPE_FOO)`: its result's type gives member
+    /// accesses on it their struct type.
+    fn cast_macro(&mut self, name: &Range<usize>, params: &[Range<usize>], body: Range<usize>) {
+        let source = self.source;
+        let mut tokens = define::body_tokens(source, body)
+            .filter(|(token, span)| {
+                *token != Token::Ident
+                    || !matches!(
+                        keyword(&source[span.clone()]),
+                        Some(Keyword::Qualifier | Keyword::Aggregate)
+                    )
+            })
+            .take(6);
+        let mut opened = 0;
+        let first = loop {
+            match tokens.next() {
+                Some((Token::LParen, _)) => opened += 1,
+                Some((Token::Ident, span)) => break span,
+                _ => return,
+            }
+        };
+        let param = |span: &Range<usize>| {
+            params
+                .iter()
+                .position(|p| source[p.clone()] == source[span.clone()])
+        };
+        let target = match (tokens.next(), tokens.next(), tokens.next()) {
+            (Some((Token::Star, _)), Some((Token::RParen, _)), _) if opened >= 1 => {
+                match param(&first) {
+                    Some(0) => CastTarget::FirstParam,
+                    Some(_) => return,
+                    None => CastTarget::Type(self.export_name(first)),
+                }
+            }
+            (Some((Token::LParen, _)), Some((Token::Ident, arg)), Some((Token::Comma, _))) => {
+                let arg = match param(&arg) {
+                    Some(0) => None,
+                    Some(_) => return,
+                    None => Some(self.export_name(arg)),
+                };
+                CastTarget::Via {
+                    name: self.export_name(first),
+                    arg,
+                }
+            }
+            _ => return,
+        };
+        let name = self.export_name(name.clone());
+        self.output.cast_macros.push(CastMacro {
+            name,
+            suffix: CastSuffix::None,
+            target,
+        });
     }
 }

@@ -8,7 +8,8 @@ mod macros;
 use super::include;
 use super::names::{Keyword, NameClass, Names, keyword};
 use super::{
-    FileFunctions, FunctionDef, Include, Pragma, PragmaKind, Prototype, Recognizer, UnclosedBraces,
+    FileFunctions, FunctionDef, Include, PointerMember, Pragma, PragmaKind, Prototype, Recognizer,
+    UnclosedBraces,
     Unterminated, Use, WordRange,
 };
 use crate::context::ContextSet;
@@ -60,8 +61,46 @@ struct Head {
     initialized_type: Option<Range<usize>>,
     /// A `[` outside parentheses: an array is declared.
     array: bool,
-    /// Parameters declared `Type *name`: (name, type).
+    /// Parameters declared `Type *name` or `Type name`: (name, type).
     params: Vec<(Range<usize>, Range<usize>)>,
+    /// The head starts with `typedef`.
+    typedef: bool,
+    /// The name in `(*name)` or `(name)`, directly inside the first parentheses: a typedef'd
+    /// function pointer or function type's name.
+    pointer_name: Option<Range<usize>>,
+    /// A tagless struct body closed in this head: its first field declaration, and the name the
+    /// declarator after it gives (`typedef struct { ... } Name;`) once seen.
+    anonymous: Option<(usize, Option<Range<usize>>)>,
+    /// A QOM declaration in progress, `OBJECT_DECLARE_TYPE(`: which, and its plain arguments.
+    qom: Option<(QomDeclaration, Vec<Range<usize>>)>,
+}
+
+/// The QOM macros that declare cast macros: `OBJECT_DECLARE_TYPE(BlockJob, BlockJobClass,
+/// BLOCK_JOB)` defines `BLOCK_JOB(obj)`, `BLOCK_JOB_CLASS(klass)` and `BLOCK_JOB_GET_CLASS(obj)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QomDeclaration {
+    /// `OBJECT_DECLARE_TYPE(Instance, Class, NAME)`, `DECLARE_OBJ_CHECKERS(Instance, Class,
+    /// NAME, TYPENAME)`.
+    InstanceAndClass,
+    /// `OBJECT_DECLARE_SIMPLE_TYPE(Instance, NAME)`, `DECLARE_INSTANCE_CHECKER(Instance, NAME,
+    /// TYPENAME)`.
+    Instance,
+    /// `DECLARE_CLASS_CHECKERS(Class, NAME, TYPENAME)`.
+    Class,
+}
+
+impl QomDeclaration {
+    /// The declaration `word` names, and how many arguments it takes.
+    fn of(word: &[u8]) -> Option<(Self, usize)> {
+        Some(match word {
+            b"OBJECT_DECLARE_TYPE" => (QomDeclaration::InstanceAndClass, 3),
+            b"DECLARE_OBJ_CHECKERS" => (QomDeclaration::InstanceAndClass, 4),
+            b"OBJECT_DECLARE_SIMPLE_TYPE" => (QomDeclaration::Instance, 2),
+            b"DECLARE_INSTANCE_CHECKER" => (QomDeclaration::Instance, 3),
+            b"DECLARE_CLASS_CHECKERS" => (QomDeclaration::Class, 3),
+            _ => return None,
+        })
+    }
 }
 
 impl Head {
@@ -137,18 +176,43 @@ struct Member {
     span: Range<usize>,
     /// It follows `{` or `,`: a designator, not an expression.
     designator: bool,
+    /// The designators before it in a chain, `.task.func`: `task`.
+    leading: Vec<Range<usize>>,
     /// The access path it is reached by, where a declaration in the function shows where the
     /// path starts (`Object *obj` ... `obj->free`, `BlockDriverState *bs` ... `bs->drv->open`).
     path: Option<AccessPath>,
 }
 
-/// How a member is reached from a variable of known struct type: the type, and the pointer
-/// members in between (`bs->drv->open`: `BlockDriverState`, then `drv`).
+/// How a member is reached from a variable of known struct type or a cast macro: where it
+/// starts, and the members in between (`bs->drv->open`: `BlockDriverState`, then `drv`).
 #[derive(Debug, Clone)]
 struct AccessPath {
-    struct_type: Range<usize>,
+    base: Base,
     through: Vec<Range<usize>>,
 }
+
+/// Where an access path starts, as ranges of the source.
+#[derive(Debug, Clone)]
+enum Base {
+    /// A variable's declared struct type.
+    Type(Range<usize>),
+    /// A macro invocation `NAME(first, ...)`, `first` if it is one identifier.
+    Cast(Range<usize>, Option<Range<usize>>),
+}
+
+/// A macro-like invocation (an all-capitals name) whose `)` is awaited in a function body.
+#[derive(Debug, Clone)]
+struct OpenInvocation {
+    /// The parenthesis depth before its `(`.
+    depth: u32,
+    /// Token index of its name.
+    token: usize,
+    name: Range<usize>,
+    first_arg: Option<Range<usize>>,
+}
+
+/// How many macro invocations nested in one another are followed.
+const MAX_OPEN_INVOCATIONS: usize = 16;
 
 /// How many members deep an access path is followed.
 const MAX_PATH: usize = 8;
@@ -200,6 +264,22 @@ pub(super) struct FilePass<'src, 'x> {
     member_calls: FxHashSet<(u32, u32)>,
     /// The last member reached by a typed access path: its token index, the path and itself.
     last_access: Option<(usize, AccessPath, Range<usize>)>,
+    /// Parenthesis depth in the current function body.
+    paren: u32,
+    /// The macro invocations whose `)` is awaited, innermost last.
+    invocations: Vec<OpenInvocation>,
+    /// The last macro invocation closed: the token index of its `)`, its name and first
+    /// argument.
+    closed_invocation: Option<(usize, Range<usize>, Option<Range<usize>>)>,
+    /// The designators of the nested initializers open, `.job_driver = {`: the depth inside
+    /// each and its member, outermost first.
+    designators: Vec<(u32, Vec<Range<usize>>)>,
+    /// The initializer of a local variable of known type being read, `GdbCmdParseEntry entry =
+    /// { .handler = f }`: the depth inside it and the type.
+    local_initializer: Option<(u32, Range<usize>)>,
+    /// The typed members of the tagless struct body being read.
+    /// Their `struct_type` is set when the typedef's name is read.
+    anonymous_members: Vec<PointerMember>,
 }
 
 impl<'src, 'x> FilePass<'src, 'x> {
@@ -236,6 +316,12 @@ impl<'src, 'x> FilePass<'src, 'x> {
             variables: FxHashMap::default(),
             member_calls: FxHashSet::default(),
             last_access: None,
+            paren: 0,
+            invocations: Vec::new(),
+            closed_invocation: None,
+            anonymous_members: Vec::new(),
+            designators: Vec::new(),
+            local_initializer: None,
         }
     }
 
@@ -372,14 +458,36 @@ impl<'src, 'x> FilePass<'src, 'x> {
                         if self.prev.1 == Some(Keyword::Aggregate) {
                             head.tag = Some(span.clone());
                         }
+                        if let Some((_, name @ None)) = &mut head.anonymous {
+                            *name = Some(span.clone());
+                        }
                         head.last_words = [Some(span.clone()), head.last_words[0].take()];
                         if head.words.len() < MAX_HEAD_WORDS && self.recognizer.extras.head_words {
                             head.words.push((self.token_index, span.clone()));
                         }
                     }
                 }
+                if let Some((_, args)) = &mut head.qom
+                    && head.paren == 1
+                    && keyword.is_none()
+                {
+                    args.push(span.clone());
+                }
+                // `(*Name)` or `(Name)`: a typedef'd function pointer or function type.
+                if head.paren == 1
+                    && (self.prev.0 == Token::LParen
+                        || (self.prev.0 == Token::Star && self.prev2.0 == Token::LParen))
+                    && matches!(next, Some((Token::RParen, _)))
+                {
+                    head.pointer_name = Some(span.clone());
+                }
                 match keyword {
                     Some(Keyword::Static) if head.paren == 0 => head.is_static = true,
+                    Some(Keyword::Specifier)
+                        if head.paren == 0 && self.source[span.clone()] == *b"typedef" =>
+                    {
+                        head.typedef = true;
+                    }
                     Some(Keyword::Aggregate) if head.paren == 0 => {
                         head.aggregate = Some(self.token_index);
                     }
@@ -388,7 +496,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
                 if head.paren > 0
                     && self.recognizer.extras.fields
                     && matches!(next, Some((Token::Comma | Token::RParen, _)))
-                    && let Some(struct_type) = self.pointer_type()
+                    && let Some(struct_type) = self.pointer_type().or_else(|| self.value_type())
                 {
                     self.head.params.push((span.clone(), struct_type));
                 }
@@ -406,10 +514,23 @@ impl<'src, 'x> FilePass<'src, 'x> {
             }
             Token::LParen => {
                 head.plain_group = head.paren == 0;
+                if head.paren == 0 && self.prev.0 == Token::Ident && self.recognizer.extras.fields {
+                    let (token, word) = &self.last_ident;
+                    head.qom = (*token + 1 == self.token_index)
+                        .then(|| QomDeclaration::of(&self.source[word.clone()]))
+                        .flatten()
+                        .map(|(declaration, _)| (declaration, Vec::new()));
+                }
                 head.paren += 1;
             }
             Token::RParen => {
                 head.paren = head.paren.saturating_sub(1);
+                if head.paren == 0
+                    && let Some((declaration, args)) = head.qom.take()
+                {
+                    self.qom_declaration(declaration, args);
+                }
+                let head = &mut self.head;
                 if head.paren == 0 {
                     let next_is_type = next.is_some_and(|(token, span)| {
                         let word = &self.source[span];
@@ -479,6 +600,11 @@ impl<'src, 'x> FilePass<'src, 'x> {
     /// function with attribute contexts or head words other than its name.
     fn end_declaration(&mut self) {
         self.pending_allows.clear();
+        if self.head.typedef && self.recognizer.extras.fields {
+            self.typedef_declaration();
+            self.head.reset();
+            return;
+        }
         let head = &self.head;
         // Most declarations have neither attributes nor (with head words off) words: they are
         // let go before looking for a function name.
@@ -544,6 +670,10 @@ impl<'src, 'x> FilePass<'src, 'x> {
                 let uses_start = self.output.uses.len() as u32;
                 self.variables.clear();
                 self.member_calls.clear();
+                self.paren = 0;
+                self.local_initializer = None;
+                self.invocations.clear();
+                self.closed_invocation = None;
                 for (name, struct_type) in &head.params {
                     self.variables
                         .insert(&self.source[name.clone()], struct_type.clone());
@@ -564,6 +694,14 @@ impl<'src, 'x> FilePass<'src, 'x> {
                     uses_end: uses_start,
                 })
             }
+            _ if head.aggregate.is_some() && head.tag.is_none() => {
+                self.anonymous_members.clear();
+                self.head.anonymous = Some((self.output.field_decls.len(), None));
+                Block::Other {
+                    keeps_head: true,
+                    shape: Shape::Aggregate { tag: None },
+                }
+            }
             _ => Block::Other {
                 keeps_head: head.aggregate.is_some(),
                 shape: match head.aggregate {
@@ -576,6 +714,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
         };
         self.member = None;
         self.member_attributes = ContextSet::default();
+        self.designators.clear();
         self.depth = 1;
         self.block_line = self.lines.line_at(offset);
     }
@@ -592,15 +731,35 @@ impl<'src, 'x> FilePass<'src, 'x> {
             Token::LBrace => {
                 self.depth += 1;
                 self.member_attributes = ContextSet::default();
+                if self.recognizer.extras.fields {
+                    self.note_designator();
+                    self.note_local_initializer();
+                }
             }
             Token::RBrace => {
                 self.depth -= 1;
                 self.member_attributes = ContextSet::default();
+                while self
+                    .designators
+                    .last()
+                    .is_some_and(|(depth, _)| *depth > self.depth)
+                {
+                    self.designators.pop();
+                }
+                if self
+                    .local_initializer
+                    .as_ref()
+                    .is_some_and(|(depth, _)| *depth > self.depth)
+                {
+                    self.local_initializer = None;
+                }
                 if self.depth == 0 {
                     self.close_block();
                 }
             }
             Token::Semi => self.member_attributes = ContextSet::default(),
+            Token::LParen if self.recognizer.extras.fields => self.paren += 1,
+            Token::RParen if self.recognizer.extras.fields => self.close_paren(),
             Token::Ident if !self.recognizer.extras.fields => {
                 if let Block::Function(_) = self.block {
                     return self.body_identifier(span, next);
@@ -612,9 +771,26 @@ impl<'src, 'x> FilePass<'src, 'x> {
                     shape: Shape::Initializer { struct_type, array },
                     ..
                 } => {
-                    let typed = self.depth == 1 || (*array && self.depth == 2);
+                    // The elements of an array have the type, one level deeper; the members of
+                    // a nested initializer, `.job_driver = { .free = f }`, are reached through
+                    // the designators of every level in between.
+                    let typed_depth = if *array { 2 } else { 1 };
+                    let nested = self.depth.checked_sub(typed_depth).is_some_and(|levels| {
+                        let inner = self.designators.iter().filter(|(d, _)| *d > typed_depth);
+                        inner.count() == levels as usize
+                    });
+                    let typed = nested || (self.depth == 1 && !*array);
                     let struct_type = struct_type.clone().filter(|_| typed);
-                    self.initializer_identifier(span, next, struct_type);
+                    let through: Vec<Range<usize>> = match struct_type {
+                        Some(_) if self.depth > typed_depth => self
+                            .designators
+                            .iter()
+                            .filter(|(d, _)| *d > typed_depth)
+                            .flat_map(|(_, spans)| spans.iter().cloned())
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    self.initializer_identifier(span, next, struct_type, &through);
                 }
                 Block::Other {
                     shape: Shape::Aggregate { tag },
@@ -643,10 +819,11 @@ impl<'src, 'x> FilePass<'src, 'x> {
             }
             return None;
         }
-        if self.recognizer.extras.fields
-            && matches!(next, Some(Token::Assign | Token::Semi | Token::Comma))
-        {
-            self.local_declaration(&span);
+        if self.recognizer.extras.fields {
+            if matches!(next, Some(Token::Assign | Token::Semi | Token::Comma)) {
+                self.local_declaration(&span);
+            }
+            self.note_invocation(&span, next);
         }
         let goto_label = self.prev == (Token::Ident, Some(Keyword::Goto));
         let label = next == Some(Token::Colon)
@@ -660,7 +837,11 @@ impl<'src, 'x> FilePass<'src, 'x> {
         if goto_label || label {
             return None;
         }
-        if let Some(member) = self.bound_member(next) {
+        // A variable of the function (`co->entry = entry;` with a parameter `CoroutineEntry
+        // *entry`) is not the function of that name.
+        if let Some(member) = self.bound_member(next)
+            && !self.variables.contains_key(&self.source[span.clone()])
+        {
             self.bind_member(member, span.clone());
         }
         if not_a_function {

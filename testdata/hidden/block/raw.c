@@ -32,7 +32,7 @@ void raw_register(BlockDriverState *bs)
     bs->drv->bdrv_flush = raw_flush;
 }
 
-/* No declaration says what s->drv points to: these bind .bdrv_close and .bdrv_co_preadv. */
+/* No declaration says what s->drv points to; only BlockDriver declares these fields. */
 void raw_attach(RawState *s)
 {
     s->drv->bdrv_close = raw_close;
