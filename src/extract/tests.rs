@@ -513,3 +513,183 @@ fn lines_survive_crlf_and_cr() {
     let got = summarize(source);
     assert_eq!((got[0].1, got[1].1), (3, 6));
 }
+
+#[test]
+fn typedefs_of_function_types_and_of_other_types_are_recorded() {
+    let (contexts, recognizer) = coroutine_recognizer();
+    let source = "typedef void coroutine_fn CoroutineEntry(void *opaque);\n\
+        typedef int coroutine_fn (*AioTaskFunc)(AioTask *task);\n\
+        typedef void (ObjectFree)(void *obj);\n\
+        typedef QTAILQ_HEAD(, Foo) FooList;\n\
+        typedef struct IRQState *qemu_irq;\n\
+        typedef struct Foo Foo;\n\
+        void coroutine_fn not_a_typedef(void *opaque);\n";
+    let file = extract(source.as_bytes(), &recognizer);
+    let coroutine = contexts.by_name("coroutine_fn").unwrap();
+    let types: Vec<_> = file
+        .function_types
+        .iter()
+        .map(|t| (file.name(t.name), t.attributes.contains(coroutine)))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            ("CoroutineEntry", true),
+            ("AioTaskFunc", true),
+            ("ObjectFree", false)
+        ]
+    );
+    let aliases: Vec<_> = file
+        .type_aliases
+        .iter()
+        .map(|a| (file.name(a.name), file.name(a.target)))
+        .collect();
+    assert_eq!(
+        aliases,
+        [("qemu_irq", "IRQState")],
+        "a macro invocation names no type, and Foo is Foo"
+    );
+    let prototypes: Vec<_> = file.prototypes.iter().map(|p| file.name(p.name)).collect();
+    assert_eq!(prototypes, ["not_a_typedef"], "a typedef is no prototype");
+}
+
+#[test]
+fn tagless_typedef_structs_give_their_members_a_type() {
+    let (_, recognizer) = coroutine_recognizer();
+    let source = "typedef struct {\n  int (*cb)(void);\n  Job job;\n  Bar *bar;\n  int n;\n} Name;\n\
+        static struct {\n  int (*run)(void);\n  Job job;\n} table[] = { { 0 } };\n\
+        struct Tagged {\n  Job job;\n};\n";
+    let file = extract(source.as_bytes(), &recognizer);
+    let decls: Vec<_> = file
+        .field_decls
+        .iter()
+        .map(|d| (d.struct_type.map(|t| file.name(t)), file.name(d.field)))
+        .collect();
+    assert_eq!(
+        decls,
+        [(Some("Name"), "cb"), (None, "run")],
+        "a struct without a tag or typedef has no type"
+    );
+    let members: Vec<_> = file
+        .pointer_members
+        .iter()
+        .map(|m| {
+            (
+                file.name(m.struct_type),
+                file.name(m.member),
+                file.name(m.pointee),
+                m.line,
+            )
+        })
+        .collect();
+    assert_eq!(
+        members,
+        [
+            ("Name", "job", "Job", 3),
+            ("Name", "bar", "Bar", 4),
+            ("Tagged", "job", "Job", 12)
+        ]
+    );
+}
+
+#[test]
+fn cast_macros_and_qom_declarations_are_recorded() {
+    let (_, recognizer) = coroutine_recognizer();
+    let source = "#define OBJECT_CHECK(type, obj, name) \\\n\
+        ((type *)object_dynamic_cast_assert(OBJECT(obj), (name)))\n\
+        #define OBJECT_GET_CLASS(class, obj, name) \\\n\
+        OBJECT_CLASS_CHECK(class, object_get_class(OBJECT(obj)), name)\n\
+        #define FOO(obj) OBJECT_CHECK(FooState, (obj), TYPE_FOO)\n\
+        #define BAR(obj) ((const struct Bar *)(obj))\n\
+        #define NOT_A_CAST(a, b) ((b *)(a))\n\
+        #define PLUS(x) ((x) + 1)\n\
+        OBJECT_DECLARE_TYPE(BlockJob, BlockJobClass, BLOCK_JOB)\n\
+        OBJECT_DECLARE_SIMPLE_TYPE(PCIBridge, PCI_BRIDGE)\n\
+        DECLARE_CLASS_CHECKERS(DeviceClass, DEVICE, TYPE_DEVICE)\n\
+        OBJECT_DECLARE_TYPE(TooFew, ARGS)\n";
+    let file = extract(source.as_bytes(), &recognizer);
+    let casts: Vec<String> = file
+        .cast_macros
+        .iter()
+        .map(|c| {
+            let target = match c.target {
+                CastTarget::Type(t) => file.name(t).to_string(),
+                CastTarget::FirstParam => "<first>".to_string(),
+                CastTarget::Via { name, arg } => format!(
+                    "{}({})",
+                    file.name(name),
+                    arg.map_or("<first>", |a| file.name(a))
+                ),
+            };
+            format!("{}{} -> {target}", file.name(c.name), c.suffix.text())
+        })
+        .collect();
+    assert_eq!(
+        casts,
+        [
+            "OBJECT_CHECK -> <first>",
+            "OBJECT_GET_CLASS -> OBJECT_CLASS_CHECK(<first>)",
+            "FOO -> OBJECT_CHECK(FooState)",
+            "BAR -> Bar",
+            "BLOCK_JOB -> BlockJob",
+            "BLOCK_JOB_CLASS -> BlockJobClass",
+            "BLOCK_JOB_GET_CLASS -> BlockJobClass",
+            "PCI_BRIDGE -> PCIBridge",
+            "DEVICE_CLASS -> DeviceClass",
+            "DEVICE_GET_CLASS -> DeviceClass",
+        ]
+    );
+}
+
+#[test]
+fn member_paths_start_at_macro_invocations() {
+    let (_, recognizer) = coroutine_recognizer();
+    let source = "void f(void *o)\n{\n  BLOCK_JOB(o)->drv->run(o);\n\
+        OBJECT_GET_CLASS(Foo, o, TYPE_FOO)->go(o);\n  lower(o)->x(o);\n\
+        (BAR(o))->y(o);\n  BAR(f(o))->z(o);\n}\n";
+    let file = extract(source.as_bytes(), &recognizer);
+    let paths: Vec<String> = file
+        .member_paths
+        .iter()
+        .map(|p| {
+            let field = file.name(file.uses[p.use_index as usize].name);
+            let through: Vec<&str> = file
+                .words(p.through)
+                .iter()
+                .map(|&w| file.name(w))
+                .collect();
+            match p.base {
+                PathBase::Cast { name, first_arg } => format!(
+                    "{}({})->{}{field}",
+                    file.name(name),
+                    first_arg.map_or("", |a| file.name(a)),
+                    through.iter().map(|t| format!("{t}->")).collect::<String>()
+                ),
+                PathBase::Type(t) => format!("{}: {field}", file.name(t)),
+            }
+        })
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "BLOCK_JOB(o)->drv->run",
+            "OBJECT_GET_CLASS(Foo)->go",
+            "BAR()->z"
+        ],
+        "a lower-case call and a parenthesized invocation start no path"
+    );
+}
+
+#[test]
+fn parameters_and_locals_bind_no_function() {
+    let (_, recognizer) = coroutine_recognizer();
+    let source = "void init(Coroutine *co, CoroutineEntry *entry, qemu_irq_handler handler)\n{\n\
+        co->entry = entry;\n  co->h = handler;\n  co->g = global_fn;\n}\n";
+    let file = extract(source.as_bytes(), &recognizer);
+    let bound: Vec<_> = file
+        .field_bindings
+        .iter()
+        .map(|b| (file.name(b.field), file.name(b.target)))
+        .collect();
+    assert_eq!(bound, [("g", "global_fn")]);
+}

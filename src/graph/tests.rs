@@ -470,3 +470,136 @@ fn reverse_edges_list_callers() {
     );
     assert_eq!(g.len(), 3);
 }
+
+/// The names of the nodes `user`'s edges reach, in edge order.
+fn reached<'g>(g: &'g Graph, user: &str) -> Vec<&'g str> {
+    let node = g.nodes().find(|&n| g.name(n) == user).unwrap();
+    g.edges_from(node).iter().map(|e| g.name(e.to)).collect()
+}
+
+#[test]
+fn cast_macros_type_member_calls() {
+    let g = graph(
+        &[
+            (
+                "qom.h",
+                "#define OBJECT_CHECK(type, obj, name) ((type *)cast(obj))\n\
+                 #define OBJECT_CLASS_CHECK(class_type, class, name) ((class_type *)cast(class))\n\
+                 #define OBJECT_GET_CLASS(class, obj, name) \\\n\
+                 OBJECT_CLASS_CHECK(class, get_class(obj), name)\n\
+                 #define FOO(obj) OBJECT_CHECK(Foo, (obj), TYPE_FOO)\n\
+                 #define FOO_GET_CLASS(obj) OBJECT_GET_CLASS(FooClass, obj, TYPE_FOO)\n\
+                 OBJECT_DECLARE_TYPE(Bar, BarClass, BAR)\n\
+                 #define TWICE(obj) ((Foo *)(obj))\n#define TWICE(obj) ((Bar *)(obj))\n",
+            ),
+            (
+                "a.c",
+                "static void f(void) {}\nstatic void fc(void) {}\nstatic void b(void) {}\n\
+                 static void bc(void) {}\n\
+                 static Foo foo = { .go = f };\nstatic FooClass foo_class = { .go = fc };\n\
+                 static Bar bar = { .go = b };\nstatic BarClass bar_class = { .go = bc };\n\
+                 void on_foo(void *o) { FOO(o)->go(); }\n\
+                 void on_foo_class(void *o) { FOO_GET_CLASS(o)->go(); }\n\
+                 void on_bar(void *o) { BAR(o)->go(); }\n\
+                 void on_bar_class(void *o) { BAR_GET_CLASS(o)->go(); }\n\
+                 void on_check(void *o) { OBJECT_CHECK(Bar, o, T)->go(); }\n\
+                 void on_twice(void *o) { TWICE(o)->go(); }\n",
+            ),
+        ],
+        EdgeKinds::ALL,
+    );
+    assert_eq!(reached(&g, "on_foo"), ["Foo.go"]);
+    assert_eq!(reached(&g, "on_foo_class"), ["FooClass.go"]);
+    assert_eq!(reached(&g, "on_bar"), ["Bar.go"]);
+    assert_eq!(reached(&g, "on_bar_class"), ["BarClass.go"]);
+    assert_eq!(reached(&g, "on_check"), ["Bar.go"]);
+    assert_eq!(
+        reached(&g, "on_twice"),
+        ["Bar.go", "BarClass.go", "Foo.go", "FooClass.go"],
+        "definitions that disagree give no type"
+    );
+    assert_eq!(g.stats().by_name_member_calls, 1);
+    assert_eq!(g.stats().by_name_field_targets, 4);
+}
+
+#[test]
+fn typedefs_and_members_by_value_type_access_paths() {
+    let g = graph(
+        &[
+            (
+                "t.h",
+                "typedef struct IRQState *qemu_irq;\ntypedef qemu_irq irq_alias;\n\
+                 struct IRQState { int (*handler)(void); };\n\
+                 typedef struct { int (*handler)(void); } Gdb;\n\
+                 typedef struct Job { struct JobDriver *driver; } Job;\n\
+                 typedef struct BlockJob { Job job; } BlockJob;\n\
+                 struct JobDriver { int (*handler)(void); };\n",
+            ),
+            (
+                "a.c",
+                "static int irq_h(void) { return 0; }\nstatic int gdb_h(void) { return 0; }\n\
+                 static int job_h(void) { return 0; }\n\
+                 void init(struct IRQState *irq) { irq->handler = irq_h; }\n\
+                 static Gdb table = { .handler = gdb_h };\n\
+                 static struct JobDriver driver = { .handler = job_h };\n\
+                 void raise(qemu_irq irq) { irq->handler(); }\n\
+                 void raise2(irq_alias irq) { irq->handler(); }\n\
+                 void run(BlockJob *bj) { bj->job.driver->handler(); }\n\
+                 void local(BlockJob *bj) { Job j = bj->job; j.driver->handler(); }\n",
+            ),
+        ],
+        EdgeKinds::ALL,
+    );
+    assert_eq!(reached(&g, "raise"), ["IRQState.handler"]);
+    assert_eq!(
+        reached(&g, "raise2"),
+        ["IRQState.handler"],
+        "typedef of typedef"
+    );
+    assert_eq!(reached(&g, "run"), ["JobDriver.handler"]);
+    assert_eq!(reached(&g, "local"), ["JobDriver.handler"]);
+    assert_eq!(g.stats().by_name_member_calls, 0);
+}
+
+#[test]
+fn bindings_of_unknown_type_join_the_one_struct_that_declares_the_field() {
+    let g = graph(
+        &[
+            (
+                "t.h",
+                "typedef void (Fn)(void *);\ntypedef int (*PtrFn)(void);\n\
+                 struct Only { Fn *once; PtrFn ptr; };\n\
+                 struct A { int (*twice)(void); };\nstruct B { int (*twice)(void); };\n",
+            ),
+            (
+                "a.c",
+                "static void o(void *p) {}\nstatic int p(void) { return 0; }\n\
+                 static int t(void) { return 0; }\nstatic int ta(void) { return 0; }\n\
+                 void bind(X *x) { x->y->once = o; x->y->ptr = p; x->y->twice = t; }\n\
+                 static struct A a = { .twice = ta };\n\
+                 void call_a(struct A *v) { v->twice(); }\n\
+                 void call_c(struct C *v) { v->twice(); }\n\
+                 void call_any(X *x) { x->y->twice(); }\n\
+                 void call_once(struct Only *v) { v->once(0); v->ptr(); }\n",
+            ),
+        ],
+        EdgeKinds::ALL,
+    );
+    assert_eq!(reached(&g, "call_once"), ["Only.once", "Only.ptr"]);
+    assert_eq!(
+        reached(&g, "call_a"),
+        ["A.twice"],
+        "a binding of unknown type does not match a known type by name"
+    );
+    assert_eq!(
+        reached(&g, "call_c"),
+        [".twice"],
+        "a known type without nodes of the field reaches those of unknown type"
+    );
+    assert_eq!(reached(&g, "call_any"), [".twice", "A.twice"]);
+    let stats = g.stats();
+    assert_eq!(
+        (stats.by_name_member_calls, stats.by_name_field_targets),
+        (2, 3)
+    );
+}

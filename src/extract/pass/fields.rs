@@ -108,22 +108,22 @@ impl FilePass<'_, '_> {
     /// Notes a macro-like invocation (an all-capitals name before `(`) in a function body, and
     /// the first argument of the innermost one if the identifier is all of it.
     pub(super) fn note_invocation(&mut self, span: &Range<usize>, next: Option<Token>) {
-        if let Some(open) = self.invocations.last_mut()
-            && open.token + 2 == self.token_index
-            && open.depth + 1 == self.paren
-            && matches!(next, Some(Token::Comma | Token::RParen))
-        {
-            open.first_arg = Some(span.clone());
+        if next != Some(Token::LParen) {
+            if let Some(open) = self.invocations.last_mut()
+                && open.token + 2 == self.token_index
+                && open.depth + 1 == self.paren
+                && matches!(next, Some(Token::Comma | Token::RParen))
+            {
+                open.first_arg = Some(span.clone());
+            }
+            return;
         }
         let word = &self.source[span.clone()];
-        let macro_like = word.iter().any(u8::is_ascii_uppercase)
+        let macro_like = word.first().is_some_and(u8::is_ascii_uppercase)
             && word
                 .iter()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_');
-        if next == Some(Token::LParen)
-            && macro_like
-            && self.invocations.len() < MAX_OPEN_INVOCATIONS
-        {
+        if macro_like && self.invocations.len() < MAX_OPEN_INVOCATIONS {
             self.invocations.push(OpenInvocation {
                 depth: self.paren,
                 token: self.token_index,
@@ -133,9 +133,9 @@ impl FilePass<'_, '_> {
         }
     }
 
-    /// Closes a parenthesis in a function body, and the macro invocation it ends, if any.
-    pub(super) fn close_paren(&mut self) {
-        self.paren = self.paren.saturating_sub(1);
+    /// Closes the macro invocation the `)` just read ends, if any (and those left open inside
+    /// it).
+    pub(super) fn close_invocation(&mut self) {
         while let Some(open) = self.invocations.last() {
             if open.depth < self.paren {
                 break;
@@ -410,10 +410,16 @@ impl FilePass<'_, '_> {
 
     /// The type in `Type name`, when the current identifier is `name`: an identifier that is not
     /// a keyword right before it.
+    /// Scalar types (`uint64_t`, `bool`: see [`is_scalar`]) are left out: most members and
+    /// locals held by value have one, and no member is reached through them.
     pub(super) fn value_type(&self) -> Option<Range<usize>> {
         let (token, span) = &self.last_ident;
         let follows_type = self.prev.0 == Token::Ident && *token + 1 == self.token_index;
-        (follows_type && keyword(&self.source[span.clone()]).is_none()).then(|| span.clone())
+        if !follows_type {
+            return None;
+        }
+        let word = &self.source[span.clone()];
+        (keyword(word).is_none() && !is_scalar(word)).then(|| span.clone())
     }
 
     /// Records a declaration `Type *name` at the start of a statement in a function body.
@@ -486,4 +492,15 @@ impl FilePass<'_, '_> {
             function.uses_end = self.output.uses.len() as u32;
         }
     }
+}
+
+/// Whether `word` names a scalar type by C and GLib convention: `*_t` (`uint64_t`, `size_t`),
+/// `bool` and the like. Skipping them keeps extraction fast; a struct type spelled so is not
+/// followed when held by value.
+fn is_scalar(word: &[u8]) -> bool {
+    word.ends_with(b"_t")
+        || matches!(
+            word,
+            b"bool" | b"_Bool" | b"hwaddr" | b"vaddr" | b"gboolean" | b"gint" | b"guint" | b"gsize"
+        )
 }

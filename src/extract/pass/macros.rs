@@ -10,6 +10,10 @@ use crate::extract::{Alias, CastMacro, CastSuffix, CastTarget, MacroDef, WordRan
 use crate::lexer::Token;
 use std::ops::Range;
 
+/// How many tokens at the start of a macro body are enough to see a cast in:
+/// `( ( const struct Type * )` or `NAME ( Type ,`.
+const CAST_TOKENS: usize = 8;
+
 impl FilePass<'_, '_> {
     /// Reads the `#define`s and `#undef`s met since the last token, unless they are in dead
     /// code: for the conditions below them, and for aliases and macro bodies.
@@ -45,11 +49,11 @@ impl FilePass<'_, '_> {
                 self.output.aliases.push(Alias { name, line, words });
             }
             Define::FunctionLike { name, params, body } => {
-                if extras.fields {
-                    self.cast_macro(&name, &params, body.clone());
-                }
                 if extras.macros {
                     self.function_like_macro(span.start, name, &params, body);
+                } else if extras.fields {
+                    let tokens = define::body_tokens(self.source, body);
+                    self.cast_macro(&name, &params, tokens);
                 }
             }
             Define::Alias { .. } | Define::Other => {}
@@ -70,7 +74,15 @@ impl FilePass<'_, '_> {
         let mut tokens = define::body_tokens(source, body).peekable();
         let mut prev = Token::Semi;
         let mut pasted = false;
+        // The first tokens, which may show a cast (the body is tokenized once).
+        let mut first: [(Token, Range<usize>); CAST_TOKENS] =
+            std::array::from_fn(|_| (Token::Semi, 0..0));
+        let mut seen = 0;
         while let Some((token, span)) = tokens.next() {
+            if seen < CAST_TOKENS {
+                first[seen] = (token, span.clone());
+                seen += 1;
+            }
             let called = matches!(tokens.peek(), Some((Token::LParen, _)));
             let follows_member = matches!(prev, Token::Dot | Token::Arrow);
             prev = token;
@@ -94,6 +106,9 @@ impl FilePass<'_, '_> {
                     calls.push(self.names.export(id, source, &mut self.output.names));
                 }
             }
+        }
+        if self.recognizer.extras.fields {
+            self.cast_macro(&name, params, first.into_iter().take(seen));
         }
         calls.sort_unstable();
         calls.dedup();
@@ -121,9 +136,14 @@ impl FilePass<'_, '_> {
     /// with an invocation of another macro whose first argument is a type name or the first
     /// parameter, `OBJECT_CHECK(FooState, (obj), TYPE_FOO)`: its result's type gives member
     /// accesses on it their struct type.
-    fn cast_macro(&mut self, name: &Range<usize>, params: &[Range<usize>], body: Range<usize>) {
+    fn cast_macro(
+        &mut self,
+        name: &Range<usize>,
+        params: &[Range<usize>],
+        body: impl Iterator<Item = (Token, Range<usize>)>,
+    ) {
         let source = self.source;
-        let mut tokens = define::body_tokens(source, body)
+        let mut tokens = body
             .filter(|(token, span)| {
                 *token != Token::Ident
                     || !matches!(

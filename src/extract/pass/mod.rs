@@ -9,8 +9,7 @@ use super::include;
 use super::names::{Keyword, NameClass, Names, keyword};
 use super::{
     FileFunctions, FunctionDef, Include, PointerMember, Pragma, PragmaKind, Prototype, Recognizer,
-    UnclosedBraces,
-    Unterminated, Use, WordRange,
+    UnclosedBraces, Unterminated, Use, WordRange,
 };
 use crate::context::ContextSet;
 use crate::lexer::{Directive, LineCounter, Token, Tokens};
@@ -473,8 +472,11 @@ impl<'src, 'x> FilePass<'src, 'x> {
                 {
                     args.push(span.clone());
                 }
-                // `(*Name)` or `(Name)`: a typedef'd function pointer or function type.
+                // `(*Name)` or `(Name)`: a typedef'd function pointer or function type (the
+                // first group only: `(void)` after it is a parameter list).
                 if head.paren == 1
+                    && head.pointer_name.is_none()
+                    && keyword.is_none()
                     && (self.prev.0 == Token::LParen
                         || (self.prev.0 == Token::Star && self.prev2.0 == Token::LParen))
                     && matches!(next, Some((Token::RParen, _)))
@@ -541,7 +543,9 @@ impl<'src, 'x> FilePass<'src, 'x> {
                             )
                             && self.recognizer.attribute(word).is_none()
                     });
-                    head.knr = head.plain_group && next_is_type;
+                    // A typedef has no K&R parameter declarations:
+                    // `typedef QTAILQ_HEAD(, Foo) FooList;` ends at its `;`.
+                    head.knr = head.plain_group && next_is_type && !head.typedef;
                 }
             }
             Token::Semi if head.paren == 0 && (!head.knr || head.has_assign) => {
@@ -759,7 +763,12 @@ impl<'src, 'x> FilePass<'src, 'x> {
             }
             Token::Semi => self.member_attributes = ContextSet::default(),
             Token::LParen if self.recognizer.extras.fields => self.paren += 1,
-            Token::RParen if self.recognizer.extras.fields => self.close_paren(),
+            Token::RParen if self.recognizer.extras.fields => {
+                self.paren = self.paren.saturating_sub(1);
+                if !self.invocations.is_empty() {
+                    self.close_invocation();
+                }
+            }
             Token::Ident if !self.recognizer.extras.fields => {
                 if let Block::Function(_) = self.block {
                     return self.body_identifier(span, next);
@@ -823,7 +832,9 @@ impl<'src, 'x> FilePass<'src, 'x> {
             if matches!(next, Some(Token::Assign | Token::Semi | Token::Comma)) {
                 self.local_declaration(&span);
             }
-            self.note_invocation(&span, next);
+            if next == Some(Token::LParen) || !self.invocations.is_empty() {
+                self.note_invocation(&span, next);
+            }
         }
         let goto_label = self.prev == (Token::Ident, Some(Keyword::Goto));
         let label = next == Some(Token::Colon)
