@@ -250,6 +250,10 @@ pub struct Rule {
     ///
     /// [`Edge::guessed`]: crate::graph::Edge::guessed
     pub certain: bool,
+    /// Why the rule exists, for `callcheck rules` and `callcheck explain`.
+    pub description: Option<String>,
+    /// C code that breaks the rule, which `callcheck explain` checks and shows with its report.
+    pub example: Option<String>,
 }
 
 #[cfg(test)]

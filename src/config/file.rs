@@ -156,6 +156,9 @@ pub(super) struct RuleEntry {
     pub(super) message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) certain: Option<bool>,
+    pub(super) description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) example: Option<String>,
 }
 
 /// `edges`: `"calls"` (direct calls only), `"calls+references"`, `"all"`, or a list of kinds

@@ -181,6 +181,8 @@ fn rules(
                     .unwrap_or_else(|| format!("{}-binding", field.get_ref())),
                 message: entry.message.clone(),
                 certain,
+                description: entry.description.clone(),
+                example: entry.example.clone(),
             });
             continue;
         }
@@ -207,6 +209,8 @@ fn rules(
                         }),
                         message: entry.message.clone(),
                         certain,
+                        description: entry.description.clone(),
+                        example: entry.example.clone(),
                     });
                 }
             }
@@ -230,6 +234,8 @@ fn rules(
                         .unwrap_or_else(|| format!("{}-caller", callee.get_ref())),
                     message: entry.message.clone(),
                     certain,
+                    description: entry.description.clone(),
+                    example: entry.example.clone(),
                 });
             }
             _ => {
