@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::graph::{Edge, Graph, NodeKind};
 use crate::model::{EdgeKinds, NodeId, UseKind};
 use crate::spelling;
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::Path as FilePath;
 
 /// Which way a tree follows edges.
@@ -265,6 +265,95 @@ pub struct Picture {
     pub edges: BTreeSet<(NodeId, NodeId, UseKind)>,
     /// Functions drawn with a thick border (where violations start, or the focus).
     pub highlighted: BTreeSet<NodeId>,
+    /// What a cap on the number of functions left out, if it left out anything.
+    pub omitted: Option<Omitted>,
+}
+
+/// What [`cap`] left out of a picture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Omitted {
+    /// The cap: at most this many functions are drawn.
+    pub max_nodes: usize,
+    /// Functions left out.
+    pub functions: usize,
+    /// Of how many.
+    pub of_functions: usize,
+    /// Edges left out (those with an end left out).
+    pub edges: usize,
+    /// Of how many.
+    pub of_edges: usize,
+    /// The picture had a focus to measure nearness from.
+    pub focused: bool,
+}
+
+impl Omitted {
+    /// What was left out, in words: for the picture's legend and for stderr.
+    pub fn sentence(&self) -> String {
+        let kept = match self.focused {
+            true => "the nearest to the focus, then by name",
+            false => "by name",
+        };
+        format!(
+            "--max-nodes {}: {} of {} functions and {} of {} edges left out (kept: {kept})",
+            self.max_nodes, self.functions, self.of_functions, self.edges, self.of_edges
+        )
+    }
+}
+
+/// Keeps at most `max_nodes` functions of `picture`: the nearest to its highlighted functions
+/// (the focus) first, counting uses either way, then by name, file and line; edges with an end
+/// left out go too. Says what it left out in [`Picture::omitted`]. The same picture and cap
+/// always keep the same functions.
+pub fn cap(graph: &Graph, picture: &mut Picture, max_nodes: usize) {
+    if picture.nodes.len() <= max_nodes {
+        return;
+    }
+    // Distances inside the picture, from the highlighted functions, both ways along its edges.
+    let mut neighbours: BTreeMap<NodeId, Vec<NodeId>> = BTreeMap::new();
+    for &(from, to, _) in &picture.edges {
+        neighbours.entry(from).or_default().push(to);
+        neighbours.entry(to).or_default().push(from);
+    }
+    let mut distance: BTreeMap<NodeId, usize> = BTreeMap::new();
+    let mut queue: VecDeque<NodeId> = picture.highlighted.iter().copied().collect();
+    for &node in &queue {
+        distance.insert(node, 0);
+    }
+    while let Some(node) = queue.pop_front() {
+        let next_distance = distance[&node] + 1;
+        for &next in neighbours.get(&node).into_iter().flatten() {
+            if let std::collections::btree_map::Entry::Vacant(slot) = distance.entry(next) {
+                slot.insert(next_distance);
+                queue.push_back(next);
+            }
+        }
+    }
+    let mut order: Vec<NodeId> = picture.nodes.iter().copied().collect();
+    order.sort_by_key(|&n| {
+        let far = distance.get(&n).copied().unwrap_or(usize::MAX);
+        (
+            far,
+            graph.name(n),
+            graph.file_of(n),
+            graph.function(n).line,
+            n,
+        )
+    });
+    let kept: BTreeSet<NodeId> = order.into_iter().take(max_nodes).collect();
+    let (of_functions, of_edges) = (picture.nodes.len(), picture.edges.len());
+    picture
+        .edges
+        .retain(|(from, to, _)| kept.contains(from) && kept.contains(to));
+    picture.highlighted.retain(|node| kept.contains(node));
+    picture.nodes = kept;
+    picture.omitted = Some(Omitted {
+        max_nodes,
+        functions: of_functions - picture.nodes.len(),
+        of_functions,
+        edges: of_edges - picture.edges.len(),
+        of_edges,
+        focused: !distance.is_empty(),
+    });
 }
 
 impl Picture {
@@ -435,5 +524,32 @@ mod tests {
         let nodes: Vec<_> = picture.nodes.iter().map(|&n| g.name(n)).collect();
         assert_eq!(nodes, ["b", "d"]);
         assert_eq!(picture.edges.len(), 1);
+    }
+
+    #[test]
+    fn a_cap_keeps_the_nearest_then_by_name() {
+        let g = graph(TEXT);
+        // Around d, two levels: b at 1; a and c at 2.
+        let mut picture = neighbourhood(&g, &named(&g, "d").unwrap(), 2, EdgeKinds::ALL);
+        assert_eq!(picture.nodes.len(), 4);
+        cap(&g, &mut picture, 3);
+        let nodes: Vec<_> = picture.nodes.iter().map(|&n| g.name(n)).collect();
+        assert_eq!(
+            nodes,
+            ["a", "b", "d"],
+            "c is as far as a, and after it by name"
+        );
+        let omitted = picture.omitted.unwrap();
+        assert_eq!((omitted.functions, omitted.of_functions), (1, 4));
+        assert!(
+            picture
+                .edges
+                .iter()
+                .all(|(f, t, _)| g.name(*f) != "c" && g.name(*t) != "c")
+        );
+        assert_eq!(omitted.edges + picture.edges.len(), omitted.of_edges);
+        let mut small = neighbourhood(&g, &named(&g, "d").unwrap(), 2, EdgeKinds::ALL);
+        cap(&g, &mut small, 4);
+        assert!(small.omitted.is_none(), "nothing to leave out");
     }
 }

@@ -232,7 +232,8 @@ pub fn write_tree_json(
     write_json_line(out, &serde_json::json!({ "tree": tree }))
 }
 
-/// Writes a picture as `{"functions":[...],"edges":[...]}`.
+/// Writes a picture as `{"functions":[...],"edges":[...]}`, with `"omitted":{..}` when a cap
+/// left functions out.
 pub fn write_graph_json(
     out: &mut impl Write,
     graph: &Graph,
@@ -263,8 +264,15 @@ pub fn write_graph_json(
             value
         })
         .collect();
-    write_json_line(
-        out,
-        &serde_json::json!({"functions": functions, "edges": edges}),
-    )
+    let mut value = serde_json::json!({"functions": functions, "edges": edges});
+    if let Some(omitted) = &picture.omitted {
+        value["omitted"] = serde_json::json!({
+            "max_nodes": omitted.max_nodes,
+            "functions": omitted.functions,
+            "of_functions": omitted.of_functions,
+            "edges": omitted.edges,
+            "of_edges": omitted.of_edges,
+        });
+    }
+    write_json_line(out, &value)
 }
