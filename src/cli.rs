@@ -41,7 +41,9 @@ Examples:
   callcheck --format sarif . > results.sarif   for GitHub code scanning
   callcheck --preset qemu .                    block-layer and coroutine rules
   callcheck callers bdrv_ref --depth 2 .       who calls bdrv_ref(), two levels up
-  callcheck path blk_drain bdrv_ref .          how one function reaches another";
+  callcheck path blk_drain bdrv_ref .          how one function reaches another
+  callcheck rules                              the rules in effect, and why
+  callcheck explain io-reaches-global-state    one rule, with an example";
 
 /// The arguments.
 #[derive(Debug, Parser)]
@@ -259,6 +261,36 @@ pub enum Query {
     /// The contexts functions are missing, inferred from the rules: explained, as JSON, as a
     /// patch, or written into the files with --fix.
     Suggest(SuggestArgs),
+    /// The rules of the configuration in effect (presets and callcheck.toml), with their
+    /// contexts, edges and rationale.
+    Rules(RulesArgs),
+    /// One rule in full: what it forbids, the edges it follows, why, and an example of C that
+    /// breaks it with the report callcheck gives on it.
+    Explain(ExplainArgs),
+}
+
+/// Arguments of `rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = QueryFormat::Text)]
+    pub format: QueryFormat,
+    /// Where the configuration is looked for, and how (no file is read).
+    #[command(flatten)]
+    pub input: Input,
+}
+
+/// Arguments of `explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule's name, as `callcheck rules` lists it and violations carry it.
+    pub rule: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = QueryFormat::Text)]
+    pub format: QueryFormat,
+    /// Where the configuration is looked for, and how (no file is read).
+    #[command(flatten)]
+    pub input: Input,
 }
 
 /// Arguments of `suggest`.
@@ -341,9 +373,14 @@ pub struct GraphArgs {
     /// Only the functions within --depth uses of this one, either way.
     #[arg(long, value_name = "NAME")]
     pub focus: Option<String>,
-    /// Levels around the focus.
-    #[arg(long, default_value_t = 2)]
+    /// Levels around the focus (one level around a function of QEMU's block layer is some
+    /// 20 to 50 functions; two levels are hundreds to tens of thousands).
+    #[arg(long, default_value_t = 1)]
     pub depth: usize,
+    /// Draw at most N functions: the nearest to the focus first, then by name; what is left
+    /// out is said in the picture and on stderr.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_nodes: Option<u64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub format: GraphFormat,
@@ -440,6 +477,8 @@ impl Query {
             Query::Contexts(args) => &args.input,
             Query::Graph(args) => &args.input,
             Query::Suggest(args) => &args.input,
+            Query::Rules(args) => &args.input,
+            Query::Explain(args) => &args.input,
         }
     }
 }

@@ -56,6 +56,15 @@ pub enum Error {
         /// The built-in preset that defines it, if one does.
         preset: Option<&'static str>,
     },
+    /// `explain` names a rule the configuration does not have.
+    UnknownRule {
+        /// The name given.
+        name: String,
+        /// The configuration's rules.
+        known: Vec<String>,
+        /// Rule names close to it.
+        similar: Vec<String>,
+    },
     /// The report could not be written.
     Output(io::Error),
 }
@@ -106,6 +115,18 @@ impl fmt::Display for Error {
                     write!(f, "; the {preset} preset defines it: add --preset {preset}")?;
                 }
                 Ok(())
+            }
+            Error::UnknownRule {
+                name,
+                known,
+                similar,
+            } => {
+                write!(f, "no rule named {name} in the configuration")?;
+                match known.is_empty() {
+                    true => f.write_str(" (it has none)")?,
+                    false => write!(f, " (known: {})", known.join(", "))?,
+                }
+                f.write_str(&did_you_mean(similar, str::to_string))
             }
             Error::Output(error) => write!(f, "cannot write the report: {error}"),
         }

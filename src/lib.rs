@@ -11,7 +11,8 @@
 //! [`context`] the contexts, rules and generated-wrapper specs; [`config`] turns a
 //! `callcheck.toml` and the presets into them. Around the check, [`suppress`], [`baseline`] and
 //! [`changes`] decide what is reported, [`diagnostics`] holds everything reported that is not a
-//! violation, [`error`] what stops a run, and [`query`] answers questions about the graph.
+//! violation, [`error`] what stops a run, and [`query`] answers questions about the graph;
+//! [`explain`] documents the configured rules.
 //! [`suggest`] infers the contexts the code is missing and writes them into the source.
 
 pub mod baseline;
@@ -21,6 +22,7 @@ pub mod config;
 pub mod context;
 pub mod diagnostics;
 pub mod error;
+pub mod explain;
 pub mod extract;
 pub mod graph;
 pub mod lexer;

@@ -5,15 +5,21 @@ mod cli;
 
 use callcheck::baseline::Baseline;
 use callcheck::config;
+use callcheck::config::Config;
 use callcheck::diagnostics::{Diagnostic, stderr_lines};
 use callcheck::error::Error;
+use callcheck::explain;
+use callcheck::model::EdgeKinds;
 use callcheck::query::{self, Direction};
 use callcheck::report::{self, Report, dot, query as render};
 use callcheck::session::Options;
 use callcheck::session::Session;
 use callcheck::suggest;
 use clap::CommandFactory;
-use cli::{Cli, Color, GraphFormat, GroupBy, Query, QueryFormat, SuggestArgs, SuggestFormat};
+use cli::{
+    Cli, Color, ExplainArgs, GraphFormat, GroupBy, Input, Query, QueryFormat, RulesArgs,
+    SuggestArgs, SuggestFormat,
+};
 use std::fs::File;
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
@@ -57,6 +63,8 @@ fn main() -> ExitCode {
     let outcome = match &cli.query {
         None => run_check(&cli),
         Some(Query::Suggest(args)) => run_suggest(args, cli.output.as_deref()),
+        Some(Query::Rules(args)) => run_rules(args, cli.output.as_deref()),
+        Some(Query::Explain(args)) => run_explain(args, cli.output.as_deref()),
         Some(query) => run_query(query, cli.output.as_deref()),
     };
     match outcome {
@@ -269,20 +277,73 @@ fn run_query(query: &Query, output: Option<&Path>) -> Result<u8, Error> {
             Ok(EXIT_CLEAN)
         }
         Query::Graph(args) => {
-            let picture = match &args.focus {
+            let mut picture = match &args.focus {
                 Some(name) => {
                     query::neighbourhood(graph, &query::named(graph, name)?, args.depth, kinds)
                 }
                 None => query::whole(graph, kinds),
             };
+            if let Some(max) = args.max_nodes {
+                query::cap(
+                    graph,
+                    &mut picture,
+                    usize::try_from(max).unwrap_or(usize::MAX),
+                );
+            }
+            if let Some(omitted) = &picture.omitted {
+                note(&omitted.sentence());
+            }
             write_report(output, |out| match args.format {
                 GraphFormat::Dot => dot::write_picture(out, graph, contexts, &picture),
                 GraphFormat::Json => render::write_graph_json(out, graph, contexts, &picture),
             })?;
             Ok(EXIT_CLEAN)
         }
-        Query::Suggest(_) => unreachable!("main runs suggest without a query session"),
+        Query::Suggest(_) | Query::Rules(_) | Query::Explain(_) => {
+            unreachable!("main runs these without a query session")
+        }
     }
+}
+
+/// The configuration `input` asks for, as the check would use it (with `--calls-only`, every
+/// rule follows direct calls only); no source file is read.
+fn effective_config(input: &Input) -> Result<Config, Error> {
+    let mut config = config::load(&input.session_options()?.config)?;
+    if input.calls_only {
+        for rule in &mut config.rules {
+            rule.edges = EdgeKinds::CALLS_ONLY;
+        }
+    }
+    Ok(config)
+}
+
+fn run_rules(args: &RulesArgs, output: Option<&Path>) -> Result<u8, Error> {
+    let config = effective_config(&args.input)?;
+    let docs = explain::documented(&config);
+    write_report(output, |out| match args.format {
+        QueryFormat::Text => report::rules::write_rules(out, &config, &docs),
+        QueryFormat::Json => report::rules::write_rules_json(out, &config, &docs),
+    })?;
+    Ok(EXIT_CLEAN)
+}
+
+fn run_explain(args: &ExplainArgs, output: Option<&Path>) -> Result<u8, Error> {
+    let config = effective_config(&args.input)?;
+    let docs = explain::documented(&config);
+    let doc = explain::find(&docs, &args.rule)?;
+    if args.format == QueryFormat::Json {
+        // The example's report is a string in the JSON: never coloured.
+        colored::control::set_override(false);
+    }
+    let example = explain::check_example(&config, doc);
+    let contexts = &config.contexts;
+    write_report(output, |out| match args.format {
+        QueryFormat::Text => report::rules::write_explain(out, contexts, doc, example.as_ref()),
+        QueryFormat::Json => {
+            report::rules::write_explain_json(out, contexts, doc, example.as_ref())
+        }
+    })?;
+    Ok(EXIT_CLEAN)
 }
 
 fn run_suggest(args: &SuggestArgs, output: Option<&Path>) -> Result<u8, Error> {

@@ -8,6 +8,7 @@ pub mod gcc;
 pub mod human;
 pub mod json;
 pub mod query;
+pub mod rules;
 pub mod sarif;
 pub mod stats;
 pub mod text;
