@@ -441,3 +441,23 @@ fn max_nodes_keeps_the_nearest_and_says_what_it_cut() {
     let zero = callcheck(&["graph", "--max-nodes", "0", "testdata/example"]);
     assert_eq!(zero.code, 2);
 }
+
+#[test]
+fn the_readme_shows_what_explain_prints() {
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let shown = readme
+        .split("$ callcheck explain io-or-gs-reaches-global-state\n")
+        .nth(1)
+        .expect("the README shows explain")
+        .split("\n$ callcheck explain io-reaches-globl-state\n")
+        .collect::<Vec<_>>();
+    let run = callcheck(&["explain", "io-or-gs-reaches-global-state"]);
+    assert_eq!(run.code, 0);
+    let printed: Vec<&str> = run.stdout.lines().collect();
+    for line in shown[0].lines().filter(|l| *l != "...") {
+        assert!(printed.contains(&line), "explain no longer prints {line:?}");
+    }
+    let error = shown[1].lines().next().unwrap();
+    let unknown = callcheck(&["explain", "io-reaches-globl-state"]);
+    assert_eq!(unknown.stderr, format!("{error}\n"));
+}

@@ -234,7 +234,7 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert!(lines.iter().all(|l| l.len() <= WIDTH));
         assert!(lines[0].starts_with("  why: word"));
-        assert!(lines[1].starts_with("        word"));
+        assert!(lines[1].starts_with("       word"), "under the first word");
         assert_eq!(text.split_whitespace().count(), 31);
     }
 }
