@@ -4,6 +4,7 @@
 mod cli;
 
 use callcheck::baseline::Baseline;
+use callcheck::check::Violation;
 use callcheck::config;
 use callcheck::config::Config;
 use callcheck::diagnostics::{Diagnostic, stderr_lines};
@@ -12,8 +13,8 @@ use callcheck::explain;
 use callcheck::model::EdgeKinds;
 use callcheck::query::{self, Direction};
 use callcheck::report::{self, Report, dot, query as render};
-use callcheck::session::Options;
 use callcheck::session::Session;
+use callcheck::session::{CheckOptions, Options};
 use callcheck::suggest;
 use clap::CommandFactory;
 use cli::{
@@ -335,7 +336,7 @@ fn run_explain(args: &ExplainArgs, output: Option<&Path>) -> Result<u8, Error> {
         // The example's report is a string in the JSON: never coloured.
         colored::control::set_override(false);
     }
-    let example = explain::check_example(&config, doc);
+    let example = check_example(&config, doc);
     let contexts = &config.contexts;
     write_report(output, |out| match args.format {
         QueryFormat::Text => report::rules::write_explain(out, contexts, doc, example.as_ref()),
@@ -344,6 +345,31 @@ fn run_explain(args: &ExplainArgs, output: Option<&Path>) -> Result<u8, Error> {
         }
     })?;
     Ok(EXIT_CLEAN)
+}
+
+/// Checks `doc`'s example, held in memory as [`explain::EXAMPLE_FILE`], with `config` (every
+/// rule, as a check of that file would) and keeps the violations of `doc`'s rule, written in
+/// the `human` format; none if the rule has no example.
+fn check_example(config: &Config, doc: &explain::RuleDoc) -> Option<explain::Example> {
+    let code = doc.example.clone()?;
+    let files = [(explain::EXAMPLE_FILE.to_string(), code.as_bytes())];
+    let mut session = Session::from_memory(config.clone(), &files);
+    // A session in memory has no baseline or change filter that could fail.
+    let outcome = session.check(&CheckOptions::default()).ok()?;
+    let rules = &session.config.rules;
+    let violations: Vec<Violation> = outcome
+        .violations
+        .into_iter()
+        .filter(|violation| rules[violation.rule].name == doc.name)
+        .collect();
+    let report = report::Report::new(&session.graph, &session.config.contexts, rules, &violations);
+    let mut text = Vec::new();
+    report::Format::Human.write(&mut text, &report).ok()?;
+    Some(explain::Example {
+        code,
+        violations: violations.len(),
+        report: String::from_utf8_lossy(&text).into_owned(),
+    })
 }
 
 fn run_suggest(args: &SuggestArgs, output: Option<&Path>) -> Result<u8, Error> {

@@ -177,12 +177,24 @@ fn example_report_is_the_check(dir: &std::path::Path, config: &[&str], name: &st
 
 #[test]
 fn explain_reports_what_the_check_reports_on_the_example() {
+    // Every rule of every preset is described and has an example that breaks it, under each
+    // preset's own edges.
     let dir = scratch("explain_examples");
-    let listed =
-        json(&callcheck_in(&dir, &["--preset", "qemu", "rules", "--format", "json"]).stdout);
-    for rule in listed["rules"].as_array().unwrap() {
-        let name = rule["name"].as_str().unwrap();
-        example_report_is_the_check(&dir, &["--preset", "qemu"], name);
+    for preset in ["qemu-block", "qemu-coroutine", "qemu"] {
+        let run = callcheck_in(&dir, &["--preset", preset, "rules", "--format", "json"]);
+        let listed = json(&run.stdout);
+        for rule in listed["rules"].as_array().unwrap() {
+            let name = rule["name"].as_str().unwrap();
+            assert!(
+                rule["description"].is_string(),
+                "{preset} {name}: add a `description`"
+            );
+            assert!(
+                rule["example"].is_string(),
+                "{preset} {name}: add an `example`"
+            );
+            example_report_is_the_check(&dir, &["--preset", preset], name);
+        }
     }
     // A rule of the user's own configuration, with its own example, in the same way.
     let own = scratch("explain_own_rule");
