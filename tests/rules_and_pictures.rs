@@ -116,7 +116,7 @@ fn rules_lists_the_effective_configuration() {
     // A preset given before the subcommand is the configuration listed.
     let qemu = callcheck(&["--preset", "qemu", "rules", "--format", "json"]);
     assert_eq!(qemu.code, 0, "{}", qemu.stderr);
-    assert_eq!(json(&qemu.stdout)["rules"].as_array().unwrap().len(), 4);
+    assert_eq!(json(&qemu.stdout)["rules"].as_array().unwrap().len(), 6);
 }
 
 /// The violation blocks of a `human` report: each `error:` block, without the summary line.
@@ -231,7 +231,8 @@ fn explain_an_unknown_rule_suggests_the_closest() {
         run.stderr,
         "callcheck: no rule named coroutine-fn-caler in the configuration (known: \
          io-reaches-global-state, io-or-gs-reaches-global-state, coroutine-fn-caller, \
-         coroutine-reaches-no-coroutine-fn); did you mean coroutine-fn-caller?\n"
+         coroutine-reaches-no-coroutine-fn, coroutine-fn-binding, no-coroutine-fn-binding); \
+         did you mean coroutine-fn-caller?\n"
     );
     let far = callcheck(&["explain", "zzz"]);
     assert_eq!(far.code, 2);
