@@ -24,7 +24,7 @@
 
 use crate::context::{ContextId, ContextSet, Contexts, Rule, RuleKind, Through};
 use crate::graph::{Callers, Edge, Graph, NodeKind};
-use crate::model::{EdgeKinds, NodeId, UseKind};
+use crate::model::{EdgeKinds, Guard, NodeId, UseKind};
 use rayon::prelude::*;
 use std::collections::VecDeque;
 
@@ -86,6 +86,8 @@ struct Search {
     edges: EdgeKinds,
     /// Guessed edges are not followed.
     certain: bool,
+    /// The guarded uses not followed (the rule's [`Rule::skip`]).
+    skip: Guard,
 }
 
 /// Distances to the nearest function of one context and the next hop towards it.
@@ -108,9 +110,11 @@ impl Search {
         self.through == Through::Any || graph.function(node).contexts.is_empty()
     }
 
-    /// True if the search follows an edge of `kind`, guessed or not.
-    fn follows(self, kind: UseKind, guessed: bool) -> bool {
-        self.edges.includes(kind) && !(self.certain && guessed)
+    /// True if the search follows an edge of `kind` with `guard`, guessed or not.
+    fn follows(self, kind: UseKind, guessed: bool, guard: Guard) -> bool {
+        self.edges.includes(kind)
+            && !(self.certain && guessed)
+            && (guard == Guard::None || guard != self.skip)
     }
 }
 
@@ -132,8 +136,10 @@ impl Distances {
             let next_distance = distance[node as usize] + 1;
             let uses = callers.of(node);
             steps += uses.len() as u64;
-            for (&(caller, kind), &guessed) in uses.iter().zip(callers.guessed_of(node)) {
-                if search.follows(kind, guessed) && distance[caller as usize] == UNREACHED {
+            let guessed = callers.guessed_of(node);
+            let guards = callers.guards_of(node);
+            for ((&(caller, kind), &guessed), &guard) in uses.iter().zip(guessed).zip(guards) {
+                if search.follows(kind, guessed, guard) && distance[caller as usize] == UNREACHED {
                     distance[caller as usize] = next_distance;
                     queue.push_back(caller);
                 }
@@ -171,7 +177,7 @@ impl Distances {
             .iter()
             .filter(|e| {
                 let distance = self.distance[e.to as usize];
-                self.search.follows(e.kind(), e.guessed())
+                self.search.follows(e.kind(), e.guessed(), e.guard())
                     && distance != UNREACHED
                     && (distance == 0 || self.search.passes_through(graph, e.to))
             })
@@ -216,6 +222,7 @@ pub fn check_with_steps(
                 through,
                 edges: rule.edges,
                 certain: rule.certain,
+                skip: rule.skip,
             };
             if !searches.contains(&search) {
                 searches.push(search);
@@ -237,7 +244,9 @@ pub fn check_with_steps(
                 continue;
             };
             let searched = (search.target, search.through, search.edges, search.certain);
-            if (forbidden, through, rule.edges, rule.certain) != searched {
+            if (forbidden, through, rule.edges, rule.certain) != searched
+                || rule.skip != search.skip
+            {
                 continue;
             }
             for node in graph.nodes() {
@@ -336,7 +345,8 @@ fn direct(
             // A binding is read, so a field's own edge counts even for a certain rule.
             let counts = kind != UseKind::Reference
                 && rule.edges.includes(kind)
-                && !(rule.certain && edge.guessed() && !field);
+                && !(rule.certain && edge.guessed() && !field)
+                && (edge.guard() == Guard::None || edge.guard() != rule.skip);
             if counts && graph.function(edge.to).contexts.contains(callee) {
                 violations.push(match field {
                     true => Violation {

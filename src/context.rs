@@ -1,6 +1,6 @@
 //! Contexts (where a function may run), how each is recognised, and the rules between them.
 
-use crate::model::{EdgeKinds, UseKind};
+use crate::model::{EdgeKinds, Guard, UseKind};
 use std::fmt;
 
 /// The most contexts one configuration can name: a [`ContextSet`] is a 64-bit mask.
@@ -159,8 +159,11 @@ pub struct Wrapper {
     /// bottom half) instead of calling it.
     pub edge: UseKind,
     /// What else the generated body calls (edge kind [`UseKind::Generated`]), with `$1`-style
-    /// references to `pattern`'s groups: `bdrv_poll_co` for a wrapper that polls.
-    pub calls: Vec<String>,
+    /// references to `pattern`'s groups (`bdrv_poll_co` for a wrapper that polls), each with
+    /// where it runs relative to the `[[guard]]`'s context.
+    pub calls: Vec<(String, Guard)>,
+    /// Where the call of the wrapped function runs relative to the `[[guard]]`'s context.
+    pub target_guard: Guard,
     /// Headers the generated file includes, whose `static` definitions its calls may mean
     /// (`block/block-gen.h`), found as an `#include` of them would be.
     pub includes: Vec<String>,
@@ -176,16 +179,16 @@ impl Wrapper {
     }
 
     /// The other names a wrapper of `name` calls (`name` must match `pattern`).
-    pub fn calls_of(&self, name: &str) -> Vec<String> {
+    pub fn calls_of(&self, name: &str) -> Vec<(String, Guard)> {
         let Some(captures) = self.pattern.captures(name) else {
             return Vec::new();
         };
         self.calls
             .iter()
-            .map(|call| {
+            .map(|(call, guard)| {
                 let mut expanded = String::new();
                 captures.expand(call, &mut expanded);
-                expanded
+                (expanded, *guard)
             })
             .collect()
     }
@@ -254,6 +257,10 @@ pub struct Rule {
     pub description: Option<String>,
     /// C code that breaks the rule, which `callcheck explain` checks and shows with its report.
     pub example: Option<String>,
+    /// The guarded uses it does not follow (see the `[[guard]]` configuration): `Outside`
+    /// for a path from the guard's context, `Inside` for a direct rule about callers outside
+    /// it, `None` for the others.
+    pub skip: Guard,
 }
 
 #[cfg(test)]
@@ -287,7 +294,11 @@ mod tests {
             target: "${1}_co_${2}".into(),
             contexts: ContextSet::default(),
             edge: UseKind::Generated,
-            calls: vec!["bdrv_poll_co".into(), "${1}_${2}_entry".into()],
+            target_guard: Guard::Inside,
+            calls: vec![
+                ("bdrv_poll_co".into(), Guard::Outside),
+                ("${1}_${2}_entry".into(), Guard::None),
+            ],
             includes: Vec::new(),
         };
         assert_eq!(
@@ -296,7 +307,10 @@ mod tests {
         );
         assert_eq!(
             wrapper.calls_of("bdrv_pwrite"),
-            ["bdrv_poll_co", "bdrv_pwrite_entry"]
+            [
+                ("bdrv_poll_co".to_string(), Guard::Outside),
+                ("bdrv_pwrite_entry".to_string(), Guard::None)
+            ]
         );
         assert_eq!(wrapper.target_of("nounderscore"), None);
     }

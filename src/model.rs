@@ -76,3 +76,46 @@ impl EdgeKinds {
             .filter(move |&kind| self.includes(kind))
     }
 }
+
+/// Where a use runs relative to the context a `[[guard]]` condition decides
+/// (`qemu_in_coroutine()` decides `coroutine_fn`): under the `then` branch of
+/// `if (qemu_in_coroutine())`, under its `else` branch, or either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Guard {
+    /// Not under a guard: the use may run in or outside the context.
+    #[default]
+    None,
+    /// The use runs only in the guard's context.
+    Inside,
+    /// The use runs only outside the guard's context.
+    Outside,
+}
+
+impl Guard {
+    /// Every guard, in the order of their numbers.
+    pub const ALL: [Guard; 3] = [Guard::None, Guard::Inside, Guard::Outside];
+
+    /// The other branch's guard: `Inside` for `Outside` and back; `None` stays.
+    pub fn negated(self) -> Guard {
+        match self {
+            Guard::None => Guard::None,
+            Guard::Inside => Guard::Outside,
+            Guard::Outside => Guard::Inside,
+        }
+    }
+
+    /// The guard of two uses of the same name by one function: a use that may run in both
+    /// places is unguarded.
+    pub fn merge(self, other: Guard) -> Guard {
+        if self == other { self } else { Guard::None }
+    }
+
+    /// Its name in the configuration and in JSON output (`none`, `inside`, `outside`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Guard::None => "none",
+            Guard::Inside => "inside",
+            Guard::Outside => "outside",
+        }
+    }
+}

@@ -39,8 +39,9 @@ enum Kind {
     Ignore { file: usize, line: u32 },
     /// Cuts edges from functions named `from` to functions named `to`.
     Cut { from: String, to: String },
-    /// Cuts every edge from functions named `function`.
-    Boundary { function: String },
+    /// Cuts every edge from functions named `function`; `preset`: a preset sets it, so it is
+    /// never stale (a tree may lack the function).
+    Boundary { function: String, preset: bool },
 }
 
 /// A violation an `allow` accepted.
@@ -139,14 +140,19 @@ impl Suppressions {
             });
         }
         for boundary in &config.boundaries {
+            let file = match (&config.preset, boundary.preset) {
+                (Some(preset), true) => format!("preset {preset}"),
+                _ => config_file.clone(),
+            };
             found.entries.push(Suppression {
-                file: config_file.clone(),
+                file,
                 line: 0,
                 what: format!("[[boundary]] {}", boundary.function),
                 reason: boundary.reason.get_ref().clone(),
                 used: 0,
                 kind: Kind::Boundary {
                     function: boundary.function.clone(),
+                    preset: boundary.preset,
                 },
             });
         }
@@ -181,7 +187,7 @@ impl Suppressions {
                         }
                         from == name
                     }
-                    Kind::Boundary { function } => function == name,
+                    Kind::Boundary { function, .. } => function == name,
                     Kind::Allow { .. } => false,
                 };
                 if applies {
@@ -250,9 +256,11 @@ impl Suppressions {
         (reported, suppressed)
     }
 
-    /// The suppressions that did nothing.
+    /// The suppressions that did nothing (a preset's boundaries are never stale).
     pub fn stale(&self) -> impl Iterator<Item = &Suppression> {
-        self.entries.iter().filter(|entry| entry.used == 0)
+        self.entries.iter().filter(|entry| {
+            entry.used == 0 && !matches!(entry.kind, Kind::Boundary { preset: true, .. })
+        })
     }
 
     /// The problems with `callcheck:` comments, then one diagnostic per stale suppression.
@@ -334,6 +342,7 @@ mod tests {
         let (reported, suppressed, suppressions) = run("each", SOURCE, config);
         assert!(reported.is_empty(), "{reported:?}");
         assert_eq!(suppressed, ["io1"]);
+        // The preset's boundaries cut nothing here, but a preset's are never stale.
         let stale: Vec<&str> = suppressions.stale().map(|s| s.what.as_str()).collect();
         assert_eq!(stale, ["allow(IO_OR_GS_CODE)", "[[cut]] nobody -> gs"]);
         let used: Vec<(&str, usize)> = suppressions
@@ -349,9 +358,13 @@ mod tests {
                 ("allow(IO_OR_GS_CODE)", 0),
                 ("[[cut]] io3 -> helper", 1),
                 ("[[cut]] nobody -> gs", 0),
+                ("[[boundary]] error_vprintf", 0),
+                ("[[boundary]] error_vprintf_unless_qmp", 0),
                 ("[[boundary]] bh", 1)
             ]
         );
+        let preset = &suppressions.entries[5];
+        assert_eq!(preset.file, "preset qemu-block");
     }
 
     #[test]

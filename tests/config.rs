@@ -261,3 +261,66 @@ fn nothing_under_an_excluded_directory_is_read_or_reported() {
     assert_eq!(String::from_utf8_lossy(&output.stdout), "");
     assert_eq!(output.status.code(), Some(0));
 }
+
+#[test]
+fn without_brings_back_what_the_presets_leave_out() {
+    // testdata/guards/tree: the presets leave roms/ out and stop at error_vprintf().
+    let dir = common::fixture_copy("testdata/guards/tree", "without-tree");
+    let run = common::callcheck_in(&dir, &["--format", "gcc", "."]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout.matches("error:").count(), 1, "{}", run.stdout);
+    fs::write(
+        dir.join("callcheck.toml"),
+        "preset = \"qemu-block\"\n[without]\nexclude = [\"roms/**\"]\n\
+         boundary = [\"error_vprintf\"]\n",
+    )
+    .unwrap();
+    let run = common::callcheck_in(&dir, &["."]);
+    for function in ["bdrv_co_preadv", "bdrv_co_pwritev", "bdrv_co_pdiscard"] {
+        assert!(run.stdout.contains(function), "{function}: {}", run.stdout);
+    }
+    assert!(run.stdout.contains("printf() -> bdrv_graph_wrlock()"));
+    assert!(run.stdout.contains("error_vprintf() -> monitor_vprintf()"));
+
+    // testdata/guards/qemu: without the guard, every branch is read.
+    let dir = common::fixture_copy("testdata/guards/qemu", "without-guard");
+    let guarded = common::callcheck_in(&dir, &["."]);
+    assert_eq!(
+        guarded.stdout.matches("Error:").count(),
+        2,
+        "{}",
+        guarded.stdout
+    );
+    fs::write(
+        dir.join("callcheck.toml"),
+        "preset = \"qemu\"\n[without]\nguard = [\"qemu_in_coroutine\"]\n",
+    )
+    .unwrap();
+    let unguarded = common::callcheck_in(&dir, &["."]);
+    assert!(
+        unguarded
+            .stdout
+            .contains("bdrv_co_close() -> bdrv_flush() [generated] -> bdrv_poll_co()"),
+        "{}",
+        unguarded.stdout
+    );
+    assert_eq!(unguarded.stdout.matches("Error:").count(), 7);
+}
+
+#[test]
+fn print_config_shows_the_presets_boundaries_with_their_reasons() {
+    let run = callcheck(&["--print-config", "--preset", "qemu"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("exclude = [\"roms/**\"]"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("function = \"error_vprintf\""));
+    assert!(
+        run.stdout
+            .contains("Print a message to current monitor if we have one")
+    );
+    assert!(run.stdout.contains("condition = \"qemu_in_coroutine\""));
+    assert!(run.stdout.contains("calls_outside = ["));
+}

@@ -38,6 +38,36 @@ pub(super) struct ConfigFile {
     pub(super) boundaries: Vec<Boundary>,
     #[serde(default, rename = "generated", skip_serializing_if = "Vec::is_empty")]
     pub(super) generated: Vec<GeneratedEntry>,
+    #[serde(default, rename = "guard", skip_serializing_if = "Vec::is_empty")]
+    pub(super) guards: Vec<GuardEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) without: Option<Without>,
+}
+
+/// `[[guard]]`: a condition that is true exactly in one context (`qemu_in_coroutine()` in
+/// `coroutine_fn` context), so the branches of `if (condition())` run in or outside it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct GuardEntry {
+    /// The function called in the `if`.
+    pub(super) condition: Spanned<String>,
+    /// The context it decides.
+    pub(super) context: Spanned<String>,
+}
+
+/// `[without]`: what the preset sets that this file takes out again.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Without {
+    /// The preset's `exclude` globs to drop, as the preset writes them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) exclude: Vec<Spanned<String>>,
+    /// The functions of the preset's `[[boundary]]` entries to drop.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) boundary: Vec<Spanned<String>>,
+    /// The conditions of the preset's `[[guard]]` entries to drop.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) guard: Vec<Spanned<String>>,
 }
 
 /// `[preprocessor]`: the macros that decide `#if` conditions.
@@ -77,8 +107,25 @@ pub(super) struct GeneratedEntry {
     pub(super) edge: Option<GeneratedEdge>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(super) calls: Vec<String>,
+    /// Calls the body makes only in the `[[guard]]`'s context.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) calls_inside: Vec<String>,
+    /// Calls the body makes only outside the `[[guard]]`'s context.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) calls_outside: Vec<String>,
+    /// Where the call of the wrapped function runs relative to the `[[guard]]`'s context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) target_guard: Option<Spanned<GuardSetting>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(super) includes: Vec<String>,
+}
+
+/// `inside` or `outside` the `[[guard]]`'s context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum GuardSetting {
+    Inside,
+    Outside,
 }
 
 /// The kind of a generated wrapper's edge to the function it wraps.
@@ -111,6 +158,9 @@ pub struct Boundary {
     pub function: String,
     /// Why.
     pub reason: Spanned<String>,
+    /// A preset sets it: it is never reported as stale (a tree may lack the function).
+    #[serde(skip)]
+    pub preset: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

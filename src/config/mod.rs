@@ -12,11 +12,11 @@ mod resolve;
 pub use file::{Boundary, Cut};
 pub use presets::{DEFAULT_PRESET, defining as preset_defining, preset_names};
 
-use crate::context::{Contexts, Rule, Wrapper};
+use crate::context::{ContextId, Contexts, Rule, Wrapper};
 use crate::extract::{Extras, Recognizer, Switches};
 use crate::model::{EdgeKinds, UseKind};
 use crate::source::Exclusions;
-use file::{ConfigFile, EdgesSetting, Preprocessor, Source, parse};
+use file::{ConfigFile, EdgesSetting, Preprocessor, Source, Without, parse};
 use ignore::overrides::OverrideBuilder;
 use presets::PRESETS;
 use resolve::{PresetCounts, resolve};
@@ -61,8 +61,19 @@ pub struct Config {
     pub wrappers: Vec<Wrapper>,
     /// The macros that decide `#if` conditions (`[preprocessor]`, then `-D`/`-U`).
     pub switches: Switches,
+    /// The `[[guard]]` conditions, and the one context they all decide.
+    pub guards: Option<Guards>,
     /// The effective configuration as TOML, presets included.
     pub effective: String,
+}
+
+/// The `[[guard]]` entries: conditions true exactly in one context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Guards {
+    /// The functions called in the `if`s (`qemu_in_coroutine`).
+    pub conditions: Vec<String>,
+    /// The context they decide (`coroutine_fn`).
+    pub context: ContextId,
 }
 
 /// A configuration error, with where it is.
@@ -184,7 +195,11 @@ impl Config {
     /// A recognizer of this configuration's contexts that records only what a graph with edges
     /// of `kinds` (the configuration's, or fewer with `--calls-only`) will use.
     pub fn recognizer(&self, kinds: EdgeKinds) -> Recognizer {
-        let mut recognizer = Recognizer::new(&self.contexts);
+        let mut recognizer = Recognizer::new(&self.contexts).with_guards(
+            self.guards
+                .iter()
+                .flat_map(|guards| guards.conditions.iter().map(String::as_str)),
+        );
         let aliases = self.aliases && recognizer.has_attributes();
         recognizer.extras = Extras {
             fields: kinds.includes(UseKind::Field),
@@ -247,6 +262,29 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
             merged.rules.extend(preset.rules);
             merged.generated.extend(preset.generated);
             merged.preprocessor.extend(preset.preprocessor);
+            for glob in preset.exclude {
+                if !merged.exclude.iter().any(|g| g.get_ref() == glob.get_ref()) {
+                    merged.exclude.push(glob);
+                }
+            }
+            for boundary in preset.boundaries {
+                if !merged
+                    .boundaries
+                    .iter()
+                    .any(|b| b.function == boundary.function)
+                {
+                    merged.boundaries.push(Boundary {
+                        preset: true,
+                        ..boundary
+                    });
+                }
+            }
+            for guard in preset.guards {
+                let known = merged.guards.iter().map(|g| g.condition.get_ref());
+                if !known.clone().any(|c| c == guard.condition.get_ref()) {
+                    merged.guards.push(guard);
+                }
+            }
             for dir in preset.include {
                 if !merged.include.contains(&dir) {
                     merged.include.push(dir);
@@ -258,7 +296,10 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
     merged.edges = written.edges.or(preset_edges);
     merged.aliases = written.aliases;
     merged.paths = written.paths.take();
-    merged.exclude = std::mem::take(&mut written.exclude);
+    if let Some(without) = written.without.take() {
+        take_out(&mut merged, &without, &source)?;
+    }
+    merged.exclude.append(&mut written.exclude);
     merged.include.extend(std::mem::take(&mut written.include));
     merged.extensions = written.extensions.take();
     for extension in merged.extensions.iter().flatten() {
@@ -277,7 +318,7 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
         .extend(std::mem::take(&mut written.preprocessor));
     merged.preprocessor.extend(command_line_switches(request)?);
     merged.cuts = std::mem::take(&mut written.cuts);
-    merged.boundaries = std::mem::take(&mut written.boundaries);
+    merged.boundaries.append(&mut written.boundaries);
     for reason in merged
         .cuts
         .iter()
@@ -294,6 +335,8 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
     let preset_contexts = merged.contexts.len();
     let preset_rules = merged.rules.len();
     let preset_generated = merged.generated.len();
+    let preset_guards = merged.guards.len();
+    merged.guards.extend(written.guards);
     merged.contexts.extend(written.contexts);
     merged.rules.extend(written.rules);
     merged.generated.extend(written.generated);
@@ -306,6 +349,7 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
         contexts: preset_contexts,
         rules: preset_rules,
         generated: preset_generated,
+        guards: preset_guards,
     };
     let mut config = resolve(merged, &source, counts, root, file)?;
     config.preset = preset_name;
@@ -329,6 +373,50 @@ fn command_line_switches(request: &ConfigRequest) -> Result<Preprocessor, Config
         defines: spanned(&request.defines),
         undefined: spanned(&request.undefines),
     })
+}
+
+/// Applies `[without]`: drops the preset's exclusions, boundaries and guards it names. Naming
+/// one the preset does not set is an error, so a typo does not go unnoticed.
+fn take_out(
+    merged: &mut ConfigFile,
+    without: &Without,
+    source: &Source,
+) -> Result<(), ConfigError> {
+    let missing = |name: &Spanned<String>, what: &str| {
+        source.error(
+            name.span(),
+            format!(
+                "the preset sets no {what} `{}` to leave out",
+                name.get_ref()
+            ),
+        )
+    };
+    for glob in &without.exclude {
+        let before = merged.exclude.len();
+        merged.exclude.retain(|g| g.get_ref() != glob.get_ref());
+        if merged.exclude.len() == before {
+            return Err(missing(glob, "exclude glob"));
+        }
+    }
+    for function in &without.boundary {
+        let before = merged.boundaries.len();
+        merged
+            .boundaries
+            .retain(|b| &b.function != function.get_ref());
+        if merged.boundaries.len() == before {
+            return Err(missing(function, "boundary"));
+        }
+    }
+    for condition in &without.guard {
+        let before = merged.guards.len();
+        merged
+            .guards
+            .retain(|g| g.condition.get_ref() != condition.get_ref());
+        if merged.guards.len() == before {
+            return Err(missing(condition, "guard"));
+        }
+    }
+    Ok(())
 }
 
 /// Adds `glob` to `builder` as an exclusion; the error says what is wrong with the glob in
@@ -357,6 +445,7 @@ fn discover(start: &Path) -> Option<PathBuf> {
 mod tests {
     use super::*;
     use crate::context::{RuleKind, Through};
+    use crate::model::Guard;
 
     fn from_text(text: &str) -> Result<Config, ConfigError> {
         static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -462,11 +551,85 @@ mod tests {
                  contexts = [\"nope\"]\n",
                 "callcheck.toml:5:13: unknown context `nope`",
             ),
+            (
+                "preset = \"qemu-block\"\n[[guard]]\ncondition = \"in co\"\ncontext = \"IO_CODE\"\n",
+                "callcheck.toml:3:13: guard condition `in co` is not a C function name",
+            ),
+            (
+                "preset = \"qemu\"\n[[guard]]\ncondition = \"in_io\"\ncontext = \"IO_CODE\"\n",
+                "callcheck.toml:4:11: every [[guard]] must decide the same context",
+            ),
+            (
+                "preset = \"qemu\"\n[without]\nboundary = [\"error_report\"]\n",
+                "callcheck.toml:3:13: the preset sets no boundary `error_report` to leave out",
+            ),
+            (
+                "preset = \"qemu-block\"\n[without]\nexclude = [\"roms\"]\n",
+                "callcheck.toml:3:12: the preset sets no exclude glob `roms` to leave out",
+            ),
+            (
+                "[[generated]]\nattributes = \"w\"\npattern = \"x\"\ntarget = \"y\"\n\
+                 calls_outside = [\"poll\"]\n",
+                "callcheck.toml:3:11: `calls_inside`, `calls_outside` and `target_guard` need a \
+                 [[guard]]",
+            ),
         ];
         for (text, expected) in cases {
             let error = from_text(text).unwrap_err().to_string();
             assert!(error.starts_with(expected), "{text:?}: got {error}");
         }
+    }
+
+    #[test]
+    fn qemu_presets_leave_roms_out_and_decide_coroutine_context() {
+        for name in preset_names() {
+            let config = preset(name).unwrap();
+            assert_eq!(config.exclude, ["roms/**"], "{name}");
+            let boundaries: Vec<_> = config.boundaries.iter().map(|b| &b.function).collect();
+            assert_eq!(boundaries, ["error_vprintf", "error_vprintf_unless_qmp"]);
+            assert!(config.boundaries.iter().all(|b| b.preset));
+        }
+        let config = preset("qemu").unwrap();
+        let guards = config.guards.as_ref().unwrap();
+        assert_eq!(guards.conditions, ["qemu_in_coroutine"]);
+        assert_eq!(config.contexts.name(guards.context), "coroutine_fn");
+        let skips: Vec<_> = config
+            .rules
+            .iter()
+            .map(|r| (r.name.as_str(), r.skip))
+            .collect();
+        assert_eq!(
+            skips,
+            [
+                ("io-reaches-global-state", Guard::None),
+                ("io-reaches-global-state", Guard::None),
+                ("io-or-gs-reaches-global-state", Guard::None),
+                ("coroutine-fn-caller", Guard::Inside),
+                ("coroutine-reaches-no-coroutine-fn", Guard::Outside),
+                ("coroutine-fn-binding", Guard::None),
+                ("no-coroutine-fn-binding", Guard::None),
+            ]
+        );
+        assert!(preset("qemu-block").unwrap().guards.is_none());
+    }
+
+    #[test]
+    fn without_takes_out_what_the_preset_sets() {
+        let config = from_text(
+            "preset = \"qemu\"\nexclude = [\"tests/**\"]\n\
+             [without]\nexclude = [\"roms/**\"]\nboundary = [\"error_vprintf\"]\n\
+             guard = [\"qemu_in_coroutine\"]\n",
+        )
+        .unwrap();
+        assert_eq!(config.exclude, ["tests/**"]);
+        let boundaries: Vec<_> = config.boundaries.iter().map(|b| &b.function).collect();
+        assert_eq!(boundaries, ["error_vprintf_unless_qmp"]);
+        assert!(config.guards.is_none());
+        // The wrappers' guarded calls are plain calls again.
+        assert!(config.rules.iter().all(|r| r.skip == Guard::None));
+        assert!(config.wrappers.iter().all(|w| w.target_guard == Guard::None
+            && w.calls.iter().all(|(_, guard)| *guard == Guard::None)));
+        assert!(!config.effective.contains("roms"));
     }
 
     #[test]

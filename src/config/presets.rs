@@ -9,11 +9,15 @@ pub const DEFAULT_PRESET: &str = "qemu-block";
 /// A built-in preset.
 pub(super) struct Preset {
     pub(super) name: &'static str,
-    /// Its TOML texts (`qemu` is both QEMU presets).
+    /// Its TOML texts (`qemu` is both QEMU presets), each with what all QEMU presets share.
     pub(super) texts: &'static [&'static str],
     /// The `edges` it defaults to, if not every kind.
     pub(super) edges: Option<&'static [UseKind]>,
 }
+
+/// What every QEMU preset sets about the tree: `roms/` left out, and boundaries QEMU's sources
+/// justify.
+const QEMU_TREE: &str = include_str!("../presets/qemu-tree.toml");
 
 /// The built-in presets. `qemu-block` is check_calls.py's check, so it keeps to the script's
 /// graph (calls and references, every `#if` branch but `#if 0`) and its output stays the
@@ -22,12 +26,13 @@ pub(super) struct Preset {
 pub(super) const PRESETS: [Preset; 3] = [
     Preset {
         name: "qemu-block",
-        texts: &[include_str!("../presets/qemu-block.toml")],
+        texts: &[QEMU_TREE, include_str!("../presets/qemu-block.toml")],
         edges: Some(&[UseKind::Call, UseKind::Reference]),
     },
     Preset {
         name: "qemu-coroutine",
         texts: &[
+            QEMU_TREE,
             include_str!("../presets/qemu-coroutine.toml"),
             include_str!("../presets/qemu-switches.toml"),
         ],
@@ -36,6 +41,7 @@ pub(super) const PRESETS: [Preset; 3] = [
     Preset {
         name: "qemu",
         texts: &[
+            QEMU_TREE,
             include_str!("../presets/qemu-block.toml"),
             include_str!("../presets/qemu-coroutine.toml"),
             include_str!("../presets/qemu-switches.toml"),

@@ -1,13 +1,15 @@
 //! From the written configuration to the model: contexts, rules and wrappers checked by name
 //! and shape.
 
-use super::file::{ConfigFile, GeneratedEdge, Preprocessor, Source, ThroughSetting, Words};
-use super::{Config, ConfigError};
+use super::file::{
+    ConfigFile, GeneratedEdge, GuardSetting, Preprocessor, Source, ThroughSetting, Words,
+};
+use super::{Config, ConfigError, Guards};
 use crate::context::{
-    Context, ContextSet, Contexts, Recognition, Rule, RuleKind, Through, Wrapper,
+    Context, ContextId, ContextSet, Contexts, Recognition, Rule, RuleKind, Through, Wrapper,
 };
 use crate::extract::Switches;
-use crate::model::{EdgeKinds, UseKind};
+use crate::model::{EdgeKinds, Guard, UseKind};
 use crate::source::DEFAULT_EXTENSIONS;
 use globset::{Glob, GlobSetBuilder};
 use std::ops::Range;
@@ -29,11 +31,22 @@ pub(super) fn resolve(
         from_presets,
     };
     let contexts = contexts(&file, &entries(presets.contexts))?;
+    let guards = guards(&file, &contexts, &entries(presets.guards))?;
     // The top-level `edges` says which kinds the graph has at all; a rule's own `edges` picks
     // among those.
     let graph_edges = file.edges.map_or(EdgeKinds::ALL, |setting| setting.0);
-    let rules = rules(&file, &contexts, graph_edges, &entries(presets.rules))?;
-    let wrappers = wrappers(&file, &contexts, &entries(presets.generated))?;
+    let mut rules = rules(&file, &contexts, graph_edges, &entries(presets.rules))?;
+    if let Some(guards) = &guards {
+        for rule in &mut rules {
+            rule.skip = skipped_guard(rule, guards.context);
+        }
+    }
+    let wrappers = wrappers(
+        &file,
+        &contexts,
+        guards.is_some(),
+        &entries(presets.generated),
+    )?;
     let exclude = exclusions(&file, source)?;
     let switches = switches(&file.preprocessor, source)?;
     let effective = toml::to_string(&file).unwrap_or_default();
@@ -61,8 +74,79 @@ pub(super) fn resolve(
         aliases: file.aliases.unwrap_or(true),
         wrappers,
         switches,
+        guards,
         effective,
     })
+}
+
+/// The `[[guard]]` entries: each condition once, all deciding one known context.
+fn guards(
+    file: &ConfigFile,
+    contexts: &Contexts,
+    entries: &Entries,
+) -> Result<Option<Guards>, ConfigError> {
+    let mut found: Option<Guards> = None;
+    for (index, entry) in file.guards.iter().enumerate() {
+        let condition = entry.condition.get_ref();
+        let is_identifier = condition
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && condition
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !is_identifier {
+            return Err(entries.error(
+                index,
+                entry.condition.span(),
+                format!("guard condition `{condition}` is not a C function name"),
+            ));
+        }
+        let name = entry.context.get_ref();
+        let context = contexts.by_name(name).ok_or_else(|| {
+            entries.error(index, entry.context.span(), unknown_context(name, contexts))
+        })?;
+        match &mut found {
+            None => {
+                found = Some(Guards {
+                    conditions: vec![condition.clone()],
+                    context,
+                });
+            }
+            Some(guards) if guards.context != context => {
+                return Err(entries.error(
+                    index,
+                    entry.context.span(),
+                    format!(
+                        "every [[guard]] must decide the same context: `{}` is decided already, \
+                         not `{name}`",
+                        contexts.name(guards.context)
+                    ),
+                ));
+            }
+            Some(guards) if guards.conditions.contains(condition) => {
+                return Err(entries.error(
+                    index,
+                    entry.condition.span(),
+                    format!("guard condition `{condition}` is given twice"),
+                ));
+            }
+            Some(guards) => guards.conditions.push(condition.clone()),
+        }
+    }
+    Ok(found)
+}
+
+/// The guarded uses `rule` does not follow when guards decide `context`: a path from a
+/// function of that context stays in it (a call runs in its caller's context), so it skips
+/// uses that run only outside it; a direct rule that lets callers of that context call checks
+/// callers outside it, so it skips uses that run only inside it. Other rules follow both.
+fn skipped_guard(rule: &Rule, context: ContextId) -> Guard {
+    match rule.kind {
+        RuleKind::Reachability { from, .. } if from == context => Guard::Outside,
+        RuleKind::Direct { callers, .. } if callers.contains(context) => Guard::Inside,
+        _ => Guard::None,
+    }
 }
 
 /// One list of entries, the first `from_presets` of which come from presets: errors in those
@@ -183,6 +267,7 @@ fn rules(
                 certain,
                 description: entry.description.clone(),
                 example: entry.example.clone(),
+                skip: Guard::None,
             });
             continue;
         }
@@ -211,6 +296,7 @@ fn rules(
                         certain,
                         description: entry.description.clone(),
                         example: entry.example.clone(),
+                        skip: Guard::None,
                     });
                 }
             }
@@ -236,6 +322,7 @@ fn rules(
                     certain,
                     description: entry.description.clone(),
                     example: entry.example.clone(),
+                    skip: Guard::None,
                 });
             }
             _ => {
@@ -346,6 +433,7 @@ fn exclusions(file: &ConfigFile, source: &Source) -> Result<Vec<String>, ConfigE
 fn wrappers(
     file: &ConfigFile,
     contexts: &Contexts,
+    has_guards: bool,
     entries: &Entries,
 ) -> Result<Vec<Wrapper>, ConfigError> {
     let mut wrappers = Vec::new();
@@ -374,6 +462,27 @@ fn wrappers(
                 "a `[[generated]]` entry needs at least one attribute".to_string(),
             ));
         }
+        let guarded = !entry.calls_inside.is_empty()
+            || !entry.calls_outside.is_empty()
+            || entry.target_guard.is_some();
+        // A preset's guarded calls are plain calls once `[without]` drops its guard.
+        if guarded && !has_guards && index >= entries.from_presets {
+            return Err(error(
+                entry.pattern.span(),
+                "`calls_inside`, `calls_outside` and `target_guard` need a [[guard]] to say \
+                 which context they mean"
+                    .to_string(),
+            ));
+        }
+        let guarded_as = |guard| if has_guards { guard } else { Guard::None };
+        let calls = [
+            (&entry.calls, Guard::None),
+            (&entry.calls_inside, guarded_as(Guard::Inside)),
+            (&entry.calls_outside, guarded_as(Guard::Outside)),
+        ]
+        .into_iter()
+        .flat_map(|(calls, guard)| calls.iter().map(move |call| (call.clone(), guard)))
+        .collect();
         wrappers.push(Wrapper {
             attributes,
             pattern,
@@ -383,7 +492,12 @@ fn wrappers(
                 Some(GeneratedEdge::Reference) => UseKind::Reference,
                 Some(GeneratedEdge::Generated) | None => UseKind::Generated,
             },
-            calls: entry.calls.clone(),
+            target_guard: match entry.target_guard.as_ref().map(|g| *g.get_ref()) {
+                Some(GuardSetting::Inside) => guarded_as(Guard::Inside),
+                Some(GuardSetting::Outside) => guarded_as(Guard::Outside),
+                None => Guard::None,
+            },
+            calls,
             includes: entry.includes.clone(),
         });
     }
@@ -407,4 +521,5 @@ pub(super) struct PresetCounts {
     pub(super) contexts: usize,
     pub(super) rules: usize,
     pub(super) generated: usize,
+    pub(super) guards: usize,
 }

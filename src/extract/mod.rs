@@ -24,7 +24,7 @@ pub use pragma::{Pragma, PragmaKind};
 
 use crate::context::{ContextId, ContextSet, Contexts, Recognition};
 use crate::lexer::LineCounter;
-use crate::model::UseKind;
+use crate::model::{Guard, UseKind};
 use names::Names;
 use pass::FilePass;
 use rustc_hash::FxHashMap;
@@ -50,6 +50,9 @@ pub struct Use {
     pub line: u32,
     /// 1-based byte column of that use.
     pub column: u32,
+    /// Where it runs relative to a `[[guard]]`'s context: a name used both under a guard and
+    /// elsewhere (or under both branches) is unguarded.
+    pub guard: Guard,
 }
 
 /// A function definition found at file scope.
@@ -406,6 +409,8 @@ impl Extras {
 pub struct Recognizer {
     markers: FxHashMap<Box<[u8]>, ContextId>,
     attributes: FxHashMap<Box<[u8]>, ContextSet>,
+    /// The `[[guard]]` conditions, whose `if` branches are told apart.
+    guards: Vec<Box<[u8]>>,
     /// What else extraction records.
     pub extras: Extras,
     /// The macros the configuration decides, for `#if` conditions.
@@ -418,6 +423,7 @@ impl Recognizer {
         let mut recognizer = Recognizer {
             markers: FxHashMap::default(),
             attributes: FxHashMap::default(),
+            guards: Vec::new(),
             extras: Extras::ALL,
             switches: Switches::default(),
         };
@@ -442,6 +448,26 @@ impl Recognizer {
 
     pub(crate) fn marker(&self, name: &[u8]) -> Option<ContextId> {
         self.markers.get(name).copied()
+    }
+
+    /// Also tells apart the uses under `if (condition())` and `if (!condition())` for each of
+    /// `conditions` (the `[[guard]]` entries, which all decide one context).
+    pub fn with_guards<'c>(mut self, conditions: impl IntoIterator<Item = &'c str>) -> Self {
+        self.guards = conditions
+            .into_iter()
+            .map(|c| c.as_bytes().into())
+            .collect();
+        self
+    }
+
+    /// True if some guard condition is recognised.
+    pub(crate) fn has_guards(&self) -> bool {
+        !self.guards.is_empty()
+    }
+
+    /// True if `name` is a guard condition.
+    pub(crate) fn is_guard(&self, name: &[u8]) -> bool {
+        self.guards.iter().any(|g| **g == *name)
     }
 
     /// True if some context is recognised by attribute words.

@@ -693,3 +693,107 @@ fn parameters_and_locals_bind_no_function() {
         .collect();
     assert_eq!(bound, [("g", "global_fn")]);
 }
+
+/// Each use of `function` in `source`, `name:guard`, with `qemu_in_coroutine` as the guard.
+fn guarded_uses(source: &str, function: &str) -> Vec<String> {
+    let (contexts, _) = qemu_block();
+    let recognizer = Recognizer::new(&contexts).with_guards(["qemu_in_coroutine"]);
+    let file = extract(source.as_bytes(), &recognizer);
+    let def = file
+        .functions
+        .iter()
+        .find(|f| file.name(f.name) == function)
+        .unwrap_or_else(|| panic!("{function} not found"));
+    file.uses_of(def)
+        .iter()
+        .filter(|u| file.name(u.name) != "qemu_in_coroutine")
+        .map(|u| format!("{}:{}", file.name(u.name), u.guard.name()))
+        .collect()
+}
+
+#[test]
+fn guarded_branches_in_braces() {
+    let source = "void f(void) {\n a();\n if (qemu_in_coroutine()) {\n  b();\n  if (x) { c(); }\n } \
+                  else {\n  d();\n }\n e();\n}\n";
+    assert_eq!(
+        guarded_uses(source, "f"),
+        [
+            "a:none",
+            "b:inside",
+            "x:inside",
+            "c:inside",
+            "d:outside",
+            "e:none"
+        ]
+    );
+}
+
+#[test]
+fn negated_guard_and_single_statements() {
+    let source = "void f(void) {\n if (!qemu_in_coroutine()) a(1, (b)); else c();\n d();\n}\n";
+    assert_eq!(
+        guarded_uses(source, "f"),
+        ["a:outside", "b:outside", "c:inside", "d:none"]
+    );
+}
+
+#[test]
+fn early_return_makes_the_rest_the_else_branch() {
+    // bdrv_do_drained_begin(): the rest of the enclosing block runs only outside coroutines.
+    let source = "void f(void) {\n if (x) {\n  if (qemu_in_coroutine()) {\n   g();\n   return;\n  \
+                  }\n  h();\n }\n i();\n}\n\
+                  void k(void) {\n if (!qemu_in_coroutine()) return;\n l();\n}\n";
+    assert_eq!(
+        guarded_uses(source, "f"),
+        ["x:none", "g:inside", "h:outside", "i:none"]
+    );
+    assert_eq!(guarded_uses(source, "k"), ["l:inside"]);
+}
+
+#[test]
+fn a_return_that_is_not_last_is_no_early_return() {
+    let source = "void f(void) {\n if (qemu_in_coroutine()) {\n  if (y) { return; }\n  g();\n }\n \
+                  h();\n}\n";
+    assert_eq!(
+        guarded_uses(source, "f"),
+        ["y:inside", "g:inside", "h:none"]
+    );
+}
+
+#[test]
+fn unsupported_shapes_stay_unguarded() {
+    // Conditions that combine the guard, assertions, and `else if` chains are not followed.
+    let source = "void f(void) {\n if (a && qemu_in_coroutine()) { b(); }\n \
+                  assert(!qemu_in_coroutine());\n c();\n \
+                  if (qemu_in_coroutine()) { d(); } else if (e) { g(); }\n \
+                  if (qemu_in_coroutine()) while (z) w();\n}\n";
+    assert_eq!(
+        guarded_uses(source, "f"),
+        [
+            "a:none",
+            "b:none",
+            "assert:none",
+            "c:none",
+            "d:inside",
+            "e:none",
+            "g:none",
+            "z:none",
+            "w:none"
+        ]
+    );
+}
+
+#[test]
+fn a_name_used_guarded_and_unguarded_is_unguarded() {
+    let source = "void f(void) {\n if (qemu_in_coroutine()) { g(); h(); } else { h(); }\n g();\n \
+                  if (qemu_in_coroutine()) { s->cb(); }\n s->cb();\n}\n";
+    assert_eq!(guarded_uses(source, "f"), ["g:none", "h:none", "cb:none"]);
+}
+
+#[test]
+fn guards_need_a_recognizer_that_names_them() {
+    let source = "void f(void) {\n if (qemu_in_coroutine()) { g(); }\n}\n";
+    let (contexts, _) = qemu_block();
+    let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
+    assert!(file.uses.iter().all(|u| u.guard == Guard::None));
+}

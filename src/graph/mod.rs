@@ -32,7 +32,7 @@ mod tables;
 
 use crate::context::{ContextSet, Wrapper};
 use crate::extract::Recognizer;
-use crate::model::{EdgeKinds, NodeId, UseKind};
+use crate::model::{EdgeKinds, Guard, NodeId, UseKind};
 use crate::source::SourceFile;
 pub use includes::normalize as normalize_path;
 use includes::{Includes, PathIndex, Scope};
@@ -51,6 +51,8 @@ pub struct Callers {
     uses: Vec<(NodeId, UseKind)>,
     /// For each entry of `uses`, whether its edge is guessed ([`Edge::guessed`]).
     guessed: Vec<bool>,
+    /// The guard of each use in `uses`.
+    guards: Vec<Guard>,
 }
 
 impl Callers {
@@ -62,6 +64,11 @@ impl Callers {
     /// For each use of [`Callers::of`], whether its edge is guessed.
     pub fn guessed_of(&self, node: NodeId) -> &[bool] {
         &self.guessed[self.range(node)]
+    }
+
+    /// The guards of the uses [`Callers::of`] gives, in the same order.
+    pub fn guards_of(&self, node: NodeId) -> &[Guard] {
+        &self.guards[self.range(node)]
     }
 
     fn range(&self, node: NodeId) -> std::ops::Range<usize> {
@@ -127,7 +134,7 @@ pub struct Origins {
 }
 
 /// A use of one function by another. Graphs hold millions of edges, so an edge is 16 bytes:
-/// its kind shares a word with its line.
+/// its kind and guard share a word with its line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Edge {
     /// The function used.
@@ -135,7 +142,8 @@ pub struct Edge {
     /// Index in [`Graph::files`] of the file the use is written in: the user's, except for a
     /// field's edge (the binding's file) and a generated wrapper's (the prototype's).
     pub file: u32,
-    /// The line in the low [`LINE_BITS`] bits, the kind above them.
+    /// The line in the low [`LINE_BITS`] bits, the kind in the [`KIND_BITS`] above them, then
+    /// the guard in [`GUARD_BITS`]; bit 31 is left for other marks.
     line_and_kind: u32,
     /// Byte column of the use.
     pub column: u32,
@@ -149,11 +157,17 @@ const LINE_BITS: u32 = 26;
 /// Bits of the kind, above the line.
 const KIND_BITS: u32 = 3;
 
+/// Bits of [`Edge::guard`], above the kind (bits 29 and 30).
+const GUARD_BITS: u32 = 2;
+
+/// Where the guard starts.
+const GUARD_SHIFT: u32 = LINE_BITS + KIND_BITS;
+
 /// The bit of an edge that the graph guesses rather than knows (see [`Edge::guessed`]).
 const GUESSED_BIT: u32 = 31;
 
 impl Edge {
-    /// The use of `to`, of `kind`, at `line` and `column` of file `file`.
+    /// The use of `to`, of `kind`, at `line` and `column` of file `file`, with no guard.
     pub fn new(to: NodeId, kind: UseKind, file: u32, line: u32, column: u32) -> Edge {
         let line = line.min((1 << LINE_BITS) - 1);
         Edge {
@@ -162,6 +176,13 @@ impl Edge {
             line_and_kind: line | (kind as u32) << LINE_BITS,
             column,
         }
+    }
+
+    /// The same edge with guard `guard`.
+    pub fn guarded(mut self, guard: Guard) -> Edge {
+        let mask = ((1 << GUARD_BITS) - 1) << GUARD_SHIFT;
+        self.line_and_kind = (self.line_and_kind & !mask) | (guard as u32) << GUARD_SHIFT;
+        self
     }
 
     /// How the function is used.
@@ -183,6 +204,11 @@ impl Edge {
             self.line_and_kind |= 1 << GUESSED_BIT;
         }
         self
+    }
+
+    /// Where the use runs relative to the guard's context.
+    pub fn guard(&self) -> Guard {
+        Guard::ALL[((self.line_and_kind >> GUARD_SHIFT) & ((1 << GUARD_BITS) - 1)) as usize]
     }
 
     /// Line of the use.
@@ -554,11 +580,13 @@ impl Graph {
         let mut fill = offsets.clone();
         let mut callers = vec![(0, UseKind::Call); self.edges.len()];
         let mut guessed = vec![false; self.edges.len()];
+        let mut guards = vec![Guard::None; self.edges.len()];
         for from in self.nodes() {
             for edge in self.edges_from(from) {
                 let slot = &mut fill[edge.to as usize];
                 callers[*slot as usize] = (from, edge.kind());
                 guessed[*slot as usize] = edge.guessed();
+                guards[*slot as usize] = edge.guard();
                 *slot += 1;
             }
         }
@@ -566,6 +594,7 @@ impl Graph {
             offsets,
             uses: callers,
             guessed,
+            guards,
         }
     }
 

@@ -10,7 +10,7 @@ use crate::context::ContextSet;
 use crate::extract::{PathBase, name_hash};
 use crate::model::{EdgeKinds, NodeId, UseKind};
 use crate::source::SourceFile;
-use rustc_hash::FxHashSet;
+use rustc_hash::FxHashMap;
 
 /// The edges of one file's definitions (or of the generated and field nodes).
 #[derive(Default)]
@@ -61,7 +61,7 @@ impl<'a> Resolver<'_, 'a> {
             ends: Vec::with_capacity(extracted.functions.len()),
             ..FileEdges::default()
         };
-        let mut through_macros = FxHashSet::default();
+        let mut through_macros = FxHashMap::default();
         scope.reset(file_index, &[]);
         let mut meant = Vec::new();
         let member_paths = &extracted.member_paths;
@@ -72,8 +72,9 @@ impl<'a> Resolver<'_, 'a> {
             let mut macro_markers = ContextSet::default();
             let first_use = def.uses_start;
             for (use_index, used) in (first_use..).zip(extracted.uses_of(def)) {
-                let edge =
-                    |to: NodeId, kind| Edge::new(to, kind, file_index, used.line, used.column);
+                let edge = |to: NodeId, kind| {
+                    Edge::new(to, kind, file_index, used.line, used.column).guarded(used.guard)
+                };
                 if used.kind == UseKind::Field {
                     if self.kinds.includes(UseKind::Field) {
                         let (hash, name) = (names.hash(used.name), names.get(used.name));
@@ -158,9 +159,17 @@ impl<'a> Resolver<'_, 'a> {
                     meanings(self.names, self.functions, first, scope, &mut meant);
                     let merged = meant.len() > 1;
                     for &to in &meant {
-                        if through_macros.insert(to) {
-                            out.edges
-                                .push(edge(to, UseKind::Macro).with_guessed(merged));
+                        // One macro edge per function reached; unguarded if any use is.
+                        match through_macros.get(&to) {
+                            Some(&at) => {
+                                let earlier: &mut Edge = &mut out.edges[at];
+                                *earlier = earlier.guarded(earlier.guard().merge(used.guard));
+                            }
+                            None => {
+                                through_macros.insert(to, out.edges.len());
+                                out.edges
+                                    .push(edge(to, UseKind::Macro).with_guessed(merged));
+                            }
                         }
                     }
                 }
@@ -182,13 +191,14 @@ impl<'a> Resolver<'_, 'a> {
         for wrapper in generated {
             let function = &self.functions[wrapper.node as usize];
             scope.reset(function.file, &wrapper.includes);
-            let targets = std::iter::once((wrapper.target.as_str(), wrapper.edge)).chain(
+            let target = (wrapper.target.as_str(), wrapper.edge, wrapper.target_guard);
+            let targets = std::iter::once(target).chain(
                 wrapper
                     .calls
                     .iter()
-                    .map(|c| (c.as_str(), UseKind::Generated)),
+                    .map(|(call, guard)| (call.as_str(), UseKind::Generated, *guard)),
             );
-            for (target, kind) in targets {
+            for (target, kind, guard) in targets {
                 if !self.kinds.includes(kind) {
                     continue;
                 }
@@ -200,6 +210,7 @@ impl<'a> Resolver<'_, 'a> {
                     .extend(meant.iter().filter(|&&to| to != wrapper.node).map(|&to| {
                         Edge::new(to, kind, function.file, function.line, function.column)
                             .with_guessed(merged)
+                            .guarded(guard)
                     }));
             }
             out.ends.push(out.edges.len() as u32);

@@ -7,7 +7,7 @@ use super::tables::{CastMacros, FunctionTypes, NameMap, PointerMembers};
 use super::{BuildOptions, Function, NodeKind, Origins};
 use crate::context::ContextSet;
 use crate::extract::{FieldBinding, WordRange, name_hash};
-use crate::model::{NodeId, UseKind};
+use crate::model::{Guard, NodeId, UseKind};
 use crate::source::SourceFile;
 use rustc_hash::FxHashMap;
 
@@ -16,8 +16,10 @@ pub(super) struct GeneratedWrapper {
     pub(super) node: NodeId,
     pub(super) target: String,
     pub(super) edge: UseKind,
-    /// The other names the generated body calls.
-    pub(super) calls: Vec<String>,
+    /// Where the call of `target` runs relative to the guard's context.
+    pub(super) target_guard: Guard,
+    /// The other names the generated body calls, with where each runs.
+    pub(super) calls: Vec<(String, Guard)>,
     /// The files the generated file includes.
     pub(super) includes: Vec<u32>,
 }
@@ -80,6 +82,7 @@ pub(super) fn generate_wrappers(
                 node,
                 target,
                 edge: wrapper.edge,
+                target_guard: wrapper.target_guard,
                 calls: wrapper.calls_of(name),
                 includes,
             });

@@ -232,6 +232,7 @@ fn wrappers_are_generated_only_where_nothing_defines_them() {
         target: "${1}_co_${2}".into(),
         contexts: ContextSet::default(),
         edge: UseKind::Generated,
+        target_guard: Guard::None,
         calls: Vec::new(),
         includes: Vec::new(),
     };
@@ -305,6 +306,18 @@ fn edges_keep_kind_and_line_in_sixteen_bytes() {
             .with_guessed(false)
             .guessed()
     );
+    for guard in Guard::ALL {
+        let edge = guessed.guarded(Guard::Inside).guarded(guard);
+        assert_eq!(
+            (edge.kind(), edge.line(), edge.guard(), edge.guessed()),
+            (guessed.kind(), guessed.line(), guard, true)
+        );
+        assert_eq!(
+            far.guarded(guard).guessed(),
+            false,
+            "the guard leaves bit 31 alone"
+        );
+    }
 }
 
 #[test]

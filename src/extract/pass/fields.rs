@@ -465,16 +465,20 @@ impl FilePass<'_, '_> {
                 first_arg: first_arg.clone().map(|arg| self.export_name(arg)),
             },
         });
+        let guard = self.guards.current();
+        let use_index = self.output.uses.len() as u32;
         let key = match base {
-            Some(PathBase::Type(name) | PathBase::Cast { name, .. }) => name,
-            None => u32::MAX,
+            Some(PathBase::Type(name) | PathBase::Cast { name, .. }) => (exported, name),
+            None => (exported, u32::MAX),
         };
-        if !self.member_calls.insert((exported, key)) {
+        if let Some(&earlier) = self.member_calls.get(&key) {
+            let earlier = &mut self.output.uses[earlier as usize];
+            earlier.guard = earlier.guard.merge(guard);
             return;
         }
+        self.member_calls.insert(key, use_index);
         let (line, column) = self.lines.position_at(offset);
         if let (Some(base), Some(path)) = (base, path) {
-            let use_index = self.output.uses.len() as u32;
             let through = self.export_through(&path.through);
             self.output.member_paths.push(MemberPath {
                 use_index,
@@ -487,6 +491,7 @@ impl FilePass<'_, '_> {
             kind: UseKind::Field,
             line,
             column,
+            guard,
         });
         if let Block::Function(function) = &mut self.block {
             function.uses_end = self.output.uses.len() as u32;

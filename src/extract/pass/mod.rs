@@ -3,6 +3,7 @@
 
 mod conditionals;
 mod fields;
+mod guards;
 mod macros;
 
 use super::include;
@@ -16,7 +17,8 @@ use crate::lexer::{Directive, LineCounter, Token, Tokens};
 use crate::model::UseKind;
 use conditionals::Conditional;
 pub(super) use conditionals::LocalSwitches;
-use rustc_hash::{FxHashMap, FxHashSet};
+use guards::Guards;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 /// How many head words a declaration keeps; more are dropped (real heads have a handful).
@@ -259,8 +261,9 @@ pub(super) struct FilePass<'src, 'x> {
     /// The struct-pointer variables of the current function (parameters and locals declared
     /// `Type *name`), by name: their type.
     variables: FxHashMap<&'src [u8], Range<usize>>,
-    /// The (field, struct type) pairs the current function has member-called.
-    member_calls: FxHashSet<(u32, u32)>,
+    /// The (field, struct type) pairs the current function has member-called, with the index
+    /// of the use.
+    member_calls: FxHashMap<(u32, u32), u32>,
     /// The last member reached by a typed access path: its token index, the path and itself.
     last_access: Option<(usize, AccessPath, Range<usize>)>,
     /// Parenthesis depth in the current function body.
@@ -279,6 +282,8 @@ pub(super) struct FilePass<'src, 'x> {
     /// The typed members of the tagless struct body being read.
     /// Their `struct_type` is set when the typedef's name is read.
     anonymous_members: Vec<PointerMember>,
+    /// The guarded branches of the current function body.
+    guards: Guards,
 }
 
 impl<'src, 'x> FilePass<'src, 'x> {
@@ -313,7 +318,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
             prev3: (Token::Semi, None),
             last_ident: (usize::MAX, 0..0),
             variables: FxHashMap::default(),
-            member_calls: FxHashSet::default(),
+            member_calls: FxHashMap::default(),
             last_access: None,
             paren: 0,
             invocations: Vec::new(),
@@ -321,6 +326,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
             anonymous_members: Vec::new(),
             designators: Vec::new(),
             local_initializer: None,
+            guards: Guards::default(),
         }
     }
 
@@ -417,6 +423,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
         if depth == self.depth {
             return;
         }
+        self.guards.truncate(depth);
         if depth == 0 {
             self.close_block();
         } else if self.depth == 0 {
@@ -672,6 +679,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
                     }
                 }
                 let uses_start = self.output.uses.len() as u32;
+                self.guards.reset();
                 self.variables.clear();
                 self.member_calls.clear();
                 self.paren = 0;
@@ -731,6 +739,12 @@ impl<'src, 'x> FilePass<'src, 'x> {
         span: Range<usize>,
         next: Option<Token>,
     ) -> Option<Keyword> {
+        if self.recognizer.has_guards() && matches!(self.block, Block::Function(_)) {
+            let recognizer = self.recognizer;
+            let text = &self.source[span.clone()];
+            self.guards
+                .token(token, text, self.depth, |name| recognizer.is_guard(name));
+        }
         match token {
             Token::LBrace => {
                 self.depth += 1;
@@ -881,8 +895,10 @@ impl<'src, 'x> FilePass<'src, 'x> {
         let stamp = self.output.functions.len() as u32 + 1;
         let uses = &mut self.output.uses;
         let entry = &self.names.entries[name as usize];
+        let guard = self.guards.current();
         if entry.used_by == stamp {
             let earlier = &mut uses[entry.use_index as usize];
+            earlier.guard = earlier.guard.merge(guard);
             if kind == UseKind::Call && earlier.kind == UseKind::Reference {
                 earlier.kind = UseKind::Call;
                 (earlier.line, earlier.column) = self.lines.position_at(offset);
@@ -898,6 +914,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
                 kind,
                 line,
                 column,
+                guard,
             });
             function.uses_end = uses.len() as u32;
         }
