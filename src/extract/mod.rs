@@ -460,9 +460,11 @@ impl Recognizer {
         self
     }
 
-    /// True if some guard condition is recognised.
-    pub(crate) fn has_guards(&self) -> bool {
-        !self.guards.is_empty()
+    /// True if `source` mentions a guard condition.
+    pub(crate) fn mentions_guard(&self, source: &[u8]) -> bool {
+        self.guards
+            .iter()
+            .any(|guard| memchr::memmem::find(source, guard).is_some())
     }
 
     /// True if `name` is a guard condition.

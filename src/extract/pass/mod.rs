@@ -284,6 +284,9 @@ pub(super) struct FilePass<'src, 'x> {
     anonymous_members: Vec<PointerMember>,
     /// The guarded branches of the current function body.
     guards: Guards,
+    /// The file names a guard condition: only then are branches told apart (few files do, and
+    /// the search for the name costs far less than following every body's branches).
+    track_guards: bool,
 }
 
 impl<'src, 'x> FilePass<'src, 'x> {
@@ -327,6 +330,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
             designators: Vec::new(),
             local_initializer: None,
             guards: Guards::default(),
+            track_guards: recognizer.mentions_guard(source),
         }
     }
 
@@ -739,7 +743,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
         span: Range<usize>,
         next: Option<Token>,
     ) -> Option<Keyword> {
-        if self.recognizer.has_guards() && matches!(self.block, Block::Function(_)) {
+        if self.track_guards && matches!(self.block, Block::Function(_)) {
             let recognizer = self.recognizer;
             let text = &self.source[span.clone()];
             self.guards
