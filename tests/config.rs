@@ -291,9 +291,15 @@ fn without_brings_back_what_the_presets_leave_out() {
         "{}",
         guarded.stdout
     );
+    // The same wrapper, its calls unguarded.
+    let config = fs::read_to_string(dir.join("callcheck.toml")).unwrap();
+    let config = config
+        .replace("target_guard = \"inside\"\n", "")
+        .replace("calls_outside", "calls_too")
+        .replace("calls = [\"qemu_in_coroutine\"]\ncalls_too", "calls");
     fs::write(
         dir.join("callcheck.toml"),
-        "preset = \"qemu\"\n[without]\nguard = [\"qemu_in_coroutine\"]\n",
+        format!("{config}[without]\nguard = [\"qemu_in_coroutine\"]\n"),
     )
     .unwrap();
     let unguarded = common::callcheck_in(&dir, &["."]);

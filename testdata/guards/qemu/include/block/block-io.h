@@ -1,2 +1,2 @@
-/* QEMU 7.2 spelling: a mixed wrapper with no context of its own. */
-int generated_co_wrapper bdrv_flush(void *bs);
+/* A mixed wrapper with no context of its own (see callcheck.toml). */
+int mixed_wrapper bdrv_flush(void *bs);
