@@ -751,6 +751,17 @@ fn early_return_makes_the_rest_the_else_branch() {
 }
 
 #[test]
+fn the_rest_after_an_early_return_ends_at_a_label() {
+    // A `goto out` or another `case` from before the return reaches what follows the label.
+    let source = "void f(int n) {\n if (n) goto out;\n if (qemu_in_coroutine()) { return; }\n g();\n\
+                  out:\n h();\n}\n\
+                  void k(int n) {\n switch (n) {\n case 1:\n  if (!qemu_in_coroutine()) return;\n  \
+                  l();\n  break;\n case 2:\n  m();\n }\n}\n";
+    assert_eq!(guarded_uses(source, "f"), ["n:none", "g:outside", "h:none"]);
+    assert_eq!(guarded_uses(source, "k"), ["n:none", "l:inside", "m:none"]);
+}
+
+#[test]
 fn a_return_that_is_not_last_is_no_early_return() {
     let source = "void f(void) {\n if (qemu_in_coroutine()) {\n  if (y) { return; }\n  g();\n }\n \
                   h();\n}\n";

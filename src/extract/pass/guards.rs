@@ -10,7 +10,8 @@
 //!   `if`, `for`, `while`, `do` or `switch` (its end is not its first `;`);
 //! - an early return: a `then` branch whose last statement is `return ...;` and that has no
 //!   `else` makes the rest of the enclosing block the `else` branch
-//!   (`if (qemu_in_coroutine()) { ...; return; }` in `bdrv_do_drained_begin()`).
+//!   (`if (qemu_in_coroutine()) { ...; return; }` in `bdrv_do_drained_begin()`), up to a label
+//!   or `case` in it, which a jump may reach from before the return.
 //!
 //! Everything else is unguarded, which is what a path-insensitive reading gives: conditions
 //! that combine the guard with others (`if (a && COND())`), `else if` chains (the `else`
@@ -51,6 +52,9 @@ struct Region {
     statement: bool,
     /// It is the `then` branch of a guard: an `else` or an early return may follow.
     then: bool,
+    /// It is the rest of a block after an early return: a label in it (`out:`, `case 1:`) may
+    /// be jumped to from before the return, so it ends there.
+    rest: bool,
     /// Its last statement so far starts with `return`.
     returns: bool,
     /// The next token at its depth starts a statement.
@@ -131,6 +135,7 @@ impl Guards {
             Token::RParen => self.paren = self.paren.saturating_sub(1),
             Token::RBrace => self.close_brace(depth),
             Token::Semi => self.semicolon(depth),
+            Token::Colon => self.label(depth),
             _ => {}
         }
         self.matched = self.next_match(token, text, is_condition);
@@ -152,6 +157,7 @@ impl Guards {
                     paren: self.paren,
                     statement,
                     then,
+                    rest: false,
                     returns: statement && text == b"return",
                     statement_start: !statement,
                 });
@@ -170,6 +176,7 @@ impl Guards {
                         paren: self.paren,
                         statement: false,
                         then: false,
+                        rest: true,
                         returns: false,
                         statement_start: false,
                     });
@@ -216,6 +223,19 @@ impl Guards {
                     returns: region.returns,
                 });
             }
+        }
+    }
+
+    /// A `:` at brace depth `depth` may end a label (or a `case`): the rest of a block at that
+    /// depth, and what it holds, is not guarded from there on. (A `?:` ends it too, which only
+    /// loses precision.)
+    fn label(&mut self, depth: u32) {
+        if let Some(at) = self
+            .regions
+            .iter()
+            .position(|region| region.rest && region.depth == depth)
+        {
+            self.regions.truncate(at);
         }
     }
 
