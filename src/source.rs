@@ -86,6 +86,18 @@ impl Exclusions {
     }
 }
 
+/// True if `path`'s bytes start with `root`'s and go on with a separator or end there.
+fn starts_with_bytes(path: &Path, root: &Path) -> bool {
+    let (path, root) = (
+        path.as_os_str().as_encoded_bytes(),
+        root.as_os_str().as_encoded_bytes(),
+    );
+    path.starts_with(root)
+        && (path.len() == root.len()
+            || root.ends_with(b"/")
+            || std::path::is_separator(char::from(path[root.len()])))
+}
+
 /// `path` made absolute with symbolic links and `..` resolved, or as it is if it cannot be.
 fn resolved(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
@@ -226,15 +238,17 @@ fn walk_and_read<S: Send, T: Send>(
         .follow_links(options.follow_links);
     if let Some(exclude) = options.exclude.clone() {
         // Each root as given, and resolved; an entry is matched below the longest root that
-        // its path starts with.
-        let roots: Vec<(PathBuf, PathBuf)> =
+        // its path starts with. The walker builds entry paths on the root as given, so a byte
+        // prefix finds it without taking every path apart into components.
+        let mut roots: Vec<(PathBuf, PathBuf)> =
             paths.iter().map(|p| (p.clone(), resolved(p))).collect();
+        roots.sort_by_key(|(given, _)| std::cmp::Reverse(given.components().count()));
         builder.filter_entry(move |entry| {
             let path = entry.path();
             let root = roots
                 .iter()
-                .filter(|(given, _)| path.starts_with(given))
-                .max_by_key(|(given, _)| given.components().count());
+                .find(|(given, _)| starts_with_bytes(path, given))
+                .or_else(|| roots.iter().find(|(given, _)| path.starts_with(given)));
             let Some((given, resolved)) = root else {
                 return true;
             };
