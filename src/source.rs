@@ -59,13 +59,16 @@ pub struct ReadOptions {
 
 /// Paths left out of a walk: globs matched on each path relative to a base directory (the
 /// configuration's), however the walk's roots are spelled (`.`, `../dir`, an absolute path,
-/// `a/../.`). Each root is resolved once, when the walk starts, not each file.
+/// `a/../.`), and whether a glob names a directory through a symbolic link or what it leads
+/// to. Each root is resolved once, when the walk starts, not each file.
 #[derive(Debug, Clone)]
 pub struct Exclusions {
     /// The globs, as `!glob` overrides matched on relative paths.
     globs: Override,
     /// The base directory, resolved.
     base: PathBuf,
+    /// The base directory made absolute, symbolic links kept.
+    base_as_written: PathBuf,
 }
 
 impl Exclusions {
@@ -75,14 +78,19 @@ impl Exclusions {
         Exclusions {
             globs,
             base: resolved(base),
+            base_as_written: std::path::absolute(base).unwrap_or_else(|_| base.to_path_buf()),
         }
     }
 
-    /// True if the entry at `rest` below a root that resolves to `root` is left out.
-    fn excludes(&self, root: &Path, rest: &Path, is_dir: bool) -> bool {
-        let path = root.join(rest);
-        path.strip_prefix(&self.base)
-            .is_ok_and(|relative| self.globs.matched(relative, is_dir).is_ignore())
+    /// True if the entry at `rest` below a root is left out: the root resolved (`root`), or as
+    /// written and made absolute (`written`), relative to the base in the same form.
+    fn excludes(&self, root: &Path, written: &Path, rest: &Path, is_dir: bool) -> bool {
+        let matched = |root: &Path, base: &Path| {
+            root.join(rest)
+                .strip_prefix(base)
+                .is_ok_and(|relative| self.globs.matched(relative, is_dir).is_ignore())
+        };
+        matched(root, &self.base) || matched(written, &self.base_as_written)
     }
 }
 
@@ -240,21 +248,26 @@ fn walk_and_read<S: Send, T: Send>(
         // Each root as given, and resolved; an entry is matched below the longest root that
         // its path starts with. The walker builds entry paths on the root as given, so a byte
         // prefix finds it without taking every path apart into components.
-        let mut roots: Vec<(PathBuf, PathBuf)> =
-            paths.iter().map(|p| (p.clone(), resolved(p))).collect();
-        roots.sort_by_key(|(given, _)| std::cmp::Reverse(given.components().count()));
+        let mut roots: Vec<(PathBuf, PathBuf, PathBuf)> = paths
+            .iter()
+            .map(|p| {
+                let written = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+                (p.clone(), resolved(p), written)
+            })
+            .collect();
+        roots.sort_by_key(|(given, ..)| std::cmp::Reverse(given.components().count()));
         builder.filter_entry(move |entry| {
             let path = entry.path();
             let root = roots
                 .iter()
-                .find(|(given, _)| starts_with_bytes(path, given))
-                .or_else(|| roots.iter().find(|(given, _)| path.starts_with(given)));
-            let Some((given, resolved)) = root else {
+                .find(|(given, ..)| starts_with_bytes(path, given))
+                .or_else(|| roots.iter().find(|(given, ..)| path.starts_with(given)));
+            let Some((given, resolved, written)) = root else {
                 return true;
             };
             let rest = path.strip_prefix(given).unwrap_or(path);
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            entry.depth() == 0 || !exclude.excludes(resolved, rest, is_dir)
+            entry.depth() == 0 || !exclude.excludes(resolved, written, rest, is_dir)
         });
     }
     let found = Mutex::new((Vec::new(), Vec::new()));

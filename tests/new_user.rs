@@ -140,6 +140,29 @@ fn exclude_does_not_depend_on_how_the_path_is_written() {
 }
 
 #[test]
+fn exclude_matches_a_directory_named_through_a_symbolic_link() {
+    let parent = scratch("exclude_symlink");
+    let real = parent.join("tree-1.0");
+    fs::create_dir_all(real.join("roms")).unwrap();
+    fs::write(real.join("a.c"), IO_CALLS_GS).unwrap();
+    fs::write(real.join("roms/r.c"), "void r(void) { }\n").unwrap();
+    std::os::unix::fs::symlink("tree-1.0", parent.join("tree")).unwrap();
+    // The configuration sits beside the tree and names it by its link or by its target.
+    for glob in ["tree/roms/**", "tree-1.0/roms/**"] {
+        fs::write(
+            parent.join("outside.toml"),
+            format!("exclude = [\"{glob}\"]\npreset = \"qemu-block\"\n"),
+        )
+        .unwrap();
+        for path in ["tree", "tree-1.0"] {
+            let args = ["--format", "json", "--config", "outside.toml", path];
+            let run = callcheck_in(&parent, &args);
+            assert_eq!(files_read(&run), 1, "{glob} with {path}");
+        }
+    }
+}
+
+#[test]
 fn sarif_locates_a_field_binding_in_the_file_that_binds() {
     let run = callcheck(&[
         "--format",
