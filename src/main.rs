@@ -272,8 +272,16 @@ fn run_query(query: &Query, output: Option<&Path>) -> Result<u8, Error> {
                 None => None,
             };
             write_report(output, |out| match args.format {
-                QueryFormat::Text => render::write_contexts(out, graph, contexts, only),
-                QueryFormat::Json => render::write_contexts_json(out, graph, contexts, only),
+                QueryFormat::Text => {
+                    render::write_contexts(out, graph, contexts, only, &session.config.boundaries)
+                }
+                QueryFormat::Json => render::write_contexts_json(
+                    out,
+                    graph,
+                    contexts,
+                    only,
+                    &session.config.boundaries,
+                ),
             })?;
             Ok(EXIT_CLEAN)
         }

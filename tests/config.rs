@@ -330,3 +330,44 @@ fn print_config_shows_the_presets_boundaries_with_their_reasons() {
     assert!(run.stdout.contains("condition = \"qemu_in_coroutine\""));
     assert!(run.stdout.contains("calls_outside = ["));
 }
+
+#[test]
+fn contexts_lists_the_boundaries_with_their_reasons() {
+    let dir = scratch("contexts-boundaries");
+    fs::write(
+        dir.join("callcheck.toml"),
+        "preset = \"qemu\"\n[[boundary]]\nfunction = \"bh_cb\"\nreason = \"a bottom half \
+         runs in the main loop\"\n",
+    )
+    .unwrap();
+    fs::write(dir.join("a.c"), "void bh_cb(void) { }\n").unwrap();
+    let run = common::callcheck_in(&dir, &["contexts", "."]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("boundaries (3): paths stop here\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("  bh_cb()  [config]  a bottom half runs in the main loop\n")
+    );
+    assert!(
+        run.stdout
+            .contains("  error_vprintf()  [preset]  util/error-report.c: \"Print")
+    );
+    let run = common::callcheck_in(&dir, &["contexts", "--format", "json", "."]);
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let functions: Vec<&str> = value["boundaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["function"].as_str().unwrap())
+        .collect();
+    assert!(functions.contains(&"bh_cb") && functions.contains(&"error_vprintf"));
+    assert!(
+        value["boundaries"][0]["reason"]
+            .as_str()
+            .is_some_and(|r| !r.is_empty())
+    );
+}

@@ -2,6 +2,7 @@
 //! of the graph, as text or JSON (pictures as DOT are [`super::dot`]'s).
 
 use super::{arrow, back_arrow, write_json_line};
+use crate::config::Boundary;
 use crate::context::{ContextId, Contexts};
 use crate::graph::Graph;
 use crate::model::{NodeId, UseKind};
@@ -55,12 +56,14 @@ pub fn write_path_json(
 }
 
 /// Writes each context (or `only`) with its functions, sorted by name, and where the context
-/// came from.
+/// came from; then, for all contexts, the attribute aliases and the `boundaries` where paths
+/// stop, with their reasons.
 pub fn write_contexts(
     out: &mut impl Write,
     graph: &Graph,
     contexts: &Contexts,
     only: Option<ContextId>,
+    boundaries: &[Boundary],
 ) -> io::Result<()> {
     for context in listed(contexts, only) {
         let nodes = annotated(graph, context);
@@ -92,15 +95,34 @@ pub fn write_contexts(
     for cycle in graph.alias_cycles() {
         writeln!(out, "cyclic alias: {cycle} expands to itself")?;
     }
+    if only.is_none() && !boundaries.is_empty() {
+        writeln!(out, "boundaries ({}): paths stop here", boundaries.len())?;
+        for boundary in boundaries {
+            let from = if boundary.preset { "preset" } else { "config" };
+            let reason = boundary
+                .reason
+                .get_ref()
+                .split_whitespace()
+                .collect::<Vec<_>>();
+            writeln!(
+                out,
+                "  {}()  [{from}]  {}",
+                boundary.function,
+                reason.join(" ")
+            )?;
+        }
+    }
     Ok(())
 }
 
-/// Writes the contexts as `{"contexts":[{"name":..,"functions":[{..,"origins":[..]}]}]}`.
+/// Writes the contexts as `{"contexts":[{"name":..,"functions":[{..,"origins":[..]}]}]}`, with
+/// the aliases and `"boundaries":[{"function":..,"reason":..,"preset":..}]`.
 pub fn write_contexts_json(
     out: &mut impl Write,
     graph: &Graph,
     contexts: &Contexts,
     only: Option<ContextId>,
+    boundaries: &[Boundary],
 ) -> io::Result<()> {
     let listed: Vec<serde_json::Value> = listed(contexts, only)
         .into_iter()
@@ -125,9 +147,24 @@ pub fn write_contexts_json(
             serde_json::json!({"name": alias, "contexts": names})
         })
         .collect();
+    let boundaries: Vec<serde_json::Value> = boundaries
+        .iter()
+        .map(|b| {
+            serde_json::json!({
+                "function": b.function,
+                "reason": b.reason.get_ref(),
+                "preset": b.preset,
+            })
+        })
+        .collect();
     write_json_line(
         out,
-        &serde_json::json!({ "contexts": listed, "aliases": aliases, "cyclic_aliases": graph.alias_cycles() }),
+        &serde_json::json!({
+            "contexts": listed,
+            "aliases": aliases,
+            "cyclic_aliases": graph.alias_cycles(),
+            "boundaries": boundaries,
+        }),
     )
 }
 
