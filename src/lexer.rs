@@ -279,12 +279,7 @@ fn directive_len(rest: &[u8]) -> usize {
 
 /// Tells which directive the text after `#` is.
 fn classify_directive(text: &[u8]) -> Directive {
-    let text = text.trim_ascii_start();
-    let name_len = text
-        .iter()
-        .position(|b| !b.is_ascii_alphanumeric() && *b != b'_')
-        .unwrap_or(text.len());
-    match &text[..name_len] {
+    match split_directive(text).0 {
         b"if" => Directive::If(ConditionKind::Expression),
         b"ifdef" => Directive::If(ConditionKind::Defined),
         b"ifndef" => Directive::If(ConditionKind::NotDefined),
@@ -297,6 +292,24 @@ fn classify_directive(text: &[u8]) -> Directive {
         b"undef" => Directive::Undef,
         _ => Directive::Other,
     }
+}
+
+/// A directive's name and the text after it, from the text after its `#` (`  elif X` gives
+/// `elif` and ` X`).
+fn split_directive(text: &[u8]) -> (&[u8], &[u8]) {
+    let text = text.trim_ascii_start();
+    let name_len = text
+        .iter()
+        .position(|b| !b.is_ascii_alphanumeric() && *b != b'_')
+        .unwrap_or(text.len());
+    text.split_at(name_len)
+}
+
+/// A directive's name and the text after it, from a [`Token::Directive`]'s text (which starts
+/// at its `#`): `#  undef X` gives `undef` and ` X`.
+pub fn directive_parts(directive: &[u8]) -> (&[u8], &[u8]) {
+    let text = directive.trim_ascii_start();
+    split_directive(text.strip_prefix(b"#").unwrap_or(text))
 }
 
 /// The code tokens of a source, with their byte offsets; bytes the lexer cannot match become

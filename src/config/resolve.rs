@@ -88,14 +88,7 @@ fn guards(
     let mut found: Option<Guards> = None;
     for (index, entry) in file.guards.iter().enumerate() {
         let condition = entry.condition.get_ref();
-        let is_identifier = condition
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
-            && condition
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_');
-        if !is_identifier {
+        if !is_identifier(condition) {
             return Err(entries.error(
                 index,
                 entry.condition.span(),

@@ -104,17 +104,6 @@ pub fn evaluate(
     }
 }
 
-/// The condition of a conditional directive's text (`#  elif X` gives ` X`).
-pub fn condition_text(directive: &[u8]) -> &[u8] {
-    let text = directive.trim_ascii_start();
-    let text = text.strip_prefix(b"#").unwrap_or(text).trim_ascii_start();
-    let name = text
-        .iter()
-        .position(|b| !b.is_ascii_alphanumeric() && *b != b'_')
-        .unwrap_or(text.len());
-    &text[name..]
-}
-
 /// The value of an integer literal (decimal, hex, octal or binary, with any `u`/`l` suffix).
 pub fn integer(text: &[u8]) -> Option<i64> {
     let digits = text.strip_suffix(b"ULL").unwrap_or(text);

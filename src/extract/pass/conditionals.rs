@@ -8,8 +8,8 @@
 //! `#undef`s above them (see [`condition`](crate::extract::condition)).
 
 use super::FilePass;
-use crate::extract::condition::{self, Definition, condition_text};
-use crate::lexer::{ConditionKind, Directive};
+use crate::extract::condition::{self, Definition};
+use crate::lexer::{ConditionKind, Directive, directive_parts};
 use std::ops::Range;
 
 /// The file's own live `#define`s and `#undef`s so far: where each directive starts, and whether
@@ -99,7 +99,7 @@ impl FilePass<'_, '_> {
     /// statistics.
     fn evaluate(&mut self, kind: ConditionKind, span: Range<usize>) -> Option<bool> {
         let source = self.source;
-        let text = condition_text(&source[span]);
+        let text = directive_parts(&source[span]).1;
         let locals = &self.local_switches;
         let switches = &self.recognizer.switches;
         let lookup = |name: &[u8]| match local_definition(source, locals, name) {
@@ -130,11 +130,11 @@ fn local_definition(
     name: &[u8],
 ) -> Option<Option<Definition>> {
     locals.iter().rev().find_map(|&(start, certain)| {
-        let text = source[start..].trim_ascii_start();
-        let text = text.strip_prefix(b"#").unwrap_or(text).trim_ascii_start();
-        let (undef, rest) = match text.strip_prefix(b"undef") {
-            Some(rest) => (true, rest),
-            None => (false, text.strip_prefix(b"define")?),
+        let (directive, rest) = directive_parts(&source[start..]);
+        let undef = match directive {
+            b"undef" => true,
+            b"define" => false,
+            _ => return None,
         };
         let rest = rest.trim_ascii_start();
         let body = rest.strip_prefix(name)?;
