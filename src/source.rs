@@ -67,30 +67,43 @@ pub struct Exclusions {
     globs: Override,
     /// The base directory, resolved.
     base: PathBuf,
-    /// The base directory made absolute, symbolic links kept.
-    base_as_written: PathBuf,
+    /// The base directory made absolute, symbolic links kept, where that differs from `base`.
+    base_as_written: Option<PathBuf>,
 }
 
 impl Exclusions {
     /// Exclusions of the paths that `globs` (built from `!glob` entries) match relative to
     /// `base`.
     pub fn new(base: &Path, globs: Override) -> Exclusions {
+        let resolved_base = resolved(base);
+        let written = std::path::absolute(base).unwrap_or_else(|_| base.to_path_buf());
         Exclusions {
             globs,
-            base: resolved(base),
-            base_as_written: std::path::absolute(base).unwrap_or_else(|_| base.to_path_buf()),
+            base_as_written: (written != resolved_base).then_some(written),
+            base: resolved_base,
         }
     }
 
+    /// The root `path` of a walk, resolved, and as written and made absolute where that form
+    /// must be matched too (a symbolic link on the way to the root or to the base).
+    fn root(&self, path: &Path) -> (PathBuf, Option<PathBuf>) {
+        let root = resolved(path);
+        let written = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let differs = written != root || self.base_as_written.is_some();
+        (root, differs.then_some(written))
+    }
+
     /// True if the entry at `rest` below a root is left out: the root resolved (`root`), or as
-    /// written and made absolute (`written`), relative to the base in the same form.
-    fn excludes(&self, root: &Path, written: &Path, rest: &Path, is_dir: bool) -> bool {
+    /// written (`written`, see [`Exclusions::root`]), relative to the base in the same form.
+    fn excludes(&self, root: &Path, written: Option<&Path>, rest: &Path, is_dir: bool) -> bool {
         let matched = |root: &Path, base: &Path| {
             root.join(rest)
                 .strip_prefix(base)
                 .is_ok_and(|relative| self.globs.matched(relative, is_dir).is_ignore())
         };
-        matched(root, &self.base) || matched(written, &self.base_as_written)
+        let base_as_written = self.base_as_written.as_ref().unwrap_or(&self.base);
+        matched(root, &self.base)
+            || written.is_some_and(|written| matched(written, base_as_written))
     }
 }
 
@@ -248,11 +261,11 @@ fn walk_and_read<S: Send, T: Send>(
         // Each root as given, and resolved; an entry is matched below the longest root that
         // its path starts with. The walker builds entry paths on the root as given, so a byte
         // prefix finds it without taking every path apart into components.
-        let mut roots: Vec<(PathBuf, PathBuf, PathBuf)> = paths
+        let mut roots: Vec<(PathBuf, PathBuf, Option<PathBuf>)> = paths
             .iter()
             .map(|p| {
-                let written = std::path::absolute(p).unwrap_or_else(|_| p.clone());
-                (p.clone(), resolved(p), written)
+                let (resolved, written) = exclude.root(p);
+                (p.clone(), resolved, written)
             })
             .collect();
         roots.sort_by_key(|(given, ..)| std::cmp::Reverse(given.components().count()));
@@ -267,7 +280,7 @@ fn walk_and_read<S: Send, T: Send>(
             };
             let rest = path.strip_prefix(given).unwrap_or(path);
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            entry.depth() == 0 || !exclude.excludes(resolved, written, rest, is_dir)
+            entry.depth() == 0 || !exclude.excludes(resolved, written.as_deref(), rest, is_dir)
         });
     }
     let found = Mutex::new((Vec::new(), Vec::new()));
