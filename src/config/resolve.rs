@@ -221,7 +221,17 @@ fn rules(
             Some(ThroughSetting::Unannotated) => Through::Unannotated,
             Some(ThroughSetting::Any) | None => Through::Any,
         };
-        let certain = entry.certain.unwrap_or(false);
+        // What every rule of this entry shares; `default_name` is used if the entry has none.
+        let rule = |kind: RuleKind, default_name: String| Rule {
+            kind,
+            edges,
+            name: entry.name.clone().unwrap_or(default_name),
+            message: entry.message.clone(),
+            certain: entry.certain.unwrap_or(false),
+            description: entry.description.clone(),
+            example: entry.example.clone(),
+            skip: Guard::None,
+        };
         if let Some(field) = &entry.binding {
             let shape_ok = entry.from.is_none()
                 && entry.callee.is_none()
@@ -245,23 +255,12 @@ fn rules(
                 }
             }
             let [require, forbid] = sets;
-            rules.push(Rule {
-                kind: RuleKind::Binding {
-                    field: context(field)?,
-                    require,
-                    forbid,
-                },
-                edges,
-                name: entry
-                    .name
-                    .clone()
-                    .unwrap_or_else(|| format!("{}-binding", field.get_ref())),
-                message: entry.message.clone(),
-                certain,
-                description: entry.description.clone(),
-                example: entry.example.clone(),
-                skip: Guard::None,
-            });
+            let kind = RuleKind::Binding {
+                field: context(field)?,
+                require,
+                forbid,
+            };
+            rules.push(rule(kind, format!("{}-binding", field.get_ref())));
             continue;
         }
         match (
@@ -275,22 +274,13 @@ fn rules(
                 let from_id = context(from)?;
                 for forbidden in forbid {
                     let forbidden_id = context(forbidden)?;
-                    rules.push(Rule {
-                        kind: RuleKind::Reachability {
-                            from: from_id,
-                            forbidden: forbidden_id,
-                            through,
-                        },
-                        edges,
-                        name: entry.name.clone().unwrap_or_else(|| {
-                            format!("{}-reaches-{}", from.get_ref(), forbidden.get_ref())
-                        }),
-                        message: entry.message.clone(),
-                        certain,
-                        description: entry.description.clone(),
-                        example: entry.example.clone(),
-                        skip: Guard::None,
-                    });
+                    let kind = RuleKind::Reachability {
+                        from: from_id,
+                        forbidden: forbidden_id,
+                        through,
+                    };
+                    let name = format!("{}-reaches-{}", from.get_ref(), forbidden.get_ref());
+                    rules.push(rule(kind, name));
                 }
             }
             (None, None, Some(callee), Some(callers), None)
@@ -301,22 +291,11 @@ fn rules(
                 for caller in callers {
                     allowed.insert(context(caller)?);
                 }
-                rules.push(Rule {
-                    kind: RuleKind::Direct {
-                        callee: callee_id,
-                        callers: allowed,
-                    },
-                    edges,
-                    name: entry
-                        .name
-                        .clone()
-                        .unwrap_or_else(|| format!("{}-caller", callee.get_ref())),
-                    message: entry.message.clone(),
-                    certain,
-                    description: entry.description.clone(),
-                    example: entry.example.clone(),
-                    skip: Guard::None,
-                });
+                let kind = RuleKind::Direct {
+                    callee: callee_id,
+                    callers: allowed,
+                };
+                rules.push(rule(kind, format!("{}-caller", callee.get_ref())));
             }
             _ => {
                 let span = [&entry.from, &entry.callee]
