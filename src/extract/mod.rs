@@ -299,7 +299,10 @@ pub struct FileFunctions {
     pub names: NameTable,
     /// The definitions, in source order.
     pub functions: Vec<FunctionDef>,
-    /// The uses of all definitions, each definition's in one run.
+    /// The uses of all definitions, each definition's in one run. [`Graph::build`] takes them
+    /// out and frees them once they are resolved, so a graph's files hold none.
+    ///
+    /// [`Graph::build`]: crate::graph::Graph::build
     pub uses: Vec<Use>,
     /// The prototypes with attribute contexts or head words, in source order.
     pub prototypes: Vec<Prototype>,

@@ -7,7 +7,7 @@ use super::synthetic::{FieldNodes, GeneratedWrapper, fields_of_type};
 use super::tables::Macros;
 use super::{Edge, Function, NodeKind};
 use crate::context::ContextSet;
-use crate::extract::{PathBase, name_hash};
+use crate::extract::{PathBase, Use, name_hash};
 use crate::model::{EdgeKinds, NodeId, UseKind};
 use crate::source::SourceFile;
 use rustc_hash::FxHashMap;
@@ -43,13 +43,15 @@ pub(super) struct Resolver<'r, 'a> {
 }
 
 impl<'a> Resolver<'_, 'a> {
-    /// The edges of the functions of `file`; `scope` is scratch space for its visible files.
+    /// The edges of the functions of `file`, whose uses (taken out of it) are `uses`; `scope`
+    /// is scratch space for its visible files.
     /// Edges through fields and to one of several definitions of a name are marked guessed
     /// ([`Edge::guessed`]).
     pub(super) fn resolve(
         &self,
         file_index: u32,
         file: &'a SourceFile,
+        uses: &[Use],
         scope: &mut Scope<'_>,
     ) -> FileEdges {
         let extracted = &file.functions;
@@ -71,7 +73,8 @@ impl<'a> Resolver<'_, 'a> {
             through_macros.clear();
             let mut macro_markers = ContextSet::default();
             let first_use = def.uses_start;
-            for (use_index, used) in (first_use..).zip(extracted.uses_of(def)) {
+            let def_uses = &uses[def.uses_start as usize..def.uses_end as usize];
+            for (use_index, used) in (first_use..).zip(def_uses) {
                 let edge = |to: NodeId, kind| {
                     Edge::new(to, kind, file_index, used.line, used.column).guarded(used.guard)
                 };
