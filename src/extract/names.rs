@@ -13,7 +13,6 @@ use std::ops::Range;
 pub struct NameTable {
     text: String,
     ends: Vec<u32>,
-    hashes: Vec<u64>,
 }
 
 impl NameTable {
@@ -24,9 +23,10 @@ impl NameTable {
         &self.text[start as usize..self.ends[index] as usize]
     }
 
-    /// The hash of name `index` (by [`name_hash`]), computed once, when the file was read.
+    /// The hash of name `index` (by [`name_hash`]). It is computed again on each call rather
+    /// than stored: callers look each name up once, and a tree holds millions of names.
     pub fn hash(&self, index: u32) -> u64 {
-        self.hashes[index as usize]
+        name_hash(self.get(index).as_bytes())
     }
 
     /// The number of names.
@@ -48,11 +48,9 @@ impl NameTable {
     pub(super) fn shrink_to_fit(&mut self) {
         self.text.shrink_to_fit();
         self.ends.shrink_to_fit();
-        self.hashes.shrink_to_fit();
     }
 
-    pub(super) fn push(&mut self, name: &[u8], hash: u64) -> u32 {
-        self.hashes.push(hash);
+    pub(super) fn push(&mut self, name: &[u8]) -> u32 {
         // Identifiers are ASCII by the lexer's pattern, so the lossy path is never taken.
         match std::str::from_utf8(name) {
             Ok(name) => self.text.push_str(name),
@@ -237,7 +235,7 @@ impl Names {
     pub(super) fn export(&mut self, id: u32, source: &[u8], table: &mut NameTable) -> u32 {
         let entry = &mut self.entries[id as usize];
         if entry.exported == u32::MAX {
-            entry.exported = table.push(&source[entry.start..entry.start + entry.len], entry.hash);
+            entry.exported = table.push(&source[entry.start..entry.start + entry.len]);
         }
         entry.exported
     }
