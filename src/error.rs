@@ -22,6 +22,13 @@ pub enum Error {
         /// Why it cannot be reached.
         source: io::Error,
     },
+    /// A build directory's `compile_commands.json` is missing or is not a compilation database.
+    BuildDir {
+        /// The file, with `:LINE:COLUMN` where its JSON goes wrong.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// The current directory cannot be read.
     CurrentDirectory(io::Error),
     /// The PATHs hold no C file that could be read.
@@ -74,6 +81,7 @@ impl fmt::Display for Error {
         match self {
             Error::Config(error) => error.fmt(f),
             Error::Input { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::BuildDir { path, message } => write!(f, "{}: {message}", path.display()),
             Error::CurrentDirectory(error) => {
                 write!(f, "cannot read the current directory: {error}")
             }

@@ -1,9 +1,10 @@
 //! callcheck: call-context linting for C code bases.
 //!
-//! Data flows through one module per stage: [`source`] finds and reads the files, [`lexer`]
-//! turns bytes into tokens, [`extract`] tokens into function definitions, [`graph`] definitions
-//! into a resolved call graph, [`check`] rules into violations with shortest paths, and
-//! [`report`] violations, diagnostics and query results into text, JSON, SARIF or DOT.
+//! Data flows through one module per stage: [`source`] finds and reads the files (or
+//! [`compdb`] those a build directory's `compile_commands.json` compiles), [`lexer`] turns
+//! bytes into tokens, [`extract`] tokens into function definitions, [`graph`] definitions into
+//! a resolved call graph, [`check`] rules into violations with shortest paths, and [`report`]
+//! violations, diagnostics and query results into text, JSON, SARIF or DOT.
 //! [`session`] is the one entry that runs these stages for the command line, the benchmark and
 //! the fuzz target.
 //!
@@ -18,6 +19,7 @@
 pub mod baseline;
 pub mod changes;
 pub mod check;
+pub mod compdb;
 pub mod config;
 pub mod context;
 pub mod diagnostics;

@@ -107,6 +107,24 @@ impl Exclusions {
     }
 }
 
+impl Exclusions {
+    /// True if the file at `path` (absolute, as a build names it) is left out: the file, or a
+    /// directory on its way from the base, matches a glob.
+    pub fn excludes_file(&self, path: &Path) -> bool {
+        let bases = std::iter::once(&self.base).chain(self.base_as_written.as_ref());
+        bases
+            .filter_map(|base| path.strip_prefix(base).ok())
+            .any(|relative| {
+                self.globs.matched(relative, false).is_ignore()
+                    || relative
+                        .ancestors()
+                        .skip(1)
+                        .take_while(|dir| !dir.as_os_str().is_empty())
+                        .any(|dir| self.globs.matched(dir, true).is_ignore())
+            })
+    }
+}
+
 /// True if `path`'s bytes start with `root`'s and go on with a separator or end there.
 fn starts_with_bytes(path: &Path, root: &Path) -> bool {
     let (path, root) = (
@@ -145,7 +163,7 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
 pub const DEFAULT_EXTENSIONS: [&str; 4] = ["c", "h", "c.inc", "h.inc"];
 
 /// True for the files a directory walk takes: names ending in `.` and one of `extensions`.
-fn is_c_source(path: &Path, extensions: &[String]) -> bool {
+pub(crate) fn is_c_source(path: &Path, extensions: &[String]) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
@@ -196,7 +214,7 @@ pub fn read_contents(paths: &[PathBuf], options: &ReadOptions) -> Vec<Vec<u8>> {
 }
 
 /// Reads the file at `path` into `buffer` (cleared first), unless it is larger than `max_size`.
-fn read_file(path: &Path, max_size: u64, buffer: &mut Vec<u8>) -> Result<(), ReadError> {
+pub(crate) fn read_file(path: &Path, max_size: u64, buffer: &mut Vec<u8>) -> Result<(), ReadError> {
     let error = |reason: String| ReadError {
         path: path.display().to_string(),
         reason,

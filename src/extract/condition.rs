@@ -10,7 +10,7 @@
 
 use crate::lexer::ConditionKind;
 use globset::GlobSet;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// What a name means in a condition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +26,10 @@ pub enum Definition {
 #[derive(Debug, Clone, Default)]
 pub struct Switches {
     defined: FxHashMap<Box<[u8]>, Option<i64>>,
+    /// Names a build leaves open (its units disagree): unknown, whatever the globs say.
+    open: FxHashSet<Box<[u8]>>,
+    /// Names a build undefines in every unit.
+    undefined_names: FxHashSet<Box<[u8]>>,
     undefined: Option<GlobSet>,
 }
 
@@ -43,13 +47,44 @@ impl Switches {
         Switches {
             defined,
             undefined: (!undefined.is_empty()).then_some(undefined),
+            ..Switches::default()
         }
+    }
+
+    /// Adds what a build's units agree on beneath what is already set (the configuration and
+    /// the command line win): `defined` (`NAME=VALUE`), `undefined` names, and `open` names,
+    /// which stay unknown even where an `undefined` glob matches them.
+    pub fn add_build<'a>(
+        &mut self,
+        defined: impl IntoIterator<Item = &'a str>,
+        undefined: impl IntoIterator<Item = &'a str>,
+        open: impl IntoIterator<Item = &'a str>,
+    ) {
+        for define in defined {
+            let (name, value) = define.split_once('=').unwrap_or((define, "1"));
+            self.defined
+                .entry(name.as_bytes().into())
+                .or_insert_with(|| integer(value.trim().as_bytes()));
+        }
+        let unset = |name: &&str| !self.defined.contains_key(name.as_bytes());
+        let undefined: Vec<_> = undefined.into_iter().filter(unset).collect();
+        let open: Vec<_> = open.into_iter().filter(unset).collect();
+        self.undefined_names
+            .extend(undefined.into_iter().map(|n| n.as_bytes().into()));
+        self.open
+            .extend(open.into_iter().map(|n| n.as_bytes().into()));
     }
 
     /// What the configuration says about `name`, if anything.
     pub fn lookup(&self, name: &[u8]) -> Option<Definition> {
         if let Some(&value) = self.defined.get(name) {
             return Some(Definition::Defined(value));
+        }
+        if self.open.contains(name) {
+            return None;
+        }
+        if self.undefined_names.contains(name) {
+            return Some(Definition::Undefined);
         }
         let undefined = self
             .undefined
@@ -519,6 +554,22 @@ mod tests {
         assert_eq!(switches.lookup(b"U"), Some(Definition::Defined(Some(1))));
         assert_eq!(switches.lookup(b"DEBUG_EXT"), Some(Definition::Undefined));
         assert_eq!(switches.lookup(b"OTHER"), None);
+        let mut built = switches.clone();
+        built.add_build(["A=5", "BUILT=3"], ["GONE", "U"], ["DEBUG_OPEN", "B"]);
+        assert_eq!(
+            built.lookup(b"A"),
+            Some(Definition::Defined(Some(1))),
+            "config wins"
+        );
+        assert_eq!(built.lookup(b"BUILT"), Some(Definition::Defined(Some(3))));
+        assert_eq!(built.lookup(b"GONE"), Some(Definition::Undefined));
+        assert_eq!(built.lookup(b"U"), Some(Definition::Defined(Some(1))));
+        assert_eq!(
+            built.lookup(b"DEBUG_OPEN"),
+            None,
+            "the build leaves it open"
+        );
+        assert_eq!(built.lookup(b"B"), Some(Definition::Defined(Some(7))));
         assert_eq!(Switches::default().lookup(b"A"), None);
     }
 }
