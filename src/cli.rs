@@ -182,6 +182,15 @@ pub struct Input {
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
 
+    /// Read the build in DIR the way the compiler does, as clang-tidy's -p: the translation
+    /// units DIR/compile_commands.json lists (generated sources included) and the headers
+    /// they include, found through the units' -I/-iquote/-isystem directories, with the
+    /// -D/-U every unit agrees on (a macro the units disagree about is unknown) and their
+    /// -include files. PATHs given as well only narrow the report to violations in files
+    /// under them. Replaces the configuration's `build_dir`.
+    #[arg(short = 'p', long = "build-dir", value_name = "DIR")]
+    pub build_dir: Option<PathBuf>,
+
     /// Take the macro NAME as defined (to VALUE, else 1) in `#if` conditions, as a build's -D
     /// does; added to the configuration's `[preprocessor] defines`. Repeatable.
     #[arg(short = 'D', long = "define", value_name = "NAME[=VALUE]")]
@@ -464,6 +473,7 @@ impl Input {
             threads: self.threads.map_or(0, usize::from),
             max_file_size: self.max_file_size,
             follow_links: self.follow,
+            build_dir: self.build_dir.clone(),
         })
     }
 }

@@ -9,6 +9,7 @@
 use crate::baseline::Baseline;
 use crate::changes::{self, FileFilter};
 use crate::check::{Violation, check_with_steps};
+use crate::compdb::{self, Agreement, Database};
 use crate::config::{self, Config, ConfigRequest};
 use crate::context::Rule;
 use crate::diagnostics::{self, Diagnostic};
@@ -20,6 +21,7 @@ use crate::report::Report;
 use crate::report::stats::RunStats;
 use crate::source::{DEFAULT_MAX_FILE_SIZE, ReadOptions, SourceFile, read_sources};
 use crate::suppress::{Suppressed, Suppressions};
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -38,6 +40,9 @@ pub struct Options {
     pub max_file_size: u64,
     /// Follow symbolic links while walking.
     pub follow_links: bool,
+    /// Read the build in this directory (`-p`): its `compile_commands.json`'s units and their
+    /// headers, instead of walking the paths, which then narrow the report.
+    pub build_dir: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -51,6 +56,7 @@ impl Default for Options {
             threads: 0,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             follow_links: false,
+            build_dir: None,
         }
     }
 }
@@ -98,6 +104,9 @@ pub struct Session {
     pub roots: Vec<PathBuf>,
     /// The suppressions, once [`Session::check`] has collected them and cut their edges.
     suppressions: Option<Suppressions>,
+    /// With a build directory, the PATHs given, resolved: only violations in files under them
+    /// are reported. Empty reports all.
+    report_under: Vec<PathBuf>,
 }
 
 /// A baseline's effect on a check.
@@ -157,7 +166,12 @@ impl Session {
         } else {
             config.edges
         };
-        let paths = input_paths(options, &config);
+        let build_dir = build_dir(options, &config);
+        // With a build directory the PATHs given narrow the report; they are not walked.
+        let paths = match build_dir {
+            Some(_) => options.paths.clone(),
+            None => input_paths(options, &config),
+        };
         for path in &paths {
             if let Err(source) = std::fs::metadata(path) {
                 return Err(Error::Input {
@@ -185,18 +199,40 @@ impl Session {
         };
         let started = Instant::now();
         // Extraction records only what the graph will use.
-        let recognizer = config.recognizer(kinds);
-        let sources = read_sources(&paths, &read, &recognizer);
+        let mut recognizer = config.recognizer(kinds);
+        let (sources, include_dirs, mut found) = match &build_dir {
+            None => {
+                let sources = read_sources(&paths, &read, &recognizer);
+                let dirs = include_dirs(&config, &paths, &options.config.start);
+                (sources, dirs, Vec::new())
+            }
+            Some(dir) => {
+                let database = Database::read(dir)?;
+                let agreement = Agreement::of(&database.units);
+                recognizer.switches.add_build(
+                    agreement.defined.iter().map(String::as_str),
+                    agreement.undefined.iter().map(String::as_str),
+                    agreement.open.iter().map(String::as_str),
+                );
+                let root = std::path::absolute(&config.root).unwrap_or(config.root.clone());
+                let extra: Vec<PathBuf> = config
+                    .include
+                    .iter()
+                    .map(|dir| compdb::normalized(&root.join(dir)))
+                    .collect();
+                let build = compdb::read::read(&database, &extra, &read, &recognizer);
+                (build.sources, build.include_dirs, build.warnings)
+            }
+        };
         let read_extract = started.elapsed();
-        let mut found: Vec<Diagnostic> = diagnostics::unreadable(&sources.errors).collect();
+        found.extend(diagnostics::unreadable(&sources.errors));
         found.extend(diagnostics::incomplete_extractions(&sources.files));
         if sources.files.is_empty() {
             return Err(Error::NoFiles {
-                paths,
+                paths: build_dir.map_or(paths, |dir| vec![dir]),
                 skipped: found,
             });
         }
-        let include_dirs = include_dirs(&config, &paths, &options.config.start);
         let mut session = Session::build(
             config,
             kinds,
@@ -205,6 +241,9 @@ impl Session {
             found,
             read_extract,
         );
+        if build_dir.is_some() {
+            session.report_under = paths.iter().filter_map(|p| resolve(p)).collect();
+        }
         session.roots = paths;
         Ok(session)
     }
@@ -259,6 +298,7 @@ impl Session {
             },
             suppressions: None,
             roots: Vec::new(),
+            report_under: Vec::new(),
         }
     }
 
@@ -337,6 +377,16 @@ impl Session {
             let mut filter = FileFilter::new(&files);
             violations.retain(|v| filter.touches(&self.graph, v));
         }
+        if !self.report_under.is_empty() {
+            let mut under: FxHashMap<u32, bool> = FxHashMap::default();
+            violations.retain(|v| {
+                let file = self.graph.function(v.function).file;
+                *under.entry(file).or_insert_with(|| {
+                    resolve(Path::new(self.graph.file_of(v.function)))
+                        .is_some_and(|path| self.report_under.iter().any(|r| path.starts_with(r)))
+                })
+            });
+        }
         outcome.violations = violations;
         self.timings.check = started.elapsed();
         Ok(outcome)
@@ -401,6 +451,20 @@ fn include_dirs(config: &Config, paths: &[PathBuf], cwd: &Path) -> Vec<String> {
         }
     }
     dirs
+}
+
+/// The build directory: `-p`'s, else the configuration's `build_dir`, relative to its
+/// directory.
+fn build_dir(options: &Options, config: &Config) -> Option<PathBuf> {
+    if let Some(dir) = &options.build_dir {
+        return Some(dir.clone());
+    }
+    config.build_dir.as_ref().map(|dir| config.root.join(dir))
+}
+
+/// `path` made absolute with symbolic links resolved, if it exists.
+fn resolve(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok()
 }
 
 /// The PATHs given, or else the configuration's `paths`, relative to its directory.

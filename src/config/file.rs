@@ -25,6 +25,8 @@ pub(super) struct ConfigFile {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(super) include: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) build_dir: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) extensions: Option<Vec<Spanned<String>>>,
     #[serde(default, skip_serializing_if = "Preprocessor::is_empty")]
     pub(super) preprocessor: Preprocessor,

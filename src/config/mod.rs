@@ -41,6 +41,9 @@ pub struct Config {
     /// Include directories, relative to the configuration's directory and to each directory
     /// checked: the presets' first, then the file's.
     pub include: Vec<String>,
+    /// The build directory whose `compile_commands.json` says what to read (`build_dir`),
+    /// relative to the configuration's directory.
+    pub build_dir: Option<PathBuf>,
     /// The file name endings a directory walk takes (`c`, `h`, `c.inc`, `h.inc` by default).
     pub extensions: Vec<String>,
     /// The directory `exclude` globs are relative to.
@@ -296,6 +299,7 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
     merged.edges = written.edges.or(preset_edges);
     merged.aliases = written.aliases;
     merged.paths = written.paths.take();
+    merged.build_dir = written.build_dir.take();
     if let Some(without) = written.without.take() {
         take_out(&mut merged, &without, &source)?;
     }

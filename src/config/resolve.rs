@@ -61,6 +61,7 @@ pub(super) fn resolve(
             .collect(),
         exclude,
         include: file.include,
+        build_dir: file.build_dir.map(PathBuf::from),
         extensions: file.extensions.map_or_else(
             || DEFAULT_EXTENSIONS.iter().map(|e| e.to_string()).collect(),
             |list| list.into_iter().map(Spanned::into_inner).collect(),
