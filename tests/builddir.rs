@@ -36,6 +36,8 @@ fn the_build_decides_branches_includes_and_wrappers() {
     assert_eq!(
         paths(&run.stdout),
         [
+            // The io.c unit reads config.h first (-include), so it sees its static.
+            "io_config() -> cfg_check() -> GLOBAL_STATE_CODE()",
             // TRACE_IO is -D'd in one unit only: unknown, so its branch is read.
             "io_entry() -> trace_gs() -> GLOBAL_STATE_CODE()",
             // The wrapper's body is the one the build wrote, not the synthesized one.
@@ -60,6 +62,11 @@ fn without_the_build_every_branch_is_read_and_the_wrapper_is_synthesized() {
         run.stdout
     );
     assert!(!run.stdout.contains("gen_poll()"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("cfg_check()"),
+        "no file includes config.h: {}",
+        run.stdout
+    );
     let callees = callcheck(&["--preset", "qemu", "callees", "bdrv_read", tree[0], tree[1]]);
     assert!(
         callees.stdout.starts_with("bdrv_read() [generated]"),
@@ -121,7 +128,7 @@ fn a_path_given_narrows_the_report() {
         "testdata/builddir/src/io.c",
     ]);
     assert_eq!(run.code, 1);
-    assert_eq!(paths(&run.stdout).len(), 3, "{}", run.stdout);
+    assert_eq!(paths(&run.stdout).len(), 4, "{}", run.stdout);
     let run = callcheck(&["--preset", "qemu", "-p", BUILD, "testdata/builddir/include"]);
     assert_eq!(
         (run.code, run.stdout.as_str()),
@@ -178,7 +185,7 @@ fn bad_json_says_where() {
 }
 
 #[test]
-fn a_missing_unit_is_a_warning_and_the_rest_is_checked() {
+fn a_missing_unit_or_a_broken_command_is_a_warning_and_the_rest_is_checked() {
     let dir = scratch("builddir-missing-unit");
     let src = format!("{}/src", fixture());
     fs::write(
@@ -186,18 +193,21 @@ fn a_missing_unit_is_a_warning_and_the_rest_is_checked() {
         format!(
             r#"[{{"directory": "{src}", "file": "gone.c", "arguments": ["cc", "-c", "gone.c"]}},
                 {{"directory": "{src}", "file": "io.c", "command": "cc -I../include -c io.c"}},
-                {{"directory": "{src}", "file": "main.c", "command": "cc -c main.c"}}]"#
+                {{"directory": "{src}", "file": "main.c", "command": "cc '-DX -c main.c"}}]"#
         ),
     )
     .unwrap();
     let run = callcheck(&["--preset", "qemu", "-p", dir.to_str().unwrap()]);
     assert_eq!(run.code, 1);
+    let db = dir.join("compile_commands.json");
     assert_eq!(
         run.stderr,
         format!(
-            "callcheck: skipped testdata/builddir/src/gone.c: listed in {}/compile_commands.json \
-             but missing\n",
-            dir.display()
+            "callcheck: skipped testdata/builddir/src/gone.c: listed in {} but missing\n\
+             callcheck: warning: extraction may be incomplete in testdata/builddir/src/main.c: \
+             its command in {} has unbalanced quotes: read without its flags\n",
+            db.display(),
+            db.display()
         )
     );
     assert!(

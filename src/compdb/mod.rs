@@ -16,7 +16,6 @@ pub mod read;
 pub use agreement::Agreement;
 pub use flags::Flags;
 
-use crate::diagnostics::{Code, Diagnostic};
 use crate::error::Error;
 use crate::graph::normalize_path;
 use serde::Deserialize;
@@ -41,9 +40,8 @@ pub struct Database {
     pub path: PathBuf,
     /// The units in the order the file lists them; a file compiled twice is listed twice.
     pub units: Vec<Unit>,
-    /// Entries that could not be used entirely (a `command` that does not split), one
-    /// warning each.
-    pub warnings: Vec<Diagnostic>,
+    /// The units whose `command` does not split (unbalanced quotes): read without flags.
+    pub unsplit: Vec<PathBuf>,
 }
 
 /// One entry as written.
@@ -84,16 +82,16 @@ impl Database {
         let mut database = Database {
             path,
             units: Vec::with_capacity(entries.len()),
-            warnings: Vec::new(),
+            unsplit: Vec::new(),
         };
-        for (index, entry) in entries.into_iter().enumerate() {
-            database.add(index, entry, &base);
+        for entry in entries {
+            database.add(entry, &base);
         }
         Ok(database)
     }
 
-    /// Adds the unit of the `index`th entry, whose relative `directory` is relative to `base`.
-    fn add(&mut self, index: usize, entry: Entry, base: &Path) {
+    /// Adds the unit of `entry`, whose relative `directory` is relative to `base`.
+    fn add(&mut self, entry: Entry, base: &Path) {
         let directory = base.join(&entry.directory);
         let file = normalized(&directory.join(&entry.file));
         let arguments = match (entry.arguments, entry.command) {
@@ -105,17 +103,7 @@ impl Database {
         let flags = match arguments {
             Some(arguments) => Flags::parse(&arguments, &directory),
             None => {
-                self.warnings.push(Diagnostic::warning(
-                    Code::UnreadableFile,
-                    self.path.display().to_string(),
-                    0,
-                    format!(
-                        "entry {} ({}): its command has unbalanced quotes; read without its \
-                         flags",
-                        index + 1,
-                        entry.file
-                    ),
-                ));
+                self.unsplit.push(file.clone());
                 Flags::default()
             }
         };

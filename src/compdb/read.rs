@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 pub struct BuildSources {
     /// The files read (units and headers), sorted by path, and those that could not be.
     pub sources: Sources,
-    /// One warning per unit whose file does not exist, and the database's own warnings.
+    /// One warning per unit whose file does not exist or whose command does not split.
     pub warnings: Vec<Diagnostic>,
     /// The build's include directories, named as the files are, for the graph's resolution.
     pub include_dirs: Vec<String>,
@@ -68,10 +68,7 @@ pub fn read(
     recognizer: &Recognizer,
 ) -> BuildSources {
     let naming = Naming::new();
-    let mut found = BuildSources {
-        warnings: database.warnings.clone(),
-        ..BuildSources::default()
-    };
+    let mut found = BuildSources::default();
     let excluded = |path: &Path| {
         options
             .exclude
@@ -111,6 +108,17 @@ pub fn read(
                 list.push(file.clone());
             }
         }
+    }
+    for file in &database.unsplit {
+        found.warnings.push(Diagnostic::warning(
+            Code::IncompleteExtraction,
+            naming.name(file),
+            0,
+            format!(
+                "its command in {} has unbalanced quotes: read without its flags",
+                database.path.display()
+            ),
+        ));
     }
     for file in forced.values().flatten() {
         if seen.insert(file.clone()) && !excluded(file) {

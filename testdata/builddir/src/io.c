@@ -31,3 +31,9 @@ void io_read(void)
     IO_CODE();
     bdrv_read(0);
 }
+
+void io_config(void)
+{
+    IO_CODE();
+    cfg_check();
+}
