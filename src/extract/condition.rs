@@ -80,10 +80,11 @@ impl Switches {
         if let Some(&value) = self.defined.get(name) {
             return Some(Definition::Defined(value));
         }
-        if self.open.contains(name) {
+        // Empty unless a build directory is read: skip the hashing.
+        if !self.open.is_empty() && self.open.contains(name) {
             return None;
         }
-        if self.undefined_names.contains(name) {
+        if !self.undefined_names.is_empty() && self.undefined_names.contains(name) {
             return Some(Definition::Undefined);
         }
         let undefined = self
