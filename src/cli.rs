@@ -311,8 +311,9 @@ pub struct SuggestArgs {
     /// Write every suggestion into the files (atomically, only inside the paths given).
     #[arg(long)]
     pub fix: bool,
-    /// Also suggest a direct rule's context for helpers that never reach code of an allowed
-    /// context (only called from it, but needing nothing of it).
+    /// Also suggest a direct rule's context for helpers that do not surely reach code of an
+    /// allowed context (only called from it, but needing nothing of it, or reaching it only by
+    /// a guessed step: a callback field, a name with several definitions).
     #[arg(long)]
     pub helpers: bool,
     /// What to read and how.

@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The fixtures and the arguments that select their rules.
-const CASES: [(&str, &[&str]); 3] = [
+const CASES: [(&str, &[&str]); 4] = [
     ("coroutine", &["--preset", "qemu-coroutine"]),
     ("coroutine", &["--preset", "qemu-coroutine", "--helpers"]),
     ("markers", &[]),
+    ("guards", &["--preset", "qemu-coroutine"]),
 ];
 
 /// Copies `testdata/suggest/NAME` to a fresh scratch directory and returns the copy.
@@ -89,9 +90,11 @@ fn violations(dir: &Path, name: &str, options: &[&str]) -> BTreeSet<(String, Str
 }
 
 /// What a fix may insert: an attribute word, a marker statement.
-const INSERTIONS: [&str; 6] = [
+const INSERTIONS: [&str; 8] = [
     " coroutine_fn",
     "coroutine_fn ",
+    " coroutine_mixed_fn",
+    "coroutine_mixed_fn ",
     " IO_CODE();",
     " GLOBAL_STATE_CODE();",
     "IO_CODE();",
@@ -110,7 +113,7 @@ fn insertions_between(original: &str, edited: &str) -> Option<usize> {
             continue;
         }
         let statement = line.trim();
-        if INSERTIONS[4..].contains(&statement) {
+        if INSERTIONS[6..].contains(&statement) {
             count += 1;
             continue;
         }
@@ -172,6 +175,63 @@ fn suggestions_explain_their_evidence_and_confidence() {
     assert!(run.stdout.contains(
         "bad_helper(): conflict: its callers want IO_OR_GS_CODE(), which a rule forbids it\n  forbidden by rule io-reaches-global-state: bad_helper() -> bdrv_gs()\n"
     ), "{}", run.stdout);
+}
+
+#[test]
+fn guards_make_mixed_functions_and_decide_where_uses_run() {
+    let run = callcheck(&[
+        "suggest",
+        "--preset",
+        "qemu-coroutine",
+        "testdata/suggest/guards",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let headlines: Vec<&str> = run.stdout.lines().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(
+        headlines,
+        [
+            "testdata/suggest/guards/block/mixed.c:22: read_all(): add coroutine_mixed_fn (guarded calls)",
+            "testdata/suggest/guards/block/mixed.c:32: either_wait(): add coroutine_mixed_fn (guarded calls)",
+            "testdata/suggest/guards/block/mixed.c:43: maybe_yield(): add coroutine_fn (all callers agree)",
+            "testdata/suggest/guards/block/mixed.c:53: drain_or_wait(): add coroutine_fn (all callers agree)",
+            "testdata/suggest/guards/block/mixed.c:70: mid(): add coroutine_fn (all callers agree)",
+            "testdata/suggest/guards/block/mixed.c:98: waits(): conflict: its callers want coroutine_fn, which a rule forbids it",
+            "5 suggestions (0 forced by a rule, 3 where all callers agree, 2 with guarded calls), 1 conflict",
+        ]
+    );
+    assert!(run.stdout.contains(
+        "read_all(): add coroutine_mixed_fn (guarded calls)\n  calls co_yield() [coroutine_fn] only under its guard (call at testdata/suggest/guards/block/mixed.c:25)\n  used by entry() [coroutine_fn] (call at testdata/suggest/guards/block/mixed.c:110)\n  used by main_loop() (call at testdata/suggest/guards/block/mixed.c:121)\n"
+    ), "{}", run.stdout);
+
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/suggest");
+    let json = suggest_json(&dir, "guards", &["--preset", "qemu-coroutine"]);
+    let read_all = &json["suggestions"][0];
+    assert_eq!(read_all["confidence"], "guarded");
+    assert_eq!(read_all["insert"], "coroutine_mixed_fn");
+    assert_eq!(read_all["guarded_calls"][0]["function"], "co_yield");
+    assert_eq!(read_all["guarded_calls"][0]["use_line"], 25);
+    assert_eq!(json["summary"]["guarded"], 2);
+    assert_eq!(json["summary"]["callers_agree"], 3);
+
+    // The prototype in the header gets the attribute too.
+    let patch = callcheck_in(
+        &dir,
+        &[
+            "suggest",
+            "--preset",
+            "qemu-coroutine",
+            "--format",
+            "patch",
+            "guards",
+        ],
+    );
+    assert!(
+        patch
+            .stdout
+            .contains("-int read_all(int fd);\n+int coroutine_mixed_fn read_all(int fd);\n"),
+        "{}",
+        patch.stdout
+    );
 }
 
 #[test]

@@ -9,7 +9,14 @@
 //!   unknown callers), and at least one such use chaining back to an annotated function. This
 //!   is the greatest such set, so mutual recursion is no obstacle. It is *forced by the rule*
 //!   when the function calls a function of the callee context (or a forced one): then it must
-//!   have an allowed context, and its callers agree on which.
+//!   have an allowed context, and its callers agree on which. Unless helpers are asked for,
+//!   the function must also surely reach (by no guessed step) code of an allowed context.
+//! - Where a `[[guard]]` decides that callee context, a use under the guard's in-context branch
+//!   runs in it whoever the caller is, one under the other branch never does, and a caller of
+//!   another allowed context (a mixed one) runs in and outside it; a call under the in-context
+//!   branch forces nothing. A function that calls code of the callee context only under the
+//!   in-context branch and is used both in and outside it (or by callers of unknown context)
+//!   gets the rule's one other allowed context, the mixed one (*guarded calls*).
 //! - A **reachability rule** between marker contexts narrows what a function may carry: one
 //!   that reaches a forbidden context may not carry the rule's `from` context, one whose caller
 //!   carries (or is suggested) a `from` context may not carry what that forbids. A function all
@@ -21,11 +28,12 @@
 //! rule forbids it (it reaches what that context must not reach, or nothing is left) is a
 //! [`Conflict`] instead.
 
-use super::reach::{EVIDENCE_STEPS, Towards};
+use super::reach::{EVIDENCE_STEPS, Towards, skipped};
 use crate::check::Step;
+use crate::config::Config;
 use crate::context::{ContextId, ContextSet, Contexts, Recognition, Rule, RuleKind};
-use crate::graph::{Callers, Graph, NodeKind};
-use crate::model::{EdgeKinds, NodeId, UseKind};
+use crate::graph::{Callers, Edge, Graph, NodeKind};
+use crate::model::{EdgeKinds, Guard, NodeId, UseKind};
 use std::collections::VecDeque;
 
 /// How sure a suggestion is.
@@ -35,6 +43,9 @@ pub enum Confidence {
     Forced,
     /// Every caller carries the context; no rule demands it.
     CallersAgree,
+    /// The function runs both in and outside a guarded context and calls that context's
+    /// functions only where a guard says it is in it: the mixed context fits it.
+    Guarded,
 }
 
 impl Confidence {
@@ -43,6 +54,7 @@ impl Confidence {
         match self {
             Confidence::Forced => "forced by a rule",
             Confidence::CallersAgree => "all callers agree",
+            Confidence::Guarded => "guarded calls",
         }
     }
 }
@@ -58,6 +70,8 @@ pub struct Caller {
     pub file: u32,
     /// Line of the use.
     pub line: u32,
+    /// Where the use runs relative to the `[[guard]]`'s context.
+    pub guard: Guard,
 }
 
 /// A rule that decides a suggestion or a conflict, and the path that makes it apply (empty
@@ -84,8 +98,11 @@ pub struct Suggestion {
     pub confidence: Confidence,
     /// Every use the rules look at, each from an annotated or suggested function.
     pub callers: Vec<Caller>,
-    /// The rules that force it (empty for [`Confidence::CallersAgree`]).
+    /// The rules that force it (empty unless [`Confidence::Forced`]).
     pub forced_by: Vec<Forcing>,
+    /// For [`Confidence::Guarded`], its calls of the guarded context, each under the guard's
+    /// in-context branch.
+    pub guarded_calls: Vec<Step>,
 }
 
 /// A function whose callers demand a context that a rule forbids it.
@@ -110,10 +127,13 @@ pub struct Inference {
     pub conflicts: Vec<Conflict>,
 }
 
-/// Infers the missing contexts of `graph`'s functions from `rules`. With `helpers`, a direct
-/// rule also suggests its callee context for functions that never reach code of an allowed
-/// context (helpers that only compute); they are left out otherwise.
-pub fn infer(graph: &Graph, contexts: &Contexts, rules: &[Rule], helpers: bool) -> Inference {
+/// Infers the missing contexts of `graph`'s functions from the rules and guards of `config`.
+/// With `helpers`, a direct rule also suggests its callee context for functions that do not
+/// surely reach code of an allowed context (helpers that only compute, or reach it only by a
+/// guessed step); they are left out otherwise.
+pub fn infer(graph: &Graph, config: &Config, helpers: bool) -> Inference {
+    let (contexts, rules) = (&config.contexts, config.rules.as_slice());
+    let guard = config.guards.as_ref().map(|g| g.context);
     let callers = graph.reverse();
     let mut inference = Inference::default();
     let mut suggested = vec![ContextSet::default(); graph.len()];
@@ -128,7 +148,7 @@ pub fn infer(graph: &Graph, contexts: &Contexts, rules: &[Rule], helpers: bool) 
             closed_callers(
                 graph,
                 &callers,
-                rules,
+                (rules, guard),
                 direct,
                 &mut suggested,
                 &mut inference,
@@ -153,8 +173,9 @@ fn uses_of(graph: &Graph, callers: &Callers, node: NodeId) -> Vec<Caller> {
     callers
         .of(node)
         .iter()
-        .filter(|&&(caller, _)| caller != node)
-        .map(|&(caller, kind)| {
+        .zip(callers.guards_of(node))
+        .filter(|&(&(caller, _), _)| caller != node)
+        .map(|(&(caller, kind), &guard)| {
             let edge = graph
                 .edges_from(caller)
                 .iter()
@@ -164,6 +185,7 @@ fn uses_of(graph: &Graph, callers: &Callers, node: NodeId) -> Vec<Caller> {
                 kind,
                 file: edge.map_or(graph.function(caller).file, |e| e.file),
                 line: edge.map_or(0, |e| e.line()),
+                guard,
             }
         })
         .collect()
@@ -210,11 +232,91 @@ struct Direct {
     helpers: bool,
 }
 
+/// Where a use of a function runs, as a direct rule whose callee context may call itself sees
+/// it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Runs {
+    /// In an allowed context: its caller carries one for sure, or it is written under the
+    /// in-context branch of a guard.
+    Inside,
+    /// Wherever its caller runs: in the context if the caller is suggested it.
+    WithCaller,
+    /// Where the rule cannot vouch for the context: under the out-of-context branch of a
+    /// guard, in a caller whose context runs both in and outside it, or a reference the rule
+    /// does not count (the function is handed to unknown callers).
+    Elsewhere,
+    /// A use of a kind the rule neither counts nor needs to (a generated wrapper's call).
+    Ignored,
+}
+
+/// A direct rule whose callee context may call itself, and how guards bear on it.
+struct DirectRule<'a> {
+    graph: &'a Graph,
+    rule: &'a Rule,
+    callee: ContextId,
+    allowed: ContextSet,
+    /// The contexts whose functions surely run in an allowed context: with guards deciding the
+    /// callee context, only that one (a function of another allowed context, a mixed one,
+    /// runs both in and outside it); else every allowed context.
+    sure: ContextSet,
+    /// Guards decide the callee context: uses carry where they run relative to it.
+    guarded: bool,
+}
+
+impl DirectRule<'_> {
+    /// True for a use the rule counts that calls (a reference the rule counts is still no call).
+    fn counted(&self, kind: UseKind) -> bool {
+        kind != UseKind::Reference && self.rule.edges.includes(kind)
+    }
+
+    /// Where a use by `caller` of `kind`, guarded `guard`, runs.
+    fn runs(&self, caller: NodeId, kind: UseKind, guard: Guard) -> Runs {
+        if !self.rule.edges.includes(kind) {
+            return if kind == UseKind::Reference {
+                Runs::Elsewhere
+            } else {
+                Runs::Ignored
+            };
+        }
+        if self.guarded {
+            match guard {
+                Guard::Inside => return Runs::Inside,
+                Guard::Outside => return Runs::Elsewhere,
+                Guard::None => {}
+            }
+        }
+        let contexts = self.graph.function(caller).contexts;
+        if contexts.intersects(self.sure) {
+            Runs::Inside
+        } else if contexts.intersects(self.allowed) {
+            Runs::Elsewhere
+        } else {
+            Runs::WithCaller
+        }
+    }
+
+    /// True if `use_` runs in an allowed context, given the functions that are suggested the
+    /// callee context.
+    fn accepts(&self, suggested: &[bool], use_: &Caller) -> bool {
+        match self.runs(use_.node, use_.kind, use_.guard) {
+            Runs::Inside | Runs::Ignored => true,
+            Runs::WithCaller => suggested[use_.node as usize],
+            Runs::Elsewhere => false,
+        }
+    }
+
+    /// True if a call guarded `guard` is one the rule does not check: it runs only in the
+    /// callee context, so it forces nothing on its caller.
+    fn unchecked(&self, guard: Guard) -> bool {
+        self.guarded && guard == Guard::Inside
+    }
+}
+
 /// The inference of a direct rule whose callee context may call itself (see the module doc).
 fn closed_callers(
     graph: &Graph,
     callers: &Callers,
-    rules: &[Rule],
+    (rules, guard): (&[Rule], Option<ContextId>),
     Direct { index, helpers }: Direct,
     suggested: &mut [ContextSet],
     inference: &mut Inference,
@@ -227,82 +329,48 @@ fn closed_callers(
     else {
         return;
     };
-    let counted = |kind: UseKind| kind != UseKind::Reference && rule.edges.includes(kind);
+    let guarded = guard == Some(callee);
+    let direct = DirectRule {
+        graph,
+        rule,
+        callee,
+        allowed,
+        sure: if guarded { single(callee) } else { allowed },
+        guarded,
+    };
     let mut seed = allowed;
     seed.insert(callee);
     let family = family(rules, seed);
-    let candidate = |node: NodeId| {
+    let candidate = |node: NodeId, suggested: &[ContextSet]| {
         let function = graph.function(node);
         function.kind == NodeKind::Definition
             && !function.contexts.intersects(family)
             && !suggested[node as usize].intersects(family)
     };
-    // What the callee context forbids: reaching a context it must not reach, or being reached
-    // from a context that must not reach it.
-    let mut forbidding: Vec<Vec<Forcing>> = vec![Vec::new(); graph.len()];
-    for (other, r) in rules.iter().enumerate() {
-        let RuleKind::Reachability {
-            from,
-            forbidden,
-            through,
-        } = r.kind
-        else {
-            continue;
-        };
-        if from == callee {
-            let towards = Towards::compute(graph, callers, forbidden, through, r.edges);
-            for node in graph.nodes().filter(|&n| candidate(n)) {
-                if let Some(path) = towards.path_from(graph, node) {
-                    forbidding[node as usize].push(Forcing {
-                        rule: other,
-                        path,
-                        caller: None,
-                    });
-                }
-            }
-        }
-        if forbidden == callee {
-            for node in reached_from(graph, from, r.edges) {
-                if candidate(node) {
-                    forbidding[node as usize].push(Forcing {
-                        rule: other,
-                        path: Vec::new(),
-                        caller: None,
-                    });
-                }
-            }
-        }
-    }
+    let mut forbidding = forbidding(graph, callers, rules, callee, |n| candidate(n, suggested));
     let uses: Vec<Vec<Caller>> = graph
         .nodes()
         .map(|n| {
-            if candidate(n) {
+            if candidate(n, suggested) {
                 uses_of(graph, callers, n)
             } else {
                 Vec::new()
             }
         })
         .collect();
-    // The greatest set of candidates whose counted uses all come from allowed or kept
-    // functions: start from every candidate and drop until nothing changes.
+    // The greatest set of candidates whose uses all run in an allowed context: start from
+    // every candidate and drop until nothing changes.
     let mut kept: Vec<bool> = graph
         .nodes()
-        .map(|n| candidate(n) && forbidding[n as usize].is_empty())
+        .map(|n| candidate(n, suggested) && forbidding[n as usize].is_empty())
         .collect();
-    let accepts = |kept: &[bool], use_: &Caller| {
-        if use_.kind == UseKind::Reference && !rule.edges.includes(UseKind::Reference) {
-            return false;
-        }
-        !rule.edges.includes(use_.kind)
-            || graph.function(use_.node).contexts.intersects(allowed)
-            || kept[use_.node as usize]
-    };
-    // Then keep only what a counted use chains back to an annotated function, and drop again
+    // Then keep only what a counted use chains back to an allowed context, and drop again
     // what lost a caller, until both hold.
-    let grounded = loop {
+    let all_callers_agree = loop {
         let mut queue: VecDeque<NodeId> = graph.nodes().filter(|&n| kept[n as usize]).collect();
         while let Some(node) = queue.pop_front() {
-            if !kept[node as usize] || uses[node as usize].iter().all(|u| accepts(&kept, u)) {
+            if !kept[node as usize] || uses[node as usize].iter().all(|u| direct.accepts(&kept, u))
+            {
                 continue;
             }
             kept[node as usize] = false;
@@ -315,12 +383,24 @@ fn closed_callers(
         let mut grounded = vec![false; graph.len()];
         let mut queue: VecDeque<NodeId> = graph
             .nodes()
-            .filter(|&n| graph.function(n).contexts.intersects(allowed))
+            .filter(|&n| {
+                kept[n as usize]
+                    && uses[n as usize]
+                        .iter()
+                        .any(|u| direct.runs(u.node, u.kind, u.guard) == Runs::Inside)
+            })
             .collect();
+        for &node in &queue {
+            grounded[node as usize] = true;
+        }
         while let Some(node) = queue.pop_front() {
             for edge in graph.edges_from(node) {
                 let to = edge.to as usize;
-                if counted(edge.kind()) && kept[to] && !grounded[to] {
+                if direct.counted(edge.kind())
+                    && direct.runs(node, edge.kind(), edge.guard()) != Runs::Elsewhere
+                    && kept[to]
+                    && !grounded[to]
+                {
                     grounded[to] = true;
                     queue.push_back(edge.to);
                 }
@@ -331,26 +411,24 @@ fn closed_callers(
         }
         kept = grounded;
     };
-    // Unless helpers are wanted, only what reaches code of an allowed context: every caller of
-    // such a function reaches it too, so what is left out never calls what is suggested.
-    let grounded = if helpers {
-        grounded
-    } else {
-        let reaching = reached_backwards(graph, callers, allowed, rule.edges);
-        grounded
-            .iter()
-            .zip(&reaching)
-            .map(|(&g, &r)| g && r)
-            .collect()
-    };
-    // Forced: calls the callee context, or a forced function.
+    // Unless helpers are wanted, only what surely reaches code of an allowed context: every
+    // caller of such a function reaches it too, so what is left out never calls what is
+    // suggested.
+    let reaching = reached_surely(graph, callers, allowed, rule.edges, guarded);
+    let grounded: Vec<bool> = all_callers_agree
+        .iter()
+        .zip(&reaching)
+        .map(|(&g, &r)| g && (helpers || r))
+        .collect();
+    // Forced: calls the callee context, or a forced function, where the rule checks the call.
     let mut forced: Vec<Option<Vec<Step>>> = vec![None; graph.len()];
     let mut queue = VecDeque::new();
     for node in graph.nodes().filter(|&n| grounded[n as usize]) {
-        let call = graph
-            .edges_from(node)
-            .iter()
-            .find(|e| counted(e.kind()) && graph.function(e.to).contexts.contains(callee));
+        let call = graph.edges_from(node).iter().find(|e| {
+            direct.counted(e.kind())
+                && !direct.unchecked(e.guard())
+                && graph.function(e.to).contexts.contains(callee)
+        });
         if let Some(edge) = call {
             forced[node as usize] = Some(vec![Step::along(edge)]);
             queue.push_back(node);
@@ -359,7 +437,11 @@ fn closed_callers(
     while let Some(node) = queue.pop_front() {
         for use_ in &uses[node as usize] {
             let caller = use_.node as usize;
-            if grounded[caller] && forced[caller].is_none() && counted(use_.kind) {
+            if grounded[caller]
+                && forced[caller].is_none()
+                && direct.counted(use_.kind)
+                && !direct.unchecked(use_.guard)
+            {
                 let edge = graph
                     .edges_from(use_.node)
                     .iter()
@@ -375,30 +457,15 @@ fn closed_callers(
             }
         }
     }
-    let demanded = |uses: &[Caller], suggested: &[bool]| {
-        let counted_uses: Vec<&Caller> = uses
+    let counted_uses = |n: usize| -> Vec<Caller> {
+        uses[n]
             .iter()
             .filter(|u| rule.edges.includes(u.kind))
-            .collect();
-        !counted_uses.is_empty()
-            && counted_uses.iter().all(|u| {
-                u.kind != UseKind::Reference
-                    && (graph.function(u.node).contexts.intersects(allowed)
-                        || suggested[u.node as usize])
-            })
-            && uses
-                .iter()
-                .all(|u| u.kind != UseKind::Reference || rule.edges.includes(u.kind))
+            .copied()
+            .collect()
     };
     for node in graph.nodes() {
         let n = node as usize;
-        let counted_uses = || -> Vec<Caller> {
-            uses[n]
-                .iter()
-                .filter(|u| rule.edges.includes(u.kind))
-                .copied()
-                .collect()
-        };
         if grounded[n] {
             suggested[n].insert(callee);
             let forced_path = forced[n].take();
@@ -409,7 +476,7 @@ fn closed_callers(
                     Some(_) => Confidence::Forced,
                     None => Confidence::CallersAgree,
                 },
-                callers: counted_uses(),
+                callers: counted_uses(n),
                 forced_by: forced_path
                     .map(|path| Forcing {
                         rule: index,
@@ -418,27 +485,226 @@ fn closed_callers(
                     })
                     .into_iter()
                     .collect(),
+                guarded_calls: Vec::new(),
             });
-        } else if !forbidding[n].is_empty() && demanded(&uses[n], &grounded) {
-            let mut wanted = ContextSet::default();
-            wanted.insert(callee);
+        } else if !forbidding[n].is_empty()
+            && !counted_uses(n).is_empty()
+            && uses[n].iter().all(|u| direct.accepts(&grounded, u))
+        {
             inference.conflicts.push(Conflict {
                 function: node,
-                wanted,
-                callers: counted_uses(),
+                wanted: single(callee),
+                callers: counted_uses(n),
                 forbidden_by: std::mem::take(&mut forbidding[n]),
             });
         }
     }
+    let mixed = Mixed {
+        uses: &uses,
+        all_callers_agree: &all_callers_agree,
+        reaching: &reaching,
+        forbidding: &forbidding,
+        helpers,
+    };
+    mixed_contexts(&direct, callers, rules, &mixed, suggested, inference);
 }
 
-/// For each function, whether it reaches, by a path of length >= 1 of call-like `edges`, a
-/// function carrying one of `targets`.
-fn reached_backwards(
+/// What the inference of a direct rule knows when it looks for mixed functions.
+struct Mixed<'a> {
+    /// Each candidate's uses.
+    uses: &'a [Vec<Caller>],
+    /// The candidates all of whose uses run in an allowed context (helpers included).
+    all_callers_agree: &'a [bool],
+    /// Which functions surely reach code of an allowed context.
+    reaching: &'a [bool],
+    /// What forbids each candidate the callee context.
+    forbidding: &'a [Vec<Forcing>],
+    /// Whether helpers are suggested.
+    helpers: bool,
+}
+
+/// Suggests the rule's one other allowed context (`coroutine_mixed_fn`) for the functions that
+/// run both in and outside the callee context and guard their calls of it (see the module doc):
+/// only where guards decide the callee context.
+fn mixed_contexts(
+    direct: &DirectRule,
+    callers: &Callers,
+    rules: &[Rule],
+    known: &Mixed,
+    suggested: &mut [ContextSet],
+    inference: &mut Inference,
+) {
+    let graph = direct.graph;
+    let mut others = direct.allowed.iter().filter(|&c| c != direct.callee);
+    let (Some(mixed), None) = (others.next(), others.next()) else {
+        return;
+    };
+    if !direct.guarded {
+        return;
+    }
+    // The contexts the callee context must not reach: their functions run outside it.
+    let mut outside = ContextSet::default();
+    for rule in rules {
+        if let RuleKind::Reachability {
+            from, forbidden, ..
+        } = rule.kind
+            && from == direct.callee
+        {
+            outside.insert(forbidden);
+        }
+    }
+    let mut decided = Vec::new();
+    for node in graph.nodes() {
+        let n = node as usize;
+        let uses = &known.uses[n];
+        // A candidate (it has its uses) that not all callers agree on, free to run in the
+        // callee context, and that surely reaches it.
+        if uses.is_empty()
+            || suggested[n].contains(direct.callee)
+            || known.all_callers_agree[n]
+            || known.forbidding[n].iter().any(|f| !f.path.is_empty())
+            || !(known.helpers || known.reaching[n])
+        {
+            continue;
+        }
+        let of_callee = |to: NodeId| {
+            graph.function(to).contexts.contains(direct.callee)
+                || suggested[to as usize].contains(direct.callee)
+        };
+        let calls: Vec<&Edge> = graph
+            .edges_from(node)
+            .iter()
+            .filter(|e| direct.counted(e.kind()) && of_callee(e.to))
+            .collect();
+        let only_guarded = !calls.is_empty() && calls.iter().all(|e| e.guard() == Guard::Inside);
+        // Used, and not only outside the callee context (all in it makes the callee context
+        // fit, where the other conditions hold).
+        let only_outside = uses.iter().all(|u| {
+            direct.guarded && u.guard == Guard::Outside
+                || graph.function(u.node).contexts.intersects(outside)
+        });
+        if only_guarded && !only_outside && !breaks_a_rule(graph, callers, rules, node, mixed, uses)
+        {
+            decided.push(Suggestion {
+                function: node,
+                context: mixed,
+                confidence: Confidence::Guarded,
+                callers: uses
+                    .iter()
+                    .filter(|u| direct.rule.edges.includes(u.kind))
+                    .copied()
+                    .collect(),
+                forced_by: Vec::new(),
+                guarded_calls: calls.iter().map(|e| Step::along(e)).collect(),
+            });
+        }
+    }
+    for suggestion in decided {
+        suggested[suggestion.function as usize].insert(mixed);
+        inference.suggestions.push(suggestion);
+    }
+}
+
+/// True if carrying `context` would make `node`, used by `uses`, break a rule: reach what the
+/// context must not reach, be reached from a context that must not reach it, be called by a
+/// caller the context does not allow, or be bound to a field that forbids it.
+fn breaks_a_rule(
+    graph: &Graph,
+    callers: &Callers,
+    rules: &[Rule],
+    node: NodeId,
+    context: ContextId,
+    uses: &[Caller],
+) -> bool {
+    rules.iter().any(|rule| match rule.kind {
+        RuleKind::Reachability {
+            from,
+            forbidden,
+            through,
+        } if from == context => {
+            Towards::compute(graph, callers, forbidden, (through, rule.skip), rule.edges)
+                .path_from(graph, node)
+                .is_some()
+        }
+        RuleKind::Reachability {
+            from, forbidden, ..
+        } if forbidden == context => {
+            reached_from(graph, from, rule.edges, rule.skip).contains(&node)
+        }
+        RuleKind::Direct { callee, callers } if callee == context => uses.iter().any(|u| {
+            rule.edges.includes(u.kind)
+                && !skipped(u.guard, rule.skip)
+                && !graph.function(u.node).contexts.intersects(callers)
+        }),
+        RuleKind::Binding { field, forbid, .. } => {
+            forbid.contains(context)
+                && uses.iter().any(|u| {
+                    let user = graph.function(u.node);
+                    u.kind == UseKind::Field
+                        && user.kind.is_field()
+                        && user.contexts.contains(field)
+                })
+        }
+        _ => false,
+    })
+}
+
+/// What forbids each function that `candidate` accepts the context `callee`: reaching a context
+/// that `callee` must not reach (with the path), or being reached from a context that must not
+/// reach `callee` (with no path).
+fn forbidding(
+    graph: &Graph,
+    callers: &Callers,
+    rules: &[Rule],
+    callee: ContextId,
+    candidate: impl Fn(NodeId) -> bool,
+) -> Vec<Vec<Forcing>> {
+    let mut forbidding: Vec<Vec<Forcing>> = vec![Vec::new(); graph.len()];
+    for (other, r) in rules.iter().enumerate() {
+        let RuleKind::Reachability {
+            from,
+            forbidden,
+            through,
+        } = r.kind
+        else {
+            continue;
+        };
+        if from == callee {
+            let towards = Towards::compute(graph, callers, forbidden, (through, r.skip), r.edges);
+            for node in graph.nodes().filter(|&n| candidate(n)) {
+                if let Some(path) = towards.path_from(graph, node) {
+                    forbidding[node as usize].push(Forcing {
+                        rule: other,
+                        path,
+                        caller: None,
+                    });
+                }
+            }
+        }
+        if forbidden == callee {
+            for node in reached_from(graph, from, r.edges, r.skip) {
+                if candidate(node) {
+                    forbidding[node as usize].push(Forcing {
+                        rule: other,
+                        path: Vec::new(),
+                        caller: None,
+                    });
+                }
+            }
+        }
+    }
+    forbidding
+}
+
+/// For each function, whether it surely reaches, by a path of length >= 1 of call-like
+/// `edges` the graph knows (none guessed) and, where guards decide the context (`guarded`),
+/// none that runs only outside it, a function carrying one of `targets`.
+fn reached_surely(
     graph: &Graph,
     callers: &Callers,
     targets: ContextSet,
     edges: EdgeKinds,
+    guarded: bool,
 ) -> Vec<bool> {
     let mut seen = vec![false; graph.len()];
     let mut queue: VecDeque<NodeId> = graph
@@ -446,8 +712,14 @@ fn reached_backwards(
         .filter(|&n| graph.function(n).contexts.intersects(targets))
         .collect();
     while let Some(node) = queue.pop_front() {
-        for &(caller, kind) in callers.of(node) {
-            if kind != UseKind::Reference && edges.includes(kind) && !seen[caller as usize] {
+        let uses = callers.of(node).iter().zip(callers.guessed_of(node));
+        for ((&(caller, kind), &guessed), &guard) in uses.zip(callers.guards_of(node)) {
+            if kind != UseKind::Reference
+                && edges.includes(kind)
+                && !guessed
+                && !(guarded && guard == Guard::Outside)
+                && !seen[caller as usize]
+            {
                 seen[caller as usize] = true;
                 queue.push_back(caller);
             }
@@ -456,9 +728,9 @@ fn reached_backwards(
     seen
 }
 
-/// The functions reached, by a path of length >= 1 of `edges`, from a function carrying
-/// `from`.
-fn reached_from(graph: &Graph, from: ContextId, edges: EdgeKinds) -> Vec<NodeId> {
+/// The functions reached, by a path of length >= 1 of `edges` (none guarded `skip`), from a
+/// function carrying `from`.
+fn reached_from(graph: &Graph, from: ContextId, edges: EdgeKinds, skip: Guard) -> Vec<NodeId> {
     let mut seen = vec![false; graph.len()];
     let mut queue: VecDeque<NodeId> = graph
         .nodes()
@@ -466,7 +738,10 @@ fn reached_from(graph: &Graph, from: ContextId, edges: EdgeKinds) -> Vec<NodeId>
         .collect();
     while let Some(node) = queue.pop_front() {
         for edge in graph.edges_from(node) {
-            if edges.includes(edge.kind()) && !seen[edge.to as usize] {
+            if edges.includes(edge.kind())
+                && !skipped(edge.guard(), skip)
+                && !seen[edge.to as usize]
+            {
                 seen[edge.to as usize] = true;
                 queue.push_back(edge.to);
             }
@@ -521,7 +796,7 @@ fn markers(
         let RuleKind::Reachability { through, .. } = rule.kind else {
             continue;
         };
-        let towards = Towards::compute(graph, callers, forbidden, through, rule.edges);
+        let towards = Towards::compute(graph, callers, forbidden, (through, rule.skip), rule.edges);
         for node in graph.nodes() {
             if !graph.function(node).contexts.intersects(family)
                 && let Some(path) = towards.path_from(graph, node)
@@ -629,6 +904,7 @@ fn markers(
                 confidence: Confidence::Forced,
                 callers: uses[n].clone(),
                 forced_by: forcings,
+                guarded_calls: Vec::new(),
             });
             allowed
         } else {
@@ -641,6 +917,7 @@ fn markers(
                         confidence: Confidence::CallersAgree,
                         callers: uses[n].clone(),
                         forced_by: Vec::new(),
+                        guarded_calls: Vec::new(),
                     });
                     set
                 }
@@ -668,6 +945,13 @@ fn only(set: ContextSet, family: ContextSet) -> ContextSet {
         result.insert(c);
     }
     result
+}
+
+/// The set of `context` alone.
+fn single(context: ContextId) -> ContextSet {
+    let mut set = ContextSet::default();
+    set.insert(context);
+    set
 }
 
 /// `set` without `context`.

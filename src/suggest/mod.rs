@@ -24,8 +24,7 @@ use std::path::PathBuf;
 /// that suppressions cut (see [`infer`]).
 pub fn infer_session(session: &mut Session, helpers: bool) -> Inference {
     Suppressions::collect(&session.graph, &session.config).cut_edges(&mut session.graph);
-    let config = &session.config;
-    infer(&session.graph, &config.contexts, &config.rules, helpers)
+    infer(&session.graph, &session.config, helpers)
 }
 
 /// What `--fix` did and left.

@@ -3,7 +3,7 @@
 use crate::check::Step;
 use crate::context::{ContextId, Through};
 use crate::graph::{Callers, Edge, Graph};
-use crate::model::{EdgeKinds, NodeId};
+use crate::model::{EdgeKinds, Guard, NodeId};
 use std::collections::VecDeque;
 
 /// The most steps a path shown as evidence has.
@@ -13,20 +13,22 @@ const UNREACHED: u32 = u32::MAX;
 
 /// Distances from every function to the nearest function carrying one context, walking back
 /// from those functions along the edges of some kinds, through any function or only through
-/// functions with no context.
+/// functions with no context, leaving out the uses under one branch of a context guard.
 pub(super) struct Towards {
     through: Through,
     edges: EdgeKinds,
+    skip: Guard,
     distance: Vec<u32>,
 }
 
 impl Towards {
-    /// The distances to `target` in `graph`, whose reverse edges are `callers`.
+    /// The distances to `target` in `graph`, whose reverse edges are `callers`, not taking
+    /// the uses guarded `skip` (a rule's [`Rule::skip`](crate::context::Rule::skip)).
     pub(super) fn compute(
         graph: &Graph,
         callers: &Callers,
         target: ContextId,
-        through: Through,
+        (through, skip): (Through, Guard),
         edges: EdgeKinds,
     ) -> Towards {
         let mut distance = vec![UNREACHED; graph.len()];
@@ -42,8 +44,12 @@ impl Towards {
             if d > 0 && !passes(graph, through, node) {
                 continue;
             }
-            for &(caller, kind) in callers.of(node) {
-                if edges.includes(kind) && distance[caller as usize] == UNREACHED {
+            let guards = callers.guards_of(node);
+            for (&(caller, kind), &guard) in callers.of(node).iter().zip(guards) {
+                if edges.includes(kind)
+                    && !skipped(guard, skip)
+                    && distance[caller as usize] == UNREACHED
+                {
                     distance[caller as usize] = d + 1;
                     queue.push_back(caller);
                 }
@@ -52,6 +58,7 @@ impl Towards {
         Towards {
             through,
             edges,
+            skip,
             distance,
         }
     }
@@ -65,6 +72,7 @@ impl Towards {
             .filter(|e| {
                 let d = self.distance[e.to as usize];
                 self.edges.includes(e.kind())
+                    && !skipped(e.guard(), self.skip)
                     && d != UNREACHED
                     && (d == 0 || passes(graph, self.through, e.to))
             })
@@ -84,6 +92,11 @@ impl Towards {
         }
         Some(path)
     }
+}
+
+/// True if a use guarded `guard` is one that a rule skipping `skip` does not take.
+pub(super) fn skipped(guard: Guard, skip: Guard) -> bool {
+    skip != Guard::None && guard == skip
 }
 
 /// True if a path may go on through `node`.

@@ -1,6 +1,7 @@
 //! Suggestions and conflicts for people (`human`) and for scripts (`json`).
 
 use super::infer::{Caller, Confidence, Forcing, Inference, Suggestion};
+use crate::check::Step;
 use crate::context::{ContextSet, Contexts, Recognition, Rule};
 use crate::graph::Graph;
 use crate::model::NodeId;
@@ -23,13 +24,17 @@ fn context_list(contexts: &Contexts, set: ContextSet) -> String {
     names.join(", ")
 }
 
-fn caller_text(graph: &Graph, contexts: &Contexts, caller: &Caller) -> String {
-    let set = graph.function(caller.node).contexts;
-    let carries = if set.is_empty() {
+/// ` [CONTEXT, ...]`, or nothing for no context.
+fn carried(contexts: &Contexts, set: ContextSet) -> String {
+    if set.is_empty() {
         String::new()
     } else {
         format!(" [{}]", context_list(contexts, set))
-    };
+    }
+}
+
+fn caller_text(graph: &Graph, contexts: &Contexts, caller: &Caller) -> String {
+    let carries = carried(contexts, graph.function(caller.node).contexts);
     format!(
         "{}{carries} ({} at {}:{})",
         graph.display(caller.node),
@@ -108,6 +113,17 @@ pub fn write_human(
             written(contexts, s),
             s.confidence.name()
         )?;
+        for step in &s.guarded_calls {
+            writeln!(
+                out,
+                "  calls {}{} only under its guard ({} at {}:{})",
+                graph.display(step.node),
+                carried(contexts, graph.function(step.node).contexts),
+                step.kind.name(),
+                graph.path(step.file),
+                step.line
+            )?;
+        }
         evidence("forced by", s.function, &s.forced_by, &s.callers, out)?;
     }
     for c in &inference.conflicts {
@@ -121,20 +137,34 @@ pub fn write_human(
         )?;
         evidence("forbidden by", c.function, &c.forbidden_by, &c.callers, out)?;
     }
-    let forced = inference
-        .suggestions
-        .iter()
-        .filter(|s| s.confidence == Confidence::Forced)
-        .count();
+    let [forced, agree, guarded] = counts(inference);
+    let guarded = if guarded > 0 {
+        format!(", {guarded} with guarded calls")
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "{} suggestion{} ({forced} forced by a rule, {} where all callers agree), {} conflict{}",
+        "{} suggestion{} ({forced} forced by a rule, {agree} where all callers agree{guarded}), \
+         {} conflict{}",
         inference.suggestions.len(),
         plural(inference.suggestions.len()),
-        inference.suggestions.len() - forced,
         inference.conflicts.len(),
         plural(inference.conflicts.len()),
     )
+}
+
+/// How many suggestions are forced by a rule, agreed by all callers, and guarded.
+fn counts(inference: &Inference) -> [usize; 3] {
+    let mut counts = [0; 3];
+    for s in &inference.suggestions {
+        counts[match s.confidence {
+            Confidence::Forced => 0,
+            Confidence::CallersAgree => 1,
+            Confidence::Guarded => 2,
+        }] += 1;
+    }
+    counts
 }
 
 /// The texts in order, each once (a rule listed with several forbidden contexts says the same
@@ -166,20 +196,18 @@ fn caller_json(graph: &Graph, contexts: &Contexts, caller: &Caller) -> Value {
     })
 }
 
+fn step_json(graph: &Graph, step: &Step) -> Value {
+    json!({
+        "function": graph.name(step.node),
+        "file": graph.file_of(step.node),
+        "line": graph.function(step.node).line,
+        "kind": step.kind.name(),
+        "use_line": step.line,
+    })
+}
+
 fn forcing_json(graph: &Graph, rules: &[Rule], forcing: &Forcing) -> Value {
-    let path: Vec<Value> = forcing
-        .path
-        .iter()
-        .map(|step| {
-            json!({
-                "function": graph.name(step.node),
-                "file": graph.file_of(step.node),
-                "line": graph.function(step.node).line,
-                "kind": step.kind.name(),
-                "use_line": step.line,
-            })
-        })
-        .collect();
+    let path: Vec<Value> = forcing.path.iter().map(|s| step_json(graph, s)).collect();
     json!({
         "rule": rules[forcing.rule].name,
         "path": path,
@@ -210,9 +238,11 @@ pub fn write_json(
                 "confidence": match s.confidence {
                     Confidence::Forced => "forced",
                     Confidence::CallersAgree => "callers-agree",
+                    Confidence::Guarded => "guarded",
                 },
                 "callers": s.callers.iter().map(|c| caller_json(graph, contexts, c)).collect::<Vec<_>>(),
                 "forced_by": s.forced_by.iter().map(|f| forcing_json(graph, rules, f)).collect::<Vec<_>>(),
+                "guarded_calls": s.guarded_calls.iter().map(|c| step_json(graph, c)).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -230,11 +260,7 @@ pub fn write_json(
             })
         })
         .collect();
-    let forced = inference
-        .suggestions
-        .iter()
-        .filter(|s| s.confidence == Confidence::Forced)
-        .count();
+    let [forced, agree, guarded] = counts(inference);
     let document = json!({
         "version": 1,
         "suggestions": suggestions,
@@ -242,7 +268,8 @@ pub fn write_json(
         "summary": {
             "suggestions": inference.suggestions.len(),
             "forced": forced,
-            "callers_agree": inference.suggestions.len() - forced,
+            "callers_agree": agree,
+            "guarded": guarded,
             "conflicts": inference.conflicts.len(),
         },
     });

@@ -10,7 +10,7 @@ fn infer_text(preset_name: &str, text: &str, helpers: bool) -> Vec<String> {
     let config = preset(preset_name).unwrap();
     let session = Session::from_memory(config, &[("a.c".to_string(), text.as_bytes())]);
     let (graph, config) = (&session.graph, &session.config);
-    let inference = infer(graph, &config.contexts, &config.rules, helpers);
+    let inference = infer(graph, config, helpers);
     let mut lines: Vec<String> = inference
         .suggestions
         .iter()
@@ -67,6 +67,76 @@ fn helpers_are_left_out_unless_asked_for() {
     assert_eq!(
         infer_text("qemu-coroutine", text, true),
         ["leaf coroutine_fn CallersAgree"]
+    );
+}
+
+#[test]
+fn a_guarded_function_called_from_both_contexts_is_mixed() {
+    let text = "int coroutine_fn co(void) { return 0; }\n\
+                int no_coroutine_fn poll(void) { return 0; }\n\
+                static int both(void) { if (qemu_in_coroutine()) { co(); } return 0; }\n\
+                static int blocks(void) { if (qemu_in_coroutine()) { co(); } return poll(); }\n\
+                static int out(void) { if (qemu_in_coroutine()) { co(); } return 0; }\n\
+                static int unguarded(void) { if (qemu_in_coroutine()) { co(); } return co(); }\n\
+                int coroutine_fn entry(void) { return both() + blocks() + unguarded(); }\n\
+                void main_loop(void) { both(); blocks(); unguarded(); }\n\
+                void no_coroutine_fn poller(void) { out(); }\n";
+    // `blocks` would hide a path from a coroutine to a no_coroutine_fn, `out` runs only
+    // outside coroutines, and `unguarded` calls coroutine code unguarded.
+    assert_eq!(
+        infer_text("qemu-coroutine", text, false),
+        ["both coroutine_mixed_fn Guarded"]
+    );
+    // Without the guard nothing is mixed.
+    let mut config = preset("qemu-coroutine").unwrap();
+    config.guards = None;
+    let session = Session::from_memory(config, &[("a.c".to_string(), text.as_bytes())]);
+    let inference = infer(&session.graph, &session.config, false);
+    assert!(
+        inference
+            .suggestions
+            .iter()
+            .all(|s| s.confidence != Confidence::Guarded)
+    );
+}
+
+#[test]
+fn guarded_uses_neither_demand_nor_force_the_context() {
+    let text = "int coroutine_fn co(void) { return 0; }\n\
+                int coroutine_mixed_fn mixed(void) { return 0; }\n\
+                static int guarded(void) { if (qemu_in_coroutine()) { return co(); } return 0; }\n\
+                static int outside(void) { return mixed(); }\n\
+                static int mid(void) { if (!qemu_in_coroutine()) { return outside(); } return mixed(); }\n\
+                int coroutine_fn entry(void) { return guarded() + mid(); }\n";
+    // The guarded call of co() forces nothing; outside() runs only outside coroutines.
+    assert_eq!(
+        infer_text("qemu-coroutine", text, false),
+        [
+            "guarded coroutine_fn CallersAgree",
+            "mid coroutine_fn CallersAgree"
+        ]
+    );
+}
+
+#[test]
+fn a_helper_reached_only_through_a_guessed_step_is_left_out() {
+    let text = "int coroutine_fn co(void) { return 0; }\n\
+                static int bound(void) { return co(); }\n\
+                static const Ops ops = { .run = bound };\n\
+                static int dispatches(Ops *o) { return o->run(); }\n\
+                static int direct(void) { return co(); }\n\
+                int coroutine_fn entry(Ops *o) { return dispatches(o) + direct(); }\n";
+    // dispatches() reaches co() only through the callback field, a guessed step.
+    assert_eq!(
+        infer_text("qemu-coroutine", text, false),
+        ["direct coroutine_fn Forced"]
+    );
+    assert_eq!(
+        infer_text("qemu-coroutine", text, true),
+        [
+            "dispatches coroutine_fn CallersAgree",
+            "direct coroutine_fn Forced"
+        ]
     );
 }
 
