@@ -553,7 +553,7 @@ fn mixed_contexts(
             outside.insert(forbidden);
         }
     }
-    let mut decided = Vec::new();
+    let mut found: Vec<(NodeId, Vec<Step>)> = Vec::new();
     for node in graph.nodes() {
         let n = node as usize;
         let uses = &known.uses[n];
@@ -580,73 +580,91 @@ fn mixed_contexts(
         // Used, and not only outside the callee context (all in it makes the callee context
         // fit, where the other conditions hold).
         let only_outside = uses.iter().all(|u| {
-            direct.guarded && u.guard == Guard::Outside
-                || graph.function(u.node).contexts.intersects(outside)
+            u.guard == Guard::Outside || graph.function(u.node).contexts.intersects(outside)
         });
-        if only_guarded && !only_outside && !breaks_a_rule(graph, callers, rules, node, mixed, uses)
-        {
-            decided.push(Suggestion {
-                function: node,
-                context: mixed,
-                confidence: Confidence::Guarded,
-                callers: uses
-                    .iter()
-                    .filter(|u| direct.rule.edges.includes(u.kind))
-                    .copied()
-                    .collect(),
-                forced_by: Vec::new(),
-                guarded_calls: calls.iter().map(|e| Step::along(e)).collect(),
-            });
+        if only_guarded && !only_outside {
+            found.push((node, calls.into_iter().map(Step::along).collect()));
         }
     }
-    for suggestion in decided {
-        suggested[suggestion.function as usize].insert(mixed);
-        inference.suggestions.push(suggestion);
+    let nodes: Vec<NodeId> = found.iter().map(|(node, _)| *node).collect();
+    let broken = breaking(graph, callers, rules, mixed, &nodes, known.uses);
+    for ((node, guarded_calls), broken) in found.into_iter().zip(broken) {
+        if broken {
+            continue;
+        }
+        suggested[node as usize].insert(mixed);
+        inference.suggestions.push(Suggestion {
+            function: node,
+            context: mixed,
+            confidence: Confidence::Guarded,
+            callers: known.uses[node as usize]
+                .iter()
+                .filter(|u| direct.rule.edges.includes(u.kind))
+                .copied()
+                .collect(),
+            forced_by: Vec::new(),
+            guarded_calls,
+        });
     }
 }
 
-/// True if carrying `context` would make `node`, used by `uses`, break a rule: reach what the
+/// For each of `nodes`, whether carrying `context` would make it break a rule: reach what the
 /// context must not reach, be reached from a context that must not reach it, be called by a
-/// caller the context does not allow, or be bound to a field that forbids it.
-fn breaks_a_rule(
+/// caller the context does not allow, or be bound to a field that forbids it. `uses` are every
+/// function's uses.
+fn breaking(
     graph: &Graph,
     callers: &Callers,
     rules: &[Rule],
-    node: NodeId,
     context: ContextId,
-    uses: &[Caller],
-) -> bool {
-    rules.iter().any(|rule| match rule.kind {
-        RuleKind::Reachability {
-            from,
-            forbidden,
-            through,
-        } if from == context => {
-            Towards::compute(graph, callers, forbidden, (through, rule.skip), rule.edges)
-                .path_from(graph, node)
-                .is_some()
-        }
-        RuleKind::Reachability {
-            from, forbidden, ..
-        } if forbidden == context => {
-            reached_from(graph, from, rule.edges, rule.skip).contains(&node)
-        }
-        RuleKind::Direct { callee, callers } if callee == context => uses.iter().any(|u| {
-            rule.edges.includes(u.kind)
-                && !skipped(u.guard, rule.skip)
-                && !graph.function(u.node).contexts.intersects(callers)
-        }),
-        RuleKind::Binding { field, forbid, .. } => {
-            forbid.contains(context)
-                && uses.iter().any(|u| {
-                    let user = graph.function(u.node);
-                    u.kind == UseKind::Field
-                        && user.kind.is_field()
-                        && user.contexts.contains(field)
+    nodes: &[NodeId],
+    uses: &[Vec<Caller>],
+) -> Vec<bool> {
+    let mut broken = vec![false; nodes.len()];
+    if nodes.is_empty() {
+        return broken;
+    }
+    for rule in rules {
+        let breaks: Box<dyn Fn(NodeId) -> bool> = match rule.kind {
+            RuleKind::Reachability {
+                from,
+                forbidden,
+                through,
+            } if from == context => {
+                let towards =
+                    Towards::compute(graph, callers, forbidden, (through, rule.skip), rule.edges);
+                Box::new(move |node| towards.path_from(graph, node).is_some())
+            }
+            RuleKind::Reachability {
+                from, forbidden, ..
+            } if forbidden == context => {
+                let reached = reached_from(graph, from, rule.edges, rule.skip);
+                Box::new(move |node| reached.binary_search(&node).is_ok())
+            }
+            RuleKind::Direct { callee, callers } if callee == context => Box::new(move |node| {
+                uses[node as usize].iter().any(|u| {
+                    rule.edges.includes(u.kind)
+                        && !skipped(u.guard, rule.skip)
+                        && !graph.function(u.node).contexts.intersects(callers)
                 })
+            }),
+            RuleKind::Binding { field, forbid, .. } if forbid.contains(context) => {
+                Box::new(move |node| {
+                    uses[node as usize].iter().any(|u| {
+                        let user = graph.function(u.node);
+                        u.kind == UseKind::Field
+                            && user.kind.is_field()
+                            && user.contexts.contains(field)
+                    })
+                })
+            }
+            _ => continue,
+        };
+        for (flag, &node) in broken.iter_mut().zip(nodes) {
+            *flag = *flag || breaks(node);
         }
-        _ => false,
-    })
+    }
+    broken
 }
 
 /// What forbids each function that `candidate` accepts the context `callee`: reaching a context

@@ -101,6 +101,66 @@ fn a_guarded_function_called_from_both_contexts_is_mixed() {
 }
 
 #[test]
+fn a_rule_about_the_mixed_context_can_forbid_it() {
+    let text = "int coroutine_fn co(void) { return 0; }\n\
+                int no_coroutine_fn poll(void) { return 0; }\n\
+                static int both(void) { if (qemu_in_coroutine()) { co(); } return 0; }\n\
+                int coroutine_fn entry(void) { return both(); }\n\
+                void main_loop(void) { both(); }\n";
+    let mixed_with = |kind: fn([ContextId; 3]) -> RuleKind| {
+        let mut config = preset("qemu-coroutine").unwrap();
+        let [co, mixed, blocking] = ["coroutine_fn", "coroutine_mixed_fn", "no_coroutine_fn"]
+            .map(|name| config.contexts.by_name(name).unwrap());
+        let mut rule = config.rules[0].clone();
+        rule.kind = kind([co, mixed, blocking]);
+        rule.skip = Guard::None;
+        config.rules.push(rule);
+        let session = Session::from_memory(config, &[("a.c".to_string(), text.as_bytes())]);
+        let inference = infer(&session.graph, &session.config, false);
+        inference
+            .suggestions
+            .iter()
+            .filter(|s| s.confidence == Confidence::Guarded)
+            .count()
+    };
+    // Only coroutine_fn may call a mixed function: main_loop() would break it.
+    assert_eq!(
+        mixed_with(|[co, mixed, _]| RuleKind::Direct {
+            callee: mixed,
+            callers: single(co),
+        }),
+        0
+    );
+    // A mixed function must not reach no_coroutine_fn: both() does not, so it is mixed.
+    assert_eq!(
+        mixed_with(|[_, mixed, blocking]| RuleKind::Reachability {
+            from: mixed,
+            forbidden: blocking,
+            through: crate::context::Through::Any,
+        }),
+        1
+    );
+    // No no_coroutine_fn may reach a mixed function: none does.
+    assert_eq!(
+        mixed_with(|[_, mixed, blocking]| RuleKind::Reachability {
+            from: blocking,
+            forbidden: mixed,
+            through: crate::context::Through::Any,
+        }),
+        1
+    );
+    // No coroutine_fn may reach a mixed function: entry() does.
+    assert_eq!(
+        mixed_with(|[co, mixed, _]| RuleKind::Reachability {
+            from: co,
+            forbidden: mixed,
+            through: crate::context::Through::Any,
+        }),
+        0
+    );
+}
+
+#[test]
 fn guarded_uses_neither_demand_nor_force_the_context() {
     let text = "int coroutine_fn co(void) { return 0; }\n\
                 int coroutine_mixed_fn mixed(void) { return 0; }\n\
