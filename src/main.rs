@@ -272,15 +272,19 @@ fn run_query(query: &Query, output: Option<&Path>) -> Result<u8, Error> {
                 None => None,
             };
             write_report(output, |out| match args.format {
-                QueryFormat::Text => {
-                    render::write_contexts(out, graph, contexts, only, &session.config.boundaries)
-                }
+                QueryFormat::Text => render::write_contexts(
+                    out,
+                    graph,
+                    contexts,
+                    only,
+                    render::Stops::of(&session.config),
+                ),
                 QueryFormat::Json => render::write_contexts_json(
                     out,
                     graph,
                     contexts,
                     only,
-                    &session.config.boundaries,
+                    render::Stops::of(&session.config),
                 ),
             })?;
             Ok(EXIT_CLEAN)

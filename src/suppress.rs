@@ -37,8 +37,13 @@ enum Kind {
     Allow { node: NodeId, contexts: Vec<String> },
     /// Cuts the edges of file `file` used on `line`.
     Ignore { file: usize, line: u32 },
-    /// Cuts edges from functions named `from` to functions named `to`.
-    Cut { from: String, to: String },
+    /// Cuts edges from functions named `from` to functions named `to`; `preset`: a preset sets
+    /// it, so it is never stale.
+    Cut {
+        from: String,
+        to: String,
+        preset: bool,
+    },
     /// Cuts every edge from functions named `function`; `preset`: a preset sets it, so it is
     /// never stale (a tree may lack the function).
     Boundary { function: String, preset: bool },
@@ -127,8 +132,12 @@ impl Suppressions {
             .as_ref()
             .map_or_else(|| "configuration".to_string(), |f| f.display().to_string());
         for cut in &config.cuts {
+            let file = match (&config.preset, cut.preset) {
+                (Some(preset), true) => format!("preset {preset}"),
+                _ => config_file.clone(),
+            };
             found.entries.push(Suppression {
-                file: config_file.clone(),
+                file,
                 line: 0,
                 what: format!("[[cut]] {} -> {}", cut.from, cut.to),
                 reason: cut.reason.get_ref().clone(),
@@ -136,6 +145,7 @@ impl Suppressions {
                 kind: Kind::Cut {
                     from: cut.from.clone(),
                     to: cut.to.clone(),
+                    preset: cut.preset,
                 },
             });
         }
@@ -181,7 +191,7 @@ impl Suppressions {
             for (index, entry) in self.entries.iter().enumerate() {
                 let applies = match &entry.kind {
                     Kind::Ignore { file: f, .. } => *f == file || field,
-                    Kind::Cut { from, to } => {
+                    Kind::Cut { from, to, .. } => {
                         if to == name {
                             cut_to[node as usize].push(index);
                         }
@@ -256,10 +266,14 @@ impl Suppressions {
         (reported, suppressed)
     }
 
-    /// The suppressions that did nothing (a preset's boundaries are never stale).
+    /// The suppressions that did nothing (a preset's boundaries and cuts are never stale).
     pub fn stale(&self) -> impl Iterator<Item = &Suppression> {
         self.entries.iter().filter(|entry| {
-            entry.used == 0 && !matches!(entry.kind, Kind::Boundary { preset: true, .. })
+            entry.used == 0
+                && !matches!(
+                    entry.kind,
+                    Kind::Boundary { preset: true, .. } | Kind::Cut { preset: true, .. }
+                )
         })
     }
 

@@ -2,6 +2,7 @@
 //! errors that say `FILE:LINE:COL`.
 
 use super::ConfigError;
+use crate::extract::{Callee, DeferredCall};
 use crate::model::{EdgeKinds, UseKind};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -42,6 +43,8 @@ pub(super) struct ConfigFile {
     pub(super) generated: Vec<GeneratedEntry>,
     #[serde(default, rename = "guard", skip_serializing_if = "Vec::is_empty")]
     pub(super) guards: Vec<GuardEntry>,
+    #[serde(default, rename = "deferred", skip_serializing_if = "Vec::is_empty")]
+    pub(super) deferred: Vec<Deferred>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) without: Option<Without>,
 }
@@ -67,9 +70,15 @@ pub(super) struct Without {
     /// The functions of the preset's `[[boundary]]` entries to drop.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(super) boundary: Vec<Spanned<String>>,
+    /// The preset's `[[cut]]` entries to drop, as `from -> to`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) cut: Vec<Spanned<String>>,
     /// The conditions of the preset's `[[guard]]` entries to drop.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(super) guard: Vec<Spanned<String>>,
+    /// The functions (or fields) of the preset's `[[deferred]]` entries to drop.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) deferred: Vec<Spanned<String>>,
 }
 
 /// `[preprocessor]`: the macros that decide `#if` conditions.
@@ -150,6 +159,85 @@ pub struct Cut {
     pub to: String,
     /// Why: shown with `--format human` and when the cut goes stale.
     pub reason: Spanned<String>,
+    /// A preset sets it: it is never reported as stale (a tree may lack the functions).
+    #[serde(skip)]
+    pub preset: bool,
+}
+
+/// `[[deferred]]`: a call that only registers or schedules the functions handed to it (a thread's
+/// start routine, an exit hook, a bottom half, a completion callback): they run elsewhere, later,
+/// so a function named among its arguments is not used by the caller. Either `function` (a
+/// call `function(...)`, or a function-like macro invoked so) or `field` (a member call
+/// `x->field(...)`) is given.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deferred {
+    /// The called function's (or macro's) name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function: Option<Spanned<String>>,
+    /// The callback field of a member call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<Spanned<String>>,
+    /// The argument positions (1-based) that are deferred; empty for every argument.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub arguments: Vec<Spanned<u32>>,
+    /// Why the functions handed over do not run inside the call.
+    pub reason: Spanned<String>,
+    /// A preset sets it.
+    #[serde(skip)]
+    pub preset: bool,
+}
+
+impl Deferred {
+    /// The function or field it names, as written.
+    pub fn name(&self) -> &str {
+        self.function
+            .as_ref()
+            .or(self.field.as_ref())
+            .map_or("", |name| name.get_ref())
+    }
+
+    /// How it reads in listings: `qemu_thread_create()` or `->bdrv_aio_ioctl()`, with the
+    /// argument positions if some are named.
+    pub fn describe(&self) -> String {
+        let call = match &self.function {
+            Some(function) => format!("{}()", function.get_ref()),
+            None => format!("->{}()", self.name()),
+        };
+        if self.arguments.is_empty() {
+            return call;
+        }
+        let positions: Vec<String> = self
+            .arguments
+            .iter()
+            .map(|p| p.get_ref().to_string())
+            .collect();
+        let plural = if positions.len() == 1 { "" } else { "s" };
+        format!("{call} argument{plural} {}", positions.join(", "))
+    }
+
+    /// What extraction needs to know of it.
+    pub fn call(&self) -> DeferredCall<'_> {
+        let callee = match &self.function {
+            Some(function) => Callee::Function(function.get_ref()),
+            None => Callee::Field(self.name()),
+        };
+        DeferredCall {
+            callee,
+            arguments: self.argument_mask(),
+        }
+    }
+
+    /// The argument positions as a bit set: bit `n - 1` for position `n`; every bit if none
+    /// is named.
+    pub fn argument_mask(&self) -> u64 {
+        if self.arguments.is_empty() {
+            return u64::MAX;
+        }
+        self.arguments
+            .iter()
+            .fold(0, |mask, p| mask | 1u64 << (p.get_ref().clamp(&1, &64) - 1))
+    }
 }
 
 /// `[[boundary]]`: paths stop at `function`; its own uses are not followed.

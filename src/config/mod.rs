@@ -9,7 +9,7 @@ mod file;
 mod presets;
 mod resolve;
 
-pub use file::{Boundary, Cut};
+pub use file::{Boundary, Cut, Deferred};
 pub use presets::{DEFAULT_PRESET, defining as preset_defining, preset_names};
 
 use crate::context::{ContextId, Contexts, Rule, Wrapper};
@@ -56,6 +56,8 @@ pub struct Config {
     pub cuts: Vec<Cut>,
     /// Functions whose uses are not followed.
     pub boundaries: Vec<Boundary>,
+    /// Calls whose function arguments run elsewhere: those references are not edges.
+    pub deferred: Vec<Deferred>,
     /// The edge kinds of the graph (the top-level `edges`); every rule's are among them.
     pub edges: EdgeKinds,
     /// Attribute aliases (`#define WORD A B`) give contexts.
@@ -198,11 +200,13 @@ impl Config {
     /// A recognizer of this configuration's contexts that records only what a graph with edges
     /// of `kinds` (the configuration's, or fewer with `--calls-only`) will use.
     pub fn recognizer(&self, kinds: EdgeKinds) -> Recognizer {
-        let mut recognizer = Recognizer::new(&self.contexts).with_guards(
-            self.guards
-                .iter()
-                .flat_map(|guards| guards.conditions.iter().map(String::as_str)),
-        );
+        let mut recognizer = Recognizer::new(&self.contexts)
+            .with_guards(
+                self.guards
+                    .iter()
+                    .flat_map(|guards| guards.conditions.iter().map(String::as_str)),
+            )
+            .with_deferred(self.deferred.iter().map(Deferred::call));
         let aliases = self.aliases && recognizer.has_attributes();
         recognizer.extras = Extras {
             fields: kinds.includes(UseKind::Field),
@@ -282,6 +286,26 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
                     });
                 }
             }
+            for cut in preset.cuts {
+                if !merged
+                    .cuts
+                    .iter()
+                    .any(|c| c.from == cut.from && c.to == cut.to)
+                {
+                    merged.cuts.push(Cut {
+                        preset: true,
+                        ..cut
+                    });
+                }
+            }
+            for deferred in preset.deferred {
+                if !merged.deferred.iter().any(|d| d.name() == deferred.name()) {
+                    merged.deferred.push(Deferred {
+                        preset: true,
+                        ..deferred
+                    });
+                }
+            }
             for guard in preset.guards {
                 let known = merged.guards.iter().map(|g| g.condition.get_ref());
                 if !known.clone().any(|c| c == guard.condition.get_ref()) {
@@ -321,13 +345,16 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
         .preprocessor
         .extend(std::mem::take(&mut written.preprocessor));
     merged.preprocessor.extend(command_line_switches(request)?);
-    merged.cuts = std::mem::take(&mut written.cuts);
+    merged.cuts.append(&mut written.cuts);
     merged.boundaries.append(&mut written.boundaries);
+    let preset_deferred = merged.deferred.len();
+    merged.deferred.append(&mut written.deferred);
     for reason in merged
         .cuts
         .iter()
         .map(|c| &c.reason)
         .chain(merged.boundaries.iter().map(|b| &b.reason))
+        .chain(merged.deferred.iter().map(|d| &d.reason))
     {
         if reason.get_ref().trim().is_empty() {
             return Err(source.error(
@@ -354,6 +381,7 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
         rules: preset_rules,
         generated: preset_generated,
         guards: preset_guards,
+        deferred: preset_deferred,
     };
     let mut config = resolve(merged, &source, counts, root, file)?;
     config.preset = preset_name;
@@ -379,8 +407,8 @@ fn command_line_switches(request: &ConfigRequest) -> Result<Preprocessor, Config
     })
 }
 
-/// Applies `[without]`: drops the preset's exclusions, boundaries and guards it names. Naming
-/// one the preset does not set is an error, so a typo does not go unnoticed.
+/// Applies `[without]`: drops the preset's exclusions, boundaries, cuts, deferred calls and
+/// guards it names. Naming one the preset does not set is an error, so a typo does not go unnoticed.
 fn take_out(
     merged: &mut ConfigFile,
     without: &Without,
@@ -409,6 +437,22 @@ fn take_out(
             .retain(|b| &b.function != function.get_ref());
         if merged.boundaries.len() == before {
             return Err(missing(function, "boundary"));
+        }
+    }
+    for cut in &without.cut {
+        let before = merged.cuts.len();
+        merged
+            .cuts
+            .retain(|c| format!("{} -> {}", c.from, c.to) != *cut.get_ref());
+        if merged.cuts.len() == before {
+            return Err(missing(cut, "cut"));
+        }
+    }
+    for name in &without.deferred {
+        let before = merged.deferred.len();
+        merged.deferred.retain(|d| d.name() != name.get_ref());
+        if merged.deferred.len() == before {
+            return Err(missing(name, "deferred call"));
         }
     }
     for condition in &without.guard {
@@ -588,7 +632,18 @@ mod tests {
     fn qemu_presets_leave_roms_out_and_decide_coroutine_context() {
         for name in preset_names() {
             let config = preset(name).unwrap();
-            assert_eq!(config.exclude, ["roms/**"], "{name}");
+            assert_eq!(config.exclude[0], "roms/**", "{name}");
+            // Only check_calls.py's preset keeps the Windows files and every reference.
+            let posix = name != "qemu-block";
+            assert_eq!(
+                config.exclude.iter().any(|g| g == "**/*-win32.c"),
+                posix,
+                "{name}"
+            );
+            assert_eq!(!config.deferred.is_empty(), posix, "{name}");
+            assert_eq!(!config.cuts.is_empty(), posix, "{name}");
+            assert!(config.deferred.iter().all(|d| d.preset));
+            assert!(config.cuts.iter().all(|c| c.preset));
             let boundaries: Vec<_> = config.boundaries.iter().map(|b| &b.function).collect();
             assert_eq!(boundaries, ["error_vprintf", "error_vprintf_unless_qmp"]);
             assert!(config.boundaries.iter().all(|b| b.preset));
@@ -621,11 +676,22 @@ mod tests {
     fn without_takes_out_what_the_preset_sets() {
         let config = from_text(
             "preset = \"qemu\"\nexclude = [\"tests/**\"]\n\
-             [without]\nexclude = [\"roms/**\"]\nboundary = [\"error_vprintf\"]\n\
-             guard = [\"qemu_in_coroutine\"]\n",
+             [without]\nexclude = [\"roms/**\", \"**/*-win32.c\"]\n\
+             boundary = [\"error_vprintf\"]\nguard = [\"qemu_in_coroutine\"]\n\
+             deferred = [\"atexit\", \"bdrv_aio_ioctl\"]\n\
+             cut = [\"replay_block_event -> replay_add_event\"]\n",
         )
         .unwrap();
-        assert_eq!(config.exclude, ["tests/**"]);
+        assert_eq!(
+            config.exclude.first().map(String::as_str),
+            Some("**/*-win32.h")
+        );
+        assert_eq!(config.exclude.last().map(String::as_str), Some("tests/**"));
+        let deferred: Vec<_> = config.deferred.iter().map(|d| d.name()).collect();
+        assert!(deferred.contains(&"qemu_thread_create"));
+        assert!(!deferred.contains(&"atexit") && !deferred.contains(&"bdrv_aio_ioctl"));
+        assert!(config.cuts.iter().all(|c| c.from != "replay_block_event"));
+        assert_eq!(config.cuts.len(), 2);
         let boundaries: Vec<_> = config.boundaries.iter().map(|b| &b.function).collect();
         assert_eq!(boundaries, ["error_vprintf_unless_qmp"]);
         assert!(config.guards.is_none());

@@ -19,6 +19,11 @@ pub(super) struct Preset {
 /// justify.
 const QEMU_TREE: &str = include_str!("../presets/qemu-tree.toml");
 
+/// What runs where on a POSIX host: Windows-only files left out, the calls that hand functions
+/// over to run elsewhere (`[[deferred]]`), and replay events whose kind the caller fixes. Not in
+/// `qemu-block`, whose graph is check_calls.py's.
+const QEMU_RUNTIME: &str = include_str!("../presets/qemu-runtime.toml");
+
 /// The built-in presets. `qemu-block` is check_calls.py's check, so it keeps to the script's
 /// graph (calls and references, every `#if` branch but `#if 0`) and its output stays the
 /// script's; the others see every edge kind and skip the branches of switches no QEMU build
@@ -35,6 +40,7 @@ pub(super) const PRESETS: [Preset; 3] = [
             QEMU_TREE,
             include_str!("../presets/qemu-coroutine.toml"),
             include_str!("../presets/qemu-switches.toml"),
+            QEMU_RUNTIME,
         ],
         edges: None,
     },
@@ -45,6 +51,7 @@ pub(super) const PRESETS: [Preset; 3] = [
             include_str!("../presets/qemu-block.toml"),
             include_str!("../presets/qemu-coroutine.toml"),
             include_str!("../presets/qemu-switches.toml"),
+            QEMU_RUNTIME,
         ],
         edges: None,
     },

@@ -47,6 +47,7 @@ pub(super) fn resolve(
         guards.is_some(),
         &entries(presets.generated),
     )?;
+    check_deferred(&file, &entries(presets.deferred))?;
     let exclude = exclusions(&file, source)?;
     let switches = switches(&file.preprocessor, source)?;
     let effective = toml::to_string(&file).unwrap_or_default();
@@ -71,6 +72,7 @@ pub(super) fn resolve(
         preset: None,
         cuts: file.cuts,
         boundaries: file.boundaries,
+        deferred: file.deferred,
         edges: graph_edges,
         aliases: file.aliases.unwrap_or(true),
         wrappers,
@@ -78,6 +80,42 @@ pub(super) fn resolve(
         guards,
         effective,
     })
+}
+
+/// Checks each `[[deferred]]` entry: one C name, as `function` or `field`, and argument positions
+/// from 1 to 64.
+fn check_deferred(file: &ConfigFile, entries: &Entries) -> Result<(), ConfigError> {
+    for (index, entry) in file.deferred.iter().enumerate() {
+        let name = match (&entry.function, &entry.field) {
+            (Some(name), None) | (None, Some(name)) => name,
+            _ => {
+                return Err(entries.error(
+                    index,
+                    entry.reason.span(),
+                    "a [[deferred]] entry names either a `function` or a `field`".to_string(),
+                ));
+            }
+        };
+        if !is_identifier(name.get_ref()) {
+            return Err(entries.error(
+                index,
+                name.span(),
+                format!("deferred call `{}` is not a C name", name.get_ref()),
+            ));
+        }
+        if let Some(position) = entry
+            .arguments
+            .iter()
+            .find(|p| !(1..=64).contains(p.get_ref()))
+        {
+            return Err(entries.error(
+                index,
+                position.span(),
+                "argument positions count from 1 to 64".to_string(),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The `[[guard]]` entries: each condition once, all deciding one known context.
@@ -495,4 +533,5 @@ pub(super) struct PresetCounts {
     pub(super) rules: usize,
     pub(super) generated: usize,
     pub(super) guards: usize,
+    pub(super) deferred: usize,
 }

@@ -53,6 +53,9 @@ pub struct Use {
     /// Where it runs relative to a `[[guard]]`'s context: a name used both under a guard and
     /// elsewhere (or under both branches) is unguarded.
     pub guard: Guard,
+    /// For a reference: the `[[deferred]]` entry (its index plus 1) of the call it is handed
+    /// to, as an argument, at every mention; 0 if it is mentioned anywhere else.
+    pub deferred: u16,
 }
 
 /// A function definition found at file scope.
@@ -163,6 +166,9 @@ pub struct MemberPath {
 pub enum PathBase {
     /// A variable whose declaration shows its struct type.
     Type(u32),
+    /// A name the function does not declare: a variable declared at file scope, whose type the
+    /// graph looks up among the [`GlobalVariable`]s of every file.
+    Global(u32),
     /// The result of a function-like macro, `NAME(arg, ...)`, which the graph looks up among the
     /// cast macros; the first argument if it is a plain identifier (`OBJECT_CHECK(Type, ...)`).
     Cast {
@@ -187,6 +193,17 @@ pub struct PointerMember {
     pub line: u32,
     /// 1-based byte column of the member's name.
     pub column: u32,
+}
+
+/// A variable declared at file scope with a named type: `extern struct xenstore_backend_ops
+/// *xen_xenstore_ops;`, `static const VMStateInfo info = { ... };`, an array `static T table[]`
+/// (the type of its elements).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GlobalVariable {
+    /// The variable's name.
+    pub name: u32,
+    /// The type it is declared with (a struct tag or a typedef name), or points to.
+    pub type_name: u32,
 }
 
 /// A typedef of a function type, `typedef void coroutine_fn CoroutineEntry(void *);`, or of a
@@ -327,6 +344,8 @@ pub struct FileFunctions {
     pub cast_macros: Vec<CastMacro>,
     /// Typedefs that name another type, in source order.
     pub type_aliases: Vec<TypeAlias>,
+    /// Variables declared at file scope with a named type, in source order.
+    pub globals: Vec<GlobalVariable>,
     /// The `callcheck:` comments outside `#if 0` code, in source order.
     pub pragmas: Vec<Pragma>,
     /// The `#include` directives outside `#if 0` code, in source order.
@@ -376,6 +395,7 @@ impl FileFunctions {
         self.function_types.shrink_to_fit();
         self.cast_macros.shrink_to_fit();
         self.type_aliases.shrink_to_fit();
+        self.globals.shrink_to_fit();
         self.pragmas.shrink_to_fit();
         self.stray_closing_braces.shrink_to_fit();
     }
@@ -406,6 +426,24 @@ impl Extras {
     };
 }
 
+/// What a `[[deferred]]` call is, as far as extraction must know it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeferredCall<'c> {
+    /// The call.
+    pub callee: Callee<'c>,
+    /// The argument positions it defers, as a bit set (bit `n - 1` for position `n`).
+    pub arguments: u64,
+}
+
+/// The called name of a call: a function (or function-like macro), or a member call's field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Callee<'c> {
+    /// `name(...)`.
+    Function(&'c str),
+    /// `x->name(...)` or `x.name(...)`.
+    Field(&'c str),
+}
+
 /// Which identifiers give contexts (marker macros invoked in a body, and attribute words in a
 /// declaration), and what else to record.
 #[derive(Debug, Clone)]
@@ -414,6 +452,11 @@ pub struct Recognizer {
     attributes: FxHashMap<Box<[u8]>, ContextSet>,
     /// The `[[guard]]` conditions, whose `if` branches are told apart.
     guards: Vec<Box<[u8]>>,
+    /// The `[[deferred]]` calls by function name, and by field name: their entry's index plus 1.
+    deferring_functions: FxHashMap<Box<[u8]>, u16>,
+    deferring_fields: FxHashMap<Box<[u8]>, u16>,
+    /// The argument positions each `[[deferred]]` entry defers, as bit sets.
+    deferred_arguments: Vec<u64>,
     /// What else extraction records.
     pub extras: Extras,
     /// The macros the configuration decides, for `#if` conditions.
@@ -427,6 +470,9 @@ impl Recognizer {
             markers: FxHashMap::default(),
             attributes: FxHashMap::default(),
             guards: Vec::new(),
+            deferring_functions: FxHashMap::default(),
+            deferring_fields: FxHashMap::default(),
+            deferred_arguments: Vec::new(),
             extras: Extras::ALL,
             switches: Switches::default(),
         };
@@ -461,6 +507,51 @@ impl Recognizer {
             .map(|c| c.as_bytes().into())
             .collect();
         self
+    }
+
+    /// Also records which references are handed to the `[[deferred]]` calls `deferred` (in
+    /// the configuration's order), at the argument positions each names.
+    pub fn with_deferred<'c>(
+        mut self,
+        deferred: impl IntoIterator<Item = DeferredCall<'c>>,
+    ) -> Self {
+        // Entries beyond u16 are not told apart (no configuration has that many).
+        for (index, entry) in deferred.into_iter().enumerate().take(u16::MAX as usize - 1) {
+            let id = index as u16 + 1;
+            let (table, name) = match entry.callee {
+                Callee::Function(name) => (&mut self.deferring_functions, name),
+                Callee::Field(name) => (&mut self.deferring_fields, name),
+            };
+            table.entry(name.as_bytes().into()).or_insert(id);
+            self.deferred_arguments.push(entry.arguments);
+        }
+        self
+    }
+
+    /// The `[[deferred]]` entry (plus 1) of a call of `name`, or 0.
+    pub(crate) fn deferring_function(&self, name: &[u8]) -> u16 {
+        if self.deferring_functions.is_empty() {
+            return 0;
+        }
+        self.deferring_functions.get(name).copied().unwrap_or(0)
+    }
+
+    /// The `[[deferred]]` entry (plus 1) of a member call of field `name`, or 0.
+    pub(crate) fn deferring_field(&self, name: &[u8]) -> u16 {
+        if self.deferring_fields.is_empty() {
+            return 0;
+        }
+        self.deferring_fields.get(name).copied().unwrap_or(0)
+    }
+
+    /// True if some call is `[[deferred]]`: argument lists are followed.
+    pub(crate) fn defers(&self) -> bool {
+        !self.deferred_arguments.is_empty()
+    }
+
+    /// The argument positions of each `[[deferred]]` entry, as bit sets, by index.
+    pub(crate) fn deferred_arguments(&self) -> &[u64] {
+        &self.deferred_arguments
     }
 
     /// True if `source` mentions a guard condition.

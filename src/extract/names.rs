@@ -175,6 +175,8 @@ pub(super) struct NameEntry {
     len: usize,
     hash: u64,
     class: NameClass,
+    /// The `[[deferred]]` entry (plus 1) of a call of this name, or 0.
+    deferring: u16,
     /// Number (1-based) of the last function whose body used this name, 0 if none.
     pub(super) used_by: u32,
     /// Index of that use in [`FileFunctions::uses`].
@@ -217,6 +219,7 @@ impl Names {
             len: text.len(),
             hash,
             class,
+            deferring: recognizer.deferring_function(text),
             used_by: 0,
             use_index: 0,
             exported: u32::MAX,
@@ -229,6 +232,11 @@ impl Names {
 
     pub(super) fn class(&self, id: u32) -> NameClass {
         self.entries[id as usize].class
+    }
+
+    /// The `[[deferred]]` entry (plus 1) of a call of name `id`, or 0.
+    pub(super) fn deferring(&self, id: u32) -> u16 {
+        self.entries[id as usize].deferring
     }
 
     /// The index of name `id` in `table`, adding it on first use.

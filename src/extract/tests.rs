@@ -567,8 +567,8 @@ fn tagless_typedef_structs_give_their_members_a_type() {
         .collect();
     assert_eq!(
         decls,
-        [(Some("Name"), "cb"), (None, "run")],
-        "a struct without a tag or typedef has no type"
+        [(Some("Name"), "cb"), (Some("table"), "run")],
+        "a struct without a tag or typedef is named after the variable it declares"
     );
     let members: Vec<_> = file
         .pointer_members
@@ -587,7 +587,92 @@ fn tagless_typedef_structs_give_their_members_a_type() {
         [
             ("Name", "job", "Job", 3),
             ("Name", "bar", "Bar", 4),
+            ("table", "job", "Job", 9),
             ("Tagged", "job", "Job", 12)
+        ]
+    );
+    let globals: Vec<_> = file
+        .globals
+        .iter()
+        .map(|g| (file.name(g.name), file.name(g.type_name)))
+        .collect();
+    assert_eq!(globals, [("table", "table")]);
+}
+
+#[test]
+fn globals_and_array_elements_start_access_paths() {
+    let (_, recognizer) = coroutine_recognizer();
+    let source = "extern struct Ops *ops;
+static int (*hooks[N_HOOKS])(void);
+        static Handler handlers[N_STATES];
+int counter = 0, other;
+        void f(Local *l, int i)
+{
+  ops->write(1);
+  handlers[i].run(2);
+  l[i].go(3);
+        l->go(4);
+}
+";
+    let file = extract(source.as_bytes(), &recognizer);
+    let globals: Vec<_> = file
+        .globals
+        .iter()
+        .map(|g| (file.name(g.name), file.name(g.type_name)))
+        .collect();
+    assert_eq!(
+        globals,
+        [("ops", "Ops"), ("handlers", "Handler")],
+        "a function pointer array, an int, and words in brackets declare no typed variable"
+    );
+    let paths: Vec<String> = file
+        .member_paths
+        .iter()
+        .map(|p| {
+            let field = file.name(file.uses[p.use_index as usize].name);
+            match p.base {
+                PathBase::Global(g) => format!("global {}: {field}", file.name(g)),
+                PathBase::Type(t) => format!("{}: {field}", file.name(t)),
+                PathBase::Cast { .. } => "cast".to_string(),
+            }
+        })
+        .collect();
+    assert_eq!(
+        paths,
+        ["global ops: write", "global handlers: run", "Local: go"],
+        "one use per field and path start"
+    );
+}
+
+#[test]
+fn index_designators_bind_to_the_element_type() {
+    let (_, recognizer) = coroutine_recognizer();
+    let source = "static const struct {
+  void (*handler)(int);
+} states[] = {
+        [S_IDLE].handler = idle,
+  [S_BUSY] = { .handler = busy },
+};
+        static Plain plain[] = { [0].cb = first };
+";
+    let file = extract(source.as_bytes(), &recognizer);
+    let bound: Vec<_> = file
+        .field_bindings
+        .iter()
+        .map(|b| {
+            (
+                b.struct_type.map(|t| file.name(t)),
+                file.name(b.field),
+                file.name(b.target),
+            )
+        })
+        .collect();
+    assert_eq!(
+        bound,
+        [
+            (Some("states"), "handler", "idle"),
+            (Some("states"), "handler", "busy"),
+            (Some("Plain"), "cb", "first")
         ]
     );
 }
@@ -666,6 +751,7 @@ fn member_paths_start_at_macro_invocations() {
                     through.iter().map(|t| format!("{t}->")).collect::<String>()
                 ),
                 PathBase::Type(t) => format!("{}: {field}", file.name(t)),
+                PathBase::Global(g) => format!("global {}: {field}", file.name(g)),
             }
         })
         .collect();
@@ -807,4 +893,49 @@ fn guards_need_a_recognizer_that_names_them() {
     let (contexts, _) = qemu_block();
     let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
     assert!(file.uses.iter().all(|u| u.guard == Guard::None));
+}
+
+#[test]
+fn references_handed_to_deferred_calls_are_marked() {
+    let config = crate::config::preset("qemu").unwrap();
+    let recognizer = config.recognizer(crate::model::EdgeKinds::ALL);
+    let source = "void f(void)\n{\n\
+        qemu_thread_create(&t, \"w\", worker, wrap(helper), 0);\n\
+        aio_bh_schedule_oneshot(ctx, bh_cb, NULL);\n\
+        aio_bh_schedule_oneshot(ctx, (QEMUBHFunc *)cast_cb, NULL);\n\
+        atexit(at_exit_fn);\n\
+        drv->bdrv_aio_ioctl(bs, req, buf, complete, &co);\n\
+        other(shared);\n\
+        aio_bh_schedule_oneshot(ctx, shared, NULL);\n\
+        qemu_thread_create(&t, name_fn, worker2, (S){ a, skipped }, 0);\n\
+        g_clear_pointer(&p, unref);\n}\n";
+    let file = extract(source.as_bytes(), &recognizer);
+    let marked = |deferred: bool| -> Vec<&str> {
+        let mut names: Vec<&str> = file
+            .uses
+            .iter()
+            .filter(|u| u.kind == UseKind::Reference && (u.deferred != 0) == deferred)
+            .map(|u| file.name(u.name))
+            .collect();
+        names.sort_unstable();
+        names
+    };
+    // (A type named in a cast among the arguments is marked too; it is no function.)
+    assert_eq!(
+        marked(true),
+        [
+            "QEMUBHFunc",
+            "at_exit_fn",
+            "bh_cb",
+            "cast_cb",
+            "complete",
+            "worker",
+            "worker2"
+        ]
+    );
+    // `helper` is an argument of `wrap`, `shared` is also passed to `other`, `name_fn` is
+    // not at the deferred position, and `g_clear_pointer` calls `unref` at once.
+    for name in ["helper", "shared", "name_fn", "unref", "skipped"] {
+        assert!(marked(false).contains(&name), "{name}");
+    }
 }

@@ -232,6 +232,8 @@ pub struct GraphStats {
     pub edges: [usize; UseKind::ALL.len()],
     /// Calls of names that no file defines (library functions, macros).
     pub unresolved_calls: usize,
+    /// References handed to a `[[deferred]]` call: they run elsewhere, so they make no edge.
+    pub deferred_references: usize,
     /// Member calls that reached field nodes by field name alone: the object's struct type is
     /// unknown, or no field node has it.
     pub by_name_member_calls: usize,
@@ -314,6 +316,7 @@ pub struct Graph {
     offsets: Vec<u32>,
     edges: Vec<Edge>,
     unresolved_calls: usize,
+    deferred_references: usize,
     by_name_member_calls: usize,
     by_name_field_targets: usize,
     unresolved_includes: usize,
@@ -438,6 +441,7 @@ impl Graph {
             offsets,
             edges,
             unresolved_calls,
+            deferred_references,
             by_name_member_calls,
             by_name_field_targets,
             macro_contexts,
@@ -468,6 +472,7 @@ impl Graph {
             offsets,
             edges,
             unresolved_calls,
+            deferred_references,
             by_name_member_calls,
             by_name_field_targets,
             unresolved_includes,
@@ -626,6 +631,7 @@ impl Graph {
             fields: count(NodeKind::is_field),
             edges,
             unresolved_calls: self.unresolved_calls,
+            deferred_references: self.deferred_references,
             by_name_member_calls: self.by_name_member_calls,
             by_name_field_targets: self.by_name_field_targets,
             unresolved_includes: self.unresolved_includes,
@@ -658,6 +664,7 @@ struct EdgeList {
     offsets: Vec<u32>,
     edges: Vec<Edge>,
     unresolved_calls: usize,
+    deferred_references: usize,
     by_name_member_calls: usize,
     by_name_field_targets: usize,
     macro_contexts: Vec<(NodeId, ContextSet)>,
@@ -672,6 +679,7 @@ impl EdgeList {
             offsets,
             edges: Vec::new(),
             unresolved_calls: 0,
+            deferred_references: 0,
             by_name_member_calls: 0,
             by_name_field_targets: 0,
             macro_contexts: Vec::new(),
@@ -684,6 +692,7 @@ impl EdgeList {
         self.offsets.extend(part.ends.iter().map(|end| base + end));
         self.edges.extend(part.edges);
         self.unresolved_calls += part.unresolved_calls;
+        self.deferred_references += part.deferred_references;
         self.by_name_member_calls += part.by_name_calls;
         self.by_name_field_targets += part.by_name_targets;
         self.macro_contexts.extend(part.macro_contexts);

@@ -21,6 +21,8 @@ pub(super) struct FileEdges {
     pub(super) ends: Vec<u32>,
     /// Calls that resolved to no definition and no macro.
     pub(super) unresolved_calls: usize,
+    /// References handed to a `[[deferred]]` call, which make no edge.
+    pub(super) deferred_references: usize,
     /// Member calls whose field nodes were matched by field name alone (the object's type
     /// unknown, or without nodes of its own).
     pub(super) by_name_calls: usize,
@@ -89,6 +91,9 @@ impl<'a> Resolver<'_, 'a> {
                                 let path = &member_paths[at];
                                 let base = match path.base {
                                     PathBase::Type(base) => Some(names.get(base)),
+                                    PathBase::Global(base) => {
+                                        self.fields.pointers.global(names.get(base))
+                                    }
                                     PathBase::Cast { name, first_arg } => {
                                         self.fields.casts.cast_type(
                                             names.get(name),
@@ -122,6 +127,12 @@ impl<'a> Resolver<'_, 'a> {
                             }
                         }
                     }
+                    continue;
+                }
+                // A function handed to a call that only registers or schedules it runs
+                // elsewhere, later: the caller does not use it.
+                if used.deferred != 0 && used.kind == UseKind::Reference {
+                    out.deferred_references += 1;
                     continue;
                 }
                 let first = match targets[used.name as usize] {

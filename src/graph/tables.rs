@@ -219,6 +219,8 @@ fn strongly_connected_components(successors: &[Vec<u32>]) -> Vec<Vec<u32>> {
 /// struct and member; a member declared with different types in different places has none.
 pub(super) struct PointerMembers<'a> {
     types: FxHashMap<(&'a str, &'a str), Option<&'a str>>,
+    /// The types of the variables declared at file scope; `None` where declarations disagree.
+    globals: FxHashMap<&'a str, Option<&'a str>>,
     /// The types typedefs name (`qemu_irq` -> `IRQState`); `None` where they disagree.
     aliases: FxHashMap<&'a str, Option<&'a str>>,
 }
@@ -230,9 +232,21 @@ impl<'a> PointerMembers<'a> {
     pub(super) fn build(files: &'a [SourceFile]) -> Self {
         let mut types: FxHashMap<(&'a str, &'a str), Option<&'a str>> = FxHashMap::default();
         let mut aliases: FxHashMap<&'a str, Option<&'a str>> = FxHashMap::default();
+        let mut globals: FxHashMap<&'a str, Option<&'a str>> = FxHashMap::default();
         for file in files {
             let extracted = &file.functions;
             let name = |index| extracted.names.get(index);
+            for global in &extracted.globals {
+                let type_name = name(global.type_name);
+                globals
+                    .entry(name(global.name))
+                    .and_modify(|known| {
+                        if *known != Some(type_name) {
+                            *known = None;
+                        }
+                    })
+                    .or_insert(Some(type_name));
+            }
             for alias in &extracted.type_aliases {
                 let target = name(alias.target);
                 aliases
@@ -257,7 +271,17 @@ impl<'a> PointerMembers<'a> {
                     .or_insert(Some(pointee));
             }
         }
-        PointerMembers { types, aliases }
+        PointerMembers {
+            types,
+            aliases,
+            globals,
+        }
+    }
+
+    /// The type of the variable `name` declared at file scope, if every declaration of it
+    /// agrees.
+    pub(super) fn global(&self, name: &str) -> Option<&'a str> {
+        self.globals.get(name).copied().flatten()
     }
 
     /// The type a typedef name stands for, through typedefs of typedefs (`qemu_irq` ->

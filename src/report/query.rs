@@ -2,7 +2,7 @@
 //! of the graph, as text or JSON (pictures as DOT are [`super::dot`]'s).
 
 use super::{arrow, back_arrow, write_json_line};
-use crate::config::Boundary;
+use crate::config::{Boundary, Config, Cut, Deferred};
 use crate::context::{ContextId, Contexts};
 use crate::graph::Graph;
 use crate::model::{NodeId, UseKind};
@@ -55,15 +55,47 @@ pub fn write_path_json(
     write_json_line(out, &serde_json::json!({ "path": lines }))
 }
 
+/// What the configuration removes from the graph, each entry with its reason: the boundaries
+/// where paths stop, the steps cut, and the calls whose function arguments run elsewhere.
+#[derive(Debug, Clone, Copy)]
+pub struct Stops<'a> {
+    /// `[[boundary]]` entries.
+    pub boundaries: &'a [Boundary],
+    /// `[[cut]]` entries.
+    pub cuts: &'a [Cut],
+    /// `[[deferred]]` entries.
+    pub deferred: &'a [Deferred],
+}
+
+impl<'a> Stops<'a> {
+    /// The entries of `config`.
+    pub fn of(config: &'a Config) -> Self {
+        Stops {
+            boundaries: &config.boundaries,
+            cuts: &config.cuts,
+            deferred: &config.deferred,
+        }
+    }
+}
+
+/// A reason on one line.
+fn one_line(reason: &str) -> String {
+    reason.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `preset` or `config`.
+fn origin(preset: bool) -> &'static str {
+    if preset { "preset" } else { "config" }
+}
+
 /// Writes each context (or `only`) with its functions, sorted by name, and where the context
-/// came from; then, for all contexts, the attribute aliases and the `boundaries` where paths
-/// stop, with their reasons.
+/// came from; then, for all contexts, the attribute aliases, and the `stops` with their reasons.
 pub fn write_contexts(
     out: &mut impl Write,
     graph: &Graph,
     contexts: &Contexts,
     only: Option<ContextId>,
-    boundaries: &[Boundary],
+    stops: Stops,
 ) -> io::Result<()> {
     for context in listed(contexts, only) {
         let nodes = annotated(graph, context);
@@ -95,20 +127,55 @@ pub fn write_contexts(
     for cycle in graph.alias_cycles() {
         writeln!(out, "cyclic alias: {cycle} expands to itself")?;
     }
-    if only.is_none() && !boundaries.is_empty() {
-        writeln!(out, "boundaries ({}): paths stop here", boundaries.len())?;
-        for boundary in boundaries {
-            let from = if boundary.preset { "preset" } else { "config" };
-            let reason = boundary
-                .reason
-                .get_ref()
-                .split_whitespace()
-                .collect::<Vec<_>>();
+    if only.is_some() {
+        return Ok(());
+    }
+    if !stops.boundaries.is_empty() {
+        writeln!(
+            out,
+            "boundaries ({}): paths stop here",
+            stops.boundaries.len()
+        )?;
+        for boundary in stops.boundaries {
             writeln!(
                 out,
-                "  {}()  [{from}]  {}",
+                "  {}()  [{}]  {}",
                 boundary.function,
-                reason.join(" ")
+                origin(boundary.preset),
+                one_line(boundary.reason.get_ref())
+            )?;
+        }
+    }
+    if !stops.cuts.is_empty() {
+        writeln!(
+            out,
+            "cuts ({}): these steps are not taken",
+            stops.cuts.len()
+        )?;
+        for cut in stops.cuts {
+            writeln!(
+                out,
+                "  {}() -> {}()  [{}]  {}",
+                cut.from,
+                cut.to,
+                origin(cut.preset),
+                one_line(cut.reason.get_ref())
+            )?;
+        }
+    }
+    if !stops.deferred.is_empty() {
+        writeln!(
+            out,
+            "deferred ({}): functions handed to these calls run elsewhere, later",
+            stops.deferred.len()
+        )?;
+        for deferred in stops.deferred {
+            writeln!(
+                out,
+                "  {}  [{}]  {}",
+                deferred.describe(),
+                origin(deferred.preset),
+                one_line(deferred.reason.get_ref())
             )?;
         }
     }
@@ -116,13 +183,15 @@ pub fn write_contexts(
 }
 
 /// Writes the contexts as `{"contexts":[{"name":..,"functions":[{..,"origins":[..]}]}]}`, with
-/// the aliases and `"boundaries":[{"function":..,"reason":..,"preset":..}]`.
+/// the aliases, `"boundaries":[{"function":..,"reason":..,"preset":..}]`,
+/// `"cuts":[{"from":..,"to":..,"reason":..,"preset":..}]` and
+/// `"deferred":[{"function" or "field":..,"arguments":[..],"reason":..,"preset":..}]`.
 pub fn write_contexts_json(
     out: &mut impl Write,
     graph: &Graph,
     contexts: &Contexts,
     only: Option<ContextId>,
-    boundaries: &[Boundary],
+    stops: Stops,
 ) -> io::Result<()> {
     let listed: Vec<serde_json::Value> = listed(contexts, only)
         .into_iter()
@@ -147,7 +216,8 @@ pub fn write_contexts_json(
             serde_json::json!({"name": alias, "contexts": names})
         })
         .collect();
-    let boundaries: Vec<serde_json::Value> = boundaries
+    let boundaries: Vec<serde_json::Value> = stops
+        .boundaries
         .iter()
         .map(|b| {
             serde_json::json!({
@@ -164,6 +234,22 @@ pub fn write_contexts_json(
             "aliases": aliases,
             "cyclic_aliases": graph.alias_cycles(),
             "boundaries": boundaries,
+            "cuts": stops.cuts.iter().map(|c| serde_json::json!({
+                "from": c.from,
+                "to": c.to,
+                "reason": c.reason.get_ref(),
+                "preset": c.preset,
+            })).collect::<Vec<_>>(),
+            "deferred": stops.deferred.iter().map(|d| {
+                let key = if d.function.is_some() { "function" } else { "field" };
+                let arguments: Vec<u32> = d.arguments.iter().map(|a| *a.get_ref()).collect();
+                serde_json::json!({
+                    key: d.name(),
+                    "arguments": arguments,
+                    "reason": d.reason.get_ref(),
+                    "preset": d.preset,
+                })
+            }).collect::<Vec<_>>(),
         }),
     )
 }

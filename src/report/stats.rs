@@ -46,6 +46,11 @@ pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
     writeln!(out, "unresolved calls: {}", graph.unresolved_calls)?;
     writeln!(
         out,
+        "references handed to deferred calls (no edge): {}",
+        graph.deferred_references
+    )?;
+    writeln!(
+        out,
         "member calls by field name alone: {} (to {} field nodes)",
         graph.by_name_member_calls, graph.by_name_field_targets
     )?;

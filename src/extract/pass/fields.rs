@@ -8,8 +8,8 @@ use super::{
 use crate::extract::names::Keyword;
 use crate::extract::names::keyword;
 use crate::extract::{
-    CastMacro, CastSuffix, CastTarget, FieldBinding, FieldDecl, FunctionType, MemberPath, PathBase,
-    PointerMember, TypeAlias, Use, WordRange,
+    CastMacro, CastSuffix, CastTarget, FieldBinding, FieldDecl, FunctionType, GlobalVariable,
+    MemberPath, PathBase, PointerMember, TypeAlias, Use, WordRange,
 };
 use crate::lexer::Token;
 use crate::model::UseKind;
@@ -35,7 +35,9 @@ impl FilePass<'_, '_> {
             }
             _ => None,
         };
-        let designator = chained.is_some() || matches!(self.prev2.0, Token::LBrace | Token::Comma);
+        let designator = chained.is_some()
+            || matches!(self.prev2.0, Token::LBrace | Token::Comma)
+            || self.after_index_designator();
         self.member = Some(Member {
             token: self.token_index,
             span: span.clone(),
@@ -99,10 +101,27 @@ impl FilePass<'_, '_> {
         }
         match &self.closed_invocation {
             Some((token, name, first_arg)) if token + 2 == self.token_index => {
-                Some(Base::Cast(name.clone(), first_arg.clone()))
+                return Some(Base::Cast(name.clone(), first_arg.clone()));
             }
-            _ => None,
+            _ => {}
         }
+        // An element of an array, `table[i].run(...)`: the array's declared type.
+        if let Some((token, Some(array))) = &self.closed_bracket
+            && token + 2 == self.token_index
+        {
+            let text = &self.source[array.clone()];
+            return Some(match self.variables.get(text) {
+                Some(struct_type) => Base::Type(struct_type.clone()),
+                None => Base::Global(array.clone()),
+            });
+        }
+        // A name the function does not declare may be a variable declared at file scope.
+        let (token, span) = &self.last_ident;
+        let plain_base = *token + 2 == self.token_index
+            && !matches!(self.prev3.0, Token::Dot | Token::Arrow)
+            && keyword(&self.source[span.clone()]).is_none();
+        (plain_base && !self.variables.contains_key(&self.source[span.clone()]))
+            .then(|| Base::Global(span.clone()))
     }
 
     /// Notes a macro-like invocation (an all-capitals name before `(`) in a function body, and
@@ -184,14 +203,7 @@ impl FilePass<'_, '_> {
     /// the name it declares.
     pub(super) fn typedef_declaration(&mut self) {
         if let Some((first_decl, Some(name))) = self.head.anonymous.clone() {
-            let struct_type = self.export_name(name);
-            for decl in &mut self.output.field_decls[first_decl..] {
-                decl.struct_type.get_or_insert(struct_type);
-            }
-            for mut member in std::mem::take(&mut self.anonymous_members) {
-                member.struct_type = struct_type;
-                self.output.pointer_members.push(member);
-            }
+            self.name_anonymous_type(first_decl, name);
             return;
         }
         // `(*name)` first: in `typedef int coroutine_fn (*Fn)(void)` the attribute is also
@@ -229,6 +241,59 @@ impl FilePass<'_, '_> {
         self.output
             .function_types
             .push(FunctionType { name, attributes });
+    }
+
+    /// Gives the members of the tagless struct body just read (field declarations from
+    /// `first_decl` on) the type `name`: the typedef's name, or the name of the variable it
+    /// declares (`static const struct { void (*run)(VMBus *); } state_runner[] = { ... };`),
+    /// which stands for that struct type alone, so its fields merge with no other struct's.
+    pub(super) fn name_anonymous_type(&mut self, first_decl: usize, name: Range<usize>) {
+        let struct_type = self.export_name(name);
+        for decl in &mut self.output.field_decls[first_decl..] {
+            decl.struct_type.get_or_insert(struct_type);
+        }
+        for mut member in std::mem::take(&mut self.anonymous_members) {
+            member.struct_type = struct_type;
+            self.output.pointer_members.push(member);
+        }
+    }
+
+    /// A variable declared with a tagless struct body, `struct { ... } name` (at its `=` or
+    /// `;`): its struct type is named after it ([`Self::name_anonymous_type`]), and its
+    /// initializer binds to that type.
+    pub(super) fn anonymous_variable(&mut self) {
+        let Some((first_decl, Some(name))) = self.head.anonymous.take() else {
+            return;
+        };
+        self.name_anonymous_type(first_decl, name.clone());
+        if self.head.has_assign || self.head.initialized_type.is_none() {
+            self.head.initialized_type = Some(name.clone());
+        }
+        self.head.initialized_name = Some(name.clone());
+        self.head.last_words = [Some(name.clone()), Some(name)];
+    }
+
+    /// Records the variable a file-scope declaration ending now declares, with its type, if the
+    /// head shows both: `extern struct T *name;`, `static T name[] = { ... };`. A declaration
+    /// of a function (a name followed by `(` before any `=`) declares none.
+    pub(super) fn global_variable(&mut self) {
+        let head = &self.head;
+        let (name, type_name) = if head.has_assign {
+            (head.initialized_name.clone(), head.initialized_type.clone())
+        } else if head.candidates.is_empty() && head.paren == 0 {
+            let [last, before] = head.last_words.clone();
+            (last, before)
+        } else {
+            return;
+        };
+        let (Some(name), Some(type_name)) = (name, type_name) else {
+            return;
+        };
+        let global = GlobalVariable {
+            name: self.export_name(name),
+            type_name: self.export_name(type_name),
+        };
+        self.output.globals.push(global);
     }
 
     /// The struct type of `x` in `x->member` or `x.member` (the current identifier being the
@@ -336,6 +401,29 @@ impl FilePass<'_, '_> {
             through.extend(member.leading.iter().cloned());
             self.bind(member, struct_type, &through, span);
         }
+    }
+
+    /// True if the member being read follows an index designator, `[S_IDLE].handler`.
+    fn after_index_designator(&self) -> bool {
+        matches!(
+            self.block,
+            Block::Other {
+                shape: Shape::Initializer { .. },
+                ..
+            }
+        ) && self
+            .closed_bracket
+            .as_ref()
+            .is_some_and(|(token, _)| token + 2 == self.token_index)
+    }
+
+    /// True if the last member read was designated after an index, `[S_IDLE].handler = f`.
+    pub(super) fn element_designator(&self) -> bool {
+        self.member.as_ref().is_some_and(|member| {
+            self.closed_bracket
+                .as_ref()
+                .is_some_and(|(token, _)| token + 2 == member.token)
+        })
     }
 
     /// Notes the designator a `{` in an initializer follows, `.job_driver = {`.
@@ -454,12 +542,15 @@ impl FilePass<'_, '_> {
     /// (where the declaration of `x` shows the type).
     pub(super) fn member_call(&mut self, span: Range<usize>) {
         let offset = span.start;
+        let entry = self.recognizer.deferring_field(&self.source[span.clone()]);
+        self.arguments.call(self.paren, self.depth, entry);
         let path = self.access_path(&span);
         let name = self.names.intern(self.source, span, self.recognizer);
         let exported = self.names.export(name, self.source, &mut self.output.names);
         // One use per field and path start (the members between are not told apart).
         let base = path.as_ref().map(|path| match &path.base {
             Base::Type(struct_type) => PathBase::Type(self.export_name(struct_type.clone())),
+            Base::Global(name) => PathBase::Global(self.export_name(name.clone())),
             Base::Cast(name, first_arg) => PathBase::Cast {
                 name: self.export_name(name.clone()),
                 first_arg: first_arg.clone().map(|arg| self.export_name(arg)),
@@ -468,7 +559,9 @@ impl FilePass<'_, '_> {
         let guard = self.guards.current();
         let use_index = self.output.uses.len() as u32;
         let key = match base {
-            Some(PathBase::Type(name) | PathBase::Cast { name, .. }) => (exported, name),
+            Some(PathBase::Type(name) | PathBase::Global(name) | PathBase::Cast { name, .. }) => {
+                (exported, name)
+            }
             None => (exported, u32::MAX),
         };
         if let Some(&earlier) = self.member_calls.get(&key) {
@@ -492,6 +585,7 @@ impl FilePass<'_, '_> {
             line,
             column,
             guard,
+            deferred: 0,
         });
         if let Block::Function(function) = &mut self.block {
             function.uses_end = self.output.uses.len() as u32;

@@ -1,6 +1,7 @@
 //! The pass over one file's tokens: the state machine that finds definitions and records what
 //! their bodies use.
 
+mod arguments;
 mod conditionals;
 mod fields;
 mod guards;
@@ -15,6 +16,7 @@ use super::{
 use crate::context::ContextSet;
 use crate::lexer::{Directive, LineCounter, Token, Tokens};
 use crate::model::UseKind;
+use arguments::Arguments;
 use conditionals::Conditional;
 pub(super) use conditionals::LocalSwitches;
 use guards::Guards;
@@ -60,8 +62,12 @@ struct Head {
     last_words: [Option<Range<usize>>; 2],
     /// The word before the declared name when `=` was seen: an initializer's type.
     initialized_type: Option<Range<usize>>,
+    /// The declared name when `=` was seen.
+    initialized_name: Option<Range<usize>>,
     /// A `[` outside parentheses: an array is declared.
     array: bool,
+    /// Brackets open outside parentheses: the size of an array, whose words declare nothing.
+    bracket: u32,
     /// Parameters declared `Type *name` or `Type name`: (name, type).
     params: Vec<(Range<usize>, Range<usize>)>,
     /// The head starts with `typedef`.
@@ -197,6 +203,8 @@ struct AccessPath {
 enum Base {
     /// A variable's declared struct type.
     Type(Range<usize>),
+    /// A name the function does not declare (a variable declared at file scope, perhaps).
+    Global(Range<usize>),
     /// A macro invocation `NAME(first, ...)`, `first` if it is one identifier.
     Cast(Range<usize>, Option<Range<usize>>),
 }
@@ -287,6 +295,15 @@ pub(super) struct FilePass<'src, 'x> {
     /// The file names a guard condition: only then are branches told apart (few files do, and
     /// the search for the name costs far less than following every body's branches).
     track_guards: bool,
+    /// Parentheses are counted in bodies: for callback fields, or for `[[deferred]]` calls.
+    track_parens: bool,
+    /// The argument lists open in the current body, while a `[[deferred]]` call is among them.
+    arguments: Arguments,
+    /// The `[` open in the current body, each with the identifier right before it (the array
+    /// indexed), innermost last.
+    brackets: Vec<Option<Range<usize>>>,
+    /// The last `]` closed: its token index and the identifier before its `[`, if any.
+    closed_bracket: Option<(usize, Option<Range<usize>>)>,
 }
 
 impl<'src, 'x> FilePass<'src, 'x> {
@@ -331,6 +348,10 @@ impl<'src, 'x> FilePass<'src, 'x> {
             local_initializer: None,
             guards: Guards::default(),
             track_guards: recognizer.mentions_guard(source),
+            track_parens: recognizer.extras.fields || recognizer.defers(),
+            arguments: Arguments::default(),
+            brackets: Vec::new(),
+            closed_bracket: None,
         }
     }
 
@@ -460,7 +481,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
         }
         match token {
             Token::Ident => {
-                if head.paren == 0 {
+                if head.paren == 0 && head.bracket == 0 {
                     if let Some(contexts) = self.recognizer.attribute(&self.source[span.clone()]) {
                         head.attributes.extend(contexts);
                     }
@@ -565,10 +586,20 @@ impl<'src, 'x> FilePass<'src, 'x> {
             Token::Assign if head.paren == 0 => {
                 if !head.has_assign {
                     head.initialized_type = head.last_words[1].clone();
+                    head.initialized_name = head.last_words[0].clone();
+                    head.has_assign = true;
+                    if head.anonymous.is_some() && !head.typedef && self.recognizer.extras.fields {
+                        self.anonymous_variable();
+                    }
                 }
-                head.has_assign = true;
             }
-            Token::LBracket if head.paren == 0 => head.array = true,
+            Token::LBracket if head.paren == 0 => {
+                head.array = true;
+                head.bracket += 1;
+            }
+            Token::Other if head.bracket > 0 && self.source[span.start] == b']' => {
+                head.bracket -= 1;
+            }
             Token::LBrace => self.open_block(span.start),
             Token::RBrace => {
                 if self.extern_c > 0 {
@@ -619,6 +650,12 @@ impl<'src, 'x> FilePass<'src, 'x> {
             self.typedef_declaration();
             self.head.reset();
             return;
+        }
+        if self.recognizer.extras.fields {
+            if self.head.anonymous.is_some() {
+                self.anonymous_variable();
+            }
+            self.global_variable();
         }
         let head = &self.head;
         // Most declarations have neither attributes nor (with head words off) words: they are
@@ -690,6 +727,9 @@ impl<'src, 'x> FilePass<'src, 'x> {
                 self.local_initializer = None;
                 self.invocations.clear();
                 self.closed_invocation = None;
+                self.arguments.clear();
+                self.brackets.clear();
+                self.closed_bracket = None;
                 for (name, struct_type) in &head.params {
                     self.variables
                         .insert(&self.source[name.clone()], struct_type.clone());
@@ -731,6 +771,8 @@ impl<'src, 'x> FilePass<'src, 'x> {
         self.member = None;
         self.member_attributes = ContextSet::default();
         self.designators.clear();
+        self.brackets.clear();
+        self.closed_bracket = None;
         self.depth = 1;
         self.block_line = self.lines.line_at(offset);
     }
@@ -780,12 +822,33 @@ impl<'src, 'x> FilePass<'src, 'x> {
                 }
             }
             Token::Semi => self.member_attributes = ContextSet::default(),
-            Token::LParen if self.recognizer.extras.fields => self.paren += 1,
-            Token::RParen if self.recognizer.extras.fields => {
+            Token::LParen if self.track_parens => {
+                // A call through an expression, `(*fn)(f)`: `f` is its argument.
+                if self.arguments.is_open() && self.prev.0 == Token::RParen {
+                    self.arguments.call(self.paren, self.depth, 0);
+                }
+                self.paren += 1;
+            }
+            Token::RParen if self.track_parens => {
                 self.paren = self.paren.saturating_sub(1);
                 if !self.invocations.is_empty() {
                     self.close_invocation();
                 }
+                if self.arguments.is_open() {
+                    self.arguments.close(self.paren);
+                }
+            }
+            Token::Comma if self.arguments.is_open() => {
+                self.arguments.comma(self.paren, self.depth)
+            }
+            Token::LBracket if self.recognizer.extras.fields && self.brackets.len() < MAX_PATH => {
+                let (token, ident) = &self.last_ident;
+                let array = (*token + 1 == self.token_index).then(|| ident.clone());
+                self.brackets.push(array);
+            }
+            Token::Other if !self.brackets.is_empty() && self.source[span.start] == b']' => {
+                let array = self.brackets.pop().flatten();
+                self.closed_bracket = Some((self.token_index, array));
             }
             Token::Ident if !self.recognizer.extras.fields => {
                 if let Block::Function(_) = self.block {
@@ -806,7 +869,9 @@ impl<'src, 'x> FilePass<'src, 'x> {
                         let inner = self.designators.iter().filter(|(d, _)| *d > typed_depth);
                         inner.count() == levels as usize
                     });
-                    let typed = nested || (self.depth == 1 && !*array);
+                    // `[INDEX].field = f` designates a member of an element at depth 1.
+                    let element = *array && self.depth == 1 && self.element_designator();
+                    let typed = nested || (self.depth == 1 && (!*array || element));
                     let struct_type = struct_type.clone().filter(|_| typed);
                     let through: Vec<Range<usize>> = match struct_type {
                         Some(_) if self.depth > typed_depth => self
@@ -896,6 +961,17 @@ impl<'src, 'x> FilePass<'src, 'x> {
             NameClass::Marker(_) | NameClass::Plain if called => UseKind::Call,
             NameClass::Marker(_) | NameClass::Plain => UseKind::Reference,
         };
+        let deferred = match kind {
+            UseKind::Call => {
+                let entry = self.names.deferring(name);
+                self.arguments.call(self.paren, self.depth, entry);
+                0
+            }
+            _ if self.arguments.is_open() => self
+                .arguments
+                .deferred(self.recognizer.deferred_arguments()),
+            _ => 0,
+        };
         let stamp = self.output.functions.len() as u32 + 1;
         let uses = &mut self.output.uses;
         let entry = &self.names.entries[name as usize];
@@ -903,6 +979,10 @@ impl<'src, 'x> FilePass<'src, 'x> {
         if entry.used_by == stamp {
             let earlier = &mut uses[entry.use_index as usize];
             earlier.guard = earlier.guard.merge(guard);
+            // Deferred only if every mention is handed to the same deferring call.
+            if earlier.deferred != deferred {
+                earlier.deferred = 0;
+            }
             if kind == UseKind::Call && earlier.kind == UseKind::Reference {
                 earlier.kind = UseKind::Call;
                 (earlier.line, earlier.column) = self.lines.position_at(offset);
@@ -919,6 +999,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
                 line,
                 column,
                 guard,
+                deferred,
             });
             function.uses_end = uses.len() as u32;
         }
