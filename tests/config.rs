@@ -318,7 +318,8 @@ fn print_config_shows_the_presets_boundaries_with_their_reasons() {
     let run = callcheck(&["--print-config", "--preset", "qemu"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stdout.contains("exclude = [\"roms/**\", \"**/*-win32.c\""),
+        run.stdout
+            .contains("exclude = [\"roms/**\", \"**/*-win32.c\""),
         "{}",
         run.stdout
     );

@@ -583,14 +583,12 @@ impl<'src, 'x> FilePass<'src, 'x> {
             Token::Semi if head.paren == 0 && (!head.knr || head.has_assign) => {
                 self.end_declaration();
             }
-            Token::Assign if head.paren == 0 => {
-                if !head.has_assign {
-                    head.initialized_type = head.last_words[1].clone();
-                    head.initialized_name = head.last_words[0].clone();
-                    head.has_assign = true;
-                    if head.anonymous.is_some() && !head.typedef && self.recognizer.extras.fields {
-                        self.anonymous_variable();
-                    }
+            Token::Assign if head.paren == 0 && !head.has_assign => {
+                head.initialized_type = head.last_words[1].clone();
+                head.initialized_name = head.last_words[0].clone();
+                head.has_assign = true;
+                if head.anonymous.is_some() && !head.typedef && self.recognizer.extras.fields {
+                    self.anonymous_variable();
                 }
             }
             Token::LBracket if head.paren == 0 => {
