@@ -345,7 +345,7 @@ fn contexts_lists_the_boundaries_with_their_reasons() {
     let run = common::callcheck_in(&dir, &["contexts", "."]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stdout.contains("boundaries (3): paths stop here\n"),
+        run.stdout.contains("boundaries (4): paths stop here\n"),
         "{}",
         run.stdout
     );

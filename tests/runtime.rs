@@ -90,7 +90,7 @@ fn the_presets_entries_are_listed_with_their_reasons() {
     let run = callcheck(&["contexts", "--preset", "qemu", "testdata/runtime"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     for text in [
-        "deferred (21): functions handed to these calls run elsewhere, later",
+        "deferred (22): functions handed to these calls run elsewhere, later",
         "  qemu_thread_create() argument 3  [preset]  util/qemu-thread-posix.c:",
         "  ->bdrv_aio_ioctl() argument 4  [preset]  block/io.c:",
         "cuts (3): these steps are not taken",

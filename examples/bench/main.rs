@@ -133,9 +133,29 @@ fn main() {
     }
     let python = !options.no_python && baseline.exists();
     let mut rows = Vec::new();
+    if !options.scanner_only {
+        for input in &inputs {
+            eprintln!("bench: measuring {} ...", input.label);
+            let mut row = measure(input, options.runs, threads, &options.preset);
+            if ripgrep {
+                let mut rg = Command::new("rg");
+                rg.args(["-c", "-w", "GLOBAL_STATE_CODE", "-g", "*.[ch]"])
+                    .args(&input.paths);
+                row.ripgrep = Some(peer(rg, &input.dir, options.runs).0);
+            }
+            if python {
+                let mut py = Command::new("python3");
+                py.arg(&baseline).args(&input.paths);
+                row.python = Some(peer(py, &input.dir, options.runs));
+            }
+            rows.push(row);
+        }
+    }
+    // The in-memory table comes last: Linux counts a child's peak RSS from the fork, so the
+    // processes above must start from this one before it holds whole trees.
     let mut scan_rows = Vec::new();
-    for input in &inputs {
-        if options.scanner || options.scanner_only {
+    if options.scanner || options.scanner_only {
+        for input in &inputs {
             eprintln!("bench: scanning {} in memory ...", input.label);
             let (label, dir, paths) = (&input.label, &input.dir, &input.paths);
             scan_rows.push(scan::measure(
@@ -146,23 +166,6 @@ fn main() {
                 &options.preset,
             ));
         }
-        if options.scanner_only {
-            continue;
-        }
-        eprintln!("bench: measuring {} ...", input.label);
-        let mut row = measure(input, options.runs, threads, &options.preset);
-        if ripgrep {
-            let mut rg = Command::new("rg");
-            rg.args(["-c", "-w", "GLOBAL_STATE_CODE", "-g", "*.[ch]"])
-                .args(&input.paths);
-            row.ripgrep = Some(peer(rg, &input.dir, options.runs).0);
-        }
-        if python {
-            let mut py = Command::new("python3");
-            py.arg(&baseline).args(&input.paths);
-            row.python = Some(peer(py, &input.dir, options.runs));
-        }
-        rows.push(row);
     }
     if !rows.is_empty() {
         print_tables(&rows, threads, options.runs);

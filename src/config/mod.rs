@@ -645,7 +645,12 @@ mod tests {
             assert!(config.deferred.iter().all(|d| d.preset));
             assert!(config.cuts.iter().all(|c| c.preset));
             let boundaries: Vec<_> = config.boundaries.iter().map(|b| &b.function).collect();
-            assert_eq!(boundaries, ["error_vprintf", "error_vprintf_unless_qmp"]);
+            let fatal: &[&str] = if posix { &["cpu_abort"] } else { &[] };
+            assert_eq!(
+                boundaries,
+                [&["error_vprintf", "error_vprintf_unless_qmp"], fatal].concat(),
+                "{name}"
+            );
             assert!(config.boundaries.iter().all(|b| b.preset));
         }
         let config = preset("qemu").unwrap();
@@ -693,7 +698,7 @@ mod tests {
         assert!(config.cuts.iter().all(|c| c.from != "replay_block_event"));
         assert_eq!(config.cuts.len(), 2);
         let boundaries: Vec<_> = config.boundaries.iter().map(|b| &b.function).collect();
-        assert_eq!(boundaries, ["error_vprintf_unless_qmp"]);
+        assert_eq!(boundaries, ["error_vprintf_unless_qmp", "cpu_abort"]);
         assert!(config.guards.is_none());
         // The wrappers' guarded calls are plain calls again.
         assert!(config.rules.iter().all(|r| r.skip == Guard::None));
