@@ -13,7 +13,7 @@
 mod scan;
 mod synthetic;
 
-use callcheck::config::ConfigRequest;
+use callcheck::config::{self, ConfigRequest};
 use callcheck::graph::Graph;
 use callcheck::report::Format;
 use callcheck::session::{self, CheckOptions, Session};
@@ -132,15 +132,22 @@ fn main() {
         );
     }
     let python = !options.no_python && baseline.exists();
+    let excluded = config::preset(&options.preset)
+        .map(|preset| preset.exclude)
+        .unwrap_or_default();
     let mut rows = Vec::new();
     if !options.scanner_only {
         for input in &inputs {
             eprintln!("bench: measuring {} ...", input.label);
             let mut row = measure(input, options.runs, threads, &options.preset);
             if ripgrep {
+                // The files the check reads: the preset's `exclude` globs left out too.
                 let mut rg = Command::new("rg");
-                rg.args(["-c", "-w", "GLOBAL_STATE_CODE", "-g", "*.[ch]"])
-                    .args(&input.paths);
+                rg.args(["-c", "-w", "GLOBAL_STATE_CODE", "-g", "*.[ch]"]);
+                for glob in &excluded {
+                    rg.args(["-g", &format!("!{glob}")]);
+                }
+                rg.args(&input.paths);
                 row.ripgrep = Some(peer(rg, &input.dir, options.runs).0);
             }
             if python {
@@ -355,10 +362,23 @@ fn median(values: impl Iterator<Item = f64>) -> f64 {
 /// The child pass: `read` walks and reads only; `check` runs the whole pipeline.
 fn child(mode: &str, paths: &[PathBuf], threads: usize, preset: &str) {
     let ms = |since: Instant| since.elapsed().as_secs_f64() * 1000.0;
+    // As `callcheck --preset NAME .` run in the input's directory: the preset's `exclude` globs
+    // are relative to the directory the configuration is looked for from.
+    let config = ConfigRequest {
+        preset: Some(preset.to_string()),
+        start: std::env::current_dir().expect("a current directory"),
+        ..ConfigRequest::default()
+    };
     match mode {
         "read" => {
+            // The same files as the check reads: the preset's exclusions and extensions.
+            let loaded = config::load(&config).unwrap_or_else(|error| panic!("bench: {error}"));
             let options = ReadOptions {
                 threads,
+                exclude: loaded
+                    .exclusions()
+                    .unwrap_or_else(|error| panic!("bench: {error}")),
+                extensions: loaded.extensions.clone(),
                 ..ReadOptions::default()
             };
             let started = Instant::now();
@@ -369,10 +389,7 @@ fn child(mode: &str, paths: &[PathBuf], threads: usize, preset: &str) {
             // As `callcheck --preset NAME PATH...` runs, through the same library entry.
             let options = session::Options {
                 paths: paths.to_vec(),
-                config: ConfigRequest {
-                    preset: Some(preset.to_string()),
-                    ..ConfigRequest::default()
-                },
+                config,
                 threads,
                 ..session::Options::default()
             };

@@ -417,9 +417,12 @@ impl Graph {
         let mut uses = uses;
         for (batch, uses) in uses.chunks_mut(RESOLVE_BATCH).enumerate() {
             let first = batch * RESOLVE_BATCH;
+            // Each job sets up a scope as large as the tree: jobs of a few hundred files keep
+            // that cost small.
             let parts: Vec<FileEdges> = uses
                 .par_iter_mut()
                 .enumerate()
+                .with_min_len(RESOLVE_JOB)
                 .map_init(
                     || Scope::new(&includes),
                     |scope, (index, uses)| {
@@ -430,9 +433,9 @@ impl Graph {
                 )
                 .collect();
             parts.into_iter().for_each(|part| list.append(part));
-            release_freed_memory();
         }
         drop(uses);
+        release_freed_memory();
         let mut tail = FileEdges::default();
         resolver.generated_edges(&generated, &mut tail);
         resolver.field_edges(&fields, &mut tail);
@@ -657,6 +660,9 @@ mod tests;
 /// Files resolved together: enough to keep every thread busy, few enough that their edges are
 /// a small part of the graph's.
 const RESOLVE_BATCH: usize = 2048;
+
+/// The fewest files one job of a batch resolves.
+const RESOLVE_JOB: usize = 256;
 
 /// The edges of files resolved so far, appended in node order.
 struct EdgeList {

@@ -4,7 +4,7 @@
 use super::Function;
 use super::includes::Scope;
 use crate::context::ContextSet;
-use crate::extract::WordRange;
+use crate::extract::{WordRange, name_hash};
 use crate::model::NodeId;
 use crate::source::SourceFile;
 use hashbrown::HashTable;
@@ -61,7 +61,7 @@ pub(super) struct NameChain {
 }
 
 /// Every definition (and generated wrapper) of each name, as a chain through `same_name` in node
-/// order. Names are matched by the hash computed when their file was read, then by text.
+/// order. Names are matched by their hash, then by text.
 #[derive(Default)]
 pub(super) struct DefinitionNames {
     pub(super) by_name: HashTable<NameChain>,
@@ -69,22 +69,22 @@ pub(super) struct DefinitionNames {
 }
 
 impl DefinitionNames {
-    pub(super) fn name_of<'f>(
-        node: NodeId,
-        functions: &[Function],
-        files: &'f [SourceFile],
-    ) -> (u64, &'f str) {
+    /// The name of definition `node`.
+    fn text_of<'f>(node: NodeId, functions: &[Function], files: &'f [SourceFile]) -> &'f str {
         let function = &functions[node as usize];
-        let names = &files[function.file as usize].functions.names;
-        (names.hash(function.name), names.get(function.name))
+        files[function.file as usize]
+            .functions
+            .names
+            .get(function.name)
     }
 
     /// Adds `node`, which must be the highest so far, to the chain of its name.
     pub(super) fn add(&mut self, node: NodeId, functions: &[Function], files: &[SourceFile]) {
-        let (hash, name) = Self::name_of(node, functions, files);
+        let name = Self::text_of(node, functions, files);
+        let hash = name_hash(name.as_bytes());
         self.same_name.push(NO_NODE);
         let same = |chain: &NameChain| {
-            chain.hash == hash && Self::name_of(chain.first, functions, files).1 == name
+            chain.hash == hash && Self::text_of(chain.first, functions, files) == name
         };
         match self.by_name.find_mut(hash, same) {
             Some(chain) => {
@@ -111,7 +111,7 @@ impl DefinitionNames {
         files: &[SourceFile],
     ) -> NodeId {
         let same = |chain: &NameChain| {
-            chain.hash == hash && Self::name_of(chain.first, functions, files).1 == name
+            chain.hash == hash && Self::text_of(chain.first, functions, files) == name
         };
         self.by_name
             .find(hash, same)
