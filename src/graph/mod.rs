@@ -330,7 +330,7 @@ impl Graph {
     /// Builds the graph of `files`, which it sorts by path.
     pub fn build(mut files: Vec<SourceFile>, options: &BuildOptions) -> Graph {
         files.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
-        let uses: Vec<Vec<Use>> = files
+        let mut uses: Vec<Vec<Use>> = files
             .iter_mut()
             .map(|file| std::mem::take(&mut file.functions.uses))
             .collect();
@@ -413,8 +413,8 @@ impl Graph {
         // Each file's uses are freed once its edges are made: no stage after this one reads
         // them, and over a tree the size of Linux they would outweigh the graph. Files are
         // resolved in batches, so that the edges of only one batch wait to be appended.
-        let mut list = EdgeList::new(functions.len());
-        let mut uses = uses;
+        let mut list = FileEdges::default();
+        list.ends.reserve(functions.len());
         for (batch, uses) in uses.chunks_mut(RESOLVE_BATCH).enumerate() {
             let first = batch * RESOLVE_BATCH;
             // Each job sets up a scope as large as the tree: jobs of a few hundred files keep
@@ -440,15 +440,18 @@ impl Graph {
         resolver.generated_edges(&generated, &mut tail);
         resolver.field_edges(&fields, &mut tail);
         list.append(tail);
-        let EdgeList {
-            offsets,
+        let FileEdges {
             edges,
+            ends,
             unresolved_calls,
             deferred_references,
-            by_name_member_calls,
-            by_name_field_targets,
+            by_name_calls: by_name_member_calls,
+            by_name_targets: by_name_field_targets,
             macro_contexts,
         } = list;
+        // `edges[offsets[n]..offsets[n + 1]]` are node n's edges.
+        let mut offsets = ends;
+        offsets.insert(0, 0);
         for (node, set) in macro_contexts {
             let function = &mut functions[node as usize];
             function.contexts.extend(set);
@@ -663,47 +666,6 @@ const RESOLVE_BATCH: usize = 2048;
 
 /// The fewest files one job of a batch resolves.
 const RESOLVE_JOB: usize = 256;
-
-/// The edges of files resolved so far, appended in node order.
-struct EdgeList {
-    /// `edges[offsets[n]..offsets[n + 1]]` are node n's edges.
-    offsets: Vec<u32>,
-    edges: Vec<Edge>,
-    unresolved_calls: usize,
-    deferred_references: usize,
-    by_name_member_calls: usize,
-    by_name_field_targets: usize,
-    macro_contexts: Vec<(NodeId, ContextSet)>,
-}
-
-impl EdgeList {
-    /// An empty list for a graph of `nodes` definitions (more nodes may follow).
-    fn new(nodes: usize) -> Self {
-        let mut offsets = Vec::with_capacity(nodes + 1);
-        offsets.push(0);
-        EdgeList {
-            offsets,
-            edges: Vec::new(),
-            unresolved_calls: 0,
-            deferred_references: 0,
-            by_name_member_calls: 0,
-            by_name_field_targets: 0,
-            macro_contexts: Vec::new(),
-        }
-    }
-
-    /// Appends the edges of the nodes that follow the last ones appended.
-    fn append(&mut self, part: FileEdges) {
-        let base = self.edges.len() as u32;
-        self.offsets.extend(part.ends.iter().map(|end| base + end));
-        self.edges.extend(part.edges);
-        self.unresolved_calls += part.unresolved_calls;
-        self.deferred_references += part.deferred_references;
-        self.by_name_member_calls += part.by_name_calls;
-        self.by_name_field_targets += part.by_name_targets;
-        self.macro_contexts.extend(part.macro_contexts);
-    }
-}
 
 /// Hands the pages of memory freed so far back to the system. The uses just freed lie between
 /// records that live on, and the C allocator keeps such pages unless asked: on Linux's tree

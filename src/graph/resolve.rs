@@ -32,6 +32,21 @@ pub(super) struct FileEdges {
     pub(super) macro_contexts: Vec<(NodeId, ContextSet)>,
 }
 
+impl FileEdges {
+    /// Appends `part`, the edges of the nodes that follow this one's, with its ends moved past
+    /// the edges held so far: files resolved apart join into the graph's edges this way.
+    pub(super) fn append(&mut self, part: FileEdges) {
+        let base = self.edges.len() as u32;
+        self.ends.extend(part.ends.iter().map(|end| base + end));
+        self.edges.extend(part.edges);
+        self.unresolved_calls += part.unresolved_calls;
+        self.deferred_references += part.deferred_references;
+        self.by_name_calls += part.by_name_calls;
+        self.by_name_targets += part.by_name_targets;
+        self.macro_contexts.extend(part.macro_contexts);
+    }
+}
+
 /// Resolves the names one file uses to the definitions they mean.
 pub(super) struct Resolver<'r, 'a> {
     pub(super) names: &'r DefinitionNames,
