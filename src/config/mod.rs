@@ -414,54 +414,59 @@ fn take_out(
     without: &Without,
     source: &Source,
 ) -> Result<(), ConfigError> {
-    let missing = |name: &Spanned<String>, what: &str| {
-        source.error(
-            name.span(),
-            format!(
-                "the preset sets no {what} `{}` to leave out",
-                name.get_ref()
-            ),
-        )
-    };
-    for glob in &without.exclude {
-        let before = merged.exclude.len();
-        merged.exclude.retain(|g| g.get_ref() != glob.get_ref());
-        if merged.exclude.len() == before {
-            return Err(missing(glob, "exclude glob"));
-        }
-    }
-    for function in &without.boundary {
-        let before = merged.boundaries.len();
-        merged
-            .boundaries
-            .retain(|b| &b.function != function.get_ref());
-        if merged.boundaries.len() == before {
-            return Err(missing(function, "boundary"));
-        }
-    }
-    for cut in &without.cut {
-        let before = merged.cuts.len();
-        merged
-            .cuts
-            .retain(|c| format!("{} -> {}", c.from, c.to) != *cut.get_ref());
-        if merged.cuts.len() == before {
-            return Err(missing(cut, "cut"));
-        }
-    }
-    for name in &without.deferred {
-        let before = merged.deferred.len();
-        merged.deferred.retain(|d| d.name() != name.get_ref());
-        if merged.deferred.len() == before {
-            return Err(missing(name, "deferred call"));
-        }
-    }
-    for condition in &without.guard {
-        let before = merged.guards.len();
-        merged
-            .guards
-            .retain(|g| g.condition.get_ref() != condition.get_ref());
-        if merged.guards.len() == before {
-            return Err(missing(condition, "guard"));
+    remove_named(
+        &mut merged.exclude,
+        &without.exclude,
+        "exclude glob",
+        source,
+        |g, name| g.get_ref() == name,
+    )?;
+    remove_named(
+        &mut merged.boundaries,
+        &without.boundary,
+        "boundary",
+        source,
+        |b, name| b.function == name,
+    )?;
+    remove_named(&mut merged.cuts, &without.cut, "cut", source, |c, name| {
+        format!("{} -> {}", c.from, c.to) == name
+    })?;
+    remove_named(
+        &mut merged.deferred,
+        &without.deferred,
+        "deferred call",
+        source,
+        |d, name| d.name() == name,
+    )?;
+    remove_named(
+        &mut merged.guards,
+        &without.guard,
+        "guard",
+        source,
+        |g, name| g.condition.get_ref() == name,
+    )
+}
+
+/// Takes the entries each of `names` matches out of `list`; a name that matches none is an
+/// error that names the kind of entry (`what`).
+fn remove_named<T>(
+    list: &mut Vec<T>,
+    names: &[Spanned<String>],
+    what: &str,
+    source: &Source,
+    matches: impl Fn(&T, &str) -> bool,
+) -> Result<(), ConfigError> {
+    for name in names {
+        let before = list.len();
+        list.retain(|entry| !matches(entry, name.get_ref()));
+        if list.len() == before {
+            return Err(source.error(
+                name.span(),
+                format!(
+                    "the preset sets no {what} `{}` to leave out",
+                    name.get_ref()
+                ),
+            ));
         }
     }
     Ok(())
