@@ -238,37 +238,16 @@ impl<'a> PointerMembers<'a> {
             let name = |index| extracted.names.get(index);
             for global in &extracted.globals {
                 let type_name = name(global.type_name);
-                globals
-                    .entry(name(global.name))
-                    .and_modify(|known| {
-                        if *known != Some(type_name) {
-                            *known = None;
-                        }
-                    })
-                    .or_insert(Some(type_name));
+                agree(&mut globals, name(global.name), type_name);
             }
             for alias in &extracted.type_aliases {
                 let target = name(alias.target);
-                aliases
-                    .entry(name(alias.name))
-                    .and_modify(|known| {
-                        if *known != Some(target) {
-                            *known = None;
-                        }
-                    })
-                    .or_insert(Some(target));
+                agree(&mut aliases, name(alias.name), target);
             }
             for member in &extracted.pointer_members {
                 let key = (name(member.struct_type), name(member.member));
                 let pointee = name(member.pointee);
-                types
-                    .entry(key)
-                    .and_modify(|known| {
-                        if *known != Some(pointee) {
-                            *known = None;
-                        }
-                    })
-                    .or_insert(Some(pointee));
+                agree(&mut types, key, pointee);
             }
         }
         PointerMembers {
@@ -370,14 +349,7 @@ impl<'a> CastMacros<'a> {
                     CastSuffix::None => Cow::Borrowed(name(cast.name)),
                     suffix => Cow::Owned(format!("{}{}", name(cast.name), suffix.text())),
                 };
-                casts
-                    .entry(key)
-                    .and_modify(|known| {
-                        if *known != Some(target) {
-                            *known = None;
-                        }
-                    })
-                    .or_insert(Some(target));
+                agree(&mut casts, key, target);
             }
         }
         CastMacros { casts }
@@ -503,6 +475,22 @@ impl<'a> Macros<'a> {
         }
         expansion
     }
+}
+
+/// Records that `key` means `value`: a key that several definitions give different values
+/// means nothing (`None`), so that an ambiguous name is never followed.
+fn agree<K: std::hash::Hash + Eq, V: PartialEq>(
+    map: &mut FxHashMap<K, Option<V>>,
+    key: K,
+    value: V,
+) {
+    map.entry(key)
+        .and_modify(|known| {
+            if known.as_ref() != Some(&value) {
+                *known = None;
+            }
+        })
+        .or_insert(Some(value));
 }
 
 #[cfg(test)]
