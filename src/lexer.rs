@@ -8,7 +8,13 @@
 //!
 //! It works on bytes: invalid UTF-8, NUL bytes and stray characters become [`Token::Other`] and
 //! never stop the scan.
+//!
+//! The tokens are defined here, with a [`logos`] lexer derived from their patterns:
+//! [`LogosTokens`], the reference. Extraction reads them from [`Tokens`], the hand-written
+//! [`crate::scanner::Scanner`], which yields the same tokens and ranges faster;
+//! property tests and the fuzz target hold the two to the same output.
 
+pub use crate::scanner::Scanner;
 use logos::{Filter, Lexer, Logos};
 use memchr::memmem::Finder;
 use std::sync::LazyLock;
@@ -168,7 +174,7 @@ fn quoted_literal(lex: &mut Lexer<Token>, quote: u8, token: Token) -> Token {
 /// Length of a quoted literal's rest (after the opening quote) up to and including `quote`, with
 /// backslash escapes, or up to the newline that ends it unterminated; `None` if it runs to the
 /// end of the input.
-fn quoted_len(rest: &[u8], quote: u8) -> Option<usize> {
+pub(crate) fn quoted_len(rest: &[u8], quote: u8) -> Option<usize> {
     let mut i = 0;
     while let Some(found) = memchr::memchr3(quote, b'\\', b'\n', &rest[i..]) {
         let at = i + found;
@@ -206,11 +212,16 @@ fn line_comment(lex: &mut Lexer<Token>) -> Filter<Token> {
 }
 
 fn pragma_or_skip(comment: &[u8]) -> Filter<Token> {
-    if PRAGMA_WORD.find(comment).is_some() {
+    if is_pragma(comment) {
         Filter::Emit(Token::Pragma)
     } else {
         Filter::Skip
     }
+}
+
+/// True if `comment` (a whole comment) speaks to callcheck.
+pub(crate) fn is_pragma(comment: &[u8]) -> bool {
+    PRAGMA_WORD.find(comment).is_some()
 }
 
 /// Searchers built once: a block comment's end, and the word that makes a comment a pragma.
@@ -220,7 +231,7 @@ static PRAGMA_WORD: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(PRA
 
 /// Length of a block comment's rest (after `/*`) up to and including `*/`; `None` if it is
 /// unterminated.
-fn comment_len(rest: &[u8]) -> Option<usize> {
+pub(crate) fn comment_len(rest: &[u8]) -> Option<usize> {
     COMMENT_END.find(rest).map(|at| at + 2)
 }
 
@@ -246,7 +257,7 @@ fn directive(lex: &mut Lexer<Token>) -> Directive {
 
 /// Length of a directive's rest (after `#`) up to, not including, the newline that ends its
 /// logical line: backslash-newline continues it, and so does a block comment spanning lines.
-fn directive_len(rest: &[u8]) -> usize {
+pub(crate) fn directive_len(rest: &[u8]) -> usize {
     let mut i = 0;
     while let Some(found) = memchr::memchr3(b'\n', b'/', b'"', &rest[i..]) {
         let at = i + found;
@@ -278,7 +289,7 @@ fn directive_len(rest: &[u8]) -> usize {
 }
 
 /// Tells which directive the text after `#` is.
-fn classify_directive(text: &[u8]) -> Directive {
+pub(crate) fn classify_directive(text: &[u8]) -> Directive {
     match split_directive(text).0 {
         b"if" => Directive::If(ConditionKind::Expression),
         b"ifdef" => Directive::If(ConditionKind::Defined),
@@ -313,26 +324,25 @@ pub fn directive_parts(directive: &[u8]) -> (&[u8], &[u8]) {
 }
 
 /// The code tokens of a source, with their byte offsets; bytes the lexer cannot match become
-/// [`Token::Other`].
-pub struct Tokens<'src> {
+/// [`Token::Other`]. Scanned by [`Scanner`], the same tokens as [`LogosTokens`].
+pub type Tokens<'src> = Scanner<'src>;
+
+/// The code tokens of a source as the [`logos`] lexer derived on [`Token`] finds them: the
+/// reference that [`Tokens`] is tested and fuzzed against.
+pub struct LogosTokens<'src> {
     inner: Lexer<'src, Token>,
 }
 
-impl<'src> Tokens<'src> {
+impl<'src> LogosTokens<'src> {
     /// Starts tokenizing `source`.
     pub fn new(source: &'src [u8]) -> Self {
-        Tokens {
+        LogosTokens {
             inner: Token::lexer(source),
         }
     }
-
-    /// The source being tokenized.
-    pub fn source(&self) -> &'src [u8] {
-        self.inner.source()
-    }
 }
 
-impl Iterator for Tokens<'_> {
+impl Iterator for LogosTokens<'_> {
     /// A token and the byte range it covers.
     type Item = (Token, std::ops::Range<usize>);
 

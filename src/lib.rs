@@ -1,8 +1,8 @@
 //! callcheck: call-context linting for C code bases.
 //!
 //! Data flows through one module per stage: [`source`] finds and reads the files (or
-//! [`compdb`] those a build directory's `compile_commands.json` compiles), [`lexer`] turns
-//! bytes into tokens, [`extract`] tokens into function definitions, [`graph`] definitions into
+//! [`compdb`] those a build directory's `compile_commands.json` compiles), [`scanner`] cuts
+//! bytes into the tokens [`lexer`] defines, [`extract`] tokens into function definitions, [`graph`] definitions into
 //! a resolved call graph, [`check`] rules into violations with shortest paths, and [`report`]
 //! violations, diagnostics and query results into text, JSON, SARIF or DOT.
 //! [`session`] is the one entry that runs these stages for the command line, the benchmark and
@@ -31,6 +31,7 @@ pub mod lexer;
 pub mod model;
 pub mod query;
 pub mod report;
+pub mod scanner;
 pub mod session;
 pub mod source;
 pub mod spelling;

@@ -1,9 +1,11 @@
 //! Arbitrary bytes through the whole pipeline, as users run it (the library's session: lexer ->
 //! extract -> graph -> suppressions -> check -> report), as one file or split into two files at
-//! the first NUL byte (so cross-file resolution is fuzzed too).
+//! the first NUL byte (so cross-file resolution is fuzzed too). The hand-written scanner must cut
+//! every input exactly as the logos reference lexer does.
 #![no_main]
 
 use callcheck::config::{self, Config};
+use callcheck::lexer::{LogosTokens, Tokens};
 use callcheck::report::Format;
 use callcheck::session::{CheckOptions, Session};
 use libfuzzer_sys::fuzz_target;
@@ -17,6 +19,9 @@ fn config() -> &'static Config {
 }
 
 fuzz_target!(|data: &[u8]| {
+    let scanned: Vec<_> = Tokens::new(data).collect();
+    let reference: Vec<_> = LogosTokens::new(data).collect();
+    assert_eq!(scanned, reference, "the scanner and the logos lexer disagree");
     let files: Vec<(String, &[u8])> = match data.iter().position(|&b| b == 0) {
         Some(at) => vec![("f0.c".into(), &data[..at]), ("f1.c".into(), &data[at + 1..])],
         None => vec![("f0.c".into(), data)],

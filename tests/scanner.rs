@@ -1,0 +1,147 @@
+//! The hand-written scanner against the logos reference lexer: the same tokens and ranges on
+//! random bytes, on C-like fragments glued together, and on the C fixtures as written and
+//! mutated.
+
+use callcheck::lexer::{LogosTokens, Tokens};
+use proptest::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Asserts that both lexers cut `source` the same way.
+fn assert_same_tokens(source: &[u8]) -> Result<(), TestCaseError> {
+    let scanned: Vec<_> = Tokens::new(source).collect();
+    let reference: Vec<_> = LogosTokens::new(source).collect();
+    prop_assert_eq!(scanned, reference, "{:?}", String::from_utf8_lossy(source));
+    Ok(())
+}
+
+/// Every `.c` and `.h` file under `dir`, recursively.
+fn c_files(dir: &Path, found: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("fixture directory") {
+        let path = entry.expect("directory entry").path();
+        if path.is_dir() {
+            c_files(&path, found);
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("c" | "h")) {
+            found.push(path);
+        }
+    }
+}
+
+/// The bytes of every C fixture.
+fn fixtures() -> Vec<Vec<u8>> {
+    let mut paths = Vec::new();
+    c_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata"),
+        &mut paths,
+    );
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| std::fs::read(p).expect("fixture"))
+        .collect()
+}
+
+/// Fragments that start or end every kind of token, and the bytes between them.
+fn fragment() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        Just("f"),
+        Just("_x$1"),
+        Just("0x1fULL"),
+        Just("1.5e10"),
+        Just("."),
+        Just(".."),
+        Just("..."),
+        Just("->"),
+        Just("-"),
+        Just("="),
+        Just("=="),
+        Just("<"),
+        Just("<<"),
+        Just(">>="),
+        Just("&"),
+        Just("&&"),
+        Just("|"),
+        Just("+"),
+        Just("*"),
+        Just("/"),
+        Just("%"),
+        Just("^"),
+        Just("!"),
+        Just("~"),
+        Just("?"),
+        Just("@"),
+        Just("`"),
+        Just("\\"),
+        Just("("),
+        Just(")"),
+        Just("{"),
+        Just("}"),
+        Just("["),
+        Just("]"),
+        Just(";"),
+        Just(","),
+        Just(":"),
+        Just("\""),
+        Just("'"),
+        Just("\\\""),
+        Just("/*"),
+        Just("*/"),
+        Just("//"),
+        Just("callcheck:"),
+        Just("#"),
+        Just("##"),
+        Just("define"),
+        Just("if 0"),
+        Just("ifdef"),
+        Just("elif"),
+        Just("else"),
+        Just("endif"),
+        Just(" "),
+        Just("\t"),
+        Just("\n"),
+        Just("\r"),
+        Just("\r\n"),
+        Just("\\\n"),
+        Just("\x0b\x0c"),
+        Just("\u{e9}"),
+        Just("\0"),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn same_tokens_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        assert_same_tokens(&bytes)?;
+    }
+
+    #[test]
+    fn same_tokens_on_glued_fragments(parts in proptest::collection::vec(fragment(), 0..80)) {
+        assert_same_tokens(parts.concat().as_bytes())?;
+    }
+
+    #[test]
+    fn same_tokens_on_mutated_fixtures(
+        file in any::<prop::sample::Index>(),
+        at in any::<prop::sample::Index>(),
+        cut in any::<prop::sample::Index>(),
+        insert in proptest::collection::vec(fragment(), 0..4),
+    ) {
+        let fixtures = fixtures();
+        let source = &fixtures[file.index(fixtures.len())];
+        let at = at.index(source.len() + 1);
+        let end = at + cut.index(source.len() - at + 1).min(64);
+        let mutated = [&source[..at], insert.concat().as_bytes(), &source[end..]].concat();
+        assert_same_tokens(&mutated)?;
+        assert_same_tokens(&source[..at])?;
+    }
+}
+
+#[test]
+fn same_tokens_on_every_fixture() {
+    let fixtures = fixtures();
+    assert!(fixtures.len() > 10, "the fixtures are found");
+    for source in &fixtures {
+        assert_same_tokens(source).unwrap();
+    }
+}
