@@ -10,11 +10,10 @@
 //! never stop the scan.
 //!
 //! The tokens are defined here, with a [`logos`] lexer derived from their patterns:
-//! [`LogosTokens`], the reference. Extraction reads them from [`Tokens`], the hand-written
-//! [`crate::scanner::Scanner`], which yields the same tokens and ranges faster;
+//! [`LogosTokens`], the reference. Extraction reads them from the hand-written
+//! [`crate::scanner::Tokens`], which yields the same tokens and ranges faster;
 //! property tests and the fuzz target hold the two to the same output.
 
-pub use crate::scanner::Scanner;
 use logos::{Filter, Lexer, Logos};
 use memchr::memmem::Finder;
 use std::sync::LazyLock;
@@ -323,12 +322,8 @@ pub fn directive_parts(directive: &[u8]) -> (&[u8], &[u8]) {
     split_directive(text.strip_prefix(b"#").unwrap_or(text))
 }
 
-/// The code tokens of a source, with their byte offsets; bytes the lexer cannot match become
-/// [`Token::Other`]. Scanned by [`Scanner`], the same tokens as [`LogosTokens`].
-pub type Tokens<'src> = Scanner<'src>;
-
 /// The code tokens of a source as the [`logos`] lexer derived on [`Token`] finds them: the
-/// reference that [`Tokens`] is tested and fuzzed against.
+/// reference that [`crate::scanner::Tokens`] is tested and fuzzed against.
 pub struct LogosTokens<'src> {
     inner: Lexer<'src, Token>,
 }
@@ -403,6 +398,7 @@ impl LineCounter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scanner::Tokens;
 
     fn kinds(source: &str) -> Vec<Token> {
         Tokens::new(source.as_bytes()).map(|(t, _)| t).collect()

@@ -1,4 +1,4 @@
-//! The hand-written C scanner behind [`crate::lexer::Tokens`].
+//! The hand-written C scanner: bytes to the tokens [`crate::lexer`] defines.
 //!
 //! It yields exactly the tokens and byte ranges of the [`logos`] lexer derived on
 //! [`Token`] (the reference, [`crate::lexer::LogosTokens`]; property tests and the fuzz target
@@ -76,6 +76,10 @@ const fn byte_set(extra: &[u8]) -> [bool; 256] {
     }
     table
 }
+
+/// The code tokens of a source, with their byte offsets; bytes that start no C token become
+/// [`Token::Other`]. The same tokens as [`crate::lexer::LogosTokens`].
+pub type Tokens<'src> = Scanner<'src>;
 
 /// The code tokens of a source with their byte ranges, scanned by hand.
 #[derive(Debug, Clone)]

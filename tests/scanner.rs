@@ -2,7 +2,8 @@
 //! random bytes, on C-like fragments glued together, and on the C fixtures as written and
 //! mutated.
 
-use callcheck::lexer::{LogosTokens, Tokens};
+use callcheck::lexer::LogosTokens;
+use callcheck::scanner::Tokens;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 

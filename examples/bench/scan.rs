@@ -4,7 +4,8 @@
 
 use callcheck::config;
 use callcheck::extract::Extractor;
-use callcheck::lexer::Tokens;
+use callcheck::lexer::LogosTokens;
+use callcheck::scanner::Tokens;
 use callcheck::source::{ReadOptions, read_contents, read_sources};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -15,8 +16,10 @@ pub struct ScanRow {
     pub label: String,
     /// Bytes held in memory.
     pub bytes: u64,
-    /// The tokenizer alone.
+    /// The hand-written scanner alone.
     pub scanner: f64,
+    /// The logos reference lexer alone, which the scanner replaced.
+    pub logos: f64,
     /// The whole extraction (tokenizer and pass) with the preset's recognizer.
     pub extract: f64,
     /// Walking, reading and extracting from disk on one thread (`-j1`), as a run does.
@@ -43,6 +46,7 @@ pub fn measure(label: &str, dir: &Path, paths: &[PathBuf], runs: usize, preset: 
         bytes as f64 / 1e6 / best
     };
     let scanner = best_mb_s(&mut || contents.iter().map(|c| Tokens::new(c).count()).sum());
+    let logos = best_mb_s(&mut || contents.iter().map(|c| LogosTokens::new(c).count()).sum());
     let mut extractor = Extractor::new(&recognizer);
     let extract = best_mb_s(&mut || {
         contents
@@ -59,6 +63,7 @@ pub fn measure(label: &str, dir: &Path, paths: &[PathBuf], runs: usize, preset: 
         label: label.to_string(),
         bytes,
         scanner,
+        logos,
         extract,
         read_extract_j1,
     }
@@ -70,19 +75,20 @@ pub fn print(rows: &[ScanRow]) {
         return;
     }
     println!(
-        "\none thread, MB/s (best of the runs): tokens and extract on files held in memory, \
-         then read+extract from disk (-j1)"
+        "\none thread, MB/s (best of the runs): the scanner, the logos reference lexer and \
+         extract on files held in memory, then read+extract from disk (-j1)"
     );
     println!(
-        "{:<28} {:>8} {:>9} {:>9} {:>10}",
-        "input", "MB", "tokens", "extract", "-j1 r+ext"
+        "{:<28} {:>8} {:>9} {:>9} {:>9} {:>10}",
+        "input", "MB", "scanner", "logos", "extract", "-j1 r+ext"
     );
     for r in rows {
         println!(
-            "{:<28} {:>8.1} {:>9.0} {:>9.0} {:>10.0}",
+            "{:<28} {:>8.1} {:>9.0} {:>9.0} {:>9.0} {:>10.0}",
             r.label,
             r.bytes as f64 / 1e6,
             r.scanner,
+            r.logos,
             r.extract,
             r.read_extract_j1
         );

@@ -5,7 +5,8 @@
 #![no_main]
 
 use callcheck::config::{self, Config};
-use callcheck::lexer::{LogosTokens, Tokens};
+use callcheck::lexer::LogosTokens;
+use callcheck::scanner::Tokens;
 use callcheck::report::Format;
 use callcheck::session::{CheckOptions, Session};
 use libfuzzer_sys::fuzz_target;

@@ -8,7 +8,8 @@
 //!
 //! Every other `#define` (constants, expressions, token pasting) is of no interest.
 
-use crate::lexer::{Token, Tokens};
+use crate::lexer::Token;
+use crate::scanner::Tokens;
 use std::ops::Range;
 
 /// What one `#define` is, with byte ranges into the file's source.

@@ -12,8 +12,9 @@
 use super::infer::Suggestion;
 use crate::context::{Contexts, Recognition};
 use crate::graph::{Graph, NodeKind};
-use crate::lexer::{LineCounter, Token, Tokens};
+use crate::lexer::{LineCounter, Token};
 use crate::model::NodeId;
+use crate::scanner::Tokens;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;

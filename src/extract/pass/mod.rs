@@ -14,8 +14,9 @@ use super::{
     UnclosedBraces, Unterminated, Use, WordRange,
 };
 use crate::context::ContextSet;
-use crate::lexer::{Directive, LineCounter, Token, Tokens};
+use crate::lexer::{Directive, LineCounter, Token};
 use crate::model::UseKind;
+use crate::scanner::Tokens;
 use arguments::Arguments;
 use conditionals::Conditional;
 pub(super) use conditionals::LocalSwitches;
