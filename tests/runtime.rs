@@ -1,7 +1,7 @@
 //! End-to-end tests of what runs where, on `testdata/runtime/` and `testdata/merges/`: functions
 //! handed to calls that only register or schedule them (`[[deferred]]`), Windows-only files, the
 //! replay events whose kind the caller fixes (`[[cut]]`s of the `qemu` preset), and member calls
-//! through file-scope variables and arrays of tagless structs. Each has a path that was false
+//! through file-scope variables, arrays of tagless structs and member arrays. Each has a path that was false
 //! before and must stay gone, and a true one that must stay; `[without]` brings the false ones
 //! back, which shows that the preset's entries remove them.
 
@@ -146,10 +146,11 @@ fn globals_and_tagless_struct_arrays_dispatch_through_their_own_type() {
         "testdata/merges",
     ]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    // v9fs_flush (xen_xenstore_ops->write) and vmbus_do_run (state_runner[...].run) are gone.
+    // v9fs_flush (xen_xenstore_ops->write), vmbus_do_run (state_runner[...].run) and
+    // vu_client_trip (dev->vq[index].handler, a VuVirtq's) are gone.
     assert_eq!(
         subjects(&run.stdout),
-        ["job_start", "mmio_co_write"],
+        ["gdb_co_run", "job_start", "mmio_co_write"],
         "{}",
         run.stdout
     );
@@ -157,4 +158,8 @@ fn globals_and_tagless_struct_arrays_dispatch_through_their_own_type() {
         run.stdout
             .contains("mmio_co_write() -> MemoryRegionOps.write -> otp_write()")
     );
+    // The element of a member array still dispatches through its own type's field.
+    assert!(run.stdout.contains(
+        "gdb_co_run() -> GdbCmdParseEntry.handler -> handle_backward() -> replay_reverse_step()"
+    ));
 }

@@ -11,3 +11,18 @@ typedef struct MemoryRegionOps {
 typedef struct JobDriver {
     int coroutine_fn (*run)(void *job);
 } JobDriver;
+
+typedef struct VuDev VuDev;
+
+typedef struct VuVirtq {
+    void (*handler)(VuDev *dev, int qidx);
+} VuVirtq;
+
+struct VuDev {
+    VuVirtq *vq;
+    int nvq;
+};
+
+typedef struct GdbCmdParseEntry {
+    void (*handler)(void *params, void *user_ctx);
+} GdbCmdParseEntry;

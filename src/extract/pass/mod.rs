@@ -199,6 +199,16 @@ struct AccessPath {
     through: Vec<Range<usize>>,
 }
 
+/// A `[` open in a body: what it indexes.
+#[derive(Debug, Clone)]
+struct OpenBracket {
+    /// The identifier right before it (the array indexed), if any.
+    array: Option<Range<usize>>,
+    /// When that identifier is a member (`dev->vq[i]`), its access path and name: the element
+    /// goes on along the same path once the `]` is closed.
+    member: Option<(AccessPath, Range<usize>)>,
+}
+
 /// Where an access path starts, as ranges of the source.
 #[derive(Debug, Clone)]
 enum Base {
@@ -300,9 +310,8 @@ pub(super) struct FilePass<'src, 'x> {
     track_parens: bool,
     /// The argument lists open in the current body, while a `[[deferred]]` call is among them.
     arguments: Arguments,
-    /// The `[` open in the current body, each with the identifier right before it (the array
-    /// indexed), innermost last.
-    brackets: Vec<Option<Range<usize>>>,
+    /// The `[` open in the current body, innermost last.
+    brackets: Vec<OpenBracket>,
     /// The last `]` closed: its token index and the identifier before its `[`, if any.
     closed_bracket: Option<(usize, Option<Range<usize>>)>,
 }
@@ -843,11 +852,26 @@ impl<'src, 'x> FilePass<'src, 'x> {
             Token::LBracket if self.recognizer.extras.fields && self.brackets.len() < MAX_PATH => {
                 let (token, ident) = &self.last_ident;
                 let array = (*token + 1 == self.token_index).then(|| ident.clone());
-                self.brackets.push(array);
+                let member = match &self.last_access {
+                    Some((token, path, member)) if token + 1 == self.token_index => {
+                        Some((path.clone(), member.clone()))
+                    }
+                    _ => None,
+                };
+                self.brackets.push(OpenBracket { array, member });
             }
             Token::Other if !self.brackets.is_empty() && self.source[span.start] == b']' => {
-                let array = self.brackets.pop().flatten();
-                self.closed_bracket = Some((self.token_index, array));
+                let bracket = self.brackets.pop();
+                let (array, member) = bracket.map_or((None, None), |b| (b.array, b.member));
+                match member {
+                    // `dev->vq[i].handler`: the element of a member array is read along the
+                    // member's path, not as a variable named after the member.
+                    Some((path, member)) => {
+                        self.last_access = Some((self.token_index, path, member));
+                        self.closed_bracket = Some((self.token_index, None));
+                    }
+                    None => self.closed_bracket = Some((self.token_index, array)),
+                }
             }
             Token::Ident if !self.recognizer.extras.fields => {
                 if let Block::Function(_) = self.block {
