@@ -60,11 +60,14 @@ pub struct ReadOptions {
 /// Paths left out of a walk: globs matched on each path relative to a base directory (the
 /// configuration's), however the walk's roots are spelled (`.`, `../dir`, an absolute path,
 /// `a/../.`), and whether a glob names a directory through a symbolic link or what it leads
-/// to. Each root is resolved once, when the walk starts, not each file.
+/// to; some globs (a preset's) also relative to the walk's root. Each root is resolved once,
+/// when the walk starts, not each file.
 #[derive(Debug, Clone)]
 pub struct Exclusions {
     /// The globs, as `!glob` overrides matched on relative paths.
     globs: Override,
+    /// The globs also matched on paths relative to the walk's root, if any.
+    root_globs: Option<Override>,
     /// The base directory, resolved.
     base: PathBuf,
     /// The base directory made absolute, symbolic links kept, where that differs from `base`.
@@ -73,12 +76,13 @@ pub struct Exclusions {
 
 impl Exclusions {
     /// Exclusions of the paths that `globs` (built from `!glob` entries) match relative to
-    /// `base`.
-    pub fn new(base: &Path, globs: Override) -> Exclusions {
+    /// `base`, and of those that `root_globs` match relative to `base` or to the walk's root.
+    pub fn new(base: &Path, globs: Override, root_globs: Option<Override>) -> Exclusions {
         let resolved_base = resolved(base);
         let written = std::path::absolute(base).unwrap_or_else(|_| base.to_path_buf());
         Exclusions {
             globs,
+            root_globs,
             base_as_written: (written != resolved_base).then_some(written),
             base: resolved_base,
         }
@@ -104,6 +108,10 @@ impl Exclusions {
         let base_as_written = self.base_as_written.as_ref().unwrap_or(&self.base);
         matched(root, &self.base)
             || written.is_some_and(|written| matched(written, base_as_written))
+            || self
+                .root_globs
+                .as_ref()
+                .is_some_and(|globs| globs.matched(rest, is_dir).is_ignore())
     }
 }
 

@@ -263,6 +263,30 @@ fn nothing_under_an_excluded_directory_is_read_or_reported() {
 }
 
 #[test]
+fn a_presets_exclusions_apply_to_the_tree_checked_wherever_the_configuration_lives() {
+    // testdata/guards/tree has firmware under roms/ that the presets leave out. A configuration
+    // kept outside the tree must leave it out too: the preset's `roms/**` means the tree's.
+    let elsewhere = common::scratch("preset-exclude-elsewhere");
+    let config = elsewhere.join("callcheck.toml");
+    fs::write(&config, "preset = \"qemu-block\"\n").unwrap();
+    let tree = common::fixture_copy("testdata/guards/tree", "preset-exclude-tree");
+    let (config, tree) = (config.to_str().unwrap(), tree.to_str().unwrap());
+    let run = common::callcheck_in(&elsewhere, &["--config", config, "--format", "gcc", tree]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stdout.matches("error:").count(), 1, "{}", run.stdout);
+    assert!(!run.stdout.contains("roms/"), "{}", run.stdout);
+
+    // A glob the file writes itself stays relative to the file's directory.
+    fs::write(
+        elsewhere.join("callcheck.toml"),
+        "preset = \"qemu-block\"\nexclude = [\"block/**\"]\n",
+    )
+    .unwrap();
+    let run = common::callcheck_in(&elsewhere, &["--config", config, "--format", "gcc", tree]);
+    assert_eq!(run.stdout.matches("error:").count(), 1, "{}", run.stdout);
+}
+
+#[test]
 fn without_brings_back_what_the_presets_leave_out() {
     // testdata/guards/tree: the presets leave roms/ out and stop at error_vprintf().
     let dir = common::fixture_copy("testdata/guards/tree", "without-tree");

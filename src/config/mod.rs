@@ -17,7 +17,7 @@ use crate::extract::{Extras, Recognizer, Switches};
 use crate::model::{EdgeKinds, UseKind};
 use crate::source::Exclusions;
 use file::{ConfigFile, EdgesSetting, Preprocessor, Source, Without, parse};
-use ignore::overrides::OverrideBuilder;
+use ignore::overrides::{Override, OverrideBuilder};
 use presets::PRESETS;
 use resolve::{PresetCounts, resolve};
 use std::fmt;
@@ -36,8 +36,11 @@ pub struct Config {
     pub rules: Vec<Rule>,
     /// What to analyse when no PATH is given, relative to the current directory.
     pub paths: Vec<PathBuf>,
-    /// Globs of paths to leave out of the walk, relative to the configuration's directory.
+    /// Globs of paths to leave out of the walk, relative to the configuration's directory:
+    /// the presets' first, which also apply relative to each directory checked.
     pub exclude: Vec<String>,
+    /// How many of `exclude` come from the presets.
+    pub preset_exclude: usize,
     /// Include directories, relative to the configuration's directory and to each directory
     /// checked: the presets' first, then the file's.
     pub include: Vec<String>,
@@ -146,23 +149,37 @@ pub fn qemu_block() -> (Contexts, Vec<Rule>) {
 
 impl Config {
     /// The walk's exclusions: the `exclude` globs, matched on paths relative to the
-    /// configuration's directory. The globs were checked when the configuration was loaded.
+    /// configuration's directory; the presets' also relative to each directory checked, since a
+    /// preset's `roms/**` means the checked tree's `roms/` wherever the configuration lives.
+    /// The globs were checked when the configuration was loaded.
     pub fn exclusions(&self) -> Result<Option<Exclusions>, ConfigError> {
         if self.exclude.is_empty() {
             return Ok(None);
         }
+        let presets = &self.exclude[..self.preset_exclude.min(self.exclude.len())];
+        let globs = self.overrides(self.exclude.iter())?;
+        let root_globs = (!presets.is_empty())
+            .then(|| self.overrides(presets.iter()))
+            .transpose()?;
+        Ok(Some(Exclusions::new(&self.root, globs, root_globs)))
+    }
+
+    /// `globs` as `!glob` overrides.
+    fn overrides<'a>(
+        &self,
+        globs: impl Iterator<Item = &'a String>,
+    ) -> Result<Override, ConfigError> {
         let mut builder = OverrideBuilder::new(&self.root);
-        for glob in &self.exclude {
+        for glob in globs {
             add_exclusion(&mut builder, glob).map_err(|message| ConfigError {
                 location: self.location(),
                 message,
             })?;
         }
-        let globs = builder.build().map_err(|e| ConfigError {
+        builder.build().map_err(|e| ConfigError {
             location: self.location(),
             message: e.to_string(),
-        })?;
-        Ok(Some(Exclusions::new(&self.root, globs)))
+        })
     }
 
     /// A warning when this configuration checks nothing: a file that names no preset and
@@ -327,6 +344,7 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
     if let Some(without) = written.without.take() {
         take_out(&mut merged, &without, &source)?;
     }
+    let preset_exclude = merged.exclude.len();
     merged.exclude.append(&mut written.exclude);
     merged.include.extend(std::mem::take(&mut written.include));
     merged.extensions = written.extensions.take();
@@ -382,6 +400,7 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
         generated: preset_generated,
         guards: preset_guards,
         deferred: preset_deferred,
+        exclude: preset_exclude,
     };
     let mut config = resolve(merged, &source, counts, root, file)?;
     config.preset = preset_name;

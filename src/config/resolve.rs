@@ -61,6 +61,7 @@ pub(super) fn resolve(
             .map(PathBuf::from)
             .collect(),
         exclude,
+        preset_exclude: presets.exclude,
         include: file.include,
         build_dir: file.build_dir.map(PathBuf::from),
         extensions: file.extensions.map_or_else(
@@ -534,4 +535,5 @@ pub(super) struct PresetCounts {
     pub(super) generated: usize,
     pub(super) guards: usize,
     pub(super) deferred: usize,
+    pub(super) exclude: usize,
 }
