@@ -1,6 +1,7 @@
 //! End-to-end tests of what the build reads besides the files named: headers and their
 //! `static` definitions, included implementation files (`*.c.inc`), and the definitions the
-//! build generates, on `testdata/includes/` and `testdata/wrappers/` (whose whole reports
+//! build generates, and the macros a file sees, on `testdata/includes/`, `testdata/macro-scope/`
+//! and `testdata/wrappers/` (whose whole reports
 //! `tests/snapshots.rs` compares in every format).
 
 mod common;
@@ -41,6 +42,35 @@ fn header_statics_are_seen_by_every_includer() {
         !blamed.contains(&"io_unrelated"),
         "a file that includes no header does not see its statics"
     );
+}
+
+#[test]
+fn a_macro_means_the_definitions_the_invoking_file_sees() {
+    // testdata/macro-scope: a.c and b.c each define DPRINTF; only a.c's drains.
+    let run = callcheck(&[
+        "--config",
+        "testdata/macro-scope/callcheck.toml",
+        "testdata/macro-scope",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        blamed(&run.stdout),
+        ["a_io", "b_state", "c_io", "header_helper"],
+        "b_io() sees only b.c's DPRINTF, which logs: {}",
+        run.stdout
+    );
+    for path in [
+        // Its own file's definition.
+        "a_io() -> bdrv_drain_all() -> GLOBAL_STATE_CODE()",
+        // A header's, seen through the include.
+        "b_state() -> trace_state_change() -> GLOBAL_STATE_CODE()",
+        // No definition seen (a file that includes nothing, a header that relies on its
+        // includers): every definition applies.
+        "c_io() -> bdrv_drain_all() -> GLOBAL_STATE_CODE()",
+        "header_helper() -> bdrv_drain_all() -> GLOBAL_STATE_CODE()",
+    ] {
+        assert!(run.stdout.contains(path), "missing {path}: {}", run.stdout);
+    }
 }
 
 #[test]

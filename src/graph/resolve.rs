@@ -176,7 +176,8 @@ impl<'a> Resolver<'_, 'a> {
                 }
                 // The macro table is empty unless macro edges are built.
                 let (hash, name) = (names.hash(used.name), names.get(used.name));
-                let Some(expansion) = self.macros.expand(hash, name, self.files) else {
+                let sees = &mut |defining: u32| scope.sees(defining);
+                let Some(expansion) = self.macros.expand(hash, name, self.files, sees) else {
                     if !resolved {
                         out.unresolved_calls += 1;
                     }

@@ -10,6 +10,7 @@ use crate::source::SourceFile;
 use hashbrown::HashTable;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
 /// A map from names (matched by their precomputed hash, then text) to values.
@@ -378,15 +379,62 @@ impl<'a> CastMacros<'a> {
 /// Every function-like macro that invokes markers or calls something, by name.
 pub(super) struct Macros<'a> {
     entries: NameMap<'a, MacroEntry>,
-    /// The expansion of each macro invoked so far, computed once (files resolve in parallel).
-    expanded: Mutex<FxHashMap<(u64, &'a str), Arc<Expansion<'a>>>>,
+    /// The expansion of each macro invoked so far, by the definitions it was expanded from
+    /// ([`ALL_DEFINITIONS`] or a bit per definition), computed once (files resolve in
+    /// parallel).
+    expanded: Mutex<FxHashMap<ExpansionKey<'a>, Arc<Expansion<'a>>>>,
 }
 
-/// What the definitions of one macro name do, together.
+/// A macro's hash and name, and the definitions it is expanded from.
+type ExpansionKey<'a> = (u64, &'a str, u64);
+
+/// The definitions a macro is expanded from when the invoking file sees all or none of them.
+const ALL_DEFINITIONS: u64 = u64::MAX;
+
+/// What the definitions of one macro name do, together, and each on its own.
 #[derive(Default)]
 struct MacroEntry {
     markers: ContextSet,
     calls: Vec<NameRef>,
+    definitions: Vec<MacroDefinition>,
+}
+
+/// One `#define` of a macro name: its file, its markers and its calls (a range of
+/// [`MacroEntry::calls`]).
+struct MacroDefinition {
+    file: u32,
+    markers: ContextSet,
+    calls: Range<u32>,
+}
+
+impl MacroEntry {
+    /// The definitions a file sees (`sees` answers for a defining file), as a bit per
+    /// definition: [`ALL_DEFINITIONS`] when the name has one defining file, when the file sees
+    /// every definition or none (a header may use a macro its includer's headers define), or
+    /// when there are too many to tell apart.
+    fn seen(&self, sees: &mut dyn FnMut(u32) -> bool) -> u64 {
+        let definitions = &self.definitions;
+        let first_file = definitions.first().map(|d| d.file);
+        if definitions.len() > 64 || definitions.iter().all(|d| Some(d.file) == first_file) {
+            return ALL_DEFINITIONS;
+        }
+        let mut seen = 0u64;
+        for (bit, definition) in definitions.iter().enumerate() {
+            if sees(definition.file) {
+                seen |= 1 << bit;
+            }
+        }
+        let every = if definitions.len() == 64 {
+            u64::MAX
+        } else {
+            (1u64 << definitions.len()) - 1
+        };
+        if seen == 0 || seen == every {
+            ALL_DEFINITIONS
+        } else {
+            seen
+        }
+    }
 }
 
 /// What invoking a macro amounts to, expanded through the macros it invokes.
@@ -410,6 +458,7 @@ impl<'a> Macros<'a> {
                 let hash = extracted.names.hash(definition.name);
                 let entry = entries.entry(hash, name, MacroEntry::default);
                 entry.markers.extend(definition.markers);
+                let start = entry.calls.len() as u32;
                 entry
                     .calls
                     .extend(
@@ -421,6 +470,11 @@ impl<'a> Macros<'a> {
                                 index,
                             }),
                     );
+                entry.definitions.push(MacroDefinition {
+                    file: file_index as u32,
+                    markers: definition.markers,
+                    calls: start..entry.calls.len() as u32,
+                });
             }
         }
         Macros {
@@ -429,39 +483,70 @@ impl<'a> Macros<'a> {
         }
     }
 
-    /// What invoking `name` amounts to, if it is a macro here; a macro met again inside its own
-    /// expansion is not expanded again, as the preprocessor does not.
+    /// What invoking `name` amounts to, if it is a macro here, in a file that sees the files
+    /// `sees` says it does: where its definitions are in several files and the invoking file
+    /// sees some of them (its own, or its headers'), only those. A macro met again inside its
+    /// own expansion is not expanded again, as the preprocessor does not; the macros it invokes
+    /// are taken with all their definitions.
     pub(super) fn expand(
         &self,
         hash: u64,
         name: &'a str,
         files: &'a [SourceFile],
+        sees: &mut dyn FnMut(u32) -> bool,
     ) -> Option<Arc<Expansion<'a>>> {
-        self.entries.get(hash, name)?;
+        let definitions = self.entries.get(hash, name)?.seen(sees);
+        let key = (hash, name, definitions);
         let cached = |macros: &Self| {
             let expanded = macros.expanded.lock().unwrap_or_else(|e| e.into_inner());
-            expanded.get(&(hash, name)).cloned()
+            expanded.get(&key).cloned()
         };
         if let Some(expansion) = cached(self) {
             return Some(expansion);
         }
-        let expansion = Arc::new(self.compute(hash, name, files));
+        let expansion = Arc::new(self.compute(hash, name, definitions, files));
         let mut expanded = self.expanded.lock().unwrap_or_else(|e| e.into_inner());
-        expanded.insert((hash, name), Arc::clone(&expansion));
+        expanded.insert(key, Arc::clone(&expansion));
         Some(expansion)
     }
 
-    /// The expansion of `name`, walked through every macro it reaches.
-    fn compute(&self, hash: u64, name: &'a str, files: &'a [SourceFile]) -> Expansion<'a> {
+    /// The expansion of `name` from `definitions` (a bit each, or all), walked through every
+    /// macro it reaches.
+    fn compute(
+        &self,
+        hash: u64,
+        name: &'a str,
+        definitions: u64,
+        files: &'a [SourceFile],
+    ) -> Expansion<'a> {
         let mut expansion = Expansion::default();
         let mut seen = FxHashSet::from_iter([(hash, name)]);
         let mut stack = vec![(hash, name)];
+        let mut top = true;
         while let Some((hash, name)) = stack.pop() {
             let Some(entry) = self.entries.get(hash, name) else {
                 continue;
             };
-            expansion.markers.extend(entry.markers);
-            for &call in &entry.calls {
+            let (markers, calls) = if std::mem::take(&mut top) && definitions != ALL_DEFINITIONS {
+                let chosen = entry
+                    .definitions
+                    .iter()
+                    .enumerate()
+                    .filter(|(bit, _)| definitions & (1 << bit) != 0)
+                    .map(|(_, definition)| definition);
+                let mut markers = ContextSet::default();
+                let mut calls = Vec::new();
+                for definition in chosen {
+                    markers.extend(definition.markers);
+                    let range = definition.calls.start as usize..definition.calls.end as usize;
+                    calls.extend_from_slice(&entry.calls[range]);
+                }
+                (markers, Cow::Owned(calls))
+            } else {
+                (entry.markers, Cow::Borrowed(&entry.calls[..]))
+            };
+            expansion.markers.extend(markers);
+            for &call in calls.iter() {
                 let called = call.get(files);
                 if !seen.insert(called) {
                     continue;
