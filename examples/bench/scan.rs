@@ -26,12 +26,17 @@ pub struct ScanRow {
     pub read_extract_j1: f64,
 }
 
-/// Reads every C file under `dir`/`paths` into memory and times each stage `runs` times.
+/// Reads every C file under `dir`/`paths` that the preset does not leave out (as a check
+/// does) into memory and times each stage `runs` times.
 pub fn measure(label: &str, dir: &Path, paths: &[PathBuf], runs: usize, preset: &str) -> ScanRow {
     let paths: Vec<PathBuf> = paths.iter().map(|p| dir.join(p)).collect();
-    let contents = read_contents(&paths, &ReadOptions::default());
-    let bytes: u64 = contents.iter().map(|c| c.len() as u64).sum();
     let config = config::preset(preset).expect("a built-in preset");
+    let one_thread = ReadOptions {
+        exclude: config.exclusions().expect("the built-in presets are valid"),
+        ..ReadOptions::default()
+    };
+    let contents = read_contents(&paths, &one_thread);
+    let bytes: u64 = contents.iter().map(|c| c.len() as u64).sum();
     let recognizer = config.recognizer(config.edges);
     let best_mb_s = |work: &mut dyn FnMut() -> usize| {
         let mut best = f64::INFINITY;
@@ -54,7 +59,6 @@ pub fn measure(label: &str, dir: &Path, paths: &[PathBuf], runs: usize, preset: 
             .map(|c| extractor.extract(c).uses.len())
             .sum()
     });
-    let one_thread = ReadOptions::default();
     let read_extract_j1 = best_mb_s(&mut || {
         let sources = read_sources(&paths, &one_thread, &recognizer);
         sources.files.iter().map(|f| f.functions.uses.len()).sum()
