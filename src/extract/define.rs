@@ -20,10 +20,12 @@ pub(super) enum Define {
         name: Range<usize>,
         words: Vec<Range<usize>>,
     },
-    /// `#define NAME(PARAMS) BODY`.
+    /// `#define NAME(PARAMS) BODY`. A `...` parameter is the range of the `...`; with
+    /// `variadic` the last parameter takes the rest of the arguments (`...` or GNU `args...`).
     FunctionLike {
         name: Range<usize>,
         params: Vec<Range<usize>>,
+        variadic: bool,
         body: Range<usize>,
     },
     /// Anything else.
@@ -43,12 +45,13 @@ pub(super) fn parse(source: &[u8], span: Range<usize>) -> Define {
         return Define::Other;
     }
     if source.get(name.end) == Some(&b'(') && name.end < end {
-        let Some((params, body_start)) = parameters(source, name.end + 1, end) else {
+        let Some((params, variadic, body_start)) = parameters(source, name.end + 1, end) else {
             return Define::Other;
         };
         return Define::FunctionLike {
             name,
             params,
+            variadic,
             body: body_start..end,
         };
     }
@@ -84,23 +87,39 @@ pub(super) fn body_tokens(
         .filter(|(token, span)| !(*token == Token::Other && source[span.clone()] == *b"\\"))
 }
 
-/// The parameter names of a function-like macro, from just after its `(`, and where its body
-/// starts; `None` if the list never closes.
-fn parameters(source: &[u8], mut at: usize, end: usize) -> Option<(Vec<Range<usize>>, usize)> {
+/// The parameter names of a function-like macro, from just after its `(`, whether it is
+/// variadic, and where its body starts; `None` if the list never closes.
+fn parameters(
+    source: &[u8],
+    mut at: usize,
+    end: usize,
+) -> Option<(Vec<Range<usize>>, bool, usize)> {
     let mut params = Vec::new();
+    let mut variadic = false;
+    let mut after_name = false;
     loop {
         at = skip_blanks(source, at, end);
         let word_end = identifier_end(source, at, end);
         if word_end > at {
             params.push(at..word_end);
             at = word_end;
+            after_name = true;
             continue;
         }
         match source.get(at) {
-            Some(b')') if at < end => return Some((params, at + 1)),
+            Some(b')') if at < end => return Some((params, variadic, at + 1)),
+            Some(b'.') if at < end && source[at..end].starts_with(b"...") => {
+                // `args...` names the rest; a bare `...` is `__VA_ARGS__`.
+                if !after_name {
+                    params.push(at..at + 3);
+                }
+                variadic = true;
+                at += 3;
+            }
             Some(b',' | b'.') if at < end => at += 1,
             _ => return None,
         }
+        after_name = false;
     }
 }
 
@@ -163,12 +182,19 @@ mod tests {
     #[test]
     fn function_like_macros_have_parameters_and_a_body() {
         let source = "#define BDRV_POLL_WHILE(bs, cond, ...) ({ IO_OR_GS_CODE(); f(cond); })";
-        let Define::FunctionLike { name, params, body } = parsed(source) else {
+        let Define::FunctionLike {
+            name,
+            params,
+            variadic,
+            body,
+        } = parsed(source)
+        else {
             panic!("not function-like");
         };
         assert_eq!(text(source, &name), "BDRV_POLL_WHILE");
         let params: Vec<_> = params.iter().map(|p| text(source, p)).collect();
-        assert_eq!(params, ["bs", "cond"]);
+        assert_eq!(params, ["bs", "cond", "..."]);
+        assert!(variadic);
         assert_eq!(
             text(source, &body),
             " ({ IO_OR_GS_CODE(); f(cond); })",
@@ -183,6 +209,24 @@ mod tests {
             matches!(parsed("#define OBJ (a)"), Define::Other),
             "a space before ( makes it object-like"
         );
+    }
+
+    #[test]
+    fn named_variadic_parameters_take_the_rest() {
+        let source = "#define LOG(fmt, args...) printf(fmt, args)";
+        let Define::FunctionLike {
+            params, variadic, ..
+        } = parsed(source)
+        else {
+            panic!("not function-like");
+        };
+        let params: Vec<_> = params.iter().map(|p| text(source, p)).collect();
+        assert_eq!(params, ["fmt", "args"]);
+        assert!(variadic);
+        let Define::FunctionLike { variadic, .. } = parsed("#define F(a, b) a") else {
+            panic!("not function-like");
+        };
+        assert!(!variadic);
     }
 
     #[test]

@@ -16,11 +16,13 @@ mod include;
 mod names;
 mod pass;
 mod pragma;
+mod template;
 
 pub use condition::Switches;
 pub use include::Include;
-pub use names::{NameTable, name_hash};
+pub use names::{NameTable, is_keyword, name_hash};
 pub use pragma::{Pragma, PragmaKind};
+pub use template::{MacroToken, Punct, TokenKind};
 
 use crate::context::{ContextId, ContextSet, Contexts, Recognition};
 use crate::lexer::LineCounter;
@@ -121,6 +123,43 @@ pub struct MacroDef {
     pub markers: ContextSet,
     /// The names its body calls (not its parameters), once each, in [`FileFunctions::words`].
     pub calls: WordRange,
+}
+
+/// A run of tokens in [`FileFunctions::macro_tokens`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TokenRange {
+    /// First index.
+    pub start: u32,
+    /// One past the last index.
+    pub end: u32,
+}
+
+/// A function-like macro's parameters and body, kept when the body invokes something, pastes
+/// tokens or opens a brace: what expanding an invocation of it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MacroTemplate {
+    /// Index into [`FileFunctions::names`].
+    pub name: u32,
+    /// How many parameters it takes (`...` counts as one, the last).
+    pub params: u32,
+    /// The last parameter takes the rest of the arguments (`...`, or GNU `args...`).
+    pub variadic: bool,
+    /// Its body's tokens.
+    pub body: TokenRange,
+}
+
+/// An invocation of a function-like macro at file scope, `NAME(args)` starting a declaration:
+/// it may define functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileInvocation {
+    /// Index into [`FileFunctions::names`] of the invoked name.
+    pub name: u32,
+    /// 1-based line of the name.
+    pub line: u32,
+    /// 1-based byte column of the name.
+    pub column: u32,
+    /// The tokens between its parentheses.
+    pub args: TokenRange,
 }
 
 /// An object-like macro whose body is only identifiers: a possible attribute alias.
@@ -329,6 +368,12 @@ pub struct FileFunctions {
     pub macros: Vec<MacroDef>,
     /// Object-like macros whose body is only identifiers, in source order.
     pub aliases: Vec<Alias>,
+    /// Function-like macros that may define functions or make names, in source order.
+    pub templates: Vec<MacroTemplate>,
+    /// Invocations of function-like macros at file scope, in source order.
+    pub invocations: Vec<FileInvocation>,
+    /// The tokens [`MacroTemplate`]s and [`FileInvocation`]s refer to.
+    pub macro_tokens: Vec<MacroToken>,
     /// Function-pointer members of struct bodies, in source order.
     pub field_decls: Vec<FieldDecl>,
     /// Functions bound to callback fields, in source order.
@@ -378,6 +423,11 @@ impl FileFunctions {
         &self.words[range.start as usize..range.end as usize]
     }
 
+    /// The tokens of `range`.
+    pub fn macro_tokens(&self, range: TokenRange) -> &[MacroToken] {
+        &self.macro_tokens[range.start as usize..range.end as usize]
+    }
+
     /// Gives back the memory the lists reserved while growing: a file's records are kept until
     /// the graph is built, so their slack would add up over a whole tree.
     fn shrink_to_fit(&mut self) {
@@ -388,6 +438,9 @@ impl FileFunctions {
         self.words.shrink_to_fit();
         self.macros.shrink_to_fit();
         self.aliases.shrink_to_fit();
+        self.templates.shrink_to_fit();
+        self.invocations.shrink_to_fit();
+        self.macro_tokens.shrink_to_fit();
         self.field_decls.shrink_to_fit();
         self.field_bindings.shrink_to_fit();
         self.member_paths.shrink_to_fit();
@@ -407,7 +460,8 @@ impl FileFunctions {
 pub struct Extras {
     /// Member calls, functions bound to fields, and function-pointer members of structs.
     pub fields: bool,
-    /// Function-like macros that invoke markers or call functions.
+    /// Function-like macros that invoke markers or call functions, their templates, and the
+    /// invocations of macros at file scope.
     pub macros: bool,
     /// Object-like macros whose body is only identifiers.
     pub aliases: bool,

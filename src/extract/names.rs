@@ -50,6 +50,11 @@ impl NameTable {
         self.ends.shrink_to_fit();
     }
 
+    /// Adds `name` (made, not read from a file: a name pasted by a macro) and returns its index.
+    pub(crate) fn push_str(&mut self, name: &str) -> u32 {
+        self.push(name.as_bytes())
+    }
+
     pub(super) fn push(&mut self, name: &[u8]) -> u32 {
         // Identifiers are ASCII by the lexer's pattern, so the lossy path is never taken.
         match std::str::from_utf8(name) {
@@ -151,6 +156,11 @@ pub(super) fn keyword(name: &[u8]) -> Option<Keyword> {
         | b"defined" => Keyword::Other,
         _ => return None,
     })
+}
+
+/// True if `name` is a C keyword (or a GNU one) rather than a name a function could have.
+pub fn is_keyword(name: &str) -> bool {
+    keyword(name.as_bytes()).is_some()
 }
 
 /// The hash of a name, the same in every file, so that names can be matched across files

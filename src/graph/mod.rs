@@ -24,7 +24,9 @@
 //! The graph owns the extracted files and refers to their names, so building it copies no
 //! strings; each file's uses resolve on their own, in parallel.
 
+mod expand;
 mod includes;
+mod macro_functions;
 mod names;
 mod resolve;
 mod synthetic;
@@ -266,6 +268,9 @@ pub struct BuildOptions<'a> {
     pub kinds: EdgeKinds,
     /// Recognises attribute words behind aliases; `None` turns aliases off.
     pub aliases: Option<&'a Recognizer>,
+    /// Recognises the markers in the bodies of functions that macros define (when macro edges
+    /// are built); `None` finds none.
+    pub markers: Option<&'a Recognizer>,
     /// Which prototypes get generated definitions.
     pub wrappers: &'a [Wrapper],
     /// The include directories, in search order, as paths of the files read start (see
@@ -279,6 +284,7 @@ impl<'a> BuildOptions<'a> {
         BuildOptions {
             kinds,
             aliases: None,
+            markers: None,
             wrappers: &[],
             include_dirs: &[],
         }
@@ -295,6 +301,7 @@ impl<'a> BuildOptions<'a> {
         BuildOptions {
             kinds,
             aliases: recognizer.extras.aliases.then_some(recognizer),
+            markers: Some(recognizer),
             wrappers,
             include_dirs,
         }
@@ -330,6 +337,11 @@ impl Graph {
     /// Builds the graph of `files`, which it sorts by path.
     pub fn build(mut files: Vec<SourceFile>, options: &BuildOptions) -> Graph {
         files.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        let paths = PathIndex::new(&files);
+        let mut includes = Includes::resolve(&files, &paths, options.include_dirs);
+        if options.kinds.includes(UseKind::Macro) {
+            macro_functions::add_macro_functions(&mut files, &includes, options.markers);
+        }
         let mut uses: Vec<Vec<Use>> = files
             .iter_mut()
             .map(|file| std::mem::take(&mut file.functions.uses))
@@ -376,8 +388,6 @@ impl Graph {
         for node in 0..functions.len() as NodeId {
             names.add(node, &functions, &files);
         }
-        let paths = PathIndex::new(&files);
-        let mut includes = Includes::resolve(&files, &paths, options.include_dirs);
         let generated = generate_wrappers(
             &files,
             &mut functions,

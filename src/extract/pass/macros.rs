@@ -6,8 +6,12 @@ use crate::context::ContextSet;
 use crate::extract::define::{self, Define};
 use crate::extract::names::NameClass;
 use crate::extract::names::{Keyword, keyword};
-use crate::extract::{Alias, CastMacro, CastSuffix, CastTarget, MacroDef, WordRange};
-use crate::lexer::Token;
+use crate::extract::template::punct_of;
+use crate::extract::{
+    Alias, CastMacro, CastSuffix, CastTarget, FileInvocation, MacroDef, MacroTemplate, MacroToken,
+    Punct, TokenRange, WordRange,
+};
+use crate::lexer::{Token, Tokens};
 use std::ops::Range;
 
 /// How many tokens at the start of a macro body are enough to see a cast in:
@@ -48,9 +52,15 @@ impl FilePass<'_, '_> {
                 };
                 self.output.aliases.push(Alias { name, line, words });
             }
-            Define::FunctionLike { name, params, body } => {
+            Define::FunctionLike {
+                name,
+                params,
+                variadic,
+                body,
+            } => {
                 if extras.macros {
-                    self.function_like_macro(span.start, name, &params, body);
+                    self.function_like_macro(span.start, name.clone(), &params, body.clone());
+                    self.template(name, &params, variadic, body);
                 } else if extras.fields {
                     let tokens = define::body_tokens(self.source, body);
                     self.cast_macro(&name, &params, tokens);
@@ -130,6 +140,100 @@ impl FilePass<'_, '_> {
         }
         calls.clear();
         self.macro_calls = calls;
+    }
+
+    /// Keeps a function-like macro's body as a [`MacroTemplate`] if it invokes something, pastes
+    /// tokens or opens a brace: expanding an invocation of it may then call a function or
+    /// define one.
+    fn template(
+        &mut self,
+        name: Range<usize>,
+        params: &[Range<usize>],
+        variadic: bool,
+        body: Range<usize>,
+    ) {
+        let source = self.source;
+        let start = self.output.macro_tokens.len();
+        let mut wanted = false;
+        let mut prev = Token::Semi;
+        for (token, span) in define::body_tokens(source, body) {
+            let text = &source[span.clone()];
+            let encoded = match token {
+                Token::Ident => {
+                    let position = params.iter().position(|p| {
+                        let param = &source[p.clone()];
+                        param == text || (param == b"..." && text == b"__VA_ARGS__")
+                    });
+                    match position {
+                        Some(position) => MacroToken::param(position as u32),
+                        None => MacroToken::name(self.export_name(span)),
+                    }
+                }
+                Token::Number => MacroToken::number(self.export_name(span)),
+                _ => Some(MacroToken::punct(punct_of(token, text))),
+            };
+            let Some(encoded) = encoded else {
+                self.output.macro_tokens.truncate(start);
+                return;
+            };
+            wanted |= matches!(
+                (prev, token),
+                (Token::Ident | Token::RParen, Token::LParen) | (_, Token::LBrace)
+            ) || encoded == MacroToken::punct(Punct::Paste);
+            prev = token;
+            self.output.macro_tokens.push(encoded);
+        }
+        let end = self.output.macro_tokens.len();
+        if !wanted || end == start {
+            self.output.macro_tokens.truncate(start);
+            return;
+        }
+        let name = self.export_name(name);
+        self.output.templates.push(MacroTemplate {
+            name,
+            params: params.len() as u32,
+            variadic,
+            body: TokenRange {
+                start: start as u32,
+                end: end as u32,
+            },
+        });
+    }
+
+    /// Records the invocation at file scope of `name` (interned) whose arguments are `args`.
+    pub(super) fn file_invocation(
+        &mut self,
+        name: u32,
+        line: u32,
+        column: u32,
+        args: Range<usize>,
+    ) {
+        let source = self.source;
+        let start = self.output.macro_tokens.len();
+        for (token, span) in Tokens::new(&source[args.clone()]) {
+            let span = span.start + args.start..span.end + args.start;
+            let text = &source[span.clone()];
+            let encoded = match token {
+                Token::Ident => MacroToken::name(self.export_name(span)),
+                Token::Number => MacroToken::number(self.export_name(span)),
+                _ => Some(MacroToken::punct(punct_of(token, text))),
+            };
+            let Some(encoded) = encoded else {
+                self.output.macro_tokens.truncate(start);
+                return;
+            };
+            self.output.macro_tokens.push(encoded);
+        }
+        let name = self.names.export(name, source, &mut self.output.names);
+        self.output.invocations.push(FileInvocation {
+            name,
+            line,
+            column,
+            args: TokenRange {
+                start: start as u32,
+                end: self.output.macro_tokens.len() as u32,
+            },
+        });
     }
 
     /// Records a macro whose body starts with a cast to a named type, `((Type *)(obj))`, or

@@ -81,6 +81,9 @@ struct Head {
     anonymous: Option<(usize, Option<Range<usize>>)>,
     /// A QOM declaration in progress, `OBJECT_DECLARE_TYPE(`: which, and its plain arguments.
     qom: Option<(QomDeclaration, Vec<Range<usize>>)>,
+    /// A macro invocation starting the declaration, `NAME(`, whose `)` is awaited: its name
+    /// and where its arguments start.
+    invocation: Option<(Candidate, usize)>,
 }
 
 /// The QOM macros that declare cast macros: `OBJECT_DECLARE_TYPE(BlockJob, BlockJobClass,
@@ -314,6 +317,9 @@ pub(super) struct FilePass<'src, 'x> {
     brackets: Vec<OpenBracket>,
     /// The last `]` closed: its token index and the identifier before its `[`, if any.
     closed_bracket: Option<(usize, Option<Range<usize>>)>,
+    /// The token index of the `(` of a macro invocation right after the last one recorded at
+    /// file scope (`A(x) B(y)`: the second starts a declaration too).
+    next_invocation_at: usize,
 }
 
 impl<'src, 'x> FilePass<'src, 'x> {
@@ -362,6 +368,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
             arguments: Arguments::default(),
             brackets: Vec::new(),
             closed_bracket: None,
+            next_invocation_at: 0,
         }
     }
 
@@ -565,6 +572,16 @@ impl<'src, 'x> FilePass<'src, 'x> {
                         .flatten()
                         .map(|(declaration, _)| (declaration, Vec::new()));
                 }
+                // `NAME(` first in a declaration: a macro invocation that may define functions.
+                if head.paren == 0
+                    && self.recognizer.extras.macros
+                    && let Some(candidate) = head.candidates.last()
+                    && candidate.token + 1 == self.token_index
+                    && (matches!(self.prev2.0, Token::Semi | Token::RBrace | Token::LBrace)
+                        || self.next_invocation_at == self.token_index)
+                {
+                    head.invocation = Some((*candidate, span.end));
+                }
                 head.paren += 1;
             }
             Token::RParen => {
@@ -573,6 +590,12 @@ impl<'src, 'x> FilePass<'src, 'x> {
                     && let Some((declaration, args)) = head.qom.take()
                 {
                     self.qom_declaration(declaration, args);
+                }
+                if self.head.paren == 0
+                    && let Some((name, args_start)) = self.head.invocation.take()
+                {
+                    self.next_invocation_at = self.token_index + 2;
+                    self.file_invocation(name.name, name.line, name.column, args_start..span.start);
                 }
                 let head = &mut self.head;
                 if head.paren == 0 {
