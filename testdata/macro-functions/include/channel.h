@@ -1,0 +1,3 @@
+#include "object.h"
+
+DECLARE_TYPE(Channel, CHANNEL)
