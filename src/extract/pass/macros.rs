@@ -11,7 +11,8 @@ use crate::extract::{
     Alias, CastMacro, CastSuffix, CastTarget, FileInvocation, MacroDef, MacroTemplate, MacroToken,
     Punct, TokenRange, WordRange,
 };
-use crate::lexer::{Token, Tokens};
+use crate::lexer::Token;
+use crate::scanner::Tokens;
 use std::ops::Range;
 
 /// How many tokens at the start of a macro body are enough to see a cast in:
