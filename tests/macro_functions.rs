@@ -100,6 +100,41 @@ fn pasted_names_nested_macros_and_header_statics_resolve() {
     );
 }
 
+/// The names of the graph's functions that end in `_to_cpu`, sorted.
+fn conversions(dir: &str) -> Vec<String> {
+    let run = callcheck(&["graph", "--format", "json", "--config", CONFIG, dir]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let graph: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let mut names: Vec<String> = graph["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["name"].as_str())
+        .filter(|name| name.ends_with("_to_cpu"))
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_header_no_unit_reaches_defines_nothing_unless_only_headers_are_checked() {
+    // include/unused.h invokes CONVERT(le, 16), but no .c file includes it.
+    assert_eq!(conversions(FIXTURE), ["be16_to_cpu", "be32_to_cpu"]);
+    let headers = format!("{FIXTURE}/include");
+    assert_eq!(
+        conversions(&headers),
+        ["be16_to_cpu", "be32_to_cpu", "le16_to_cpu"]
+    );
+    // Once a unit includes it, it is compiled, and so is what it defines.
+    let dir = common::fixture_copy(FIXTURE, "macro-functions-unit");
+    fs::write(dir.join("user.c"), "#include \"unused.h\"\n").unwrap();
+    assert_eq!(
+        conversions(dir.to_str().unwrap()),
+        ["be16_to_cpu", "be32_to_cpu", "le16_to_cpu"]
+    );
+}
+
 #[test]
 fn without_macro_edges_macro_defined_functions_are_not_read() {
     // The qemu-block preset is check_calls.py's graph (calls and references only).

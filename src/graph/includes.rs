@@ -194,6 +194,26 @@ impl Includes {
     pub(super) fn is_included(&self, file: u32) -> bool {
         self.included.get(file as usize).copied().unwrap_or(false)
     }
+
+    /// For each file, whether a file `is_unit` says is compiled on its own reaches it through
+    /// includes (directly or transitively; a unit reaches itself).
+    pub(super) fn reached_from_units(&self, is_unit: impl Fn(u32) -> bool) -> Vec<bool> {
+        let mut reached = vec![false; self.direct.len()];
+        let mut stack: Vec<u32> = (0..self.direct.len() as u32)
+            .filter(|&f| is_unit(f))
+            .collect();
+        for &unit in &stack {
+            reached[unit as usize] = true;
+        }
+        while let Some(at) = stack.pop() {
+            for &next in &self.direct[at as usize] {
+                if !std::mem::replace(&mut reached[next as usize], true) {
+                    stack.push(next);
+                }
+            }
+        }
+        reached
+    }
 }
 
 /// The files one file sees, worked out the first time a `static` definition in another file

@@ -54,12 +54,21 @@ pub(super) fn add_macro_functions(
         if templates.is_empty() {
             return;
         }
+        // A check of headers alone (no unit among the files) reads them all.
+        let compiled = if files.iter().any(is_unit) {
+            includes.reached_from_units(|f| is_unit(&files[f as usize]))
+        } else {
+            vec![true; files.len()]
+        };
         files
             .par_iter()
             .enumerate()
             .map_init(
                 || Expander::new(&templates, includes),
-                |expander, (index, file)| gains_of(index as u32, file, expander, recognizer),
+                |expander, (index, file)| {
+                    let read_alone = !compiled[index];
+                    gains_of(index as u32, file, expander, recognizer, read_alone)
+                },
             )
             .collect()
     };
@@ -68,16 +77,29 @@ pub(super) fn add_macro_functions(
     }
 }
 
+/// True for a file compiled on its own: a `.c` file (not an included `.c.inc`). A header that
+/// no such file reaches through resolved includes defines functions no file sees. Such headers
+/// are also read with none of the macros their includers define first (`target/*/helper.h`
+/// and the headers it includes, included as `#include HELPER_H` under three definitions of
+/// `DEF_HELPER_FLAGS_n`), so expanding them would cost every definition of every macro for
+/// nothing.
+fn is_unit(file: &SourceFile) -> bool {
+    file.path.ends_with(".c")
+}
+
+/// The functions and macro calls that `file`'s invocations add; with `read_alone` (a file no
+/// unit reaches, see [`is_unit`]) only the macro calls.
 fn gains_of<'a>(
     file_index: u32,
     file: &'a SourceFile,
     expander: &mut Expander<'_, 'a>,
     recognizer: Option<&Recognizer>,
+    read_alone: bool,
 ) -> Gains {
     let extracted = &file.functions;
     let templates = expander.templates();
     let mut gains = Gains::default();
-    if !extracted.invocations.is_empty() {
+    if !extracted.invocations.is_empty() && !read_alone {
         let mut by_name: FxHashMap<String, usize> = FxHashMap::default();
         for invocation in &extracted.invocations {
             let name = extracted.names.get(invocation.name);
