@@ -119,3 +119,77 @@ impl Guard {
         }
     }
 }
+
+/// A constant written as a call's argument, or compared with a parameter in a body: an integer
+/// (`0`, `0x10`, `-1`, `false`, `true`, `NULL`) or a name that looks like an enumerator or a
+/// constant macro (`MIRROR_METHOD_COPY`: capitals, digits and `_`), by the hash of its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Constant {
+    /// An integer value.
+    Int(i64),
+    /// A capitalised name, whose value is not known.
+    Name(u64),
+}
+
+/// What a use in a body needs of one of the function's parameters to run: the test that
+/// dominates it, as the entry value must make it come out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ParamTest {
+    /// The parameter is not zero (`if (p)`, `if (p & FLAG)`, after `if (!p) return;`).
+    NonZero,
+    /// The parameter is zero (`if (!p)`, after `if (p) return;`).
+    Zero,
+    /// The parameter equals the constant (`if (p == C)`, `case C:` of `switch (p)`).
+    Equal(Constant),
+    /// The parameter differs from the constant (`if (p != C)`, after `if (p == C) return;`).
+    NotEqual(Constant),
+}
+
+/// A test of the parameter at `position` (from 0) that a use runs only under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ParamCondition {
+    /// The parameter's position, from 0.
+    pub position: u8,
+    /// What its entry value must be.
+    pub test: ParamTest,
+}
+
+impl ParamTest {
+    /// The test the other branch runs under, where one test says it: `if (p)`'s `else` runs
+    /// under `Zero`, `if (p == C)`'s under `NotEqual(C)`.
+    pub fn negated(self) -> ParamTest {
+        match self {
+            ParamTest::NonZero => ParamTest::Zero,
+            ParamTest::Zero => ParamTest::NonZero,
+            ParamTest::Equal(c) => ParamTest::NotEqual(c),
+            ParamTest::NotEqual(c) => ParamTest::Equal(c),
+        }
+    }
+
+    /// True if the argument `value` surely makes the test fail. Two different names are taken
+    /// to be different values (enumerators of one `switch`); a name is never known to be zero
+    /// or not, nor to differ from an integer.
+    pub fn fails_for(self, value: Constant) -> bool {
+        match (self, value) {
+            (ParamTest::NonZero, Constant::Int(v)) => v == 0,
+            (ParamTest::Zero, Constant::Int(v)) => v != 0,
+            (ParamTest::Equal(c), v) => match (c, v) {
+                (Constant::Int(a), Constant::Int(b)) => a != b,
+                (Constant::Name(a), Constant::Name(b)) => a != b,
+                _ => false,
+            },
+            (ParamTest::NotEqual(c), v) => c == v,
+            (ParamTest::NonZero | ParamTest::Zero, Constant::Name(_)) => false,
+        }
+    }
+}
+
+impl ParamCondition {
+    /// True if a call passing `arguments` (position, constant; sorted by position) surely makes
+    /// this condition fail.
+    pub fn fails_for(self, arguments: &[(u8, Constant)]) -> bool {
+        arguments
+            .binary_search_by_key(&self.position, |&(position, _)| position)
+            .is_ok_and(|at| self.test.fails_for(arguments[at].1))
+    }
+}

@@ -20,6 +20,8 @@ pub(super) struct ConfigFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) aliases: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) argument_constants: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) paths: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(super) exclude: Vec<Spanned<String>>,

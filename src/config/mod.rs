@@ -65,6 +65,9 @@ pub struct Config {
     pub edges: EdgeKinds,
     /// Attribute aliases (`#define WORD A B`) give contexts.
     pub aliases: bool,
+    /// A call that passes a constant argument does not reach the callee's uses under a test of
+    /// that parameter which the constant fails (`argument_constants`).
+    pub argument_constants: bool,
     /// Which prototypes get generated definitions.
     pub wrappers: Vec<Wrapper>,
     /// The macros that decide `#if` conditions (`[preprocessor]`, then `-D`/`-U`).
@@ -230,6 +233,7 @@ impl Config {
             macros: kinds.includes(UseKind::Macro),
             aliases,
             head_words: aliases || !self.wrappers.is_empty(),
+            arguments: self.argument_constants,
         };
         recognizer.switches = self.switches.clone();
         recognizer
@@ -263,11 +267,12 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
     let preset_name = preset.as_ref().map(|(name, _)| name.clone());
     let mut merged = ConfigFile::default();
     let mut preset_edges = None;
+    let mut preset_arguments = None;
     if let Some((name, span)) = preset {
-        let (texts, edges) = PRESETS
+        let (texts, edges, arguments) = PRESETS
             .iter()
             .find(|preset| preset.name == name)
-            .map(|preset| (preset.texts, preset.edges))
+            .map(|preset| (preset.texts, preset.edges, preset.argument_constants))
             .ok_or_else(|| {
                 let known: Vec<_> = preset_names().collect();
                 let message = format!("unknown preset `{name}` (known: {})", known.join(", "));
@@ -280,6 +285,7 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
                 }
             })?;
         preset_edges = edges.map(|kinds| EdgesSetting(EdgeKinds::of(kinds.iter().copied())));
+        preset_arguments = arguments.then_some(true);
         for text in texts {
             let preset = parse(text, &format!("preset {name}"))?;
             merged.contexts.extend(preset.contexts);
@@ -339,6 +345,7 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
     written.preset = None;
     merged.edges = written.edges.or(preset_edges);
     merged.aliases = written.aliases;
+    merged.argument_constants = written.argument_constants.or(preset_arguments);
     merged.paths = written.paths.take();
     merged.build_dir = written.build_dir.take();
     if let Some(without) = written.without.take() {

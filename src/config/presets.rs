@@ -13,6 +13,8 @@ pub(super) struct Preset {
     pub(super) texts: &'static [&'static str],
     /// The `edges` it defaults to, if not every kind.
     pub(super) edges: Option<&'static [UseKind]>,
+    /// It sets `argument_constants = true`.
+    pub(super) argument_constants: bool,
 }
 
 /// What every QEMU preset sets about the tree: `roms/` left out, and boundaries QEMU's sources
@@ -25,14 +27,15 @@ const QEMU_TREE: &str = include_str!("../presets/qemu-tree.toml");
 const QEMU_RUNTIME: &str = include_str!("../presets/qemu-runtime.toml");
 
 /// The built-in presets. `qemu-block` is check_calls.py's check, so it keeps to the script's
-/// graph (calls and references, every `#if` branch but `#if 0`) and its output stays the
-/// script's; the others see every edge kind and skip the branches of switches no QEMU build
-/// turns on.
+/// graph (calls and references, every `#if` branch but `#if 0`, every use whatever the
+/// arguments) and its output stays the script's; the others see every edge kind, skip the
+/// branches of switches no QEMU build turns on, and follow argument constants.
 pub(super) const PRESETS: [Preset; 3] = [
     Preset {
         name: "qemu-block",
         texts: &[QEMU_TREE, include_str!("../presets/qemu-block.toml")],
         edges: Some(&[UseKind::Call, UseKind::Reference]),
+        argument_constants: false,
     },
     Preset {
         name: "qemu-coroutine",
@@ -43,6 +46,7 @@ pub(super) const PRESETS: [Preset; 3] = [
             QEMU_RUNTIME,
         ],
         edges: None,
+        argument_constants: true,
     },
     Preset {
         name: "qemu",
@@ -54,6 +58,7 @@ pub(super) const PRESETS: [Preset; 3] = [
             QEMU_RUNTIME,
         ],
         edges: None,
+        argument_constants: true,
     },
 ];
 

@@ -76,6 +76,7 @@ pub(super) fn resolve(
         deferred: file.deferred,
         edges: graph_edges,
         aliases: file.aliases.unwrap_or(true),
+        argument_constants: file.argument_constants.unwrap_or(false),
         wrappers,
         switches,
         guards,

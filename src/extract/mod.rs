@@ -26,7 +26,7 @@ pub use template::{MacroToken, Punct, TokenKind};
 
 use crate::context::{ContextId, ContextSet, Contexts, Recognition};
 use crate::lexer::LineCounter;
-use crate::model::{Guard, UseKind};
+use crate::model::{Constant, Guard, ParamCondition, UseKind};
 use names::Names;
 use pass::FilePass;
 use rustc_hash::FxHashMap;
@@ -391,6 +391,15 @@ pub struct FileFunctions {
     pub type_aliases: Vec<TypeAlias>,
     /// Variables declared at file scope with a named type, in source order.
     pub globals: Vec<GlobalVariable>,
+    /// The uses that run only under a test of one of their function's parameters: (index in
+    /// [`FileFunctions::uses`], condition), by use. Empty unless [`Extras::arguments`].
+    pub use_conditions: Vec<(u32, ParamCondition)>,
+    /// The constant arguments that every call of a use passes: (use index, position from 0,
+    /// value), by use then position.
+    pub call_constants: Vec<(u32, u8, Constant)>,
+    /// The contexts whose markers a definition invokes only under a test of one of its
+    /// parameters: (index in [`FileFunctions::functions`], context, condition).
+    pub marker_conditions: Vec<(u32, ContextId, ParamCondition)>,
     /// The `callcheck:` comments outside `#if 0` code, in source order.
     pub pragmas: Vec<Pragma>,
     /// The `#include` directives outside `#if 0` code, in source order.
@@ -450,6 +459,9 @@ impl FileFunctions {
         self.type_aliases.shrink_to_fit();
         self.globals.shrink_to_fit();
         self.pragmas.shrink_to_fit();
+        self.use_conditions.shrink_to_fit();
+        self.call_constants.shrink_to_fit();
+        self.marker_conditions.shrink_to_fit();
         self.stray_closing_braces.shrink_to_fit();
     }
 }
@@ -468,6 +480,9 @@ pub struct Extras {
     /// The words of declaration heads, and every prototype that has some (for aliases and
     /// generated wrappers).
     pub head_words: bool,
+    /// The uses that run only under a test of a parameter, and the calls' constant arguments
+    /// ([`FileFunctions::use_conditions`] and the lists after it).
+    pub arguments: bool,
 }
 
 impl Extras {
@@ -477,6 +492,7 @@ impl Extras {
         macros: true,
         aliases: true,
         head_words: true,
+        arguments: true,
     };
 }
 
@@ -677,5 +693,7 @@ impl<'m> Extractor<'m> {
     }
 }
 
+#[cfg(test)]
+mod argument_tests;
 #[cfg(test)]
 mod tests;

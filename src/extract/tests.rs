@@ -400,6 +400,7 @@ fn initializers_and_assignments_bind_functions_to_fields() {
             macros: false,
             aliases: false,
             head_words: false,
+            arguments: false,
         },
         ..recognizer
     };

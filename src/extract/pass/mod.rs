@@ -6,6 +6,7 @@ mod conditionals;
 mod fields;
 mod guards;
 mod macros;
+mod params;
 
 use super::include;
 use super::names::{Keyword, NameClass, Names, keyword};
@@ -21,6 +22,7 @@ use arguments::Arguments;
 use conditionals::Conditional;
 pub(super) use conditionals::LocalSwitches;
 use guards::Guards;
+use params::Params;
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 
@@ -71,6 +73,11 @@ struct Head {
     bracket: u32,
     /// Parameters declared `Type *name` or `Type name`: (name, type).
     params: Vec<(Range<usize>, Range<usize>)>,
+    /// The named parameters of the last top-level parenthesis group, by position (only when
+    /// argument constants are recorded).
+    param_names: Vec<(u8, Range<usize>)>,
+    /// The position of the parameter being read in that group.
+    param_position: u8,
     /// The head starts with `typedef`.
     typedef: bool,
     /// The name in `(*name)` or `(name)`, directly inside the first parentheses: a typedef'd
@@ -119,10 +126,12 @@ impl Head {
         self.candidates.clear();
         self.words.clear();
         self.params.clear();
+        self.param_names.clear();
         *self = Head {
             candidates: std::mem::take(&mut self.candidates),
             words: std::mem::take(&mut self.words),
             params: std::mem::take(&mut self.params),
+            param_names: std::mem::take(&mut self.param_names),
             ..Head::default()
         };
     }
@@ -306,6 +315,10 @@ pub(super) struct FilePass<'src, 'x> {
     anonymous_members: Vec<PointerMember>,
     /// The guarded branches of the current function body.
     guards: Guards,
+    /// The parameter tests and constant arguments of the current function body.
+    params: Params,
+    /// Parameter tests and constant arguments are recorded.
+    track_params: bool,
     /// The file names a guard condition: only then are branches told apart (few files do, and
     /// the search for the name costs far less than following every body's branches).
     track_guards: bool,
@@ -363,6 +376,8 @@ impl<'src, 'x> FilePass<'src, 'x> {
             designators: Vec::new(),
             local_initializer: None,
             guards: Guards::default(),
+            params: Params::default(),
+            track_params: recognizer.extras.arguments,
             track_guards: recognizer.mentions_guard(source),
             track_parens: recognizer.extras.fields || recognizer.defers(),
             arguments: Arguments::default(),
@@ -466,6 +481,9 @@ impl<'src, 'x> FilePass<'src, 'x> {
             return;
         }
         self.guards.truncate(depth);
+        if self.track_params {
+            self.params.truncate(depth);
+        }
         if depth == 0 {
             self.close_block();
         } else if self.depth == 0 {
@@ -544,6 +562,13 @@ impl<'src, 'x> FilePass<'src, 'x> {
                     }
                     _ => {}
                 }
+                if head.paren == 1
+                    && self.recognizer.extras.arguments
+                    && keyword.is_none()
+                    && matches!(next, Some((Token::Comma | Token::RParen, _)))
+                {
+                    head.param_names.push((head.param_position, span.clone()));
+                }
                 if head.paren > 0
                     && self.recognizer.extras.fields
                     && matches!(next, Some((Token::Comma | Token::RParen, _)))
@@ -565,6 +590,10 @@ impl<'src, 'x> FilePass<'src, 'x> {
             }
             Token::LParen => {
                 head.plain_group = head.paren == 0;
+                if head.paren == 0 {
+                    head.param_names.clear();
+                    head.param_position = 0;
+                }
                 if head.paren == 0 && self.prev.0 == Token::Ident && self.recognizer.extras.fields {
                     let (token, word) = &self.last_ident;
                     head.qom = (*token + 1 == self.token_index)
@@ -630,6 +659,9 @@ impl<'src, 'x> FilePass<'src, 'x> {
             }
             Token::Other if head.bracket > 0 && self.source[span.start] == b']' => {
                 head.bracket -= 1;
+            }
+            Token::Comma if head.paren == 1 => {
+                head.param_position = head.param_position.saturating_add(1);
             }
             Token::LBrace => self.open_block(span.start),
             Token::RBrace => {
@@ -765,6 +797,9 @@ impl<'src, 'x> FilePass<'src, 'x> {
                     self.variables
                         .insert(&self.source[name.clone()], struct_type.clone());
                 }
+                if self.track_params {
+                    self.params.start(head.param_names.iter().cloned());
+                }
                 let words = self.export_head_words(candidate.token);
                 let head = &self.head;
                 Block::Function(FunctionDef {
@@ -821,6 +856,10 @@ impl<'src, 'x> FilePass<'src, 'x> {
             let text = &self.source[span.clone()];
             self.guards
                 .token(token, text, self.depth, |name| recognizer.is_guard(name));
+        }
+        if self.track_params && matches!(self.block, Block::Function(_)) {
+            self.params
+                .token(token, span.clone(), self.source, self.depth);
         }
         match token {
             Token::LBrace => {
@@ -997,6 +1036,9 @@ impl<'src, 'x> FilePass<'src, 'x> {
             NameClass::Keyword(keyword) => return Some(keyword),
             NameClass::Marker(context) if called => {
                 function.markers.insert(context);
+                if self.track_params {
+                    self.params.marker(context);
+                }
                 // A marker is a macro too: where macro bodies count, so do the calls in its
                 // body (`GLOBAL_STATE_CODE()` asserts `qemu_in_main_thread()`).
                 if !self.recognizer.extras.macros {
@@ -1022,7 +1064,8 @@ impl<'src, 'x> FilePass<'src, 'x> {
         let uses = &mut self.output.uses;
         let entry = &self.names.entries[name as usize];
         let guard = self.guards.current();
-        if entry.used_by == stamp {
+        let new = entry.used_by != stamp;
+        if !new {
             let earlier = &mut uses[entry.use_index as usize];
             earlier.guard = earlier.guard.merge(guard);
             // Deferred only if every mention is handed to the same deferring call.
@@ -1049,6 +1092,10 @@ impl<'src, 'x> FilePass<'src, 'x> {
             });
             function.uses_end = uses.len() as u32;
         }
+        if self.track_params {
+            let use_index = self.names.entries[name as usize].use_index;
+            self.params.used(use_index, new, kind == UseKind::Call);
+        }
         None
     }
 
@@ -1057,6 +1104,9 @@ impl<'src, 'x> FilePass<'src, 'x> {
         self.depth = 0;
         match block {
             Block::Function(function) => {
+                if self.track_params {
+                    self.export_params();
+                }
                 self.output.functions.push(function);
                 self.head.reset();
             }
@@ -1068,6 +1118,21 @@ impl<'src, 'x> FilePass<'src, 'x> {
             }
             | Block::None => self.head.reset(),
         }
+    }
+
+    /// Adds what the body just closed says about its parameters and its calls' arguments.
+    fn export_params(&mut self) {
+        let function = self.output.functions.len() as u32;
+        let facts = self.params.finish();
+        let output = &mut self.output;
+        output.use_conditions.extend(facts.conditions);
+        output.call_constants.extend(facts.constants);
+        output.marker_conditions.extend(
+            facts
+                .markers
+                .into_iter()
+                .map(|(context, condition)| (function, context, condition)),
+        );
     }
 
     fn finish(mut self) -> FileFunctions {
