@@ -22,6 +22,16 @@ impl ContextId {
 pub struct ContextSet(u64);
 
 impl ContextSet {
+    /// The contexts in both sets.
+    pub fn intersection(self, other: ContextSet) -> ContextSet {
+        ContextSet(self.0 & other.0)
+    }
+
+    /// The contexts of this set that `other` lacks.
+    pub fn without(self, other: ContextSet) -> ContextSet {
+        ContextSet(self.0 & !other.0)
+    }
+
     /// Adds `context` to the set.
     pub fn insert(&mut self, context: ContextId) {
         self.0 |= 1 << context.0;

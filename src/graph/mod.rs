@@ -24,6 +24,7 @@
 //! The graph owns the extracted files and refers to their names, so building it copies no
 //! strings; each file's uses resolve on their own, in parallel.
 
+mod arguments;
 mod expand;
 mod includes;
 mod macro_functions;
@@ -36,6 +37,7 @@ use crate::context::{ContextSet, Wrapper};
 use crate::extract::{Recognizer, Use};
 use crate::model::{EdgeKinds, Guard, NodeId, UseKind};
 use crate::source::SourceFile;
+pub use arguments::{ArgumentFacts, Entries, State};
 pub use includes::normalize as normalize_path;
 use includes::{Includes, PathIndex, Scope};
 use names::{DefinitionNames, apply_prototypes};
@@ -331,6 +333,8 @@ pub struct Graph {
     /// The attribute aliases that gave contexts, and those that are cyclic.
     aliases: Vec<(String, ContextSet)>,
     alias_cycles: Vec<String>,
+    /// The uses under parameter tests and the constant arguments of calls.
+    arguments: ArgumentFacts,
 }
 
 impl Graph {
@@ -458,6 +462,7 @@ impl Graph {
             by_name_calls: by_name_member_calls,
             by_name_targets: by_name_field_targets,
             macro_contexts,
+            mut arguments,
         } = list;
         // `edges[offsets[n]..offsets[n + 1]]` are node n's edges.
         let mut offsets = ends;
@@ -466,6 +471,20 @@ impl Graph {
             let function = &mut functions[node as usize];
             function.contexts.extend(set);
             function.origins.macro_marker.extend(set);
+        }
+        // A context a marker gives only under a parameter test is conditional only if nothing
+        // else gives it.
+        for (file_index, file) in files.iter().enumerate() {
+            for &(index, context, condition) in &file.functions.marker_conditions {
+                let node = first_node[file_index] + index;
+                let origins = functions[node as usize].origins;
+                let elsewhere = origins.definition.contains(context)
+                    || origins.prototype.contains(context)
+                    || origins.macro_marker.contains(context);
+                if !elsewhere {
+                    arguments.add_marker(node, context, condition);
+                }
+            }
         }
         let (aliases, alias_cycles) = match &alias_table {
             Some(aliases) => (
@@ -495,7 +514,20 @@ impl Graph {
             contexts_from_prototypes,
             aliases,
             alias_cycles,
+            arguments,
         }
+    }
+
+    /// The uses under parameter tests and the constant arguments of calls (empty unless
+    /// extraction recorded them).
+    pub fn arguments(&self) -> &ArgumentFacts {
+        &self.arguments
+    }
+
+    /// The entries the calls with constant arguments make (see [`ArgumentFacts::entries`]).
+    pub fn entries(&self) -> Entries {
+        self.arguments
+            .entries(|node| self.function(node).contexts, self.len())
     }
     /// The uses of `node` that resolved to functions, in source order.
     pub fn edges_from(&self, node: NodeId) -> &[Edge] {

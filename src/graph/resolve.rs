@@ -1,6 +1,7 @@
 //! Each file's uses, resolved to edges in parallel; then the edges of generated wrappers and of
 //! callback fields.
 
+use super::arguments::ArgumentFacts;
 use super::includes::{Includes, Scope};
 use super::names::{DefinitionNames, NOT_LOOKED_UP, meanings};
 use super::synthetic::{FieldNodes, GeneratedWrapper, fields_of_type};
@@ -30,6 +31,8 @@ pub(super) struct FileEdges {
     pub(super) by_name_targets: usize,
     /// Contexts that nodes get from the markers of macros they invoke.
     pub(super) macro_contexts: Vec<(NodeId, ContextSet)>,
+    /// The direct uses under parameter tests, and the constant arguments of calls.
+    pub(super) arguments: ArgumentFacts,
 }
 
 impl FileEdges {
@@ -44,6 +47,7 @@ impl FileEdges {
         self.by_name_calls += part.by_name_calls;
         self.by_name_targets += part.by_name_targets;
         self.macro_contexts.extend(part.macro_contexts);
+        self.arguments.extend(part.arguments);
     }
 }
 
@@ -85,6 +89,8 @@ impl<'a> Resolver<'_, 'a> {
         let mut meant = Vec::new();
         let member_paths = &extracted.member_paths;
         let first_node = self.first_node[file_index as usize];
+        let has_arguments =
+            !extracted.use_conditions.is_empty() || !extracted.call_constants.is_empty();
         for (index, def) in extracted.functions.iter().enumerate() {
             let node = first_node + index as NodeId;
             through_macros.clear();
@@ -170,6 +176,9 @@ impl<'a> Resolver<'_, 'a> {
                             .iter()
                             .map(|&to| edge(to, used.kind).with_guessed(merged)),
                     );
+                    if has_arguments {
+                        note_arguments(extracted, use_index, used.kind, node, &meant, &mut out);
+                    }
                 }
                 if used.kind != UseKind::Call {
                     continue;
@@ -211,7 +220,47 @@ impl<'a> Resolver<'_, 'a> {
         }
         out
     }
+}
 
+/// Records what `extracted` says of its use number `use_index` (of `kind`) by `node`, which
+/// means the functions `meant`: the parameter test it runs under, and the constants its calls
+/// pass.
+fn note_arguments(
+    extracted: &crate::extract::FileFunctions,
+    use_index: u32,
+    kind: UseKind,
+    node: NodeId,
+    meant: &[NodeId],
+    out: &mut FileEdges,
+) {
+    if let Ok(at) = extracted
+        .use_conditions
+        .binary_search_by_key(&use_index, |&(index, _)| index)
+    {
+        let condition = extracted.use_conditions[at].1;
+        for &to in meant {
+            out.arguments.add_condition(node, to, condition);
+        }
+    }
+    if kind != UseKind::Call {
+        return;
+    }
+    let constants = &extracted.call_constants;
+    let start = constants.partition_point(|&(index, _, _)| index < use_index);
+    let end = start + constants[start..].partition_point(|&(index, _, _)| index == use_index);
+    if start == end {
+        return;
+    }
+    let list: Vec<_> = constants[start..end]
+        .iter()
+        .map(|&(_, position, value)| (position, value))
+        .collect();
+    for &to in meant {
+        out.arguments.add_constants(node, to, &list);
+    }
+}
+
+impl<'a> Resolver<'_, 'a> {
     /// The edges of each generated wrapper: to the function it wraps, and to what else the
     /// generated body calls, resolved as in the prototype's file with the generated file's
     /// includes added.
