@@ -21,9 +21,15 @@
 //!
 //! A rule that is `certain` follows no guessed edge ([`Edge::guessed`]), so its paths are
 //! shortest among the edges the graph knows.
+//!
+//! With argument constants, a call whose constants surely fail some of the callee's parameter
+//! tests enters the callee in a *state* ([`Entries`]) that leaves out the uses (and marker
+//! contexts) under those tests. The searches walk functions and states alike: a state is one
+//! more vertex with fewer edges, reached only through the calls that make it, so the work
+//! grows by the states' edges only, and a path's next hops still tie-break by function.
 
 use crate::context::{ContextId, ContextSet, Contexts, Rule, RuleKind, Through};
-use crate::graph::{Callers, Edge, Graph, NodeKind};
+use crate::graph::{Callers, Edge, Entries, Graph, NodeKind};
 use crate::model::{EdgeKinds, Guard, NodeId, UseKind};
 use rayon::prelude::*;
 use std::collections::VecDeque;
@@ -90,12 +96,16 @@ struct Search {
     skip: Guard,
 }
 
-/// Distances to the nearest function of one context and the next hop towards it.
-struct Distances {
+/// Distances to the nearest function of one context and the next hop towards it, for every
+/// vertex: the functions (by node), then the states of [`Entries`] (node count + state).
+struct Distances<'e> {
     search: Search,
+    entries: &'e Entries,
+    /// The number of functions: vertex ids from it on are states.
+    functions: u32,
     /// Edges to the nearest function of the context, `UNREACHED` if there is none.
     distance: Vec<u32>,
-    /// For a function at distance d > 0, the edge to a function at distance d - 1.
+    /// For a vertex at distance d > 0, the edge to a vertex at distance d - 1.
     next: Vec<Option<Edge>>,
     /// Edges looked at to compute the above.
     steps: u64,
@@ -104,12 +114,6 @@ struct Distances {
 const UNREACHED: u32 = u32::MAX;
 
 impl Search {
-    /// True if a path may go on through `node` on its way to the context: always when walking
-    /// through any function, else only through functions with no context.
-    fn passes_through(self, graph: &Graph, node: NodeId) -> bool {
-        self.through == Through::Any || graph.function(node).contexts.is_empty()
-    }
-
     /// True if the search follows an edge of `kind` with `guard`, guessed or not.
     fn follows(self, kind: UseKind, guessed: bool, guard: Guard) -> bool {
         self.edges.includes(kind)
@@ -118,49 +122,70 @@ impl Search {
     }
 }
 
-impl Distances {
-    fn compute(graph: &Graph, callers: &Callers, search: Search) -> Self {
-        let mut distance = vec![UNREACHED; graph.len()];
+impl<'e> Distances<'e> {
+    fn compute(graph: &Graph, callers: &Callers, entries: &'e Entries, search: Search) -> Self {
+        let functions = graph.len() as u32;
+        let vertices = functions + entries.len() as u32;
+        let mut distances = Distances {
+            search,
+            entries,
+            functions,
+            distance: vec![UNREACHED; vertices as usize],
+            next: Vec::new(),
+            steps: 0,
+        };
         let mut queue = VecDeque::new();
-        for node in graph.nodes() {
-            if graph.function(node).contexts.contains(search.target) {
-                distance[node as usize] = 0;
-                queue.push_back(node);
+        for vertex in 0..vertices {
+            if distances.contexts(graph, vertex).contains(search.target) {
+                distances.distance[vertex as usize] = 0;
+                queue.push_back(vertex);
             }
         }
-        let mut steps = 0;
-        while let Some(node) = queue.pop_front() {
-            if distance[node as usize] > 0 && !search.passes_through(graph, node) {
+        let distance = &mut distances.distance;
+        while let Some(vertex) = queue.pop_front() {
+            if distance[vertex as usize] > 0 && !passes_through(search, graph, entries, vertex) {
                 continue;
             }
-            let next_distance = distance[node as usize] + 1;
+            let node = node_of(entries, functions, vertex);
+            let next_distance = distance[vertex as usize] + 1;
             let uses = callers.of(node);
-            steps += uses.len() as u64;
+            distances.steps += uses.len() as u64;
             let guessed = callers.guessed_of(node);
             let guards = callers.guards_of(node);
             for ((&(caller, kind), &guessed), &guard) in uses.iter().zip(guessed).zip(guards) {
-                if search.follows(kind, guessed, guard) && distance[caller as usize] == UNREACHED {
+                if !search.follows(kind, guessed, guard) {
+                    continue;
+                }
+                if !entries.is_empty() {
+                    // The use reaches this vertex only if it enters `node` so.
+                    let entered = entries.entered(caller, node, kind);
+                    if entered.map_or(node, |state| functions + state) != vertex {
+                        continue;
+                    }
+                    for state in entries.of(caller) {
+                        let at = (functions + state) as usize;
+                        if entries.state(state).takes(node, kind) && distance[at] == UNREACHED {
+                            distance[at] = next_distance;
+                            queue.push_back(functions + state);
+                        }
+                    }
+                }
+                if distance[caller as usize] == UNREACHED {
                     distance[caller as usize] = next_distance;
                     queue.push_back(caller);
                 }
             }
         }
-        let mut distances = Distances {
-            search,
-            distance,
-            next: Vec::new(),
-            steps,
-        };
         let mut next_steps = 0;
-        let next = graph
-            .nodes()
-            .map(|node| match distances.distance[node as usize] {
+        let next = (0..vertices)
+            .map(|vertex| match distances.distance[vertex as usize] {
                 0 | UNREACHED => None,
                 d => {
+                    let node = distances.node(vertex);
                     next_steps += graph.edges_from(node).len() as u64;
                     distances
-                        .best_edge(graph, node)
-                        .filter(|e| distances.distance[e.to as usize] == d - 1)
+                        .best_edge(graph, vertex)
+                        .filter(|e| distances.distance[distances.target(node, e)] == d - 1)
                 }
             })
             .collect();
@@ -169,32 +194,84 @@ impl Distances {
         distances
     }
 
-    /// The edge of `node` to the nearest function of the context, lowest target first among
-    /// equals, if any.
-    fn best_edge(&self, graph: &Graph, node: NodeId) -> Option<Edge> {
+    /// The function a vertex is, or is a state of.
+    fn node(&self, vertex: u32) -> NodeId {
+        node_of(self.entries, self.functions, vertex)
+    }
+
+    /// The vertex `from`'s use `edge` reaches: its target, or the state the call enters it in.
+    fn target(&self, from: NodeId, edge: &Edge) -> usize {
+        match self.entries.entered(from, edge.to, edge.kind()) {
+            Some(state) => (self.functions + state) as usize,
+            None => edge.to as usize,
+        }
+    }
+
+    /// The contexts a vertex has: its function's, less those a state drops.
+    fn contexts(&self, graph: &Graph, vertex: u32) -> ContextSet {
+        vertex_contexts(graph, self.entries, self.functions, vertex)
+    }
+
+    /// The edge of `vertex` to the nearest vertex of the context, lowest target function first
+    /// among equals, if any.
+    fn best_edge(&self, graph: &Graph, vertex: u32) -> Option<Edge> {
+        let node = self.node(vertex);
+        let state = vertex
+            .checked_sub(self.functions)
+            .map(|state| self.entries.state(state));
         graph
             .edges_from(node)
             .iter()
             .filter(|e| {
-                let distance = self.distance[e.to as usize];
-                self.search.follows(e.kind(), e.guessed(), e.guard())
+                let target = self.target(node, e);
+                let distance = self.distance[target];
+                state.is_none_or(|state| state.takes(e.to, e.kind()))
+                    && self.search.follows(e.kind(), e.guessed(), e.guard())
                     && distance != UNREACHED
-                    && (distance == 0 || self.search.passes_through(graph, e.to))
+                    && (distance == 0
+                        || passes_through(self.search, graph, self.entries, target as u32))
             })
-            .min_by_key(|e| (self.distance[e.to as usize], e.to, e.kind()))
+            .min_by_key(|e| (self.distance[self.target(node, e)], e.to, e.kind()))
             .copied()
     }
 
-    /// Follows next hops from `first` to a function at distance 0.
-    fn path_from(&self, first: Edge) -> Vec<Step> {
-        let mut path = Vec::with_capacity(self.distance[first.to as usize] as usize + 1);
-        let mut edge = Some(first);
-        while let Some(e) = edge {
+    /// Follows next hops from `from`'s edge `first` to a vertex at distance 0.
+    fn path_from(&self, from: NodeId, first: Edge) -> Vec<Step> {
+        let mut vertex = self.target(from, &first);
+        let mut path = Vec::with_capacity(self.distance[vertex] as usize + 1);
+        path.push(Step::along(&first));
+        while let Some(e) = self.next[vertex] {
             path.push(Step::along(&e));
-            edge = self.next[e.to as usize];
+            vertex = self.target(self.node(vertex as u32), &e);
         }
         path
     }
+}
+
+/// The function `vertex` is, or is a state of.
+fn node_of(entries: &Entries, functions: u32, vertex: u32) -> NodeId {
+    match vertex.checked_sub(functions) {
+        Some(state) => entries.state(state).node,
+        None => vertex,
+    }
+}
+
+/// The contexts `vertex` has: its function's, less those its state drops.
+fn vertex_contexts(graph: &Graph, entries: &Entries, functions: u32, vertex: u32) -> ContextSet {
+    match vertex.checked_sub(functions) {
+        Some(state) => {
+            let state = entries.state(state);
+            graph.function(state.node).contexts.without(state.dropped)
+        }
+        None => graph.function(vertex).contexts,
+    }
+}
+
+/// True if a path may go on through `vertex`: always when walking through any function, else
+/// only through vertices with no context.
+fn passes_through(search: Search, graph: &Graph, entries: &Entries, vertex: u32) -> bool {
+    let functions = graph.len() as u32;
+    search.through == Through::Any || vertex_contexts(graph, entries, functions, vertex).is_empty()
 }
 
 /// Every violation of `rules` in `graph`, sorted by function name, file and line, then by the
@@ -211,6 +288,7 @@ pub fn check_with_steps(
     rules: &[Rule],
 ) -> (Vec<Violation>, u64) {
     let callers = graph.reverse();
+    let entries = graph.entries();
     let mut searches: Vec<Search> = Vec::new();
     for rule in rules {
         if let RuleKind::Reachability {
@@ -231,7 +309,7 @@ pub fn check_with_steps(
     }
     // Each search is independent of the others, so they run in parallel; so do direct rules.
     let reachability = searches.par_iter().map(|&search| {
-        let distances = Distances::compute(graph, &callers, search);
+        let distances = Distances::compute(graph, &callers, &entries, search);
         let mut steps = distances.steps;
         let mut violations = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
@@ -261,7 +339,7 @@ pub fn check_with_steps(
                         rule: index,
                         context: Some(from),
                         forbidden,
-                        path: distances.path_from(first),
+                        path: distances.path_from(node, first),
                         at_binding: false,
                     });
                 }
@@ -559,6 +637,41 @@ mod tests {
         assert!(
             large < 9 * small,
             "8x the graph took {large} / {small} steps"
+        );
+    }
+
+    #[test]
+    fn a_constant_that_fails_the_callees_test_takes_the_longer_way() {
+        let text = "void io(void) { IO_CODE(); helper(0); other(); }\n\
+             void helper(int p) { if (p) gs(); }\n\
+             void other(void) { mid(); }\nvoid mid(void) { gs(); }\n\
+             void gs(void) { GLOBAL_STATE_CODE(); }\n\
+             void io2(void) { IO_CODE(); helper(1); }\n\
+             void io3(void) { IO_CODE(); helper(0); }\n";
+        assert_eq!(
+            run(text),
+            [
+                "io IO_CODE->GLOBAL_STATE_CODE: other mid gs",
+                "io2 IO_CODE->GLOBAL_STATE_CODE: helper gs"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_state_is_entered_only_through_its_call() {
+        // `skip(0)` enters `skip` without its guarded use; `both` calls `skip` with any value,
+        // so a path through `both` still goes through the guarded use.
+        let text = "void io(void) { IO_CODE(); both(x); }\n\
+             void both(int v) { skip(v); }\n\
+             void skip(int p) { if (!p) return; gs(); }\n\
+             void gs(void) { GLOBAL_STATE_CODE(); }\n\
+             void io0(void) { IO_CODE(); skip(0); both(0); }\n";
+        assert_eq!(
+            run(text),
+            [
+                "io IO_CODE->GLOBAL_STATE_CODE: both skip gs",
+                "io0 IO_CODE->GLOBAL_STATE_CODE: both skip gs"
+            ]
         );
     }
 

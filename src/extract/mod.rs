@@ -694,6 +694,4 @@ impl<'m> Extractor<'m> {
 }
 
 #[cfg(test)]
-mod argument_tests;
-#[cfg(test)]
 mod tests;
