@@ -54,6 +54,14 @@ impl ArgumentFacts {
             .push((context, condition));
     }
 
+    /// Forgets the constants passed to functions that test no parameter: they cut nothing.
+    pub(super) fn prune(&mut self) {
+        let (conditions, markers) = (&self.conditions, &self.markers);
+        self.constants
+            .retain(|(_, to), _| conditions.contains_key(to) || markers.contains_key(to));
+        self.constants.shrink_to_fit();
+    }
+
     /// Adds `other`'s facts (of other nodes) to these.
     pub(super) fn extend(&mut self, other: ArgumentFacts) {
         self.conditions.extend(other.conditions);

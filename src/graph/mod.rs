@@ -499,6 +499,14 @@ impl Graph {
         };
         let unresolved_includes = includes.unresolved;
         drop((names, macros, fields, alias_table, includes, paths));
+        // Like the uses, the records they were made of are read by nothing after this.
+        for file in &mut files {
+            let extracted = &mut file.functions;
+            extracted.use_conditions = Vec::new();
+            extracted.call_constants = Vec::new();
+            extracted.marker_conditions = Vec::new();
+        }
+        arguments.prune();
         Graph {
             files,
             functions,

@@ -162,8 +162,6 @@ pub(super) struct Params {
     /// The previous two tokens, with the second's text range.
     prev: (Token, Range<usize>),
     prev2: (Token, Range<usize>),
-    /// A parameter was the last token: its position.
-    last_param: Option<u8>,
     calls: Vec<Call>,
     argument_buffer: Vec<(u8, Constant)>,
     /// A call's name was just read: its use and whether the call made it.
@@ -191,7 +189,6 @@ impl Default for Params {
             case: None,
             prev: (Token::LBrace, 0..0),
             prev2: (Token::LBrace, 0..0),
-            last_param: None,
             calls: Vec::new(),
             argument_buffer: Vec::new(),
             pending_call: None,
@@ -228,7 +225,6 @@ impl Params {
         self.case = None;
         self.prev = (Token::LBrace, 0..0);
         self.prev2 = (Token::LBrace, 0..0);
-        self.last_param = None;
         self.calls.clear();
         self.argument_buffer.clear();
         self.pending_call = None;
@@ -342,11 +338,6 @@ impl Params {
     #[inline]
     pub(super) fn token(&mut self, token: Token, span: Range<usize>, source: &[u8], depth: u32) {
         let text = &source[span.clone()];
-        if let Some(position) = self.last_param.take()
-            && (token == Token::Assign || (token == Token::Other && UPDATES.contains(&text)))
-        {
-            self.assign(position);
-        }
         if let Some((use_index, first)) = self.pending_call.take()
             && token == Token::LParen
             && self.calls.len() < MAX_CALLS
@@ -453,18 +444,27 @@ impl Params {
     /// Follows the regions under parameter tests, and the parameters' assignments.
     fn conditions(&mut self, token: Token, span: Range<usize>, source: &[u8], depth: u32) {
         let text = &source[span.clone()];
-        if token == Token::Ident
-            && !matches!(self.prev.0, Token::Dot | Token::Arrow)
-            && let Some(position) = self.param(source, text)
-        {
-            self.last_param = Some(position);
-            let prev = &source[self.prev.1.clone()];
-            let address = self.prev.0 == Token::Amp
-                && !matches!(self.prev2.0, Token::Ident | Token::Number | Token::RParen)
-                && source[self.prev2.1.clone()] != *b"]";
-            if address || (self.prev.0 == Token::Other && UPDATES.contains(&prev)) {
-                self.assign(position);
+        // Names are looked up only where an assignment or `&` is: most tokens are neither.
+        let assigned = match token {
+            Token::Ident => {
+                let address = self.prev.0 == Token::Amp
+                    && !matches!(self.prev2.0, Token::Ident | Token::Number | Token::RParen)
+                    && source[self.prev2.1.clone()] != *b"]";
+                let update =
+                    self.prev.0 == Token::Other && UPDATES.contains(&&source[self.prev.1.clone()]);
+                (address || update).then_some(text)
             }
+            Token::Assign | Token::Other
+                if self.prev.0 == Token::Ident
+                    && !matches!(self.prev2.0, Token::Dot | Token::Arrow)
+                    && (token == Token::Assign || UPDATES.contains(&text)) =>
+            {
+                Some(&source[self.prev.1.clone()])
+            }
+            _ => None,
+        };
+        if let Some(position) = assigned.and_then(|name| self.param(source, name)) {
+            self.assign(position);
         }
         if let Some(pending) = self.pending.take() {
             self.decide(pending, token, text, depth);
