@@ -356,7 +356,16 @@ impl Params {
         } else if !self.calls.is_empty() {
             self.argument(token, text, depth);
         }
-        if !self.names.is_empty() {
+        // Outside every region and match, only a name (a keyword, or after `&`) or an
+        // assignment can start something: most tokens are let go here, without a call.
+        let idle = self.matched == Matched::Nothing
+            && self.pending.is_none()
+            && self.regions.is_empty()
+            && self.switches.is_empty()
+            && self.case.is_none();
+        if !self.names.is_empty()
+            && (!idle || matches!(token, Token::Ident | Token::Assign | Token::Other))
+        {
             self.conditions(token, span.clone(), source, depth);
         }
         match token {
