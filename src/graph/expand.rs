@@ -12,7 +12,7 @@
 //! [`MAX_LEVEL`] levels deep, and one expansion that reads or makes more than [`MAX_WORK`]
 //! tokens is given up, so that no input can exhaust the stack or the memory.
 
-use super::includes::{Includes, Scope};
+use super::includes::{Includes, Scope, meant_definitions};
 use super::tables::NameMap;
 use crate::extract::{FileFunctions, MacroTemplate, Punct, TokenKind, name_hash};
 use crate::source::SourceFile;
@@ -354,22 +354,16 @@ impl<'t, 'a> Expander<'t, 'a> {
     /// Those of `definitions` the file sees; if it sees none, those in files that something
     /// includes (headers, not programs that define a macro for themselves), else all.
     fn visible(&mut self, definitions: &[(u32, u32)]) -> Vec<(u32, u32)> {
-        let mut chosen: Vec<(u32, u32)> = definitions
+        let files: Vec<u32> = definitions.iter().map(|&(file, _)| file).collect();
+        let (scope, includes) = (&mut self.scope, self.includes);
+        let meant = meant_definitions(&files, &mut |file| scope.sees(file), &|file| {
+            includes.is_included(file)
+        });
+        definitions
             .iter()
-            .copied()
-            .filter(|(file, _)| self.scope.sees(*file))
-            .collect();
-        if chosen.is_empty() {
-            chosen.extend(
-                definitions
-                    .iter()
-                    .filter(|(file, _)| self.includes.is_included(*file)),
-            );
-        }
-        if chosen.is_empty() {
-            chosen.extend_from_slice(definitions);
-        }
-        chosen
+            .zip(meant)
+            .filter_map(|(&definition, meant)| meant.then_some(definition))
+            .collect()
     }
 
     /// The body of one definition of a macro in file `file_index`, expanded with its arguments

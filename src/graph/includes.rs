@@ -216,6 +216,25 @@ impl Includes {
     }
 }
 
+/// Which definitions of a macro a use means, given the file of each (`files`): those the using
+/// file sees (`sees`: its own, its headers'); if it sees none, those in files that something
+/// includes (`included`: a header's, never another program's own); failing that, every one.
+/// One flag per definition.
+pub(super) fn meant_definitions(
+    files: &[u32],
+    sees: &mut dyn FnMut(u32) -> bool,
+    included: &dyn Fn(u32) -> bool,
+) -> Vec<bool> {
+    let mut meant: Vec<bool> = files.iter().map(|&file| sees(file)).collect();
+    if !meant.contains(&true) {
+        meant = files.iter().map(|&file| included(file)).collect();
+    }
+    if !meant.contains(&true) {
+        meant.fill(true);
+    }
+    meant
+}
+
 /// The files one file sees, worked out the first time a `static` definition in another file
 /// that something includes asks: what it includes, transitively, the files an included
 /// implementation file is part of (its includers, and what they include), and any extra files

@@ -186,7 +186,9 @@ impl<'a> Resolver<'_, 'a> {
                 // The macro table is empty unless macro edges are built.
                 let (hash, name) = (names.hash(used.name), names.get(used.name));
                 let sees = &mut |defining: u32| scope.sees(defining);
-                let Some(expansion) = self.macros.expand(hash, name, self.files, sees) else {
+                let included = &|defining: u32| self.includes.is_included(defining);
+                let Some(expansion) = self.macros.expand(hash, name, self.files, sees, included)
+                else {
                     if !resolved {
                         out.unresolved_calls += 1;
                     }

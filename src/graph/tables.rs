@@ -4,6 +4,7 @@
 //! A macro is defined per translation unit in C; here every definition of a name counts, in
 //! every file, the way definitions under different `#ifdef`s of one header all count.
 
+use super::includes::meant_definitions;
 use crate::context::ContextSet;
 use crate::extract::{CastSuffix, CastTarget, Recognizer};
 use crate::source::SourceFile;
@@ -408,32 +409,27 @@ struct MacroDefinition {
 }
 
 impl MacroEntry {
-    /// The definitions a file sees (`sees` answers for a defining file), as a bit per
-    /// definition: [`ALL_DEFINITIONS`] when the name has one defining file, when the file sees
-    /// every definition or none (a header may use a macro its includer's headers define), or
-    /// when there are too many to tell apart.
-    fn seen(&self, sees: &mut dyn FnMut(u32) -> bool) -> u64 {
+    /// The definitions a use means ([`meant_definitions`]; `sees` and `included` answer for
+    /// a defining file), as a bit per definition: [`ALL_DEFINITIONS`] when the name has one
+    /// defining file, when every definition is meant, or when there are too many to tell
+    /// apart.
+    fn seen(&self, sees: &mut dyn FnMut(u32) -> bool, included: &dyn Fn(u32) -> bool) -> u64 {
         let definitions = &self.definitions;
         let first_file = definitions.first().map(|d| d.file);
         if definitions.len() > 64 || definitions.iter().all(|d| Some(d.file) == first_file) {
             return ALL_DEFINITIONS;
         }
-        let mut seen = 0u64;
-        for (bit, definition) in definitions.iter().enumerate() {
-            if sees(definition.file) {
-                seen |= 1 << bit;
-            }
+        let files: Vec<u32> = definitions.iter().map(|d| d.file).collect();
+        let meant = meant_definitions(&files, sees, included);
+        if !meant.contains(&false) {
+            return ALL_DEFINITIONS;
         }
-        let every = if definitions.len() == 64 {
-            u64::MAX
-        } else {
-            (1u64 << definitions.len()) - 1
-        };
-        if seen == 0 || seen == every {
-            ALL_DEFINITIONS
-        } else {
-            seen
-        }
+        (0..).zip(meant).fold(
+            0,
+            |mask, (bit, meant)| {
+                if meant { mask | 1u64 << bit } else { mask }
+            },
+        )
     }
 }
 
@@ -484,8 +480,8 @@ impl<'a> Macros<'a> {
     }
 
     /// What invoking `name` amounts to, if it is a macro here, in a file that sees the files
-    /// `sees` says it does: where its definitions are in several files and the invoking file
-    /// sees some of them (its own, or its headers'), only those. A macro met again inside its
+    /// `sees` says it does: where its definitions are in several files, those the use means
+    /// ([`meant_definitions`]; `included` tells the files something includes). A macro met again inside its
     /// own expansion is not expanded again, as the preprocessor does not; the macros it invokes
     /// are taken with all their definitions.
     pub(super) fn expand(
@@ -494,8 +490,9 @@ impl<'a> Macros<'a> {
         name: &'a str,
         files: &'a [SourceFile],
         sees: &mut dyn FnMut(u32) -> bool,
+        included: &dyn Fn(u32) -> bool,
     ) -> Option<Arc<Expansion<'a>>> {
-        let definitions = self.entries.get(hash, name)?.seen(sees);
+        let definitions = self.entries.get(hash, name)?.seen(sees, included);
         let key = (hash, name, definitions);
         let cached = |macros: &Self| {
             let expanded = macros.expanded.lock().unwrap_or_else(|e| e.into_inner());
