@@ -509,7 +509,7 @@ mod tests {
         let (contexts, rules) = qemu_block();
         let files = [SourceFile {
             path: "a.c".into(),
-            functions: extract(text.as_bytes(), &Recognizer::new(&contexts)),
+            functions: Box::new(extract(text.as_bytes(), &Recognizer::new(&contexts))),
         }];
         let graph = Graph::build(files.into(), &BuildOptions::new(EdgeKinds::ALL));
         describe(&graph, &contexts, &check(&graph, &contexts, &rules))
@@ -612,7 +612,7 @@ mod tests {
             let (contexts, rules) = qemu_block();
             let files = [SourceFile {
                 path: "a.c".into(),
-                functions: extract(text.as_bytes(), &Recognizer::new(&contexts)),
+                functions: Box::new(extract(text.as_bytes(), &Recognizer::new(&contexts))),
             }];
             let graph = Graph::build(files.into(), &BuildOptions::new(EdgeKinds::ALL));
             let edges = graph

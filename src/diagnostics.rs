@@ -270,7 +270,7 @@ mod tests {
         let (contexts, _) = qemu_block();
         SourceFile {
             path: path.into(),
-            functions: extract(text.as_bytes(), &Recognizer::new(&contexts)),
+            functions: Box::new(extract(text.as_bytes(), &Recognizer::new(&contexts))),
         }
     }
 

@@ -416,7 +416,7 @@ mod tests {
         let (contexts, _) = qemu_block();
         let files = vec![SourceFile {
             path: "a.c".into(),
-            functions: extract(text.as_bytes(), &Recognizer::new(&contexts)),
+            functions: Box::new(extract(text.as_bytes(), &Recognizer::new(&contexts))),
         }];
         Graph::build(files, &BuildOptions::new(EdgeKinds::ALL))
     }

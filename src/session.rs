@@ -258,7 +258,7 @@ impl Session {
             .iter()
             .map(|(path, text)| SourceFile {
                 path: path.clone(),
-                functions: extract(text, &recognizer),
+                functions: Box::new(extract(text, &recognizer)),
             })
             .collect();
         let found = diagnostics::incomplete_extractions(&files);

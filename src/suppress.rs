@@ -323,7 +323,7 @@ mod tests {
         .unwrap();
         let files = vec![SourceFile {
             path: "a.c".into(),
-            functions: extract(text.as_bytes(), &Recognizer::new(&config.contexts)),
+            functions: Box::new(extract(text.as_bytes(), &Recognizer::new(&config.contexts))),
         }];
         let mut graph = Graph::build(files, &BuildOptions::new(EdgeKinds::ALL));
         let mut suppressions = Suppressions::collect(&graph, &config);

@@ -223,7 +223,7 @@ impl Reader<'_> {
             .collect();
         let file = SourceFile {
             path: naming.name(path),
-            functions,
+            functions: Box::new(functions),
         };
         (Ok(file), includes)
     }

@@ -392,14 +392,13 @@ fn base_name(path: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::FileFunctions;
 
     fn files(paths: &[&str]) -> Vec<SourceFile> {
         paths
             .iter()
             .map(|p| SourceFile {
                 path: p.to_string(),
-                functions: FileFunctions::default(),
+                functions: Box::default(),
             })
             .collect()
     }

@@ -11,7 +11,7 @@ fn graph(files: &[(&str, &str)], kinds: EdgeKinds) -> Graph {
         .iter()
         .map(|(path, text)| SourceFile {
             path: path.to_string(),
-            functions: extract(text.as_bytes(), &recognizer),
+            functions: Box::new(extract(text.as_bytes(), &recognizer)),
         })
         .collect();
     Graph::build(sources, &BuildOptions::new(kinds))
@@ -252,7 +252,7 @@ fn wrappers_are_generated_only_where_nothing_defines_them() {
         .iter()
         .map(|(path, text)| SourceFile {
             path: path.to_string(),
-            functions: extract(text.as_bytes(), &recognizer),
+            functions: Box::new(extract(text.as_bytes(), &recognizer)),
         })
         .collect();
     let options = BuildOptions {

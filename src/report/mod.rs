@@ -301,7 +301,7 @@ pub(crate) mod testing {
         let (contexts, rules) = qemu_block();
         let files = vec![SourceFile {
             path: "dir/a.c".into(),
-            functions: extract(text.as_bytes(), &Recognizer::new(&contexts)),
+            functions: Box::new(extract(text.as_bytes(), &Recognizer::new(&contexts))),
         }];
         let graph = Graph::build(files, &BuildOptions::new(EdgeKinds::ALL));
         let violations = check(&graph, &contexts, &rules);
