@@ -7,20 +7,8 @@
 
 mod common;
 
-use common::{callcheck, callcheck_in, fixture_copy};
+use common::{callcheck, callcheck_in, fixture_copy, subjects};
 use std::fs;
-
-/// The functions reported (the subjects of the `Error:` lines), sorted.
-fn subjects(stdout: &str) -> Vec<String> {
-    let mut found: Vec<String> = stdout
-        .lines()
-        .filter_map(|line| line.strip_prefix("Error: "))
-        .filter_map(|rest| rest.split("()").next())
-        .map(str::to_string)
-        .collect();
-    found.sort();
-    found
-}
 
 const TRUE_RUNTIME: [&str; 4] = [
     "blk_aio_prwv",

@@ -19,6 +19,18 @@ pub fn callcheck(args: &[&str]) -> Run {
     callcheck_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
 }
 
+/// The functions reported (the subjects of the `Error:` lines), sorted.
+pub fn subjects(stdout: &str) -> Vec<String> {
+    let mut found: Vec<String> = stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("Error: "))
+        .filter_map(|rest| rest.split("()").next())
+        .map(str::to_string)
+        .collect();
+    found.sort();
+    found
+}
+
 /// A fresh scratch directory for one test.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
