@@ -79,6 +79,23 @@ struct Region {
     statement_start: bool,
 }
 
+impl Region {
+    /// A region that runs to the end of the enclosing block at `depth` under `condition`:
+    /// after an early exit, or a `case` label's statements.
+    fn rest_of_block(condition: ParamCondition, depth: u32, paren: u32) -> Region {
+        Region {
+            condition,
+            depth,
+            paren,
+            statement: false,
+            then: false,
+            negatable: false,
+            exits: false,
+            statement_start: false,
+        }
+    }
+}
+
 /// What the token after a condition or a branch's end decides.
 #[derive(Debug, Clone, Copy)]
 enum Pending {
@@ -558,16 +575,7 @@ impl Params {
                     }
                 } else if exits && negatable && token != Token::RBrace {
                     // The rest of the enclosing block runs only where the branch did not.
-                    self.push(Region {
-                        condition: negated,
-                        depth,
-                        paren: self.paren,
-                        statement: false,
-                        then: false,
-                        negatable: false,
-                        exits: false,
-                        statement_start: false,
-                    });
+                    self.push(Region::rest_of_block(negated, depth, self.paren));
                 }
             }
         }
@@ -681,16 +689,7 @@ impl Params {
                         position: switch.position,
                         test: ParamTest::Equal(value),
                     };
-                    self.push(Region {
-                        condition,
-                        depth,
-                        paren: self.paren,
-                        statement: false,
-                        then: false,
-                        negatable: false,
-                        exits: false,
-                        statement_start: false,
-                    });
+                    self.push(Region::rest_of_block(condition, depth, self.paren));
                 }
             }
             return;
