@@ -437,32 +437,66 @@ impl FileFunctions {
         &self.macro_tokens[range.start as usize..range.end as usize]
     }
 
-    /// Gives back the memory the lists reserved while growing: a file's records are kept until
-    /// the graph is built, so their slack would add up over a whole tree.
-    fn shrink_to_fit(&mut self) {
-        self.names.shrink_to_fit();
-        self.functions.shrink_to_fit();
-        self.uses.shrink_to_fit();
-        self.prototypes.shrink_to_fit();
-        self.words.shrink_to_fit();
-        self.macros.shrink_to_fit();
-        self.aliases.shrink_to_fit();
-        self.templates.shrink_to_fit();
-        self.invocations.shrink_to_fit();
-        self.macro_tokens.shrink_to_fit();
-        self.field_decls.shrink_to_fit();
-        self.field_bindings.shrink_to_fit();
-        self.member_paths.shrink_to_fit();
-        self.pointer_members.shrink_to_fit();
-        self.function_types.shrink_to_fit();
-        self.cast_macros.shrink_to_fit();
-        self.type_aliases.shrink_to_fit();
-        self.globals.shrink_to_fit();
-        self.pragmas.shrink_to_fit();
-        self.use_conditions.shrink_to_fit();
-        self.call_constants.shrink_to_fit();
-        self.marker_conditions.shrink_to_fit();
-        self.stray_closing_braces.shrink_to_fit();
+    /// Empties every list but keeps its memory, so the next file's extraction reuses it.
+    fn clear(&mut self) {
+        let FileFunctions {
+            names,
+            functions,
+            uses,
+            prototypes,
+            words,
+            macros,
+            aliases,
+            templates,
+            invocations,
+            macro_tokens,
+            field_decls,
+            field_bindings,
+            member_paths,
+            pointer_members,
+            function_types,
+            cast_macros,
+            type_aliases,
+            globals,
+            use_conditions,
+            call_constants,
+            marker_conditions,
+            pragmas,
+            includes,
+            unclosed,
+            stray_closing_braces,
+            unterminated,
+            conditions_decided,
+            conditions_open,
+        } = self;
+        names.clear();
+        functions.clear();
+        uses.clear();
+        prototypes.clear();
+        words.clear();
+        macros.clear();
+        aliases.clear();
+        templates.clear();
+        invocations.clear();
+        macro_tokens.clear();
+        field_decls.clear();
+        field_bindings.clear();
+        member_paths.clear();
+        pointer_members.clear();
+        function_types.clear();
+        cast_macros.clear();
+        type_aliases.clear();
+        globals.clear();
+        use_conditions.clear();
+        call_constants.clear();
+        marker_conditions.clear();
+        pragmas.clear();
+        includes.clear();
+        *unclosed = None;
+        stray_closing_braces.clear();
+        *unterminated = None;
+        *conditions_decided = 0;
+        *conditions_open = 0;
     }
 }
 
@@ -662,6 +696,8 @@ pub struct Extractor<'m> {
     names: Names,
     lines: LineCounter,
     local_switches: pass::LocalSwitches,
+    /// The lists the last file was extracted into, emptied, for the next file to fill.
+    scratch: FileFunctions,
 }
 
 impl<'m> Extractor<'m> {
@@ -672,6 +708,7 @@ impl<'m> Extractor<'m> {
             names: Names::default(),
             lines: LineCounter::default(),
             local_switches: pass::LocalSwitches::default(),
+            scratch: FileFunctions::default(),
         }
     }
 
@@ -686,10 +723,16 @@ impl<'m> Extractor<'m> {
             &mut self.names,
             &mut self.lines,
             &mut self.local_switches,
+            std::mem::take(&mut self.scratch),
         )
         .run();
-        file.shrink_to_fit();
-        file
+        // A clone's lists are exactly as long as their contents, and are allocated one after
+        // another with nothing freed between them: a file's records are kept until the graph
+        // is built, so slack and holes left by growing lists would add up over a whole tree.
+        let kept = file.clone();
+        file.clear();
+        self.scratch = file;
+        kept
     }
 }
 

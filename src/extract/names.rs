@@ -44,10 +44,10 @@ impl NameTable {
         (0..self.ends.len() as u32).map(|i| self.get(i))
     }
 
-    /// Gives back the memory reserved beyond the names held.
-    pub(super) fn shrink_to_fit(&mut self) {
-        self.text.shrink_to_fit();
-        self.ends.shrink_to_fit();
+    /// Forgets every name, keeping the memory.
+    pub(super) fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
     }
 
     /// Adds `name` (made, not read from a file: a name pasted by a macro) and returns its index.

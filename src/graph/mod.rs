@@ -362,7 +362,12 @@ impl Graph {
             }
             set
         };
-        let mut functions = Vec::new();
+        let mut functions = Vec::with_capacity(
+            files
+                .iter()
+                .map(|file| file.functions.functions.len())
+                .sum(),
+        );
         let mut first_node = Vec::with_capacity(files.len());
         for (file_index, file) in files.iter().enumerate() {
             first_node.push(functions.len() as NodeId);
@@ -446,6 +451,9 @@ impl Graph {
                     },
                 )
                 .collect();
+            // Grown by doubling, the graph's largest list would hold up to twice its edges.
+            list.edges
+                .reserve_exact(parts.iter().map(|part| part.edges.len()).sum());
             parts.into_iter().for_each(|part| list.append(part));
         }
         drop(uses);

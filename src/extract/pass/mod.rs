@@ -342,13 +342,14 @@ impl<'src, 'x> FilePass<'src, 'x> {
         names: &'x mut Names,
         lines: &'x mut LineCounter,
         local_switches: &'x mut LocalSwitches,
+        output: FileFunctions,
     ) -> Self {
         FilePass {
             source,
             recognizer,
             lines,
             names,
-            output: FileFunctions::default(),
+            output,
             head: Head::default(),
             block: Block::None,
             depth: 0,
