@@ -455,6 +455,7 @@ impl Graph {
             list.edges
                 .reserve_exact(parts.iter().map(|part| part.edges.len()).sum());
             parts.into_iter().for_each(|part| list.append(part));
+            release_freed_memory();
         }
         drop(uses);
         release_freed_memory();
