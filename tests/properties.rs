@@ -72,7 +72,7 @@ fn shape(file: &FileFunctions) -> Vec<Shape> {
             let uses = |kind| {
                 file.uses_of(f)
                     .iter()
-                    .filter(|u| u.kind == kind)
+                    .filter(|u| u.kind() == kind)
                     .map(|u| file.name(u.name).to_string())
                     .collect()
             };

@@ -15,7 +15,7 @@ fn summarize(source: &str) -> Vec<Summary> {
             let uses = |kind| {
                 file.uses_of(f)
                     .iter()
-                    .filter(|u| u.kind == kind)
+                    .filter(|u| u.kind() == kind)
                     .map(|u| file.name(u.name).to_string())
                     .collect()
             };
@@ -182,7 +182,7 @@ fn each_name_is_recorded_once_and_calls_win() {
     let uses = file.uses_of(&file.functions[0]);
     assert_eq!(uses.len(), 2, "run and g");
     assert_eq!(file.name(uses[1].name), "g");
-    assert_eq!((uses[1].kind, uses[1].line), (UseKind::Call, 3));
+    assert_eq!((uses[1].kind(), uses[1].line()), (UseKind::Call, 3));
 }
 
 #[test]
@@ -339,7 +339,7 @@ fn member_calls_are_field_uses() {
     let uses: Vec<_> = file
         .uses_of(&file.functions[0])
         .iter()
-        .map(|u| (file.name(u.name), u.kind, u.line))
+        .map(|u| (file.name(u.name), u.kind(), u.line()))
         .collect();
     assert_eq!(
         uses,
@@ -357,7 +357,7 @@ fn member_calls_are_field_uses() {
         ..recognizer
     };
     let file = extract(source.as_bytes(), &without);
-    assert!(file.uses.iter().all(|u| u.kind != UseKind::Field));
+    assert!(file.uses.iter().all(|u| u.kind() != UseKind::Field));
 }
 
 #[test]
@@ -794,7 +794,7 @@ fn guarded_uses(source: &str, function: &str) -> Vec<String> {
     file.uses_of(def)
         .iter()
         .filter(|u| file.name(u.name) != "qemu_in_coroutine")
-        .map(|u| format!("{}:{}", file.name(u.name), u.guard.name()))
+        .map(|u| format!("{}:{}", file.name(u.name), u.guard().name()))
         .collect()
 }
 
@@ -893,7 +893,7 @@ fn guards_need_a_recognizer_that_names_them() {
     let source = "void f(void) {\n if (qemu_in_coroutine()) { g(); }\n}\n";
     let (contexts, _) = qemu_block();
     let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
-    assert!(file.uses.iter().all(|u| u.guard == Guard::None));
+    assert!(file.uses.iter().all(|u| u.guard() == Guard::None));
 }
 
 #[test]
@@ -915,7 +915,7 @@ fn references_handed_to_deferred_calls_are_marked() {
         let mut names: Vec<&str> = file
             .uses
             .iter()
-            .filter(|u| u.kind == UseKind::Reference && (u.deferred != 0) == deferred)
+            .filter(|u| u.kind() == UseKind::Reference && u.deferred() == deferred)
             .map(|u| file.name(u.name))
             .collect();
         names.sort_unstable();

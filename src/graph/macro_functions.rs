@@ -202,14 +202,8 @@ fn apply(file: &mut FileFunctions, gains: Gains) {
         let uses_start = file.uses.len() as u32;
         for (name, kind) in &defined.uses {
             let name = name_index(file, name);
-            file.uses.push(Use {
-                name,
-                kind: *kind,
-                line,
-                column,
-                guard: Guard::None,
-                deferred: 0,
-            });
+            file.uses
+                .push(Use::new(name, *kind, line, column, Guard::None));
         }
         let name = name_index(file, &defined.name);
         file.functions.push(FunctionDef {

@@ -99,9 +99,9 @@ impl<'a> Resolver<'_, 'a> {
             let def_uses = &uses[def.uses_start as usize..def.uses_end as usize];
             for (use_index, used) in (first_use..).zip(def_uses) {
                 let edge = |to: NodeId, kind| {
-                    Edge::new(to, kind, file_index, used.line, used.column).guarded(used.guard)
+                    Edge::new(to, kind, file_index, used.line(), used.column).guarded(used.guard())
                 };
-                if used.kind == UseKind::Field {
+                if used.kind() == UseKind::Field {
                     if self.kinds.includes(UseKind::Field) {
                         let (hash, name) = (names.hash(used.name), names.get(used.name));
                         // The type the call's access path ends at; unknown if a step is.
@@ -152,7 +152,7 @@ impl<'a> Resolver<'_, 'a> {
                 }
                 // A function handed to a call that only registers or schedules it runs
                 // elsewhere, later: the caller does not use it.
-                if used.deferred != 0 && used.kind == UseKind::Reference {
+                if used.deferred() && used.kind() == UseKind::Reference {
                     out.deferred_references += 1;
                     continue;
                 }
@@ -170,17 +170,17 @@ impl<'a> Resolver<'_, 'a> {
                 // A name that means several definitions (no static one visible) merges them:
                 // only one is meant at a time, so each edge is a guess.
                 let merged = meant.len() > 1;
-                if self.kinds.includes(used.kind) {
+                if self.kinds.includes(used.kind()) {
                     out.edges.extend(
                         meant
                             .iter()
-                            .map(|&to| edge(to, used.kind).with_guessed(merged)),
+                            .map(|&to| edge(to, used.kind()).with_guessed(merged)),
                     );
                     if has_arguments {
-                        note_arguments(extracted, use_index, used.kind, node, &meant, &mut out);
+                        note_arguments(extracted, use_index, used.kind(), node, &meant, &mut out);
                     }
                 }
-                if used.kind != UseKind::Call {
+                if used.kind() != UseKind::Call {
                     continue;
                 }
                 // The macro table is empty unless macro edges are built.
@@ -204,7 +204,7 @@ impl<'a> Resolver<'_, 'a> {
                         match through_macros.get(&to) {
                             Some(&at) => {
                                 let earlier: &mut Edge = &mut out.edges[at];
-                                *earlier = earlier.guarded(earlier.guard().merge(used.guard));
+                                *earlier = earlier.guarded(earlier.guard().merge(used.guard()));
                             }
                             None => {
                                 through_macros.insert(to, out.edges.len());

@@ -566,7 +566,7 @@ impl FilePass<'_, '_> {
         };
         if let Some(&earlier) = self.member_calls.get(&key) {
             let earlier = &mut self.output.uses[earlier as usize];
-            earlier.guard = earlier.guard.merge(guard);
+            earlier.set_guard(earlier.guard().merge(guard));
             return;
         }
         self.member_calls.insert(key, use_index);
@@ -579,14 +579,9 @@ impl FilePass<'_, '_> {
                 through,
             });
         }
-        self.output.uses.push(Use {
-            name: exported,
-            kind: UseKind::Field,
-            line,
-            column,
-            guard,
-            deferred: 0,
-        });
+        self.output
+            .uses
+            .push(Use::new(exported, UseKind::Field, line, column, guard));
         if let Block::Function(function) = &mut self.block {
             function.uses_end = self.output.uses.len() as u32;
         }

@@ -326,6 +326,9 @@ pub(super) struct FilePass<'src, 'x> {
     track_parens: bool,
     /// The argument lists open in the current body, while a `[[deferred]]` call is among them.
     arguments: Arguments,
+    /// The `[[deferred]]` entry (plus 1) the first mention of a deferred use was handed to, by
+    /// use index: a later mention keeps the use deferred only if handed to the same one.
+    deferred_entries: FxHashMap<u32, u16>,
     /// The `[` open in the current body, innermost last.
     brackets: Vec<OpenBracket>,
     /// The last `]` closed: its token index and the identifier before its `[`, if any.
@@ -382,6 +385,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
             track_guards: recognizer.mentions_guard(source),
             track_parens: recognizer.extras.fields || recognizer.defers(),
             arguments: Arguments::default(),
+            deferred_entries: FxHashMap::default(),
             brackets: Vec::new(),
             closed_bracket: None,
             next_invocation_at: 0,
@@ -1068,14 +1072,18 @@ impl<'src, 'x> FilePass<'src, 'x> {
         let new = entry.used_by != stamp;
         if !new {
             let earlier = &mut uses[entry.use_index as usize];
-            earlier.guard = earlier.guard.merge(guard);
+            earlier.set_guard(earlier.guard().merge(guard));
             // Deferred only if every mention is handed to the same deferring call.
-            if earlier.deferred != deferred {
-                earlier.deferred = 0;
+            if earlier.deferred() {
+                let earlier_entry = self.deferred_entries.get(&entry.use_index).copied();
+                if earlier_entry != Some(deferred) {
+                    earlier.set_deferred(false);
+                }
             }
-            if kind == UseKind::Call && earlier.kind == UseKind::Reference {
-                earlier.kind = UseKind::Call;
-                (earlier.line, earlier.column) = self.lines.position_at(offset);
+            if kind == UseKind::Call && earlier.kind() == UseKind::Reference {
+                earlier.set_kind(UseKind::Call);
+                let (line, column) = self.lines.position_at(offset);
+                earlier.set_position(line, column);
             }
         } else {
             let exported = self.names.export(name, self.source, &mut self.output.names);
@@ -1083,14 +1091,12 @@ impl<'src, 'x> FilePass<'src, 'x> {
             entry.used_by = stamp;
             entry.use_index = uses.len() as u32;
             let (line, column) = self.lines.position_at(offset);
-            uses.push(Use {
-                name: exported,
-                kind,
-                line,
-                column,
-                guard,
-                deferred,
-            });
+            let mut used = Use::new(exported, kind, line, column, guard);
+            if deferred != 0 {
+                used.set_deferred(true);
+                self.deferred_entries.insert(entry.use_index, deferred);
+            }
+            uses.push(used);
             function.uses_end = uses.len() as u32;
         }
         if self.track_params {
