@@ -18,6 +18,7 @@ use crate::source::{ReadError, ReadOptions, SourceFile, Sources, is_c_source, re
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
+use thin_vec::ThinVec;
 
 /// What reading a build found.
 #[derive(Debug, Default)]
@@ -167,7 +168,7 @@ fn add_forced_includes(file: &mut SourceFile, forced: &FxHashMap<PathBuf, Vec<Pa
         return;
     };
     let dir = absolute.parent().unwrap_or(Path::new("/"));
-    let mut includes: Vec<Include> = list
+    let mut includes: ThinVec<Include> = list
         .iter()
         .map(|target| Include {
             path: relative(dir, target).into(),

@@ -30,6 +30,7 @@ use crate::model::{Constant, Guard, ParamCondition, UseKind};
 use names::Names;
 use pass::FilePass;
 use rustc_hash::FxHashMap;
+use thin_vec::ThinVec;
 
 /// A run of name indices in [`FileFunctions::words`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -419,60 +420,60 @@ pub struct FileFunctions {
     /// The names of the definitions and of what they use.
     pub names: NameTable,
     /// The definitions, in source order.
-    pub functions: Vec<FunctionDef>,
+    pub functions: ThinVec<FunctionDef>,
     /// The uses of all definitions, each definition's in one run. [`Graph::build`] takes them
     /// out and frees them once they are resolved, so a graph's files hold none.
     ///
     /// [`Graph::build`]: crate::graph::Graph::build
-    pub uses: Vec<Use>,
+    pub uses: ThinVec<Use>,
     /// The prototypes with attribute contexts or head words, in source order.
-    pub prototypes: Vec<Prototype>,
+    pub prototypes: ThinVec<Prototype>,
     /// Name indices that [`WordRange`]s point into.
-    pub words: Vec<u32>,
+    pub words: ThinVec<u32>,
     /// Function-like macros that invoke markers or call something, in source order.
-    pub macros: Vec<MacroDef>,
+    pub macros: ThinVec<MacroDef>,
     /// Object-like macros whose body is only identifiers, in source order.
-    pub aliases: Vec<Alias>,
+    pub aliases: ThinVec<Alias>,
     /// Function-like macros that may define functions or make names, in source order.
-    pub templates: Vec<MacroTemplate>,
+    pub templates: ThinVec<MacroTemplate>,
     /// Invocations of function-like macros at file scope, in source order.
-    pub invocations: Vec<FileInvocation>,
+    pub invocations: ThinVec<FileInvocation>,
     /// The tokens [`MacroTemplate`]s and [`FileInvocation`]s refer to.
-    pub macro_tokens: Vec<MacroToken>,
+    pub macro_tokens: ThinVec<MacroToken>,
     /// Function-pointer members of struct bodies, in source order.
-    pub field_decls: Vec<FieldDecl>,
+    pub field_decls: ThinVec<FieldDecl>,
     /// Functions bound to callback fields, in source order.
-    pub field_bindings: Vec<FieldBinding>,
+    pub field_bindings: ThinVec<FieldBinding>,
     /// The access paths of member calls whose object's declaration shows its type, by use index.
-    pub member_paths: Vec<MemberPath>,
+    pub member_paths: ThinVec<MemberPath>,
     /// Typed members of struct bodies, `Type *name;` or `Type name;`, which give access paths
     /// their types.
-    pub pointer_members: Vec<PointerMember>,
+    pub pointer_members: ThinVec<PointerMember>,
     /// Typedefs of function types, in source order.
-    pub function_types: Vec<FunctionType>,
+    pub function_types: ThinVec<FunctionType>,
     /// Cast macros and the macros of QOM declarations, in source order.
-    pub cast_macros: Vec<CastMacro>,
+    pub cast_macros: ThinVec<CastMacro>,
     /// Typedefs that name another type, in source order.
-    pub type_aliases: Vec<TypeAlias>,
+    pub type_aliases: ThinVec<TypeAlias>,
     /// Variables declared at file scope with a named type, in source order.
-    pub globals: Vec<GlobalVariable>,
+    pub globals: ThinVec<GlobalVariable>,
     /// The uses that run only under a test of one of their function's parameters: (index in
     /// [`FileFunctions::uses`], condition), by use. Empty unless [`Extras::arguments`].
-    pub use_conditions: Vec<(u32, ParamCondition)>,
+    pub use_conditions: ThinVec<(u32, ParamCondition)>,
     /// The constant arguments that every call of a use passes: (use index, position from 0,
     /// value), by use then position.
-    pub call_constants: Vec<(u32, u8, Constant)>,
+    pub call_constants: ThinVec<(u32, u8, Constant)>,
     /// The contexts whose markers a definition invokes only under a test of one of its
     /// parameters: (index in [`FileFunctions::functions`], context, condition).
-    pub marker_conditions: Vec<(u32, ContextId, ParamCondition)>,
+    pub marker_conditions: ThinVec<(u32, ContextId, ParamCondition)>,
     /// The `callcheck:` comments outside `#if 0` code, in source order.
-    pub pragmas: Vec<Pragma>,
+    pub pragmas: ThinVec<Pragma>,
     /// The `#include` directives outside `#if 0` code, in source order.
-    pub includes: Vec<Include>,
+    pub includes: ThinVec<Include>,
     /// Braces left open at the end of the file, if any: extraction may be incomplete.
     pub unclosed: Option<UnclosedBraces>,
     /// Lines of `}` at file scope that close nothing.
-    pub stray_closing_braces: Vec<u32>,
+    pub stray_closing_braces: ThinVec<u32>,
     /// A comment or literal that runs to the end of the file, if any.
     pub unterminated: Option<Unterminated>,
     /// Conditions of live `#if`/`#elif` directives whose truth was known.

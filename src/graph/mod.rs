@@ -45,6 +45,7 @@ use rayon::prelude::*;
 use resolve::{FileEdges, Resolver};
 use synthetic::{FieldNodes, generate_wrappers};
 use tables::Macros;
+use thin_vec::ThinVec;
 
 /// The reverse of a graph's edges, in the same layout as the forward ones: for each node, the
 /// nodes that use it and how, in increasing node order.
@@ -346,7 +347,7 @@ impl Graph {
         if options.kinds.includes(UseKind::Macro) {
             macro_functions::add_macro_functions(&mut files, &includes, options.markers);
         }
-        let mut uses: Vec<Vec<Use>> = files
+        let mut uses: Vec<ThinVec<Use>> = files
             .iter_mut()
             .map(|file| std::mem::take(&mut file.functions.uses))
             .collect();
@@ -511,9 +512,9 @@ impl Graph {
         // Like the uses, the records they were made of are read by nothing after this.
         for file in &mut files {
             let extracted = &mut file.functions;
-            extracted.use_conditions = Vec::new();
-            extracted.call_constants = Vec::new();
-            extracted.marker_conditions = Vec::new();
+            extracted.use_conditions = ThinVec::new();
+            extracted.call_constants = ThinVec::new();
+            extracted.marker_conditions = ThinVec::new();
         }
         arguments.prune();
         Graph {
