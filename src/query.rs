@@ -368,7 +368,7 @@ impl Picture {
 /// Where a function's context came from, in words.
 pub fn origins(graph: &Graph, node: NodeId, context: ContextId) -> Vec<&'static str> {
     let function = graph.function(node);
-    let origins = function.origins;
+    let origins = function.origins();
     let definition = match function.kind {
         NodeKind::Definition => "attribute on definition",
         NodeKind::Generated => "generated wrapper",

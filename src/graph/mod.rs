@@ -118,10 +118,23 @@ pub struct Function {
     pub is_static: bool,
     /// The contexts it carries, from any source.
     pub contexts: ContextSet,
-    /// Where each of its contexts came from.
-    pub origins: Origins,
+    /// Where each of its contexts came from; `None` for none. Boxed: most functions of a
+    /// tree carry no context, and a graph holds hundreds of thousands of functions.
+    origins: Option<Box<Origins>>,
     /// What the node stands for.
     pub kind: NodeKind,
+}
+
+impl Function {
+    /// Where each of its contexts came from.
+    pub fn origins(&self) -> Origins {
+        self.origins.as_deref().copied().unwrap_or_default()
+    }
+
+    /// Where each of its contexts came from, to add to.
+    fn origins_mut(&mut self) -> &mut Origins {
+        self.origins.get_or_insert_default()
+    }
 }
 
 /// Where a function's contexts came from (a context may come from several places).
@@ -136,6 +149,13 @@ pub struct Origins {
     pub definition: ContextSet,
     /// An attribute (or an alias of one) on a prototype of it.
     pub prototype: ContextSet,
+}
+
+impl Origins {
+    /// The origins to keep in a [`Function`]: none if there are none.
+    fn boxed(self) -> Option<Box<Origins>> {
+        (self != Origins::default()).then(|| Box::new(self))
+    }
 }
 
 /// A use of one function by another. Graphs hold millions of edges, so an edge is 16 bytes:
@@ -388,7 +408,8 @@ impl Graph {
                         marker: def.markers,
                         definition,
                         ..Origins::default()
-                    },
+                    }
+                    .boxed(),
                     kind: NodeKind::Definition,
                 }
             }));
@@ -480,14 +501,14 @@ impl Graph {
         for (node, set) in macro_contexts {
             let function = &mut functions[node as usize];
             function.contexts.extend(set);
-            function.origins.macro_marker.extend(set);
+            function.origins_mut().macro_marker.extend(set);
         }
         // A context a marker gives only under a parameter test is conditional only if nothing
         // else gives it.
         for (file_index, file) in files.iter().enumerate() {
             for &(index, context, condition) in &file.functions.marker_conditions {
                 let node = first_node[file_index] + index;
-                let origins = functions[node as usize].origins;
+                let origins = functions[node as usize].origins();
                 let elsewhere = origins.definition.contains(context)
                     || origins.prototype.contains(context)
                     || origins.macro_marker.contains(context);

@@ -38,7 +38,7 @@ pub(super) fn apply_prototypes(
                 if applies {
                     let before = function.contexts;
                     function.contexts.extend(contexts);
-                    function.origins.prototype.extend(contexts);
+                    function.origins_mut().prototype.extend(contexts);
                     added += function.contexts.iter().count() - before.iter().count();
                 }
             }

@@ -69,7 +69,8 @@ pub(super) fn generate_wrappers(
                 origins: Origins {
                     definition: wrapper.contexts,
                     ..Origins::default()
-                },
+                }
+                .boxed(),
                 kind: NodeKind::Generated,
             });
             names.add(node, functions, files);
@@ -264,7 +265,8 @@ impl<'a> FieldNodes<'a> {
                 origins: Origins {
                     definition: info.attributes,
                     ..Origins::default()
-                },
+                }
+                .boxed(),
                 kind: NodeKind::Field {
                     typed: struct_type.is_some(),
                 },

@@ -65,7 +65,7 @@ fn macros_expand_through_nested_macros_and_stop_at_cycles() {
     let user = g.nodes().find(|&n| g.name(n) == "user").unwrap();
     let (contexts, _) = qemu_block();
     let io = contexts.by_name("IO_CODE").unwrap();
-    assert!(g.function(user).origins.macro_marker.contains(io));
+    assert!(g.function(user).origins().macro_marker.contains(io));
     assert_eq!(
         g.stats().unresolved_calls,
         0,
