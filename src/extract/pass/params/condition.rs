@@ -1,31 +1,14 @@
 //! The headers `if (COND)` and `switch (p)` as they are read, and the parameter test a
 //! condition makes.
 
-use super::Params;
 use super::calls::{constant_name, integer};
-use super::regions::Pending;
+use super::{Matched, Params, Pending};
 use crate::lexer::Token;
 use crate::model::{Constant, ParamCondition, ParamTest};
 use std::ops::Range;
 
 /// How many tokens of an `if` condition are read; a longer condition tests nothing.
 const MAX_CONDITION: usize = 48;
-
-/// How far `if (` or `switch (p) {` has been read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(super) enum Matched {
-    #[default]
-    Nothing,
-    /// `if`.
-    If,
-    /// `if (` and the condition's tokens so far, in `condition`.
-    Condition,
-    /// `switch`, `switch (`, `switch (p`, `switch (p)`.
-    Switch,
-    SwitchOpen,
-    SwitchParam(u8),
-    SwitchClosed(u8),
-}
 
 impl Params {
     /// The match after `token`; a complete `if (...)` with a parameter test announces a branch.

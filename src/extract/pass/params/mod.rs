@@ -36,8 +36,7 @@ use crate::context::ContextId;
 use crate::lexer::Token;
 use crate::model::{Constant, ParamCondition};
 use calls::Call;
-use condition::Matched;
-use regions::{Pending, Region, Switch};
+use regions::{Region, Switch};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 
@@ -48,6 +47,39 @@ const MAX_PARAMS: usize = 64;
 const UPDATES: [&[u8]; 12] = [
     b"+=", b"-=", b"*=", b"/=", b"%=", b"&=", b"|=", b"^=", b"<<=", b">>=", b"++", b"--",
 ];
+
+/// How far `if (` or `switch (p) {` has been read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Matched {
+    #[default]
+    Nothing,
+    /// `if`.
+    If,
+    /// `if (` and the condition's tokens so far, in `condition`.
+    Condition,
+    /// `switch`, `switch (`, `switch (p`, `switch (p)`.
+    Switch,
+    SwitchOpen,
+    SwitchParam(u8),
+    SwitchClosed(u8),
+}
+
+/// What the token after a condition or a branch's end decides.
+#[derive(Debug, Clone, Copy)]
+enum Pending {
+    /// A branch starts at the next token.
+    Branch {
+        condition: ParamCondition,
+        then: bool,
+        negatable: bool,
+    },
+    /// A `then` branch just ended: `else` may follow.
+    Ended {
+        condition: ParamCondition,
+        negatable: bool,
+        exits: bool,
+    },
+}
 
 /// The parameter-condition and argument tracker of one function body.
 #[derive(Debug)]

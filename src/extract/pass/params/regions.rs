@@ -1,9 +1,8 @@
 //! The regions of a body whose uses run under a parameter test: `then` and `else` branches,
 //! the rest of a block after an early exit, and the `case`s of a `switch` on a parameter.
 
-use super::Params;
 use super::calls::{constant_name, integer};
-use super::condition::Matched;
+use super::{Matched, Params, Pending};
 use crate::lexer::Token;
 use crate::model::{Constant, ParamCondition, ParamTest};
 use std::ops::Range;
@@ -52,23 +51,6 @@ impl Region {
             statement_start: false,
         }
     }
-}
-
-/// What the token after a condition or a branch's end decides.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Pending {
-    /// A branch starts at the next token.
-    Branch {
-        condition: ParamCondition,
-        then: bool,
-        negatable: bool,
-    },
-    /// A `then` branch just ended: `else` may follow.
-    Ended {
-        condition: ParamCondition,
-        negatable: bool,
-        exits: bool,
-    },
 }
 
 /// A `switch (p)` body.
