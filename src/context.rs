@@ -104,6 +104,9 @@ impl std::error::Error for TooManyContexts {}
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Contexts {
     contexts: Vec<Context>,
+    /// By context: the contexts a function that carries it does not carry (see
+    /// [`Contexts::overrides`]).
+    overrides: Vec<ContextSet>,
 }
 
 impl Contexts {
@@ -112,7 +115,27 @@ impl Contexts {
         if contexts.len() > MAX_CONTEXTS {
             return Err(TooManyContexts(contexts.len()));
         }
-        Ok(Contexts { contexts })
+        let overrides = vec![ContextSet::default(); contexts.len()];
+        Ok(Contexts {
+            contexts,
+            overrides,
+        })
+    }
+
+    /// The same table, where a function that carries `context` does not carry any of
+    /// `overridden` (each entry of `overrides`).
+    pub fn with_overrides(mut self, overrides: &[(ContextId, ContextSet)]) -> Self {
+        for &(context, overridden) in overrides {
+            self.overrides[context.index()].extend(overridden);
+        }
+        self
+    }
+
+    /// The contexts that a function carrying `context` does not carry: where its declarations
+    /// disagree (`coroutine_fn` on one, `coroutine_mixed_fn` on another), `context` is the
+    /// one its callers were promised.
+    pub fn overrides(&self, context: ContextId) -> ContextSet {
+        self.overrides[context.index()]
     }
 
     /// The context named `name`, if any.

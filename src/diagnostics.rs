@@ -5,6 +5,8 @@
 //! them: the text formats on stderr, JSON in its `diagnostics` array, SARIF as tool
 //! notifications, gcc as `warning:` lines. `--strict` raises every warning to an error.
 
+use crate::context::Contexts;
+use crate::graph::{Graph, Overridden};
 use crate::source::{ReadError, SourceFile};
 use serde::Serialize;
 use std::fmt;
@@ -24,15 +26,18 @@ pub enum Code {
     InvalidSuppression,
     /// A suppression that suppressed nothing in this run.
     StaleSuppression,
+    /// A function whose declarations carry contexts one of which overrides another.
+    ConflictingContexts,
 }
 
 impl Code {
     /// Every code, in the order of their descriptions.
-    pub const ALL: [Code; 4] = [
+    pub const ALL: [Code; 5] = [
         Code::UnreadableFile,
         Code::IncompleteExtraction,
         Code::InvalidSuppression,
         Code::StaleSuppression,
+        Code::ConflictingContexts,
     ];
 
     /// The code as tools see it: `unreadable-file`, `incomplete-extraction`,
@@ -43,6 +48,7 @@ impl Code {
             Code::IncompleteExtraction => "incomplete-extraction",
             Code::InvalidSuppression => "invalid-suppression",
             Code::StaleSuppression => "stale-suppression",
+            Code::ConflictingContexts => "conflicting-contexts",
         }
     }
 
@@ -56,6 +62,10 @@ impl Code {
             }
             Code::InvalidSuppression => "a callcheck: comment could not be used",
             Code::StaleSuppression => "a suppression no longer suppresses anything",
+            Code::ConflictingContexts => {
+                "a function's declarations disagree: one context overrides another, and rules \
+                 see only the first"
+            }
         }
     }
 }
@@ -130,7 +140,7 @@ impl Diagnostic {
                 "{severity}: extraction may be incomplete in {}: {}",
                 self.file, self.message
             ),
-            Code::InvalidSuppression => {
+            Code::InvalidSuppression | Code::ConflictingContexts => {
                 format!("{severity}: {}: {}", self.location(), self.message)
             }
             Code::StaleSuppression => format!(
@@ -152,6 +162,39 @@ pub fn unreadable(errors: &[ReadError]) -> impl Iterator<Item = Diagnostic> + '_
             error.reason.clone(),
         )
     })
+}
+
+/// One warning per function whose contexts disagree, at its definition: which contexts its
+/// declarations give, from where, and the one rules read.
+pub fn conflicting_contexts(
+    graph: &Graph,
+    contexts: &Contexts,
+    found: &[Overridden],
+) -> Vec<Diagnostic> {
+    found
+        .iter()
+        .map(|conflict| {
+            let node = conflict.node;
+            let described = |context| {
+                let origins = graph.origins(node, context).join(", ");
+                format!("{} ({origins})", contexts.display(context))
+            };
+            let overridden: Vec<String> = conflict.overridden.iter().map(described).collect();
+            let function = graph.function(node);
+            Diagnostic::warning(
+                Code::ConflictingContexts,
+                graph.path(function.file),
+                function.line,
+                format!(
+                    "{}() is {} and {}: rules read it as {}",
+                    graph.name(node),
+                    overridden.join(" and "),
+                    described(conflict.by),
+                    contexts.display(conflict.by),
+                ),
+            )
+        })
+        .collect()
 }
 
 /// One diagnostic per file whose extraction may be incomplete: braces that did not balance, or

@@ -6,7 +6,7 @@
 
 use crate::context::{ContextId, Contexts};
 use crate::error::Error;
-use crate::graph::{Edge, Graph, NodeKind};
+use crate::graph::{Edge, Graph};
 use crate::model::{EdgeKinds, NodeId, UseKind};
 use crate::spelling;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -363,27 +363,6 @@ impl Picture {
         self.nodes.insert(edge.to);
         self.edges.insert((from, edge.to, edge.kind()));
     }
-}
-
-/// Where a function's context came from, in words.
-pub fn origins(graph: &Graph, node: NodeId, context: ContextId) -> Vec<&'static str> {
-    let function = graph.function(node);
-    let origins = function.origins();
-    let definition = match function.kind {
-        NodeKind::Definition => "attribute on definition",
-        NodeKind::Generated => "generated wrapper",
-        NodeKind::Field { .. } => "attribute on field declaration",
-    };
-    [
-        (origins.marker, "marker in body"),
-        (origins.macro_marker, "marker in a macro it invokes"),
-        (origins.definition, definition),
-        (origins.prototype, "attribute on prototype"),
-    ]
-    .into_iter()
-    .filter(|(set, _)| set.contains(context))
-    .map(|(_, words)| words)
-    .collect()
 }
 
 /// The functions that carry `context`, by name, file and line.

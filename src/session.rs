@@ -285,7 +285,14 @@ impl Session {
     ) -> Session {
         let started = Instant::now();
         let build = BuildOptions::configured(kinds, recognizer, &config.wrappers, include_dirs);
-        let graph = Graph::build(files, &build);
+        let mut graph = Graph::build(files, &build);
+        let overridden = graph.apply_overrides(&config.contexts);
+        let mut diagnostics = diagnostics;
+        diagnostics.extend(diagnostics::conflicting_contexts(
+            &graph,
+            &config.contexts,
+            &overridden,
+        ));
         Session {
             config,
             graph,

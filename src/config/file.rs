@@ -260,6 +260,8 @@ pub struct Boundary {
 pub(super) struct ContextEntry {
     pub(super) name: Spanned<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) overrides: Option<Vec<Spanned<String>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) marker: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) attribute: Option<Words>,

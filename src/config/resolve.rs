@@ -231,10 +231,36 @@ fn contexts(file: &ConfigFile, entries: &Entries) -> Result<Contexts, ConfigErro
             recognition,
         });
     }
-    Contexts::new(contexts).map_err(|e| ConfigError {
+    let table = Contexts::new(contexts).map_err(|e| ConfigError {
         location: entries.source.name.to_string(),
         message: e.to_string(),
-    })
+    })?;
+    let mut overrides = Vec::new();
+    for (index, entry) in file.contexts.iter().enumerate() {
+        let Some(names) = &entry.overrides else {
+            continue;
+        };
+        let name = entry.name.get_ref();
+        let mut overridden = ContextSet::default();
+        for other in names {
+            let id = match table.by_name(other.get_ref()) {
+                Some(id) if other.get_ref() != name => id,
+                Some(_) => {
+                    let message = format!("context `{name}` cannot override itself");
+                    return Err(entries.error(index, other.span(), message));
+                }
+                None => {
+                    let message = unknown_context(other.get_ref(), &table);
+                    return Err(entries.error(index, other.span(), message));
+                }
+            };
+            overridden.insert(id);
+        }
+        if let Some(context) = table.by_name(name) {
+            overrides.push((context, overridden));
+        }
+    }
+    Ok(table.with_overrides(&overrides))
 }
 
 /// The `[[rule]]` entries: a reachability rule gives one rule per forbidden context.

@@ -33,7 +33,7 @@ mod resolve;
 mod synthetic;
 mod tables;
 
-use crate::context::{ContextSet, Wrapper};
+use crate::context::{ContextId, ContextSet, Contexts, Wrapper};
 use crate::extract::{Recognizer, Use};
 use crate::model::{EdgeKinds, Guard, NodeId, UseKind};
 use crate::source::SourceFile;
@@ -135,6 +135,20 @@ impl Function {
     fn origins_mut(&mut self) -> &mut Origins {
         self.origins.get_or_insert_default()
     }
+}
+
+/// A function whose contexts disagree: it carried `overridden`, which context `by`, also
+/// carried, overrides (see [`Contexts::overrides`]).
+///
+/// [`Contexts::overrides`]: crate::context::Contexts::overrides
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overridden {
+    /// The function.
+    pub node: NodeId,
+    /// The context that wins.
+    pub by: ContextId,
+    /// The contexts taken from it.
+    pub overridden: ContextSet,
 }
 
 /// Where a function's contexts came from (a context may come from several places).
@@ -555,6 +569,50 @@ impl Graph {
             alias_cycles,
             arguments,
         }
+    }
+
+    /// Where `node`'s context `context` came from, in words (`attribute on prototype`, ...).
+    pub fn origins(&self, node: NodeId, context: ContextId) -> Vec<&'static str> {
+        let function = self.function(node);
+        let origins = function.origins();
+        let definition = match function.kind {
+            NodeKind::Definition => "attribute on definition",
+            NodeKind::Generated => "generated wrapper",
+            NodeKind::Field { .. } => "attribute on field declaration",
+        };
+        [
+            (origins.marker, "marker in body"),
+            (origins.macro_marker, "marker in a macro it invokes"),
+            (origins.definition, definition),
+            (origins.prototype, "attribute on prototype"),
+        ]
+        .into_iter()
+        .filter(|(set, _)| set.contains(context))
+        .map(|(_, words)| words)
+        .collect()
+    }
+
+    /// Takes from each function the contexts that another context it carries overrides, and
+    /// says where that happened, by node. Its origins still say where each came from.
+    pub fn apply_overrides(&mut self, contexts: &Contexts) -> Vec<Overridden> {
+        let mut found = Vec::new();
+        for (node, function) in self.functions.iter_mut().enumerate() {
+            let start = found.len();
+            for by in function.contexts.iter() {
+                let overridden = contexts.overrides(by).intersection(function.contexts);
+                if !overridden.is_empty() {
+                    found.push(Overridden {
+                        node: node as NodeId,
+                        by,
+                        overridden,
+                    });
+                }
+            }
+            for conflict in &found[start..] {
+                function.contexts = function.contexts.without(conflict.overridden);
+            }
+        }
+        found
     }
 
     /// The uses under parameter tests and the constant arguments of calls (empty unless

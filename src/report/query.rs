@@ -6,7 +6,7 @@ use crate::config::{Boundary, Config, Cut, Deferred};
 use crate::context::{ContextId, Contexts};
 use crate::graph::Graph;
 use crate::model::{NodeId, UseKind};
-use crate::query::{Direction, Path, Picture, TreeLine, annotated, listed, origins};
+use crate::query::{Direction, Path, Picture, TreeLine, annotated, listed};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -113,7 +113,7 @@ pub fn write_contexts(
                 graph.display(node),
                 graph.file_of(node),
                 graph.function(node).line,
-                origins(graph, node, context).join(", ")
+                graph.origins(node, context).join(", ")
             )?;
         }
     }
@@ -201,7 +201,7 @@ pub fn write_contexts_json(
                 .map(|n| {
                     let mut value = serde_json::to_value(JsonFunction::new(graph, contexts, n))
                         .unwrap_or_default();
-                    value["origins"] = serde_json::json!(origins(graph, n, context));
+                    value["origins"] = serde_json::json!(graph.origins(n, context));
                     value
                 })
                 .collect();
