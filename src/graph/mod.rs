@@ -593,23 +593,24 @@ impl Graph {
     }
 
     /// Takes from each function the contexts that another context it carries overrides, and
-    /// says where that happened, by node. Its origins still say where each came from.
+    /// says where that happened, by node. Contexts are taken in table order, so of two that
+    /// override each other the first wins. Its origins still say where each came from.
     pub fn apply_overrides(&mut self, contexts: &Contexts) -> Vec<Overridden> {
         let mut found = Vec::new();
         for (node, function) in self.functions.iter_mut().enumerate() {
-            let start = found.len();
             for by in function.contexts.iter() {
+                if !function.contexts.contains(by) {
+                    continue;
+                }
                 let overridden = contexts.overrides(by).intersection(function.contexts);
                 if !overridden.is_empty() {
+                    function.contexts = function.contexts.without(overridden);
                     found.push(Overridden {
                         node: node as NodeId,
                         by,
                         overridden,
                     });
                 }
-            }
-            for conflict in &found[start..] {
-                function.contexts = function.contexts.without(conflict.overridden);
             }
         }
         found

@@ -615,3 +615,45 @@ fn bindings_of_unknown_type_join_the_one_struct_that_declares_the_field() {
         (2, 3)
     );
 }
+
+#[test]
+fn of_two_contexts_that_override_each_other_the_first_in_the_table_wins() {
+    // qemu-block's markers: GLOBAL_STATE_CODE, IO_CODE, IO_OR_GS_CODE, in that order.
+    let mut g = graph(
+        &[(
+            "a.c",
+            "void both(void) { IO_CODE(); GLOBAL_STATE_CODE(); IO_OR_GS_CODE(); }\n\
+             void one(void) { IO_CODE(); }\n",
+        )],
+        EdgeKinds::CALLS_ONLY,
+    );
+    let (contexts, _) = qemu_block();
+    let [gs, io, io_or_gs] =
+        ["GLOBAL_STATE_CODE", "IO_CODE", "IO_OR_GS_CODE"].map(|n| contexts.by_name(n).unwrap());
+    let mut gs_only = ContextSet::default();
+    gs_only.insert(gs);
+    let mut io_only = ContextSet::default();
+    io_only.insert(io);
+    let contexts = contexts.with_overrides(&[(gs, io_only), (io, gs_only)]);
+    let found = g.apply_overrides(&contexts);
+    let both = g.nodes().find(|&n| g.name(n) == "both").unwrap();
+    assert_eq!(
+        found,
+        [Overridden {
+            node: both,
+            by: gs,
+            overridden: io_only,
+        }]
+    );
+    let left: Vec<ContextId> = g.function(both).contexts.iter().collect();
+    assert_eq!(left, [gs, io_or_gs]);
+    assert!(
+        g.function(both).origins().marker.contains(io),
+        "origins keep the record"
+    );
+    let one = g.nodes().find(|&n| g.name(n) == "one").unwrap();
+    assert!(
+        g.function(one).contexts.contains(io),
+        "nothing overrides a lone context"
+    );
+}
