@@ -64,7 +64,7 @@ impl Code {
             Code::StaleSuppression => "a suppression no longer suppresses anything",
             Code::ConflictingContexts => {
                 "a function's declarations disagree: one context overrides another, and rules \
-                 see only the first"
+                 see only the overriding one"
             }
         }
     }
