@@ -2,6 +2,7 @@
 //! which constants every call of a name passes.
 
 use super::Params;
+use crate::extract::condition::integer;
 use crate::extract::name_hash;
 use crate::lexer::Token;
 use crate::model::Constant;
@@ -135,26 +136,6 @@ impl Params {
         }
         self.argument_buffer.truncate(call.start);
     }
-}
-
-/// The value of an integer literal (`10`, `0x1f`, `010`, `1ULL`), if it is one.
-pub(super) fn integer(text: &[u8]) -> Option<i64> {
-    let end = text
-        .iter()
-        .rposition(|b| !matches!(b, b'u' | b'U' | b'l' | b'L'))
-        .map_or(0, |at| at + 1);
-    let digits = std::str::from_utf8(&text[..end]).ok()?;
-    let (digits, radix) = if let Some(hex) = digits
-        .strip_prefix("0x")
-        .or_else(|| digits.strip_prefix("0X"))
-    {
-        (hex, 16)
-    } else if digits.len() > 1 && digits.starts_with('0') {
-        (&digits[1..], 8)
-    } else {
-        (digits, 10)
-    };
-    u64::from_str_radix(digits, radix).ok().map(|v| v as i64)
 }
 
 /// The constant a name stands for: `false`, `NULL` and `true` their values, a capitalised name

@@ -1,8 +1,9 @@
 //! The headers `if (COND)` and `switch (p)` as they are read, and the parameter test a
 //! condition makes.
 
-use super::calls::{constant_name, integer};
+use super::calls::constant_name;
 use super::{Matched, Params, Pending};
+use crate::extract::condition::integer;
 use crate::lexer::Token;
 use crate::model::{Constant, ParamCondition, ParamTest};
 use std::ops::Range;

@@ -1,8 +1,9 @@
 //! The regions of a body whose uses run under a parameter test: `then` and `else` branches,
 //! the rest of a block after an early exit, and the `case`s of a `switch` on a parameter.
 
-use super::calls::{constant_name, integer};
+use super::calls::constant_name;
 use super::{Matched, Params, Pending};
+use crate::extract::condition::integer;
 use crate::lexer::Token;
 use crate::model::{Constant, ParamCondition, ParamTest};
 use std::ops::Range;
