@@ -493,8 +493,6 @@ impl Graph {
             parts.into_iter().for_each(|part| list.append(part));
             release_freed_memory();
         }
-        drop(uses);
-        release_freed_memory();
         let mut tail = FileEdges::default();
         resolver.generated_edges(&generated, &mut tail);
         resolver.field_edges(&fields, &mut tail);
