@@ -347,38 +347,40 @@ impl Iterator for LogosTokens<'_> {
     }
 }
 
-/// Turns byte offsets into 1-based line numbers, for offsets asked in increasing order.
+/// Turns byte offsets of one source into 1-based line numbers, for offsets asked in increasing
+/// order.
 ///
-/// It finds every line break of a source once (`\n`, `\r\n` and a lone `\r` each end a line)
-/// and then walks that list forward as the questions come, so a whole file costs one fast scan
-/// whatever the number of questions. The list's memory is kept for the next source.
-#[derive(Debug, Default)]
-pub struct LineCounter {
-    /// Offsets of the last byte of each line break.
-    breaks: Vec<usize>,
-    /// Breaks before the offset asked last.
+/// A line ends at `\n`, `\r\n` or a lone `\r`. Each question counts only the breaks between
+/// the offset asked last and the one asked now, so a whole file costs at most one counting pass
+/// over its bytes, whatever the number of questions, and nothing is stored per line.
+#[derive(Debug, Clone)]
+pub struct LineCounter<'src> {
+    source: &'src [u8],
+    /// True if the source has a `\r`: breaks are then told apart one by one.
+    has_cr: bool,
+    /// The offset asked last: breaks before it are counted.
+    at: usize,
+    /// Breaks before `at`.
     passed: usize,
+    /// The offset right after the last break before `at`.
+    line_start: usize,
 }
 
-impl LineCounter {
-    /// Prepares to answer for `source`, starting at line 1.
-    pub fn reset(&mut self, source: &[u8]) {
-        self.breaks.clear();
-        self.passed = 0;
-        if memchr::memchr(b'\r', source).is_none() {
-            self.breaks.extend(memchr::memchr_iter(b'\n', source));
-        } else {
-            let lone_cr = |&at: &usize| source[at] == b'\n' || source.get(at + 1) != Some(&b'\n');
-            self.breaks
-                .extend(memchr::memchr2_iter(b'\n', b'\r', source).filter(lone_cr));
+impl<'src> LineCounter<'src> {
+    /// Starts at line 1 of `source`.
+    pub fn new(source: &'src [u8]) -> Self {
+        LineCounter {
+            source,
+            has_cr: memchr::memchr(b'\r', source).is_some(),
+            at: 0,
+            passed: 0,
+            line_start: 0,
         }
     }
 
     /// The line of byte `offset`; an offset before the previous one answers the previous line.
     pub fn line_at(&mut self, offset: usize) -> u32 {
-        while self.breaks.get(self.passed).is_some_and(|&at| at < offset) {
-            self.passed += 1;
-        }
+        self.advance(offset);
         u32::try_from(self.passed + 1).unwrap_or(u32::MAX)
     }
 
@@ -386,12 +388,32 @@ impl LineCounter {
     /// [`LineCounter::line_at`].
     pub fn position_at(&mut self, offset: usize) -> (u32, u32) {
         let line = self.line_at(offset);
-        let line_start = match self.passed {
-            0 => 0,
-            passed => self.breaks[passed - 1] + 1,
-        };
-        let column = offset.saturating_sub(line_start) + 1;
+        let column = offset.saturating_sub(self.line_start) + 1;
         (line, u32::try_from(column).unwrap_or(u32::MAX))
+    }
+
+    /// Counts the breaks that end before `offset`, if it is past the offset asked last.
+    fn advance(&mut self, offset: usize) {
+        let offset = offset.min(self.source.len());
+        if offset <= self.at {
+            return;
+        }
+        let span = &self.source[self.at..offset];
+        if self.has_cr {
+            for (i, &byte) in span.iter().enumerate() {
+                let at = self.at + i;
+                let ends_line =
+                    byte == b'\n' || (byte == b'\r' && self.source.get(at + 1) != Some(&b'\n'));
+                if ends_line {
+                    self.passed += 1;
+                    self.line_start = at + 1;
+                }
+            }
+        } else if let Some(last) = memchr::memrchr(b'\n', span) {
+            self.passed += bytecount::count(&span[..=last], b'\n');
+            self.line_start = self.at + last + 1;
+        }
+        self.at = offset;
     }
 }
 
@@ -553,18 +575,70 @@ mod tests {
     #[test]
     fn line_counter_counts_every_line_ending() {
         let source = b"a\nb\r\nc\rd";
-        let mut lines = LineCounter::default();
-        lines.reset(source);
+        let mut lines = LineCounter::new(source);
         assert_eq!(lines.line_at(0), 1);
         assert_eq!(lines.line_at(2), 2);
         assert_eq!(lines.line_at(5), 3);
         assert_eq!(lines.line_at(7), 4);
         assert_eq!(lines.line_at(3), 4, "never goes back");
-        lines.reset(b"x\ny");
-        assert_eq!(lines.line_at(2), 2, "a reset starts again");
-        lines.reset(b"ab\r\n  cd");
+        assert_eq!(LineCounter::new(b"x\ny").line_at(2), 2);
+        let mut lines = LineCounter::new(b"ab\r\n  cd");
         assert_eq!(lines.position_at(1), (1, 2));
         assert_eq!(lines.position_at(6), (2, 3));
+        assert_eq!(
+            lines.position_at(99),
+            (2, 96),
+            "past the end: the last line"
+        );
+    }
+
+    /// The line and column of each offset, from a list of every break (the old way).
+    fn positions_by_list(source: &[u8], offsets: &[usize]) -> Vec<(u32, u32)> {
+        let breaks: Vec<usize> = (0..source.len())
+            .filter(|&i| {
+                source[i] == b'\n' || (source[i] == b'\r' && source.get(i + 1) != Some(&b'\n'))
+            })
+            .collect();
+        offsets
+            .iter()
+            .map(|&offset| {
+                let passed = breaks.iter().filter(|&&at| at < offset).count();
+                let start = if passed == 0 {
+                    0
+                } else {
+                    breaks[passed - 1] + 1
+                };
+                (passed as u32 + 1, (offset - start) as u32 + 1)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn line_counter_agrees_with_a_list_of_breaks() {
+        // Long enough for several counting blocks, with every kind of line end.
+        let mut source = Vec::new();
+        for i in 0..3000usize {
+            source.extend_from_slice(b"int x;");
+            source.extend_from_slice(match i % 7 {
+                0 => &b"\r\n"[..],
+                1 => b"\r",
+                2 => b"",
+                _ => b"\n",
+            });
+        }
+        let lf_only: Vec<u8> = source
+            .iter()
+            .map(|&b| if b == b'\r' { b' ' } else { b })
+            .collect();
+        for source in [&source, &lf_only] {
+            let offsets: Vec<usize> = (0..source.len())
+                .step_by(97)
+                .chain([source.len()])
+                .collect();
+            let mut lines = LineCounter::new(source);
+            let lazy: Vec<_> = offsets.iter().map(|&o| lines.position_at(o)).collect();
+            assert_eq!(lazy, positions_by_list(source, &offsets));
+        }
     }
 
     #[test]

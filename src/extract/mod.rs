@@ -760,7 +760,6 @@ pub fn extract(source: &[u8], recognizer: &Recognizer) -> FileFunctions {
 pub struct Extractor<'m> {
     recognizer: &'m Recognizer,
     names: Names,
-    lines: LineCounter,
     local_switches: pass::LocalSwitches,
     /// The lists the last file was extracted into, emptied, for the next file to fill.
     scratch: FileFunctions,
@@ -772,7 +771,6 @@ impl<'m> Extractor<'m> {
         Extractor {
             recognizer,
             names: Names::default(),
-            lines: LineCounter::default(),
             local_switches: pass::LocalSwitches::default(),
             scratch: FileFunctions::default(),
         }
@@ -781,13 +779,13 @@ impl<'m> Extractor<'m> {
     /// Extracts the function definitions of one file's bytes.
     pub fn extract(&mut self, source: &[u8]) -> FileFunctions {
         self.names.clear();
-        self.lines.reset(source);
+        let mut lines = LineCounter::new(source);
         self.local_switches.clear();
         let mut file = FilePass::new(
             source,
             self.recognizer,
             &mut self.names,
-            &mut self.lines,
+            &mut lines,
             &mut self.local_switches,
             std::mem::take(&mut self.scratch),
         )

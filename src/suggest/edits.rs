@@ -153,8 +153,7 @@ pub fn plan(
 fn insertions(source: &[u8], wanted: &FileWanted) -> Vec<Insertion> {
     let names: FxHashSet<&[u8]> = wanted.keys().map(|(name, _)| name.as_bytes()).collect();
     let tokens: Vec<(Token, Range<usize>)> = Tokens::new(source).collect();
-    let mut lines = LineCounter::default();
-    lines.reset(source);
+    let mut lines = LineCounter::new(source);
     let mut out = Vec::new();
     let mut braces = 0usize;
     let mut parens = 0usize;

@@ -253,7 +253,7 @@ const MAX_PATH: usize = 8;
 pub(super) struct FilePass<'src, 'x> {
     source: &'src [u8],
     recognizer: &'x Recognizer,
-    lines: &'x mut LineCounter,
+    lines: &'x mut LineCounter<'src>,
     names: &'x mut Names,
     /// What has been extracted so far.
     output: FileFunctions,
@@ -343,7 +343,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
         source: &'src [u8],
         recognizer: &'x Recognizer,
         names: &'x mut Names,
-        lines: &'x mut LineCounter,
+        lines: &'x mut LineCounter<'src>,
         local_switches: &'x mut LocalSwitches,
         output: FileFunctions,
     ) -> Self {
