@@ -46,6 +46,7 @@ fn fragment() -> impl Strategy<Value = &'static str> {
     prop_oneof![
         Just("f"),
         Just("_x$1"),
+        Just("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789$"),
         Just("0x1fULL"),
         Just("1.5e10"),
         Just("."),
