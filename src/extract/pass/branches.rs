@@ -1,0 +1,308 @@
+//! The branch tracker: which tokens of a function body run only under one side of an
+//! `if (COND)`, so that a use read there carries `COND` or its opposite. Context guards
+//! ([`super::guards`]) and parameter tests ([`super::params`]) both follow their conditions
+//! with it; each recognises its own `if` headers and says when one ends
+//! ([`Branches::announce`]), and the tracker follows the regions that condition rules:
+//!
+//! - a `then` branch in braces, `if (COND) { ... }`, or of one statement, `if (COND) f();`,
+//!   unless that statement is empty or starts with `if`, `for`, `while`, `do` or `switch` (its
+//!   end is not its first `;`, which a one-token-lookahead pass cannot tell for sure);
+//! - its `else` branch, of the same two shapes, under the opposite condition; an `else if` is
+//!   not followed (the inner `if` is read on its own);
+//! - an early exit: a `then` branch with no `else` whose last statement starts with an exit
+//!   word ([`Condition::EXITS`]) makes the rest of the enclosing block a region under the
+//!   opposite condition.
+//!
+//! The opposite is used only when the condition has one (`negatable`: a parameter test joined
+//! to others by `&&` has none). What differs between the users is their condition type
+//! ([`Condition`]) and their labels: a jump may land on a label from outside a region, so each
+//! user ends regions there by its own rule ([`Branches::end_rest_at`], [`Branches::end_at`],
+//! [`Branches::reset`]).
+//!
+//! Regions nest as a stack of at most [`MAX_REGIONS`] (deeper ones are not tracked, and their
+//! tokens keep the regions around them); no step recurses, so any nesting depth is safe, and
+//! a `}` or `;` that closes no region ends nothing.
+
+use crate::lexer::Token;
+
+/// A condition regions run under, and how its users' code exits a branch.
+pub(super) trait Condition: Copy {
+    /// The words that start a statement leaving the block: a `then` branch whose last
+    /// statement starts with one is an early exit.
+    const EXITS: &'static [&'static [u8]];
+    /// Whether a block closing in a braced `then` branch also forgets that its last statement
+    /// started with an exit word. (It matters only for an exit statement that ends with a
+    /// block right before the branch's `}`, which C has not.)
+    const BLOCK_CLEARS_EXIT: bool;
+
+    /// The condition where this one does not hold.
+    fn negated(self) -> Self;
+}
+
+/// How many regions nest at most; deeper ones are not tracked.
+const MAX_REGIONS: usize = 64;
+
+/// Statements whose end is not their first `;`.
+const COMPOUND: [&[u8]; 5] = [b"if", b"for", b"while", b"do", b"switch"];
+
+/// What a region is to the code around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// A `then` branch: an `else` or an early exit may follow, under the opposite condition
+    /// if `negatable`.
+    Then { negatable: bool },
+    /// An `else` branch.
+    Else,
+    /// The rest of a block: after an early exit, or opened by the user ([`Branches::open_rest`]).
+    Rest,
+}
+
+/// One region whose tokens run under `condition`.
+#[derive(Debug, Clone, Copy)]
+struct Region<C> {
+    condition: C,
+    role: Role,
+    /// The brace depth of its tokens.
+    depth: u32,
+    /// The parenthesis depth it started at.
+    paren: u32,
+    /// It ends at the `;` at its depths (one statement), not at the `}` that closes its depth.
+    statement: bool,
+    /// Its last statement so far starts with an exit word (kept for `then` branches).
+    exits: bool,
+    /// The next token at its depth starts a statement (kept for braced `then` branches).
+    statement_start: bool,
+}
+
+/// What the next token decides.
+#[derive(Debug, Clone, Copy)]
+enum Pending<C> {
+    /// A branch starts at the next token (after the condition or `else`).
+    Branch { condition: C, role: Role },
+    /// A `then` branch just ended (`exits`: with an exit): `else` may follow.
+    Ended {
+        condition: C,
+        negatable: bool,
+        exits: bool,
+    },
+}
+
+/// The branch regions open in one function body.
+#[derive(Debug)]
+pub(super) struct Branches<C> {
+    regions: Vec<Region<C>>,
+    pending: Option<Pending<C>>,
+}
+
+impl<C> Default for Branches<C> {
+    fn default() -> Self {
+        Branches {
+            regions: Vec::new(),
+            pending: None,
+        }
+    }
+}
+
+impl<C: Condition> Branches<C> {
+    /// Forgets every region: a body starts, or a jump may land here from anywhere.
+    pub(super) fn reset(&mut self) {
+        self.regions.clear();
+        self.pending = None;
+    }
+
+    /// No region is open and none is about to start: the tracker has nothing to follow.
+    #[inline]
+    pub(super) fn is_idle(&self) -> bool {
+        self.regions.is_empty() && self.pending.is_none()
+    }
+
+    /// The condition of the innermost region open, if any.
+    #[inline]
+    pub(super) fn innermost(&self) -> Option<C> {
+        self.regions.last().map(|region| region.condition)
+    }
+
+    /// The condition of the outermost region open, if any.
+    #[inline]
+    pub(super) fn outermost(&self) -> Option<C> {
+        self.regions.first().map(|region| region.condition)
+    }
+
+    /// An `if`'s condition just ended with its `)`: its `then` branch starts at the next
+    /// token; `negatable` if the `else` branch and the rest after an early exit run under
+    /// its opposite.
+    pub(super) fn announce(&mut self, condition: C, negatable: bool) {
+        self.pending = Some(Pending::Branch {
+            condition,
+            role: Role::Then { negatable },
+        });
+    }
+
+    /// Opens a region under `condition` that runs to the end of the block at brace depth
+    /// `depth` (or to a label the user ends it at), from parenthesis depth `paren`.
+    pub(super) fn open_rest(&mut self, condition: C, depth: u32, paren: u32) {
+        self.push(rest_of_block(condition, depth, paren));
+    }
+
+    /// Drops the regions deeper than brace depth `depth` (a preprocessor branch put the depth
+    /// back) and what was about to start.
+    pub(super) fn truncate(&mut self, depth: u32) {
+        self.regions.retain(|region| region.depth <= depth);
+        self.pending = None;
+    }
+
+    /// Ends the regions at brace depth `depth` or deeper, and what was about to start.
+    pub(super) fn end_at(&mut self, depth: u32) {
+        if let Some(at) = self.regions.iter().position(|r| r.depth >= depth) {
+            self.regions.truncate(at);
+        }
+        self.pending = None;
+    }
+
+    /// Ends the first rest of a block at brace depth `depth`, and the regions in it.
+    pub(super) fn end_rest_at(&mut self, depth: u32) {
+        if let Some(at) = self
+            .regions
+            .iter()
+            .position(|region| region.role == Role::Rest && region.depth == depth)
+        {
+            self.regions.truncate(at);
+        }
+    }
+
+    /// Takes the next token of the body, `text` its bytes, at brace depth `depth` (before a
+    /// `{` or `}` changes it) and parenthesis depth `paren` (before a `(` or `)` does).
+    #[inline]
+    pub(super) fn token(&mut self, token: Token, text: &[u8], depth: u32, paren: u32) {
+        if let Some(pending) = self.pending.take() {
+            self.decide(pending, token, text, depth, paren);
+        }
+        if !self.regions.is_empty() {
+            self.statement_progress(token, text, depth, paren);
+        }
+        match token {
+            Token::RBrace => self.close_brace(depth),
+            Token::Semi => self.semicolon(depth, paren),
+            _ => {}
+        }
+    }
+
+    /// Starts what `pending` announced, now that `token` follows.
+    fn decide(&mut self, pending: Pending<C>, token: Token, text: &[u8], depth: u32, paren: u32) {
+        match pending {
+            Pending::Branch { condition, role } => {
+                let statement = match token {
+                    Token::LBrace => false,
+                    Token::Semi | Token::RBrace => return,
+                    Token::Ident if COMPOUND.contains(&text) || text == b"else" => return,
+                    _ => true,
+                };
+                self.push(Region {
+                    condition,
+                    role,
+                    depth: if statement { depth } else { depth + 1 },
+                    paren,
+                    statement,
+                    exits: statement && C::EXITS.contains(&text),
+                    statement_start: !statement,
+                });
+            }
+            Pending::Ended {
+                condition,
+                negatable,
+                exits,
+            } => {
+                if !negatable {
+                    return;
+                }
+                if token == Token::Ident && text == b"else" {
+                    self.pending = Some(Pending::Branch {
+                        condition: condition.negated(),
+                        role: Role::Else,
+                    });
+                } else if exits && token != Token::RBrace {
+                    // The rest of the enclosing block runs only where the branch did not.
+                    self.push(rest_of_block(condition.negated(), depth, paren));
+                }
+            }
+        }
+    }
+
+    fn push(&mut self, region: Region<C>) {
+        if self.regions.len() < MAX_REGIONS {
+            self.regions.push(region);
+        }
+    }
+
+    /// Keeps track of whether each braced `then` branch's last statement starts with an exit.
+    fn statement_progress(&mut self, token: Token, text: &[u8], depth: u32, paren: u32) {
+        let braced_then = |r: &&mut Region<C>| matches!(r.role, Role::Then { .. }) && !r.statement;
+        for region in self.regions.iter_mut().filter(braced_then) {
+            if region.depth == depth && token != Token::RBrace {
+                if region.statement_start {
+                    region.exits = token == Token::Ident && C::EXITS.contains(&text);
+                    region.statement_start = false;
+                }
+                if token == Token::Semi && paren == region.paren {
+                    region.statement_start = true;
+                }
+            } else if token == Token::RBrace && depth == region.depth + 1 {
+                // A block nested in the branch closed: what follows starts a statement.
+                region.statement_start = true;
+                if C::BLOCK_CLEARS_EXIT {
+                    region.exits = false;
+                }
+            }
+        }
+    }
+
+    /// A `;` at brace depth `depth` and parenthesis depth `paren` ends the one-statement
+    /// regions it closes.
+    fn semicolon(&mut self, depth: u32, paren: u32) {
+        while let Some(region) = self.regions.last().copied() {
+            if !(region.statement && region.depth == depth && region.paren == paren) {
+                break;
+            }
+            self.regions.pop();
+            self.ended(region);
+        }
+    }
+
+    /// A `}` at brace depth `depth` ends the regions in the block it closes.
+    fn close_brace(&mut self, depth: u32) {
+        while let Some(region) = self.regions.last().copied() {
+            if region.depth < depth {
+                break;
+            }
+            self.regions.pop();
+            if !region.statement && region.depth == depth {
+                self.ended(region);
+            }
+        }
+    }
+
+    /// `region` just ended at its own end: if it is a `then` branch, an `else` may follow.
+    fn ended(&mut self, region: Region<C>) {
+        if let Role::Then { negatable } = region.role {
+            self.pending = Some(Pending::Ended {
+                condition: region.condition,
+                negatable,
+                exits: region.exits,
+            });
+        }
+    }
+}
+
+/// A region under `condition` to the end of the block at brace depth `depth`.
+fn rest_of_block<C>(condition: C, depth: u32, paren: u32) -> Region<C> {
+    Region {
+        condition,
+        role: Role::Rest,
+        depth,
+        paren,
+        statement: false,
+        exits: false,
+        statement_start: false,
+    }
+}
+
