@@ -306,3 +306,147 @@ fn rest_of_block<C>(condition: C, depth: u32, paren: u32) -> Region<C> {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scanner::Tokens;
+
+    /// A test condition: `cN` in `if (cN)` is `N` (negatable), `nN` is `N` with no opposite;
+    /// the opposite of `N` is `-N`. `CLEARS` is [`Condition::BLOCK_CLEARS_EXIT`].
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    struct Cond<const CLEARS: bool>(i32);
+
+    impl<const CLEARS: bool> Condition for Cond<CLEARS> {
+        const EXITS: &'static [&'static [u8]] = &[b"return", b"goto"];
+        const BLOCK_CLEARS_EXIT: bool = CLEARS;
+
+        fn negated(self) -> Self {
+            Cond(-self.0)
+        }
+    }
+
+    /// Feeds `source` to a tracker as a body would, announcing `if (cN)` and `if (nN)`, ending
+    /// rests at labels; returns each `uN` use with the innermost and outermost condition.
+    fn uses_in<const CLEARS: bool>(source: &str) -> Vec<String> {
+        let source = source.as_bytes();
+        let mut branches = Branches::<Cond<CLEARS>>::default();
+        let (mut depth, mut paren) = (0u32, 0u32);
+        let mut last: Vec<&[u8]> = Vec::new();
+        let mut out = Vec::new();
+        for (token, span) in Tokens::new(source) {
+            let text = &source[span];
+            branches.token(token, text, depth, paren);
+            match token {
+                Token::LBrace => depth += 1,
+                Token::RBrace => depth = depth.saturating_sub(1),
+                Token::LParen => paren += 1,
+                Token::RParen => paren = paren.saturating_sub(1),
+                Token::Colon => branches.end_rest_at(depth),
+                _ => {}
+            }
+            last.push(text);
+            if let [.., b"if", b"(", condition, b")"] = last[..] {
+                let number = std::str::from_utf8(&condition[1..])
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                branches.announce(Cond(number), condition[0] == b'c');
+            }
+            if token == Token::Ident && text[0] == b'u' {
+                let show = |c: Option<Cond<CLEARS>>| c.map_or("-".to_string(), |c| c.0.to_string());
+                let name = std::str::from_utf8(text).unwrap();
+                let (inner, outer) = (branches.innermost(), branches.outermost());
+                out.push(format!("{name}:{}/{}", show(inner), show(outer)));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn then_and_else_in_braces_and_of_one_statement() {
+        let got = uses_in::<true>(
+            "u1; if (c1) { u2; if (c2) u3; else u4; u5; } else { u6; } u7; \
+             if (c3) u8; else if (c4) { u9; } else u10;",
+        );
+        assert_eq!(
+            got,
+            [
+                "u1:-/-",
+                "u2:1/1",
+                "u3:2/1",
+                "u4:-2/1",
+                "u5:1/1",
+                "u6:-1/-1",
+                "u7:-/-",
+                "u8:3/3",
+                "u9:4/4",
+                "u10:-4/-4"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_early_exit_puts_the_rest_of_the_block_under_the_opposite() {
+        let got = uses_in::<true>(
+            "{ if (c1) { u1; return; } u2; { u3; } } u4; \
+             { if (c2) goto out; u5; out: u6; } \
+             { if (c3) { return; u7(); } u8; if (c4) { break; } u9; }",
+        );
+        assert_eq!(
+            got,
+            [
+                "u1:1/1", "u2:-1/-1", "u3:-1/-1", "u4:-/-", "u5:-2/-2", "u6:-/-", "u7:3/3",
+                "u8:-/-", "u9:-/-"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_condition_with_no_opposite_has_no_else_and_no_rest() {
+        let got = uses_in::<true>("if (n1) { u1; } else { u2; } if (n2) return; u3;");
+        assert_eq!(got, ["u1:1/1", "u2:-/-", "u3:-/-"]);
+    }
+
+    #[test]
+    fn block_clears_exit_decides_a_return_that_ends_with_a_block() {
+        // Not C (an exit ends with `;`), which is why the two rules agree on real code.
+        let source = "{ if (c1) { return { } } u1; }";
+        assert_eq!(uses_in::<true>(source), ["u1:-/-"]);
+        assert_eq!(uses_in::<false>(source), ["u1:-1/-1"]);
+    }
+
+    #[test]
+    fn ends_at_labels_and_depths() {
+        let mut branches = Branches::<Cond<true>>::default();
+        branches.open_rest(Cond(1), 1, 0);
+        branches.open_rest(Cond(2), 2, 0);
+        branches.announce(Cond(3), true);
+        branches.token(Token::LBrace, b"{", 2, 0);
+        assert_eq!(branches.innermost(), Some(Cond(3)));
+        branches.end_rest_at(2);
+        assert_eq!(branches.innermost(), Some(Cond(1)));
+        branches.open_rest(Cond(2), 2, 0);
+        branches.truncate(1);
+        assert_eq!(branches.innermost(), Some(Cond(1)));
+        branches.announce(Cond(4), true);
+        branches.end_at(1);
+        assert!(branches.is_idle());
+    }
+
+    #[test]
+    fn deep_nesting_and_unbalanced_braces_are_safe() {
+        let depth = 100_000;
+        let source = format!(
+            "{} u1; {} }}}}}} u2; if (c9) {{ u3;",
+            "if (c1) {".repeat(depth),
+            "}".repeat(depth)
+        );
+        assert_eq!(uses_in::<true>(&source), ["u1:1/1", "u2:-/-", "u3:9/9"]);
+        let mut branches = Branches::<Cond<true>>::default();
+        for depth in 0..1000 {
+            branches.announce(Cond(1), true);
+            branches.token(Token::LBrace, b"{", depth, 0);
+        }
+        assert_eq!(branches.regions.len(), MAX_REGIONS);
+    }
+}
