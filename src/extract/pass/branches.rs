@@ -177,17 +177,20 @@ impl<C: Condition> Branches<C> {
         if let Some(pending) = self.pending.take() {
             self.decide(pending, token, text, depth, paren);
         }
+        // Outside every region (most tokens), nothing more can change.
         if !self.regions.is_empty() {
             self.statement_progress(token, text, depth, paren);
-        }
-        match token {
-            Token::RBrace => self.close_brace(depth),
-            Token::Semi => self.semicolon(depth, paren),
-            _ => {}
+            match token {
+                Token::RBrace => self.close_brace(depth),
+                Token::Semi => self.semicolon(depth, paren),
+                _ => {}
+            }
         }
     }
 
-    /// Starts what `pending` announced, now that `token` follows.
+    /// Starts what `pending` announced, now that `token` follows. (Rare: kept out of line, so
+    /// that [`Branches::token`] stays small where it is inlined.)
+    #[inline(never)]
     fn decide(&mut self, pending: Pending<C>, token: Token, text: &[u8], depth: u32, paren: u32) {
         match pending {
             Pending::Branch { condition, role } => {
