@@ -2,6 +2,7 @@
 //! their bodies use.
 
 mod arguments;
+mod branches;
 mod conditionals;
 mod fields;
 mod guards;

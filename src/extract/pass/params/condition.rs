@@ -2,7 +2,7 @@
 //! condition makes.
 
 use super::calls::constant_name;
-use super::{Matched, Params, Pending};
+use super::{Matched, Params};
 use crate::extract::condition::integer;
 use crate::lexer::Token;
 use crate::model::{Constant, ParamCondition, ParamTest};
@@ -24,11 +24,7 @@ impl Params {
         match (self.matched, token) {
             (Matched::Condition, Token::RParen) if self.paren == self.condition_paren + 1 => {
                 if let Some((condition, negatable)) = self.test(source) {
-                    self.pending = Some(Pending::Branch {
-                        condition,
-                        then: true,
-                        negatable,
-                    });
+                    self.branches.announce(condition, negatable);
                 }
                 Matched::Nothing
             }
@@ -41,7 +37,7 @@ impl Params {
             (_, Token::Ident) if text == b"switch" => Matched::Switch,
             (_, Token::Ident) if text == b"case" => {
                 // The label's names are not in the case before it.
-                self.end_regions_at(depth);
+                self.branches.end_at(depth);
                 self.case = Some((depth, 0, None));
                 Matched::Nothing
             }

@@ -32,11 +32,12 @@ mod calls;
 mod condition;
 mod regions;
 
+use super::branches::Branches;
 use crate::context::ContextId;
 use crate::lexer::Token;
 use crate::model::{Constant, ParamCondition};
 use calls::Call;
-use regions::{Region, Switch};
+use regions::Switch;
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 
@@ -64,23 +65,6 @@ enum Matched {
     SwitchClosed(u8),
 }
 
-/// What the token after a condition or a branch's end decides.
-#[derive(Debug, Clone, Copy)]
-enum Pending {
-    /// A branch starts at the next token.
-    Branch {
-        condition: ParamCondition,
-        then: bool,
-        negatable: bool,
-    },
-    /// A `then` branch just ended: `else` may follow.
-    Ended {
-        condition: ParamCondition,
-        negatable: bool,
-        exits: bool,
-    },
-}
-
 /// The parameter-condition and argument tracker of one function body.
 #[derive(Debug)]
 pub(super) struct Params {
@@ -88,8 +72,7 @@ pub(super) struct Params {
     names: Vec<(u8, Range<usize>)>,
     /// Parameters that may not hold their argument's value, as a bit set by position.
     assigned: u64,
-    regions: Vec<Region>,
-    pending: Option<Pending>,
+    branches: Branches<ParamCondition>,
     matched: Matched,
     /// Parenthesis depth in the body, and at the `if (`'s `(`.
     paren: u32,
@@ -118,8 +101,7 @@ impl Default for Params {
         Params {
             names: Vec::new(),
             assigned: 0,
-            regions: Vec::new(),
-            pending: None,
+            branches: Branches::default(),
             matched: Matched::Nothing,
             paren: 0,
             condition_paren: 0,
@@ -155,8 +137,7 @@ impl Params {
         self.names.clear();
         self.names.extend(names);
         self.assigned = 0;
-        self.regions.clear();
-        self.pending = None;
+        self.branches.reset();
         self.matched = Matched::Nothing;
         self.paren = 0;
         self.condition.clear();
@@ -174,16 +155,15 @@ impl Params {
 
     /// Drops the regions deeper than brace depth `depth` (a preprocessor branch put it back).
     pub(super) fn truncate(&mut self, depth: u32) {
-        self.regions.retain(|region| region.depth <= depth);
+        self.branches.truncate(depth);
         self.switches.retain(|switch| switch.depth <= depth);
-        self.pending = None;
         self.matched = Matched::Nothing;
         self.case = None;
     }
 
-    /// The condition of a use made now.
+    /// The condition of a use made now: the outermost region's.
     fn current(&self) -> Option<ParamCondition> {
-        self.regions.first().map(|region| region.condition)
+        self.branches.outermost()
     }
 
     /// A mention of use `use_index`, which it made if `new`; `call` if it is a call.
@@ -266,8 +246,7 @@ impl Params {
         // Outside every region and match, only a name (a keyword, or after `&`) or an
         // assignment can start something: most tokens are let go here, without a call.
         let idle = self.matched == Matched::Nothing
-            && self.pending.is_none()
-            && self.regions.is_empty()
+            && self.branches.is_idle()
             && self.switches.is_empty()
             && self.case.is_none();
         if !self.names.is_empty()
