@@ -1,7 +1,7 @@
 //! The errors that stop a run, each naming the file, setting or name it concerns.
 //!
 //! Problems that let the run go on (a file it could not read, a stale suppression) are not
-//! errors but [`Diagnostic`](crate::diagnostics::Diagnostic)s.
+//! errors but [`crate::diagnostics::Diagnostic`]s.
 
 use crate::config::ConfigError;
 use crate::diagnostics::Diagnostic;

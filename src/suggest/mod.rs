@@ -1,9 +1,9 @@
 //! Contexts the code is missing: inferred from the graph and the configured rules, rendered as
 //! explanations or JSON, written as a unified diff or applied in place.
 //!
-//! [`infer`] decides what each unannotated function must or may carry, [`edits`] finds where in
-//! the source each suggestion is written, [`diff`] turns edits into a patch, [`fix`] writes them
-//! into the files, and [`render`] explains suggestions to people and scripts.
+//! [`mod@infer`] decides what each unannotated function must or may carry, [`edits`] finds where
+//! in the source each suggestion is written, [`diff`] turns edits into a patch, [`mod@fix`]
+//! writes them into the files, and [`render`] explains suggestions to people and scripts.
 
 pub mod diff;
 pub mod edits;
@@ -21,7 +21,7 @@ use crate::suppress::Suppressions;
 use std::path::PathBuf;
 
 /// Infers what the functions of a loaded session are missing, on its graph without the edges
-/// that suppressions cut (see [`infer`]).
+/// that suppressions cut (see [`infer()`]).
 pub fn infer_session(session: &mut Session, helpers: bool) -> Inference {
     Suppressions::collect(&session.graph, &session.config).cut_edges(&mut session.graph);
     infer(&session.graph, &session.config, helpers)
