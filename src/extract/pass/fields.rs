@@ -1,9 +1,10 @@
 //! Callback fields seen by the pass: member calls, functions bound to fields, function-pointer
 //! members of struct bodies, and the `Type *name` declarations that give an object its type.
 
+use super::declarations::QomDeclaration;
 use super::{
     AccessPath, Base, Block, FilePass, MAX_OPEN_INVOCATIONS, MAX_PATH, Member, OpenInvocation,
-    QomDeclaration, Shape,
+    Shape,
 };
 use crate::extract::names::Keyword;
 use crate::extract::names::keyword;
