@@ -399,19 +399,21 @@ impl<'src> LineCounter<'src> {
             return;
         }
         let span = &self.source[self.at..offset];
-        if self.has_cr {
-            for (i, &byte) in span.iter().enumerate() {
-                let at = self.at + i;
-                let ends_line =
-                    byte == b'\n' || (byte == b'\r' && self.source.get(at + 1) != Some(&b'\n'));
-                if ends_line {
-                    self.passed += 1;
-                    self.line_start = at + 1;
-                }
-            }
-        } else if let Some(last) = memchr::memrchr(b'\n', span) {
+        if let Some(last) = memchr::memrchr(b'\n', span) {
             self.passed += bytecount::count(&span[..=last], b'\n');
             self.line_start = self.at + last + 1;
+        }
+        if self.has_cr {
+            // A `\r` ends a line only when no `\n` follows it (then the `\n` ends it).
+            let source = self.source;
+            let lone = |&at: &usize| source.get(at + 1) != Some(&b'\n');
+            for at in memchr::memchr_iter(b'\r', span)
+                .map(|i| self.at + i)
+                .filter(lone)
+            {
+                self.passed += 1;
+                self.line_start = self.line_start.max(at + 1);
+            }
         }
         self.at = offset;
     }
