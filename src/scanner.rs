@@ -3,8 +3,9 @@
 //! It yields exactly the tokens and byte ranges of the [`logos`] lexer derived on
 //! [`Token`] (the reference, [`crate::lexer::LogosTokens`]; property tests and the fuzz target
 //! compare the two), but it is shaped by what extraction reads: one lookup in a byte-class table
-//! decides each token, whitespace runs are skipped by a table loop, and comments, literals and
-//! directives are skipped with `memchr` searches. It beats the generated state machine on real
+//! decides each token, identifiers and numbers are measured sixteen bytes at a time (SSE2 on
+//! x86_64), indentation eight at a time and other whitespace by a table loop, and comments,
+//! literals and directives are skipped with `memchr` searches. It beats the generated state machine on real
 //! trees held in memory (the benchmark's `--scanner` table times both).
 
 use crate::lexer::{
