@@ -140,20 +140,26 @@ impl Head {
 }
 
 impl FilePass<'_, '_> {
-    /// Adds the head's words, except the one at token `name`, to the file's word list.
-    pub(super) fn export_head_words(&mut self, name: usize) -> WordRange {
+    /// Adds what a prototype and a definition both keep of their head to the file's tables:
+    /// the head's words other than the declared name (as a run of the word list), then the
+    /// declared name itself.
+    fn export_declared(&mut self, declared: Candidate) -> (u32, WordRange) {
         let start = self.output.words.len() as u32;
         for index in 0..self.head.words.len() {
             let (token, span) = self.head.words[index].clone();
-            if token != name {
+            if token != declared.token {
                 let word = self.export_name(span);
                 self.output.words.push(word);
             }
         }
-        WordRange {
+        let words = WordRange {
             start,
             end: self.output.words.len() as u32,
-        }
+        };
+        let name = self
+            .names
+            .export(declared.name, self.source, &mut self.output.names);
+        (name, words)
     }
 
     /// Handles a token at file scope, `keyword` being what it is if an identifier, `next` the
@@ -366,12 +372,10 @@ impl FilePass<'_, '_> {
                     .iter()
                     .any(|(token, _)| *token != candidate.token))
         {
-            let words = self.export_head_words(candidate.token);
+            let (name, words) = self.export_declared(candidate);
             let head = &self.head;
             let prototype = Prototype {
-                name: self
-                    .names
-                    .export(candidate.name, self.source, &mut self.output.names),
+                name,
                 line: candidate.line,
                 column: candidate.column,
                 is_static: head.is_static,
@@ -433,12 +437,10 @@ impl FilePass<'_, '_> {
                 if self.track_params {
                     self.params.start(head.param_names.iter().cloned());
                 }
-                let words = self.export_head_words(candidate.token);
+                let (name, words) = self.export_declared(candidate);
                 let head = &self.head;
                 Block::Function(FunctionDef {
-                    name: self
-                        .names
-                        .export(candidate.name, self.source, &mut self.output.names),
+                    name,
                     line: candidate.line,
                     column: candidate.column,
                     is_static: head.is_static,
