@@ -71,7 +71,6 @@ fn shape(file: &FileFunctions) -> Vec<Shape> {
         .map(|f| {
             let uses = |kind| {
                 file.uses_of(f)
-                    .iter()
                     .filter(|u| u.kind() == kind)
                     .map(|u| file.name(u.name).to_string())
                     .collect()

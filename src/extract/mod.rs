@@ -17,16 +17,18 @@ mod names;
 mod pass;
 mod pragma;
 mod template;
+mod uses;
 
 pub use condition::Switches;
 pub use include::Include;
 pub use names::{NameTable, is_keyword, name_hash};
 pub use pragma::{Pragma, PragmaKind};
 pub use template::{MacroToken, Punct, TokenKind};
+pub use uses::{Use, UseList};
 
 use crate::context::{ContextId, ContextSet, Contexts, Recognition};
 use crate::lexer::LineCounter;
-use crate::model::{Constant, Guard, ParamCondition, UseKind};
+use crate::model::{Constant, ParamCondition};
 use names::Names;
 use pass::FilePass;
 use rustc_hash::FxHashMap;
@@ -39,91 +41,6 @@ pub struct WordRange {
     pub start: u32,
     /// One past the last index.
     pub end: u32,
-}
-
-/// One name used by a function body; each name is recorded once per function, as a call if it
-/// is called anywhere in the body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Use {
-    /// Index into [`FileFunctions::names`].
-    pub name: u32,
-    /// The line in the low [`USE_LINE_BITS`] bits, then the kind in 3 bits, the guard in 2 and
-    /// the deferred mark in the top bit: a tree holds millions of uses, so one is 12 bytes.
-    line_and_kind: u32,
-    /// 1-based byte column of the first call (or, for a reference, the first mention).
-    pub column: u32,
-}
-
-/// Bits of [`Use::line`]: lines up to 67,108,863, as an edge keeps them (a larger line number
-/// is stored as that).
-const USE_LINE_BITS: u32 = 26;
-
-/// Where a use's kind, guard and deferred mark start in its packed word.
-const USE_KIND_SHIFT: u32 = USE_LINE_BITS;
-const USE_GUARD_SHIFT: u32 = USE_KIND_SHIFT + 3;
-const USE_DEFERRED_BIT: u32 = 31;
-
-impl Use {
-    /// A use of name `name`, of `kind`, first at `line` and `column`, under `guard`, not
-    /// deferred.
-    pub fn new(name: u32, kind: UseKind, line: u32, column: u32, guard: Guard) -> Use {
-        let mut used = Use {
-            name,
-            line_and_kind: 0,
-            column,
-        };
-        used.set_position(line, column);
-        used.set_kind(kind);
-        used.set_guard(guard);
-        used
-    }
-
-    /// Call or reference.
-    pub fn kind(&self) -> UseKind {
-        UseKind::ALL[((self.line_and_kind >> USE_KIND_SHIFT) & 0b111) as usize]
-    }
-
-    /// 1-based line of the first call (or, for a reference, the first mention).
-    pub fn line(&self) -> u32 {
-        self.line_and_kind & ((1 << USE_LINE_BITS) - 1)
-    }
-
-    /// Where it runs relative to a `[[guard]]`'s context: a name used both under a guard and
-    /// elsewhere (or under both branches) is unguarded.
-    pub fn guard(&self) -> Guard {
-        Guard::ALL[((self.line_and_kind >> USE_GUARD_SHIFT) & 0b11) as usize]
-    }
-
-    /// For a reference: it is handed to the same `[[deferred]]` call at every mention, so it
-    /// runs elsewhere, later.
-    pub fn deferred(&self) -> bool {
-        self.line_and_kind & (1 << USE_DEFERRED_BIT) != 0
-    }
-
-    /// Sets the kind.
-    pub fn set_kind(&mut self, kind: UseKind) {
-        self.line_and_kind =
-            (self.line_and_kind & !(0b111 << USE_KIND_SHIFT)) | (kind as u32) << USE_KIND_SHIFT;
-    }
-
-    /// Sets the guard.
-    pub fn set_guard(&mut self, guard: Guard) {
-        self.line_and_kind =
-            (self.line_and_kind & !(0b11 << USE_GUARD_SHIFT)) | (guard as u32) << USE_GUARD_SHIFT;
-    }
-
-    /// Sets the deferred mark.
-    pub fn set_deferred(&mut self, deferred: bool) {
-        self.line_and_kind = (self.line_and_kind & !(1 << USE_DEFERRED_BIT))
-            | u32::from(deferred) << USE_DEFERRED_BIT;
-    }
-
-    /// Sets the line and column.
-    pub fn set_position(&mut self, line: u32, column: u32) {
-        let mask = (1 << USE_LINE_BITS) - 1;
-        self.line_and_kind = (self.line_and_kind & !mask) | line.min(mask);
-        self.column = column;
-    }
 }
 
 /// A function definition found at file scope.
@@ -425,7 +342,7 @@ pub struct FileFunctions {
     /// out and frees them once they are resolved, so a graph's files hold none.
     ///
     /// [`Graph::build`]: crate::graph::Graph::build
-    pub uses: ThinVec<Use>,
+    pub uses: UseList,
     /// The prototypes with attribute contexts or head words, in source order.
     pub prototypes: ThinVec<Prototype>,
     /// Name indices that [`WordRange`]s point into.
@@ -489,8 +406,8 @@ impl FileFunctions {
     }
 
     /// The names `function`'s body uses.
-    pub fn uses_of(&self, function: &FunctionDef) -> &[Use] {
-        &self.uses[function.uses_start as usize..function.uses_end as usize]
+    pub fn uses_of(&self, function: &FunctionDef) -> impl ExactSizeIterator<Item = Use> + '_ {
+        self.uses.range(function.uses_start, function.uses_end)
     }
 
     /// The name indices of `range`.

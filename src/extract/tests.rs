@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::config::qemu_block;
+use crate::model::{Guard, UseKind};
 
 /// (name, line, static, contexts, calls, references) of each definition.
 type Summary = (String, u32, bool, Vec<String>, Vec<String>, Vec<String>);
@@ -14,7 +15,6 @@ fn summarize(source: &str) -> Vec<Summary> {
         .map(|f| {
             let uses = |kind| {
                 file.uses_of(f)
-                    .iter()
                     .filter(|u| u.kind() == kind)
                     .map(|u| file.name(u.name).to_string())
                     .collect()
@@ -179,7 +179,7 @@ fn each_name_is_recorded_once_and_calls_win() {
     let source = "void f(void) {\n run(g);\n g();\n g();\n}\n";
     let (contexts, _) = qemu_block();
     let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
-    let uses = file.uses_of(&file.functions[0]);
+    let uses: Vec<Use> = file.uses_of(&file.functions[0]).collect();
     assert_eq!(uses.len(), 2, "run and g");
     assert_eq!(file.name(uses[1].name), "g");
     assert_eq!((uses[1].kind(), uses[1].line()), (UseKind::Call, 3));
@@ -338,7 +338,6 @@ fn member_calls_are_field_uses() {
     let file = extract(source.as_bytes(), &recognizer);
     let uses: Vec<_> = file
         .uses_of(&file.functions[0])
-        .iter()
         .map(|u| (file.name(u.name), u.kind(), u.line()))
         .collect();
     assert_eq!(
@@ -630,7 +629,7 @@ int counter = 0, other;
         .member_paths
         .iter()
         .map(|p| {
-            let field = file.name(file.uses[p.use_index as usize].name);
+            let field = file.name(file.uses.get(p.use_index).name);
             match p.base {
                 PathBase::Global(g) => format!("global {}: {field}", file.name(g)),
                 PathBase::Type(t) => format!("{}: {field}", file.name(t)),
@@ -738,7 +737,7 @@ fn member_paths_start_at_macro_invocations() {
         .member_paths
         .iter()
         .map(|p| {
-            let field = file.name(file.uses[p.use_index as usize].name);
+            let field = file.name(file.uses.get(p.use_index).name);
             let through: Vec<&str> = file
                 .words(p.through)
                 .iter()
@@ -792,7 +791,6 @@ fn guarded_uses(source: &str, function: &str) -> Vec<String> {
         .find(|f| file.name(f.name) == function)
         .unwrap_or_else(|| panic!("{function} not found"));
     file.uses_of(def)
-        .iter()
         .filter(|u| file.name(u.name) != "qemu_in_coroutine")
         .map(|u| format!("{}:{}", file.name(u.name), u.guard().name()))
         .collect()
@@ -967,7 +965,7 @@ mod arguments {
         let mut out = Vec::new();
         for (index, function) in file.functions.iter().enumerate() {
             let range = function.uses_start..function.uses_end;
-            let name = |use_index: u32| file.name(file.uses[use_index as usize].name).to_string();
+            let name = |use_index: u32| file.name(file.uses.get(use_index).name).to_string();
             for &(use_index, condition) in &file.use_conditions {
                 if range.contains(&use_index) {
                     out.push(format!(

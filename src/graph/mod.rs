@@ -34,7 +34,7 @@ mod synthetic;
 mod tables;
 
 use crate::context::{ContextId, ContextSet, Contexts, Wrapper};
-use crate::extract::{Recognizer, Use};
+use crate::extract::{Recognizer, UseList};
 use crate::model::{EdgeKinds, Guard, NodeId, UseKind};
 use crate::source::SourceFile;
 pub use arguments::{ArgumentFacts, Entries, State};
@@ -381,7 +381,7 @@ impl Graph {
         if options.kinds.includes(UseKind::Macro) {
             macro_functions::add_macro_functions(&mut files, &includes, options.markers);
         }
-        let mut uses: Vec<ThinVec<Use>> = files
+        let mut uses: Vec<UseList> = files
             .iter_mut()
             .map(|file| std::mem::take(&mut file.functions.uses))
             .collect();

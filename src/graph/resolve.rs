@@ -8,7 +8,7 @@ use super::synthetic::{FieldNodes, GeneratedWrapper, fields_of_type};
 use super::tables::Macros;
 use super::{Edge, Function, NodeKind};
 use crate::context::ContextSet;
-use crate::extract::{PathBase, Use, name_hash};
+use crate::extract::{PathBase, UseList, name_hash};
 use crate::model::{EdgeKinds, NodeId, UseKind};
 use crate::source::SourceFile;
 use rustc_hash::FxHashMap;
@@ -72,7 +72,7 @@ impl<'a> Resolver<'_, 'a> {
         &self,
         file_index: u32,
         file: &'a SourceFile,
-        uses: &[Use],
+        uses: &UseList,
         scope: &mut Scope<'_>,
     ) -> FileEdges {
         let extracted = &file.functions;
@@ -96,7 +96,7 @@ impl<'a> Resolver<'_, 'a> {
             through_macros.clear();
             let mut macro_markers = ContextSet::default();
             let first_use = def.uses_start;
-            let def_uses = &uses[def.uses_start as usize..def.uses_end as usize];
+            let def_uses = uses.range(def.uses_start, def.uses_end);
             for (use_index, used) in (first_use..).zip(def_uses) {
                 let edge = |to: NodeId, kind| {
                     Edge::new(to, kind, file_index, used.line(), used.column).guarded(used.guard())

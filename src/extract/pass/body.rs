@@ -238,7 +238,7 @@ impl FilePass<'_, '_> {
         let guard = self.guards.current();
         let new = entry.used_by != stamp;
         if !new {
-            let earlier = &mut uses[entry.use_index as usize];
+            let mut earlier = uses.get(entry.use_index);
             earlier.set_guard(earlier.guard().merge(guard));
             // Deferred only if every mention is handed to the same deferring call.
             if earlier.deferred() {
@@ -252,6 +252,7 @@ impl FilePass<'_, '_> {
                 let (line, column) = self.lines.position_at(offset);
                 earlier.set_position(line, column);
             }
+            uses.set(entry.use_index, earlier);
         } else {
             let exported = self.names.export(name, self.source, &mut self.output.names);
             let entry = &mut self.names.entries[name as usize];

@@ -566,8 +566,9 @@ impl FilePass<'_, '_> {
             None => (exported, u32::MAX),
         };
         if let Some(&earlier) = self.member_calls.get(&key) {
-            let earlier = &mut self.output.uses[earlier as usize];
-            earlier.set_guard(earlier.guard().merge(guard));
+            self.output
+                .uses
+                .update(earlier, |used| used.set_guard(used.guard().merge(guard)));
             return;
         }
         self.member_calls.insert(key, use_index);

@@ -1,0 +1,322 @@
+//! The names a function body uses, and the compact list a file keeps them in until the graph
+//! resolves them.
+//!
+//! A tree the size of Linux holds about eight million uses between extraction and the graph,
+//! more than any other record, so [`UseList`] stores each in 8 bytes instead of the 12 of a
+//! [`Use`]: the name index, line and column get as many bits as real files need, and the rare
+//! use that does not fit is kept whole beside the list.
+
+use crate::model::{Guard, UseKind};
+use thin_vec::ThinVec;
+
+/// One name used by a function body; each name is recorded once per function, as a call if it
+/// is called anywhere in the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Use {
+    /// Index into [`FileFunctions::names`](super::FileFunctions::names).
+    pub name: u32,
+    /// The line in the low [`USE_LINE_BITS`] bits, then the kind in 3 bits, the guard in 2 and
+    /// the deferred mark in the top bit.
+    line_and_kind: u32,
+    /// 1-based byte column of the first call (or, for a reference, the first mention).
+    pub column: u32,
+}
+
+/// Bits of [`Use::line`]: lines up to 67,108,863, as an edge keeps them (a larger line number
+/// is stored as that).
+const USE_LINE_BITS: u32 = 26;
+
+/// Where a use's kind, guard and deferred mark start in its packed word.
+const USE_KIND_SHIFT: u32 = USE_LINE_BITS;
+const USE_GUARD_SHIFT: u32 = USE_KIND_SHIFT + 3;
+const USE_DEFERRED_BIT: u32 = 31;
+
+impl Use {
+    /// A use of name `name`, of `kind`, first at `line` and `column`, under `guard`, not
+    /// deferred.
+    pub fn new(name: u32, kind: UseKind, line: u32, column: u32, guard: Guard) -> Use {
+        let mut used = Use {
+            name,
+            line_and_kind: 0,
+            column,
+        };
+        used.set_position(line, column);
+        used.set_kind(kind);
+        used.set_guard(guard);
+        used
+    }
+
+    /// Call or reference.
+    pub fn kind(&self) -> UseKind {
+        UseKind::ALL[((self.line_and_kind >> USE_KIND_SHIFT) & 0b111) as usize]
+    }
+
+    /// 1-based line of the first call (or, for a reference, the first mention).
+    pub fn line(&self) -> u32 {
+        self.line_and_kind & ((1 << USE_LINE_BITS) - 1)
+    }
+
+    /// Where it runs relative to a `[[guard]]`'s context: a name used both under a guard and
+    /// elsewhere (or under both branches) is unguarded.
+    pub fn guard(&self) -> Guard {
+        Guard::ALL[((self.line_and_kind >> USE_GUARD_SHIFT) & 0b11) as usize]
+    }
+
+    /// For a reference: it is handed to the same `[[deferred]]` call at every mention, so it
+    /// runs elsewhere, later.
+    pub fn deferred(&self) -> bool {
+        self.line_and_kind & (1 << USE_DEFERRED_BIT) != 0
+    }
+
+    /// Sets the kind.
+    pub fn set_kind(&mut self, kind: UseKind) {
+        self.line_and_kind =
+            (self.line_and_kind & !(0b111 << USE_KIND_SHIFT)) | (kind as u32) << USE_KIND_SHIFT;
+    }
+
+    /// Sets the guard.
+    pub fn set_guard(&mut self, guard: Guard) {
+        self.line_and_kind =
+            (self.line_and_kind & !(0b11 << USE_GUARD_SHIFT)) | (guard as u32) << USE_GUARD_SHIFT;
+    }
+
+    /// Sets the deferred mark.
+    pub fn set_deferred(&mut self, deferred: bool) {
+        self.line_and_kind = (self.line_and_kind & !(1 << USE_DEFERRED_BIT))
+            | u32::from(deferred) << USE_DEFERRED_BIT;
+    }
+
+    /// Sets the line and column.
+    pub fn set_position(&mut self, line: u32, column: u32) {
+        let mask = (1 << USE_LINE_BITS) - 1;
+        self.line_and_kind = (self.line_and_kind & !mask) | line.min(mask);
+        self.column = column;
+    }
+}
+
+/// Bits of a packed use given to its name index, line and column: a use fits if its name index
+/// is below 16,777,216, its line below 4,194,304 and its column below 4,095.
+const PACKED_NAME_BITS: u32 = 24;
+const PACKED_LINE_BITS: u32 = 22;
+const PACKED_COLUMN_BITS: u32 = 12;
+
+/// Where each part starts in a packed use. The kind, guard and deferred mark are the top bits
+/// of [`Use`]'s own packed word, above its line.
+const PACKED_LINE_SHIFT: u32 = PACKED_NAME_BITS;
+const PACKED_COLUMN_SHIFT: u32 = PACKED_LINE_SHIFT + PACKED_LINE_BITS;
+const PACKED_FLAGS_SHIFT: u32 = PACKED_COLUMN_SHIFT + PACKED_COLUMN_BITS;
+
+/// The column value that marks a use kept whole in [`UseList::wide`].
+const WIDE: u64 = (1 << PACKED_COLUMN_BITS) - 1;
+
+/// The mask of `bits` low bits.
+const fn mask(bits: u32) -> u64 {
+    (1 << bits) - 1
+}
+
+/// A file's uses, in order, 8 bytes each.
+///
+/// Every use that fits is packed in [`UseList::packed`]; one that does not (a name index, line
+/// or column too large) has [`WIDE`] as its packed column and is kept whole in
+/// [`UseList::wide`]. Which form a use takes depends only on its value, so two lists with the
+/// same uses are equal.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UseList {
+    packed: ThinVec<u64>,
+    /// The uses that do not fit, with their index, in index order.
+    wide: ThinVec<(u32, Use)>,
+}
+
+impl UseList {
+    /// The number of uses.
+    pub fn len(&self) -> usize {
+        self.packed.len()
+    }
+
+    /// True if there is no use.
+    pub fn is_empty(&self) -> bool {
+        self.packed.is_empty()
+    }
+
+    /// Use `index`.
+    ///
+    /// # Panics
+    ///
+    /// If `index` is out of bounds.
+    pub fn get(&self, index: u32) -> Use {
+        let packed = self.packed[index as usize];
+        match unpack(packed) {
+            Some(used) => used,
+            None => self.wide[self.wide_position(index).unwrap_or_else(|_| unreachable!())].1,
+        }
+    }
+
+    /// Appends `used`.
+    pub fn push(&mut self, used: Use) {
+        let index = self.packed.len() as u32;
+        match pack(used) {
+            Some(packed) => self.packed.push(packed),
+            None => {
+                self.packed.push(WIDE << PACKED_COLUMN_SHIFT);
+                self.wide.push((index, used));
+            }
+        }
+    }
+
+    /// Replaces use `index` with `used`.
+    ///
+    /// # Panics
+    ///
+    /// If `index` is out of bounds.
+    pub fn set(&mut self, index: u32, used: Use) {
+        let position = self.wide_position(index);
+        match (pack(used), position) {
+            (Some(packed), Ok(at)) => {
+                self.wide.remove(at);
+                self.packed[index as usize] = packed;
+            }
+            (Some(packed), Err(_)) => self.packed[index as usize] = packed,
+            (None, Ok(at)) => self.wide[at].1 = used,
+            (None, Err(at)) => {
+                self.packed[index as usize] = WIDE << PACKED_COLUMN_SHIFT;
+                self.wide.insert(at, (index, used));
+            }
+        }
+    }
+
+    /// Changes use `index` with `change`.
+    pub fn update(&mut self, index: u32, change: impl FnOnce(&mut Use)) {
+        let mut used = self.get(index);
+        change(&mut used);
+        self.set(index, used);
+    }
+
+    /// The uses from index `start` up to `end`, in order.
+    ///
+    /// # Panics
+    ///
+    /// If the range is out of bounds.
+    pub fn range(&self, start: u32, end: u32) -> impl ExactSizeIterator<Item = Use> + '_ {
+        let packed = &self.packed[start as usize..end as usize];
+        (start..end)
+            .zip(packed)
+            .map(move |(index, &packed)| unpack(packed).unwrap_or_else(|| self.get(index)))
+    }
+
+    /// Every use, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Use> + '_ {
+        self.range(0, self.len() as u32)
+    }
+
+    /// Forgets every use, keeping the memory.
+    pub(super) fn clear(&mut self) {
+        self.packed.clear();
+        self.wide.clear();
+    }
+
+    /// Where use `index` is (or would go) in [`UseList::wide`].
+    fn wide_position(&self, index: u32) -> Result<usize, usize> {
+        self.wide.binary_search_by_key(&index, |&(at, _)| at)
+    }
+}
+
+/// `used` in 8 bytes, or `None` if it does not fit.
+fn pack(used: Use) -> Option<u64> {
+    let (name, line, column) = (
+        u64::from(used.name),
+        u64::from(used.line()),
+        u64::from(used.column),
+    );
+    let fits = name <= mask(PACKED_NAME_BITS) && line <= mask(PACKED_LINE_BITS) && column < WIDE;
+    let flags = u64::from(used.line_and_kind >> USE_KIND_SHIFT);
+    fits.then_some(
+        name | line << PACKED_LINE_SHIFT
+            | column << PACKED_COLUMN_SHIFT
+            | flags << PACKED_FLAGS_SHIFT,
+    )
+}
+
+/// The use `packed` holds, or `None` if it is kept whole.
+fn unpack(packed: u64) -> Option<Use> {
+    let column = (packed >> PACKED_COLUMN_SHIFT) & mask(PACKED_COLUMN_BITS);
+    if column == WIDE {
+        return None;
+    }
+    let line = (packed >> PACKED_LINE_SHIFT) & mask(PACKED_LINE_BITS);
+    let flags = (packed >> PACKED_FLAGS_SHIFT) as u32;
+    Some(Use {
+        name: (packed & mask(PACKED_NAME_BITS)) as u32,
+        line_and_kind: line as u32 | flags << USE_KIND_SHIFT,
+        column: column as u32,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A use with every part set, so that a part lost or shifted wrongly shows.
+    fn sample(name: u32, line: u32, column: u32) -> Use {
+        let mut used = Use::new(name, UseKind::Field, line, column, Guard::Outside);
+        used.set_deferred(true);
+        used
+    }
+
+    #[test]
+    fn uses_that_fit_and_uses_that_do_not_read_back_as_written() {
+        let uses = [
+            sample(0, 1, 1),
+            sample((1 << 24) - 1, (1 << 22) - 1, 4094),
+            sample(1 << 24, 1, 1),
+            sample(3, 1 << 22, 1),
+            sample(3, 7, 4095),
+            sample(u32::MAX, 67_108_863, u32::MAX),
+            Use::new(9, UseKind::Call, 12, 5, Guard::None),
+        ];
+        let mut list = UseList::default();
+        for used in uses {
+            list.push(used);
+        }
+        assert_eq!(list.len(), uses.len());
+        assert_eq!(list.iter().collect::<Vec<_>>(), uses);
+        assert_eq!(list.range(2, 5).collect::<Vec<_>>(), uses[2..5]);
+        assert_eq!(
+            list.wide.len(),
+            4,
+            "only the uses that do not fit are kept whole"
+        );
+    }
+
+    #[test]
+    fn a_use_changed_between_the_forms_reads_back_and_the_lists_stay_equal() {
+        let mut changed = UseList::default();
+        let mut direct = UseList::default();
+        for index in 0..4 {
+            changed.push(sample(index, 1, 1));
+        }
+        let wide = sample(2, 1, 100_000);
+        changed.set(2, wide);
+        changed.set(1, sample(1, 1 << 23, 1));
+        assert_eq!(changed.get(2), wide);
+        changed.update(1, |used| used.set_position(8, 2));
+        changed.update(2, |used| used.set_kind(UseKind::Call));
+        changed.update(3, |used| used.set_position(9, 70_000));
+        for (index, used) in [
+            sample(0, 1, 1),
+            sample(1, 8, 2),
+            {
+                let mut used = wide;
+                used.set_kind(UseKind::Call);
+                used
+            },
+            sample(3, 9, 70_000),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            assert_eq!(changed.get(index as u32), used);
+            direct.push(used);
+        }
+        assert_eq!(changed, direct);
+    }
+}
