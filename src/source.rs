@@ -7,7 +7,7 @@
 //! by the thread that found it and its bytes are dropped right after, so memory holds the
 //! extracted definitions, never the whole tree.
 
-use crate::extract::{Extractor, FileFunctions, Recognizer};
+use crate::extract::{Extractor, FileFunctions, Recognizer, UseList};
 use ignore::overrides::Override;
 use ignore::{WalkBuilder, WalkState};
 use std::fs::File;
@@ -24,6 +24,33 @@ pub struct SourceFile {
     /// by doubling, and a record held in place would make its slack, and each copy while it
     /// grows, as large as the records (about 650 bytes each, 55,000 files in Linux).
     pub functions: Box<FileFunctions>,
+}
+
+/// How many uses a shared chunk holds, at least (8 bytes each): large enough that freeing one
+/// gives whole pages back to the system, small enough that the chunks of files resolved early
+/// are freed early. A file with more uses has a chunk of its own.
+const USES_PER_CHUNK: usize = 1 << 16;
+
+/// Moves the uses of `files` into chunks of about [`USES_PER_CHUNK`] uses that consecutive
+/// files share ([`UseList::share`]), so that the graph frees them a chunk at a time.
+pub(crate) fn share_uses(files: &mut [SourceFile]) {
+    let mut start = 0;
+    let mut uses = 0;
+    for end in 0..files.len() {
+        uses += files[end].functions.uses.len();
+        if uses >= USES_PER_CHUNK {
+            share(&mut files[start..=end]);
+            (start, uses) = (end + 1, 0);
+        }
+    }
+    share(&mut files[start..]);
+}
+
+/// Moves the uses of `files` into one chunk.
+fn share(files: &mut [SourceFile]) {
+    if files.iter().any(|file| !file.functions.uses.is_empty()) {
+        UseList::share(files.iter_mut().map(|file| &mut file.functions.uses));
+    }
 }
 
 /// A file or directory that could not be read.
@@ -190,15 +217,27 @@ pub fn read_sources(paths: &[PathBuf], options: &ReadOptions, recognizer: &Recog
     let new_reader = || Reader {
         extractor: Extractor::new(recognizer),
         buffer: Vec::new(),
+        held: Vec::new(),
+        held_uses: 0,
     };
     let read = |reader: &mut Reader, path: &Path| {
         read_file(path, options.max_file_size, &mut reader.buffer)?;
-        Ok(SourceFile {
+        let file = SourceFile {
             functions: Box::new(reader.extractor.extract(&reader.buffer)),
             path: path.display().to_string(),
+        };
+        reader.held_uses += file.functions.uses.len();
+        reader.held.push(file);
+        Ok(if reader.held_uses >= USES_PER_CHUNK {
+            reader.release()
+        } else {
+            Vec::new()
         })
     };
-    let (mut files, mut errors) = walk_and_read(paths, options, new_reader, read);
+    let (files, mut errors) = walk_and_read(paths, options, new_reader, read, |reader| {
+        Some(reader.release())
+    });
+    let mut files: Vec<SourceFile> = files.into_iter().flatten().collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     Sources { files, errors }
@@ -210,7 +249,7 @@ pub fn read_only(paths: &[PathBuf], options: &ReadOptions) -> (usize, u64) {
     let read = |buffer: &mut Vec<u8>, path: &Path| {
         read_file(path, options.max_file_size, buffer).map(|()| buffer.len() as u64)
     };
-    let (sizes, _) = walk_and_read(paths, options, Vec::new, read);
+    let (sizes, _) = walk_and_read(paths, options, Vec::new, read, |_| None);
     (sizes.len(), sizes.iter().sum())
 }
 
@@ -220,7 +259,7 @@ pub fn read_contents(paths: &[PathBuf], options: &ReadOptions) -> Vec<Vec<u8>> {
     let read = |buffer: &mut Vec<u8>, path: &Path| {
         read_file(path, options.max_file_size, buffer).map(|()| buffer.clone())
     };
-    walk_and_read(paths, options, Vec::new, read).0
+    walk_and_read(paths, options, Vec::new, read, |_| None).0
 }
 
 /// Reads the file at `path` into `buffer` (cleared first), unless it is larger than `max_size`.
@@ -267,12 +306,14 @@ fn human_size(bytes: u64) -> String {
 }
 
 /// Walks `paths` on several threads and calls `read` on every file to take, with state that
-/// each thread makes with `new_state` and keeps; returns what `read` returned, in no order.
-fn walk_and_read<S: Send, T: Send>(
+/// each thread makes with `new_state` and keeps, and `finish` on that state when the thread is
+/// done; returns what `read` returned, and what `finish` did, in no order.
+fn walk_and_read<S: Send, T: Send, F: Fn(&mut S) -> Option<T> + Sync>(
     paths: &[PathBuf],
     options: &ReadOptions,
     new_state: impl Fn() -> S + Sync,
     read: impl Fn(&mut S, &Path) -> Result<T, ReadError> + Sync,
+    finish: F,
 ) -> (Vec<T>, Vec<ReadError>) {
     let Some((first, rest)) = paths.split_first() else {
         return (Vec::new(), Vec::new());
@@ -311,17 +352,21 @@ fn walk_and_read<S: Send, T: Send>(
             entry.depth() == 0 || !exclude.excludes(resolved, written.as_deref(), rest, is_dir)
         });
     }
-    let found = Mutex::new((Vec::new(), Vec::new()));
+    let found: Found<T> = Mutex::new((Vec::new(), Vec::new()));
     builder.build_parallel().run(|| {
         let (found, read) = (&found, &read);
-        let mut state = new_state();
+        let mut state = Finishing {
+            state: new_state(),
+            finish: &finish,
+            found,
+        };
         Box::new(move |entry| {
             let outcome = match entry {
                 Ok(entry) => {
                     let named = entry.depth() == 0;
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
                     (is_file && (named || is_c_source(entry.path(), &options.extensions)))
-                        .then(|| read(&mut state, entry.path()))
+                        .then(|| read(&mut state.state, entry.path()))
                 }
                 Err(error) => Some(Err(walk_error(&error))),
             };
@@ -340,10 +385,45 @@ fn walk_and_read<S: Send, T: Send>(
         .unwrap_or_else(|poison| poison.into_inner())
 }
 
-/// One thread's means of reading files: its extractor and a read buffer, both reused.
+/// What each walking thread found: the values read, and the files and directories that could
+/// not be.
+type Found<T> = Mutex<(Vec<T>, Vec<ReadError>)>;
+
+/// A walking thread's state, which adds what `finish` makes of it to `found` when the thread
+/// is done with it.
+struct Finishing<'w, S, T, F: Fn(&mut S) -> Option<T>> {
+    state: S,
+    finish: &'w F,
+    found: &'w Found<T>,
+}
+
+impl<S, T, F: Fn(&mut S) -> Option<T>> Drop for Finishing<'_, S, T, F> {
+    fn drop(&mut self) {
+        if let Some(last) = (self.finish)(&mut self.state) {
+            let mut found = self.found.lock().unwrap_or_else(|p| p.into_inner());
+            found.0.push(last);
+        }
+    }
+}
+
+/// One thread's means of reading files: its extractor and a read buffer, both reused, and the
+/// files it has read but not yet handed over.
 struct Reader<'m> {
     extractor: Extractor<'m>,
     buffer: Vec<u8>,
+    /// Files held until their uses fill a chunk (see [`share_uses`]).
+    held: Vec<SourceFile>,
+    /// The uses of the files held.
+    held_uses: usize,
+}
+
+impl Reader<'_> {
+    /// Hands over the files held, their uses moved into one shared chunk.
+    fn release(&mut self) -> Vec<SourceFile> {
+        share(&mut self.held);
+        self.held_uses = 0;
+        std::mem::take(&mut self.held)
+    }
 }
 
 /// Turns a walk error into a path and a reason, the way a user reads them.

@@ -14,7 +14,9 @@
 use super::{Database, normalized};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::extract::{Extractor, Include, Recognizer};
-use crate::source::{ReadError, ReadOptions, SourceFile, Sources, is_c_source, read_file};
+use crate::source::{
+    ReadError, ReadOptions, SourceFile, Sources, is_c_source, read_file, share_uses,
+};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
@@ -155,6 +157,8 @@ pub fn read(
         add_forced_includes(file, &forced);
     }
     found.sources.files.sort_by(|a, b| a.path.cmp(&b.path));
+    // In path order, the order the graph resolves them in, so each chunk is freed early.
+    share_uses(&mut found.sources.files);
     found.sources.errors.sort_by(|a, b| a.path.cmp(&b.path));
     found.include_dirs = dirs.iter().map(|dir| naming.name(dir)).collect();
     found

@@ -5,8 +5,15 @@
 //! more than any other record, so [`UseList`] stores each in 8 bytes instead of the 12 of a
 //! [`Use`]: the name index, line and column get as many bits as real files need, and the rare
 //! use that does not fit is kept whole beside the list.
+//!
+//! Once a file is read its packed uses can move into a chunk shared with the files read after
+//! it on the same thread ([`UseList::share`]). The graph drops each file's uses as soon as it
+//! has resolved them, and a chunk is freed whole when its last file's are dropped: freed one by
+//! one, the lists would leave holes between the records kept per file, too small to give back
+//! to the system.
 
 use crate::model::{Guard, UseKind};
+use std::sync::Arc;
 use thin_vec::ThinVec;
 
 /// One name used by a function body; each name is recorded once per function, as a call if it
@@ -116,26 +123,45 @@ const fn mask(bits: u32) -> u64 {
 
 /// A file's uses, in order, 8 bytes each.
 ///
-/// Every use that fits is packed in [`UseList::packed`]; one that does not (a name index, line
+/// Every use that fits is packed in [`UseList::words`]; one that does not (a name index, line
 /// or column too large) has [`WIDE`] as its packed column and is kept whole in
 /// [`UseList::wide`]. Which form a use takes depends only on its value, so two lists with the
-/// same uses are equal.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// same uses are equal, wherever their words are kept.
+#[derive(Clone, Default)]
 pub struct UseList {
-    packed: ThinVec<u64>,
+    words: Words,
     /// The uses that do not fit, with their index, in index order.
     wide: ThinVec<(u32, Use)>,
+}
+
+/// Where a list's packed uses are kept.
+#[derive(Clone)]
+enum Words {
+    /// In a list of the file's own, which extraction appends to.
+    Own(ThinVec<u64>),
+    /// In `chunk[start..end]`, a chunk shared with other files' lists.
+    Shared {
+        chunk: Arc<[u64]>,
+        start: u32,
+        end: u32,
+    },
+}
+
+impl Default for Words {
+    fn default() -> Self {
+        Words::Own(ThinVec::new())
+    }
 }
 
 impl UseList {
     /// The number of uses.
     pub fn len(&self) -> usize {
-        self.packed.len()
+        self.packed().len()
     }
 
     /// True if there is no use.
     pub fn is_empty(&self) -> bool {
-        self.packed.is_empty()
+        self.packed().is_empty()
     }
 
     /// Use `index`.
@@ -144,8 +170,7 @@ impl UseList {
     ///
     /// If `index` is out of bounds.
     pub fn get(&self, index: u32) -> Use {
-        let packed = self.packed[index as usize];
-        match unpack(packed) {
+        match unpack(self.packed()[index as usize]) {
             Some(used) => used,
             None => self.wide[self.wide_position(index).unwrap_or_else(|_| unreachable!())].1,
         }
@@ -153,11 +178,12 @@ impl UseList {
 
     /// Appends `used`.
     pub fn push(&mut self, used: Use) {
-        let index = self.packed.len() as u32;
+        let words = self.own_words();
+        let index = words.len() as u32;
         match pack(used) {
-            Some(packed) => self.packed.push(packed),
+            Some(packed) => words.push(packed),
             None => {
-                self.packed.push(WIDE << PACKED_COLUMN_SHIFT);
+                words.push(WIDE << PACKED_COLUMN_SHIFT);
                 self.wide.push((index, used));
             }
         }
@@ -170,15 +196,16 @@ impl UseList {
     /// If `index` is out of bounds.
     pub fn set(&mut self, index: u32, used: Use) {
         let position = self.wide_position(index);
+        let slot = &mut self.own_words()[index as usize];
         match (pack(used), position) {
             (Some(packed), Ok(at)) => {
+                *slot = packed;
                 self.wide.remove(at);
-                self.packed[index as usize] = packed;
             }
-            (Some(packed), Err(_)) => self.packed[index as usize] = packed,
+            (Some(packed), Err(_)) => *slot = packed,
             (None, Ok(at)) => self.wide[at].1 = used,
             (None, Err(at)) => {
-                self.packed[index as usize] = WIDE << PACKED_COLUMN_SHIFT;
+                *slot = WIDE << PACKED_COLUMN_SHIFT;
                 self.wide.insert(at, (index, used));
             }
         }
@@ -197,7 +224,7 @@ impl UseList {
     ///
     /// If the range is out of bounds.
     pub fn range(&self, start: u32, end: u32) -> impl ExactSizeIterator<Item = Use> + '_ {
-        let packed = &self.packed[start as usize..end as usize];
+        let packed = &self.packed()[start as usize..end as usize];
         (start..end)
             .zip(packed)
             .map(move |(index, &packed)| unpack(packed).unwrap_or_else(|| self.get(index)))
@@ -208,15 +235,73 @@ impl UseList {
         self.range(0, self.len() as u32)
     }
 
-    /// Forgets every use, keeping the memory.
+    /// Moves the packed uses of `lists` into one chunk that they share, each its own run of it
+    /// in the order given. The chunk is freed when the last of them is dropped.
+    pub fn share<'l>(lists: impl IntoIterator<Item = &'l mut UseList>) {
+        let mut lists: Vec<&mut UseList> = lists.into_iter().collect();
+        let mut chunk = Vec::with_capacity(lists.iter().map(|list| list.len()).sum());
+        let mut runs = Vec::with_capacity(lists.len());
+        for list in &lists {
+            let start = chunk.len() as u32;
+            chunk.extend_from_slice(list.packed());
+            runs.push((start, chunk.len() as u32));
+        }
+        let chunk: Arc<[u64]> = chunk.into();
+        for (list, (start, end)) in lists.iter_mut().zip(runs) {
+            list.words = Words::Shared {
+                chunk: Arc::clone(&chunk),
+                start,
+                end,
+            };
+        }
+    }
+
+    /// Forgets every use, keeping the memory of a list of its own.
     pub(super) fn clear(&mut self) {
-        self.packed.clear();
+        match &mut self.words {
+            Words::Own(words) => words.clear(),
+            Words::Shared { .. } => self.words = Words::default(),
+        }
         self.wide.clear();
+    }
+
+    /// The packed uses.
+    fn packed(&self) -> &[u64] {
+        match &self.words {
+            Words::Own(words) => words,
+            Words::Shared { chunk, start, end } => &chunk[*start as usize..*end as usize],
+        }
+    }
+
+    /// The packed uses in a list of the file's own, copied out of a shared chunk if they are
+    /// there, so that they can change.
+    fn own_words(&mut self) -> &mut ThinVec<u64> {
+        if let Words::Shared { .. } = self.words {
+            self.words = Words::Own(self.packed().iter().copied().collect());
+        }
+        match &mut self.words {
+            Words::Own(words) => words,
+            Words::Shared { .. } => unreachable!("just made a list of its own"),
+        }
     }
 
     /// Where use `index` is (or would go) in [`UseList::wide`].
     fn wide_position(&self, index: u32) -> Result<usize, usize> {
         self.wide.binary_search_by_key(&index, |&(at, _)| at)
+    }
+}
+
+impl PartialEq for UseList {
+    fn eq(&self, other: &Self) -> bool {
+        self.packed() == other.packed() && self.wide == other.wide
+    }
+}
+
+impl Eq for UseList {}
+
+impl std::fmt::Debug for UseList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
     }
 }
 
@@ -318,5 +403,41 @@ mod tests {
             direct.push(used);
         }
         assert_eq!(changed, direct);
+    }
+
+    #[test]
+    fn lists_moved_into_a_shared_chunk_read_the_same_and_can_still_change() {
+        let lists: Vec<UseList> = [
+            vec![],
+            vec![sample(1, 2, 3), sample(4, 5, 100_000)],
+            vec![sample(6, 7, 8)],
+        ]
+        .into_iter()
+        .map(|uses| {
+            let mut list = UseList::default();
+            uses.into_iter().for_each(|used| list.push(used));
+            list
+        })
+        .collect();
+        let mut shared = lists.clone();
+        UseList::share(&mut shared);
+        assert_eq!(shared, lists);
+        assert!(
+            shared
+                .iter()
+                .all(|list| matches!(list.words, Words::Shared { .. }))
+        );
+        let changed = sample(9, 9, 9);
+        shared[1].set(0, changed);
+        shared[2].push(changed);
+        assert_eq!(
+            shared[1].iter().collect::<Vec<_>>(),
+            [changed, sample(4, 5, 100_000)]
+        );
+        assert_eq!(
+            shared[2].iter().collect::<Vec<_>>(),
+            [sample(6, 7, 8), changed]
+        );
+        assert_eq!(shared[0], lists[0], "the other lists keep their uses");
     }
 }
