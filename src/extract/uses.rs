@@ -42,15 +42,14 @@ impl Use {
     /// A use of name `name`, of `kind`, first at `line` and `column`, under `guard`, not
     /// deferred.
     pub fn new(name: u32, kind: UseKind, line: u32, column: u32, guard: Guard) -> Use {
-        let mut used = Use {
+        let line = line.min((1 << USE_LINE_BITS) - 1);
+        Use {
             name,
-            line_and_kind: 0,
+            line_and_kind: line
+                | (kind as u32) << USE_KIND_SHIFT
+                | (guard as u32) << USE_GUARD_SHIFT,
             column,
-        };
-        used.set_position(line, column);
-        used.set_kind(kind);
-        used.set_guard(guard);
-        used
+        }
     }
 
     /// Call or reference.
