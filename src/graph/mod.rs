@@ -396,7 +396,7 @@ impl Graph {
             }));
         }
 
-        let mut names = DefinitionNames::default();
+        let mut names = DefinitionNames::with_capacity(functions.len());
         for node in 0..functions.len() as NodeId {
             names.add(node, &functions, &files);
         }
