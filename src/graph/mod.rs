@@ -678,21 +678,23 @@ impl Graph {
     }
 
     /// Keeps only the edges for which `keep(from, edge)` is true (suppressions cut the others).
+    /// The kept edges move down in place: a copy would hold a second list of every edge.
     pub fn retain_edges(&mut self, mut keep: impl FnMut(NodeId, &Edge) -> bool) {
-        let mut kept = Vec::with_capacity(self.edges.len());
-        let mut offsets = Vec::with_capacity(self.offsets.len());
-        offsets.push(0);
+        let mut kept = 0;
+        let mut start = 0;
         for node in self.nodes() {
-            kept.extend(
-                self.edges_from(node)
-                    .iter()
-                    .filter(|edge| keep(node, edge))
-                    .copied(),
-            );
-            offsets.push(kept.len() as u32);
+            let end = self.offsets[node as usize + 1] as usize;
+            for index in start..end {
+                let edge = self.edges[index];
+                if keep(node, &edge) {
+                    self.edges[kept] = edge;
+                    kept += 1;
+                }
+            }
+            start = end;
+            self.offsets[node as usize + 1] = kept as u32;
         }
-        self.edges = kept;
-        self.offsets = offsets;
+        self.edges.truncate(kept);
     }
 
     /// For each node, the nodes that use it and how.
