@@ -29,7 +29,7 @@
 //! grows by the states' edges only, and a path's next hops still tie-break by function.
 
 use crate::context::{ContextId, ContextSet, Contexts, Rule, RuleKind, Through};
-use crate::graph::{Callers, Edge, Entries, Graph, NodeKind};
+use crate::graph::{CallerUse, Callers, Edge, Entries, Graph, NodeKind};
 use crate::model::{EdgeKinds, Guard, NodeId, UseKind};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -153,9 +153,13 @@ impl<'e> Distances<'e> {
             let next_distance = distance[vertex as usize] + 1;
             let uses = callers.of(node);
             distances.steps += uses.len() as u64;
-            let guessed = callers.guessed_of(node);
-            let guards = callers.guards_of(node);
-            for ((&(caller, kind), &guessed), &guard) in uses.iter().zip(guessed).zip(guards) {
+            for CallerUse {
+                caller,
+                kind,
+                guessed,
+                guard,
+            } in uses
+            {
                 if !search.follows(kind, guessed, guard) {
                     continue;
                 }

@@ -6,7 +6,7 @@
 
 use crate::context::{ContextId, Contexts};
 use crate::error::Error;
-use crate::graph::{Edge, Graph};
+use crate::graph::{CallerUse, Edge, Graph};
 use crate::model::{EdgeKinds, NodeId, UseKind};
 use crate::spelling;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -98,9 +98,8 @@ pub fn tree(
                 .collect(),
             Some(callers) => callers
                 .of(node)
-                .iter()
-                .filter(|(_, kind)| kinds.includes(*kind))
-                .map(|&(caller, kind)| {
+                .filter(|used| kinds.includes(used.kind))
+                .map(|CallerUse { caller, kind, .. }| {
                     let edge = graph
                         .edges_from(caller)
                         .iter()
@@ -213,9 +212,8 @@ pub fn neighbourhood(graph: &Graph, focus: &[NodeId], depth: usize, kinds: EdgeK
             .map(|e| e.to);
         let backward = callers
             .of(node)
-            .iter()
-            .filter(|(_, kind)| kinds.includes(*kind))
-            .map(|(caller, _)| *caller);
+            .filter(|used| kinds.includes(used.kind))
+            .map(|used| used.caller);
         for next in forward.chain(backward) {
             if distance[next as usize] == usize::MAX {
                 distance[next as usize] = d + 1;

@@ -25,6 +25,7 @@
 //! strings; each file's uses resolve on their own, in parallel.
 
 mod arguments;
+mod callers;
 mod expand;
 mod includes;
 mod macro_functions;
@@ -38,6 +39,7 @@ use crate::extract::{Recognizer, UseList};
 use crate::model::{EdgeKinds, Guard, NodeId, UseKind};
 use crate::source::SourceFile;
 pub use arguments::{ArgumentFacts, Entries, State};
+pub use callers::{CallerUse, Callers};
 pub use includes::normalize as normalize_path;
 use includes::{Includes, PathIndex, Scope};
 use names::{DefinitionNames, apply_prototypes};
@@ -46,41 +48,6 @@ use resolve::{FileEdges, Resolver};
 use synthetic::{FieldNodes, generate_wrappers};
 use tables::Macros;
 use thin_vec::ThinVec;
-
-/// The reverse of a graph's edges, in the same layout as the forward ones: for each node, the
-/// nodes that use it and how, in increasing node order.
-#[derive(Debug, Clone)]
-pub struct Callers {
-    /// `uses[offsets[n]..offsets[n + 1]]` are node n's callers.
-    offsets: Vec<u32>,
-    uses: Vec<(NodeId, UseKind)>,
-    /// For each entry of `uses`, whether its edge is guessed ([`Edge::guessed`]).
-    guessed: Vec<bool>,
-    /// The guard of each use in `uses`.
-    guards: Vec<Guard>,
-}
-
-impl Callers {
-    /// The nodes that use `node`, each with the kind of its use.
-    pub fn of(&self, node: NodeId) -> &[(NodeId, UseKind)] {
-        &self.uses[self.range(node)]
-    }
-
-    /// For each use of [`Callers::of`], whether its edge is guessed.
-    pub fn guessed_of(&self, node: NodeId) -> &[bool] {
-        &self.guessed[self.range(node)]
-    }
-
-    /// The guards of the uses [`Callers::of`] gives, in the same order.
-    pub fn guards_of(&self, node: NodeId) -> &[Guard] {
-        &self.guards[self.range(node)]
-    }
-
-    fn range(&self, node: NodeId) -> std::ops::Range<usize> {
-        let index = node as usize;
-        self.offsets[index] as usize..self.offsets[index + 1] as usize
-    }
-}
 
 /// What a node stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -429,7 +396,7 @@ impl Graph {
             }));
         }
 
-        let mut names = DefinitionNames::default();
+        let mut names = DefinitionNames::with_capacity(functions.len());
         for node in 0..functions.len() as NodeId {
             names.add(node, &functions, &files);
         }
@@ -711,51 +678,28 @@ impl Graph {
     }
 
     /// Keeps only the edges for which `keep(from, edge)` is true (suppressions cut the others).
+    /// The kept edges move down in place: a copy would hold a second list of every edge.
     pub fn retain_edges(&mut self, mut keep: impl FnMut(NodeId, &Edge) -> bool) {
-        let mut kept = Vec::with_capacity(self.edges.len());
-        let mut offsets = Vec::with_capacity(self.offsets.len());
-        offsets.push(0);
+        let mut kept = 0;
+        let mut start = 0;
         for node in self.nodes() {
-            kept.extend(
-                self.edges_from(node)
-                    .iter()
-                    .filter(|edge| keep(node, edge))
-                    .copied(),
-            );
-            offsets.push(kept.len() as u32);
+            let end = self.offsets[node as usize + 1] as usize;
+            for index in start..end {
+                let edge = self.edges[index];
+                if keep(node, &edge) {
+                    self.edges[kept] = edge;
+                    kept += 1;
+                }
+            }
+            start = end;
+            self.offsets[node as usize + 1] = kept as u32;
         }
-        self.edges = kept;
-        self.offsets = offsets;
+        self.edges.truncate(kept);
     }
 
     /// For each node, the nodes that use it and how.
     pub fn reverse(&self) -> Callers {
-        let mut offsets = vec![0u32; self.functions.len() + 1];
-        for edge in &self.edges {
-            offsets[edge.to as usize + 1] += 1;
-        }
-        for i in 1..offsets.len() {
-            offsets[i] += offsets[i - 1];
-        }
-        let mut fill = offsets.clone();
-        let mut callers = vec![(0, UseKind::Call); self.edges.len()];
-        let mut guessed = vec![false; self.edges.len()];
-        let mut guards = vec![Guard::None; self.edges.len()];
-        for from in self.nodes() {
-            for edge in self.edges_from(from) {
-                let slot = &mut fill[edge.to as usize];
-                callers[*slot as usize] = (from, edge.kind());
-                guessed[*slot as usize] = edge.guessed();
-                guards[*slot as usize] = edge.guard();
-                *slot += 1;
-            }
-        }
-        Callers {
-            offsets,
-            uses: callers,
-            guessed,
-            guards,
-        }
+        Callers::of_graph(self)
     }
 
     /// What the graph holds.

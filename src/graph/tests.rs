@@ -469,13 +469,7 @@ fn reverse_edges_list_callers() {
         EdgeKinds::ALL,
     );
     let callers = g.reverse();
-    let callers_of = |n: NodeId| {
-        callers
-            .of(n)
-            .iter()
-            .map(|(caller, _)| *caller)
-            .collect::<Vec<_>>()
-    };
+    let callers_of = |n: NodeId| callers.of(n).map(|used| used.caller).collect::<Vec<_>>();
     assert_eq!(
         (callers_of(0), callers_of(1), callers_of(2)),
         (vec![], vec![1], vec![0, 1])

@@ -173,20 +173,18 @@ pub fn infer(graph: &Graph, config: &Config, helpers: bool) -> Inference {
 fn uses_of(graph: &Graph, callers: &Callers, node: NodeId) -> Vec<Caller> {
     callers
         .of(node)
-        .iter()
-        .zip(callers.guards_of(node))
-        .filter(|&(&(caller, _), _)| caller != node)
-        .map(|(&(caller, kind), &guard)| {
+        .filter(|used| used.caller != node)
+        .map(|used| {
             let edge = graph
-                .edges_from(caller)
+                .edges_from(used.caller)
                 .iter()
-                .find(|e| e.to == node && e.kind() == kind);
+                .find(|e| e.to == node && e.kind() == used.kind);
             Caller {
-                node: caller,
-                kind,
-                file: edge.map_or(graph.function(caller).file, |e| e.file),
+                node: used.caller,
+                kind: used.kind,
+                file: edge.map_or(graph.function(used.caller).file, |e| e.file),
                 line: edge.map_or(0, |e| e.line()),
-                guard,
+                guard: used.guard,
             }
         })
         .collect()
@@ -573,12 +571,12 @@ fn reached_surely(
         .filter(|&n| graph.function(n).contexts.intersects(targets))
         .collect();
     while let Some(node) = queue.pop_front() {
-        let uses = callers.of(node).iter().zip(callers.guessed_of(node));
-        for ((&(caller, kind), &guessed), &guard) in uses.zip(callers.guards_of(node)) {
-            if kind != UseKind::Reference
-                && edges.includes(kind)
-                && !guessed
-                && !(guarded && guard == Guard::Outside)
+        for used in callers.of(node) {
+            let caller = used.caller;
+            if used.kind != UseKind::Reference
+                && edges.includes(used.kind)
+                && !used.guessed
+                && !(guarded && used.guard == Guard::Outside)
                 && !seen[caller as usize]
             {
                 seen[caller as usize] = true;

@@ -44,10 +44,10 @@ impl Towards {
             if d > 0 && !passes(graph, through, node) {
                 continue;
             }
-            let guards = callers.guards_of(node);
-            for (&(caller, kind), &guard) in callers.of(node).iter().zip(guards) {
-                if edges.includes(kind)
-                    && !skipped(guard, skip)
+            for used in callers.of(node) {
+                let caller = used.caller;
+                if edges.includes(used.kind)
+                    && !skipped(used.guard, skip)
                     && distance[caller as usize] == UNREACHED
                 {
                     distance[caller as usize] = d + 1;
