@@ -73,60 +73,59 @@ impl Suppressions {
     pub fn collect(graph: &Graph, config: &Config) -> Suppressions {
         let contexts = &config.contexts;
         let mut found = Suppressions::default();
-        for (file_index, file) in graph.files().iter().enumerate() {
-            for pragma in &file.functions.pragmas {
-                let warning = |message: String| {
-                    Diagnostic::warning(Code::InvalidSuppression, &file.path, pragma.line, message)
-                };
-                let kind = match &pragma.kind {
-                    PragmaKind::Allow {
-                        contexts: names,
-                        function,
-                    } => {
-                        for name in names.iter().filter(|n| contexts.by_name(n).is_none()) {
-                            found.warnings.push(warning(format!(
-                                "unknown context `{name}` in callcheck: allow"
-                            )));
-                        }
-                        let Some(function) = function else {
-                            found.warnings.push(warning(
-                                "callcheck: allow is neither in a function body nor right before \
-                                 a definition"
-                                    .to_string(),
-                            ));
-                            continue;
-                        };
-                        Kind::Allow {
-                            node: graph.node_of(file_index, *function),
-                            contexts: names.clone(),
-                        }
+        for &(file_index, ref pragma) in graph.pragmas() {
+            let path = graph.path(file_index);
+            let warning = |message: String| {
+                Diagnostic::warning(Code::InvalidSuppression, path, pragma.line, message)
+            };
+            let kind = match &pragma.kind {
+                PragmaKind::Allow {
+                    contexts: names,
+                    function,
+                } => {
+                    for name in names.iter().filter(|n| contexts.by_name(n).is_none()) {
+                        found.warnings.push(warning(format!(
+                            "unknown context `{name}` in callcheck: allow"
+                        )));
                     }
-                    PragmaKind::Ignore => Kind::Ignore {
-                        file: file_index,
-                        line: pragma.line,
-                    },
-                    PragmaKind::Unrecognised => {
+                    let Some(function) = function else {
                         found.warnings.push(warning(
-                            "unrecognised callcheck: comment (expected `callcheck: \
-                             allow(CONTEXT) reason` or `callcheck: ignore reason`)"
+                            "callcheck: allow is neither in a function body nor right before \
+                             a definition"
                                 .to_string(),
                         ));
                         continue;
+                    };
+                    Kind::Allow {
+                        node: graph.node_of(file_index as usize, *function),
+                        contexts: names.clone(),
                     }
-                };
-                let what = match &kind {
-                    Kind::Allow { contexts, .. } => format!("allow({})", contexts.join(", ")),
-                    _ => "ignore".to_string(),
-                };
-                found.entries.push(Suppression {
-                    file: file.path.clone(),
+                }
+                PragmaKind::Ignore => Kind::Ignore {
+                    file: file_index as usize,
                     line: pragma.line,
-                    what,
-                    reason: pragma.reason.clone(),
-                    used: 0,
-                    kind,
-                });
-            }
+                },
+                PragmaKind::Unrecognised => {
+                    found.warnings.push(warning(
+                        "unrecognised callcheck: comment (expected `callcheck: \
+                         allow(CONTEXT) reason` or `callcheck: ignore reason`)"
+                            .to_string(),
+                    ));
+                    continue;
+                }
+            };
+            let what = match &kind {
+                Kind::Allow { contexts, .. } => format!("allow({})", contexts.join(", ")),
+                _ => "ignore".to_string(),
+            };
+            found.entries.push(Suppression {
+                file: path.to_string(),
+                line: pragma.line,
+                what,
+                reason: pragma.reason.clone(),
+                used: 0,
+                kind,
+            });
         }
         let config_file = config
             .file

@@ -434,10 +434,8 @@ fn millis(duration: Duration) -> f64 {
 
 /// The bytes of the files the graph was built from.
 fn paths_bytes(graph: &Graph) -> u64 {
-    graph
-        .files()
-        .iter()
-        .filter_map(|f| std::fs::metadata(&f.path).ok())
+    (0..graph.file_count() as u32)
+        .filter_map(|f| std::fs::metadata(graph.path(f)).ok())
         .map(|m| m.len())
         .sum()
 }

@@ -44,6 +44,12 @@ impl NameTable {
         (0..self.ends.len() as u32).map(|i| self.get(i))
     }
 
+    /// Gives back the memory beyond what the names take.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+
     /// Forgets every name, keeping the memory.
     pub(super) fn clear(&mut self) {
         self.text.clear();

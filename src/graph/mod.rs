@@ -28,6 +28,7 @@ mod arguments;
 mod callers;
 mod expand;
 mod includes;
+mod kept;
 mod macro_functions;
 mod names;
 mod resolve;
@@ -35,19 +36,19 @@ mod synthetic;
 mod tables;
 
 use crate::context::{ContextId, ContextSet, Contexts, Wrapper};
-use crate::extract::{Recognizer, UseList};
+use crate::extract::{Pragma, Recognizer, UseList};
 use crate::model::{EdgeKinds, Guard, NodeId, UseKind};
 use crate::source::SourceFile;
 pub use arguments::{ArgumentFacts, Entries, State};
 pub use callers::{CallerUse, Callers};
 pub use includes::normalize as normalize_path;
 use includes::{Includes, PathIndex, Scope};
+use kept::KeptFiles;
 use names::{DefinitionNames, apply_prototypes};
 use rayon::prelude::*;
 use resolve::{FileEdges, Resolver};
 use synthetic::{FieldNodes, generate_wrappers};
 use tables::Macros;
-use thin_vec::ThinVec;
 
 /// What a node stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -315,8 +316,8 @@ impl<'a> BuildOptions<'a> {
 /// The call graph of a set of files.
 #[derive(Debug, Default)]
 pub struct Graph {
-    /// The files, sorted by path, with what was extracted from them.
-    files: Vec<SourceFile>,
+    /// What the graph keeps of its files, sorted by path.
+    files: KeptFiles,
     /// Function definitions in file then source order, then generated wrappers, then fields.
     functions: Vec<Function>,
     /// The names of the field nodes.
@@ -509,13 +510,20 @@ impl Graph {
         };
         let unresolved_includes = includes.unresolved;
         drop((names, macros, fields, alias_table, includes, paths));
-        // Like the uses, the records they were made of are read by nothing after this.
-        for file in &mut files {
-            let extracted = &mut file.functions;
-            extracted.use_conditions = ThinVec::new();
-            extracted.call_constants = ThinVec::new();
-            extracted.marker_conditions = ThinVec::new();
-        }
+        // Each definition's name moves to the kept table, at its node's place among them.
+        let mut kept_names = 0;
+        let owners: Vec<(u32, u32)> = functions
+            .iter_mut()
+            .filter(|function| !function.kind.is_field())
+            .map(|function| {
+                let owner = (function.file, function.name);
+                function.name = kept_names;
+                kept_names += 1;
+                owner
+            })
+            .collect();
+        let files = KeptFiles::keep(files, owners.into_iter());
+        release_freed_memory();
         arguments.prune();
         Graph {
             files,
@@ -608,9 +616,7 @@ impl Graph {
         let function = self.function(node);
         match function.kind {
             NodeKind::Field { .. } => &self.field_names[function.name as usize],
-            NodeKind::Definition | NodeKind::Generated => self.files[function.file as usize]
-                .functions
-                .name(function.name),
+            NodeKind::Definition | NodeKind::Generated => self.files.names.get(function.name),
         }
     }
 
@@ -632,7 +638,7 @@ impl Graph {
 
     /// The path of file `index` of [`Graph::files`].
     pub fn path(&self, index: u32) -> &str {
-        &self.files[index as usize].path
+        self.files.path(index)
     }
 
     /// The attribute aliases that gave contexts, sorted by name (empty if aliases are off).
@@ -647,7 +653,7 @@ impl Graph {
 
     /// The path of the file that defines `node`.
     pub fn file_of(&self, node: NodeId) -> &str {
-        &self.files[self.function(node).file as usize].path
+        self.files.path(self.function(node).file)
     }
 
     /// The node of definition `index` (in [`FileFunctions::functions`]) of file `file`.
@@ -657,9 +663,14 @@ impl Graph {
         self.first_node[file] + index
     }
 
-    /// The files of the graph, sorted by path.
-    pub fn files(&self) -> &[SourceFile] {
-        &self.files
+    /// The number of files the graph was built from; [`Graph::path`] names each.
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+
+    /// The `callcheck:` comments of the files, with the index of their file, in file order.
+    pub fn pragmas(&self) -> &[(u32, Pragma)] {
+        self.files.pragmas()
     }
 
     /// Every node, in order.
@@ -724,16 +735,8 @@ impl Graph {
             by_name_field_targets: self.by_name_field_targets,
             unresolved_includes: self.unresolved_includes,
             contexts_from_prototypes: self.contexts_from_prototypes,
-            conditions_decided: self
-                .files
-                .iter()
-                .map(|f| f.functions.conditions_decided as usize)
-                .sum(),
-            conditions_open: self
-                .files
-                .iter()
-                .map(|f| f.functions.conditions_open as usize)
-                .sum(),
+            conditions_decided: self.files.conditions_decided,
+            conditions_open: self.files.conditions_open,
             guessed_edges,
         }
     }

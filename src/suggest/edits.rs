@@ -86,7 +86,7 @@ pub fn plan(
     }
     // Per file, per (name, definition line): what to write.
     let mut wanted: FxHashMap<u32, FileWanted> = FxHashMap::default();
-    let headers: Vec<u32> = (0..graph.files().len() as u32)
+    let headers: Vec<u32> = (0..graph.file_count() as u32)
         .filter(|&f| graph.path(f).ends_with(".h"))
         .collect();
     for suggestion in suggestions {

@@ -1,0 +1,69 @@
+//! What a built graph keeps of the files it was made of: their paths, their `callcheck:`
+//! comments, the names of their definitions and two counts.
+//!
+//! Everything else extracted from a file is read only while the graph is built. Dropping it
+//! then frees the memory of the reading threads whole, so the system gets it back before the
+//! check allocates its own; kept, it would be most of a large tree's peak.
+
+use crate::extract::{NameTable, Pragma};
+use crate::source::SourceFile;
+
+/// The graph's files, by index in path order.
+#[derive(Debug, Default)]
+pub(super) struct KeptFiles {
+    /// The path of each file.
+    paths: NameTable,
+    /// The `callcheck:` comments, with the index of their file, in file order.
+    pragmas: Vec<(u32, Pragma)>,
+    /// The names of definitions and generated wrappers, which
+    /// [`Function`](super::Function)s point into once the graph is built.
+    pub(super) names: NameTable,
+    /// Live `#if` conditions decided, over all files.
+    pub(super) conditions_decided: usize,
+    /// Live `#if` conditions left open, over all files.
+    pub(super) conditions_open: usize,
+}
+
+impl KeptFiles {
+    /// Keeps of `files` what the graph needs once built, and drops the rest. `names` gives the
+    /// per-file name of each kept name's owner, in node order: `(file, name)`; each node's
+    /// name moves to the returned table at the index `names` yields it.
+    pub(super) fn keep(
+        files: Vec<SourceFile>,
+        names: impl Iterator<Item = (u32, u32)>,
+    ) -> KeptFiles {
+        let mut kept = KeptFiles::default();
+        for (file, name) in names {
+            kept.names
+                .push_str(files[file as usize].functions.name(name));
+        }
+        kept.names.shrink_to_fit();
+        for (index, file) in files.iter().enumerate() {
+            kept.paths.push_str(&file.path);
+            let functions = &file.functions;
+            kept.conditions_decided += functions.conditions_decided as usize;
+            kept.conditions_open += functions.conditions_open as usize;
+            // Copied, not moved: all that is kept is allocated anew, away from what is freed.
+            let pragmas = functions.pragmas.iter().cloned();
+            kept.pragmas
+                .extend(pragmas.map(|pragma| (index as u32, pragma)));
+        }
+        kept.paths.shrink_to_fit();
+        kept
+    }
+
+    /// The number of files.
+    pub(super) fn len(&self) -> usize {
+        self.paths.len()
+    }
+
+    /// The path of file `index`.
+    pub(super) fn path(&self, index: u32) -> &str {
+        self.paths.get(index)
+    }
+
+    /// The `callcheck:` comments, with the index of their file, in file order.
+    pub(super) fn pragmas(&self) -> &[(u32, Pragma)] {
+        &self.pragmas
+    }
+}
