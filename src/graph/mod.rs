@@ -409,6 +409,9 @@ impl Graph {
             &paths,
             &head_contexts,
         );
+        // Resolving reads the includes it found, not the paths: freed before the uses are
+        // resolved, its memory takes the place of the first edges.
+        drop(paths);
         for wrapper in &generated {
             for &header in &wrapper.includes {
                 includes.mark_included(header);
@@ -509,7 +512,7 @@ impl Graph {
             None => Default::default(),
         };
         let unresolved_includes = includes.unresolved;
-        drop((names, macros, fields, alias_table, includes, paths));
+        drop((names, macros, fields, alias_table, includes));
         // Each definition's name moves to the kept table, at its node's place among them.
         let mut kept_names = 0;
         let owners: Vec<(u32, u32)> = functions
