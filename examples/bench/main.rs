@@ -102,7 +102,7 @@ struct Row {
     check: f64,
     report: f64,
     total: f64,
-    peak_rss_mb: f64,
+    peak_rss_mib: f64,
     ripgrep: Option<f64>,
     python: Option<(f64, f64)>,
 }
@@ -274,22 +274,22 @@ fn measure(input: &Input, runs: usize, threads: usize, preset: &str) -> Row {
         check: median_of(&full, "check"),
         report: median_of(&full, "report"),
         total: median(full.iter().map(|f| f.wall)),
-        peak_rss_mb: full.iter().map(|f| f.peak_rss_mb).fold(0.0, f64::max),
+        peak_rss_mib: full.iter().map(|f| f.peak_rss_mib).fold(0.0, f64::max),
         ..Row::default()
     }
 }
 
-/// Times a peer: the median wall time in ms (one run if it is slow) and its peak RSS in MB.
+/// Times a peer: the median wall time in ms (one run if it is slow) and its peak RSS in MiB.
 fn peer(mut command: Command, dir: &Path, runs: usize) -> (f64, f64) {
     command.stdout(Stdio::null()).stderr(Stdio::null());
     let first = run(clone_command(&command), dir);
     if Duration::from_secs_f64(first.wall / 1000.0) > SLOW_PEER {
-        return (first.wall, first.peak_rss_mb);
+        return (first.wall, first.peak_rss_mib);
     }
     let figures: Vec<Figures> = (0..runs)
         .map(|_| run(clone_command(&command), dir))
         .collect();
-    let rss = figures.iter().map(|f| f.peak_rss_mb).fold(0.0, f64::max);
+    let rss = figures.iter().map(|f| f.peak_rss_mib).fold(0.0, f64::max);
     (median(figures.iter().map(|f| f.wall)), rss)
 }
 
@@ -300,11 +300,11 @@ fn clone_command(command: &Command) -> Command {
     copy
 }
 
-/// What one process printed (`key=value` pairs), its wall time in ms and its peak RSS in MB.
+/// What one process printed (`key=value` pairs), its wall time in ms and its peak RSS in MiB.
 struct Figures {
     values: Vec<(String, f64)>,
     wall: f64,
-    peak_rss_mb: f64,
+    peak_rss_mib: f64,
 }
 
 impl Figures {
@@ -350,7 +350,7 @@ fn run(mut command: Command, dir: &Path) -> Figures {
         values,
         wall,
         // Linux reports ru_maxrss in KiB.
-        peak_rss_mb: usage.ru_maxrss as f64 / 1024.0,
+        peak_rss_mib: usage.ru_maxrss as f64 / 1024.0,
     }
 }
 
@@ -458,7 +458,7 @@ fn print_tables(rows: &[Row], threads: usize, runs: usize) {
         "check",
         "report",
         "total",
-        "RSS MB",
+        "RSS MiB",
         "MB/s"
     );
     for r in rows {
@@ -477,13 +477,13 @@ fn print_tables(rows: &[Row], threads: usize, runs: usize) {
             r.check,
             r.report,
             r.total,
-            r.peak_rss_mb,
+            r.peak_rss_mib,
             mb / (r.total / 1000.0)
         );
     }
     println!(
-        "\n{:<28} {:>10} {:>12} {:>10} | {:>12} {:>13} {:>12}",
-        "input", "callcheck", "ripgrep", "vs rg", "python", "python RSS", "speed-up"
+        "\n{:<28} {:>10} {:>12} {:>10} | {:>12} {:>14} {:>12}",
+        "input", "callcheck", "ripgrep", "vs rg", "python", "python RSS MiB", "speed-up"
     );
     let first = rows
         .first()
@@ -502,7 +502,7 @@ fn print_tables(rows: &[Row], threads: usize, runs: usize) {
             None => ("-".into(), "-".into(), "-".into()),
         };
         println!(
-            "{:<28} {:>10.1} {:>12} {:>10} | {:>12} {:>13} {:>12}",
+            "{:<28} {:>10.1} {:>12} {:>10} | {:>12} {:>14} {:>12}",
             r.label, r.total, rg, vs_rg, py, py_rss, speedup
         );
     }
