@@ -56,17 +56,25 @@ impl NameTable {
         self.ends.clear();
     }
 
-    /// Adds `name` (made, not read from a file: a name pasted by a macro) and returns its index.
+    /// Adds `name` (a name pasted by a macro, or copied from another table) and returns its
+    /// index.
     pub(crate) fn push_str(&mut self, name: &str) -> u32 {
-        self.push(name.as_bytes())
+        self.text.push_str(name);
+        self.end_name()
     }
 
+    /// Adds `name`, read from a file, and returns its index.
     pub(super) fn push(&mut self, name: &[u8]) -> u32 {
         // Identifiers are ASCII by the lexer's pattern, so the lossy path is never taken.
         match std::str::from_utf8(name) {
             Ok(name) => self.text.push_str(name),
             Err(_) => self.text.push_str(&String::from_utf8_lossy(name)),
         }
+        self.end_name()
+    }
+
+    /// Ends the name just added to the text, and returns its index.
+    fn end_name(&mut self) -> u32 {
         self.ends.push(self.text.len() as u32);
         self.ends.len() as u32 - 1
     }
