@@ -42,8 +42,8 @@ pub struct Step {
     pub node: NodeId,
     /// Call or reference.
     pub kind: UseKind,
-    /// Index in [`Graph::files`](crate::graph::Graph::files) of the file the use is in (see
-    /// [`Edge::file`]).
+    /// Index of the file the use is in, as [`Graph::path`](crate::graph::Graph::path) takes
+    /// (see [`Edge::file`]).
     pub file: u32,
     /// Line of the use.
     pub line: u32,

@@ -32,7 +32,8 @@ pub struct TreeLine {
     pub kind: Option<UseKind>,
     /// Line of that use, in the caller's file unless `use_file` says otherwise.
     pub use_line: Option<u32>,
-    /// The file of the use (in [`Graph::files`]) where it is not the caller's: a field's binding.
+    /// The file of the use (an index for [`Graph::path`]) where it is not the caller's: a
+    /// field's binding.
     pub use_file: Option<u32>,
     /// Already shown above: not expanded again.
     pub repeated: bool,

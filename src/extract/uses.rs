@@ -122,10 +122,10 @@ const fn mask(bits: u32) -> u64 {
 
 /// A file's uses, in order, 8 bytes each.
 ///
-/// Every use that fits is packed in [`UseList::words`]; one that does not (a name index, line
-/// or column too large) has [`WIDE`] as its packed column and is kept whole in
-/// [`UseList::wide`]. Which form a use takes depends only on its value, so two lists with the
-/// same uses are equal, wherever their words are kept.
+/// Every use that fits is packed in one word; one that does not (a name index, line or column
+/// too large) has a marker as its packed column and is kept whole beside the words. Which form
+/// a use takes depends only on its value, so two lists with the same uses are equal, wherever
+/// their words are kept.
 #[derive(Clone, Default)]
 pub struct UseList {
     words: Words,

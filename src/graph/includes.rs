@@ -20,7 +20,7 @@ use std::borrow::Cow;
 /// The resolved includes of a set of files.
 #[derive(Debug, Default)]
 pub(super) struct Includes {
-    /// For each file (in [`super::Graph::files`] order), the files it includes, in source order,
+    /// For each file (in path order, as [`super::Graph::path`] numbers them), the files it includes, in source order,
     /// each once.
     direct: Vec<Vec<u32>>,
     /// For each included implementation file, the files that include it.

@@ -74,7 +74,7 @@ impl NodeKind {
 /// A function definition (or generated wrapper, or callback field) in the graph.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Function {
-    /// Index of its file in [`Graph::files`].
+    /// Index of its file, as [`Graph::path`] numbers them.
     pub file: u32,
     /// Index of its name in its file's name table (for a field, in the graph's field names).
     name: u32,
@@ -146,7 +146,7 @@ impl Origins {
 pub struct Edge {
     /// The function used.
     pub to: NodeId,
-    /// Index in [`Graph::files`] of the file the use is written in: the user's, except for a
+    /// Index of the file the use is written in (see [`Graph::path`]): the user's, except for a
     /// field's edge (the binding's file) and a generated wrapper's (the prototype's).
     pub file: u32,
     /// The line in the low [`LINE_BITS`] bits, the kind in the [`KIND_BITS`] above them, then
@@ -633,13 +633,13 @@ impl Graph {
         }
     }
 
-    /// The file a use by `user` is written in (an index in [`Graph::files`]), where it is not
+    /// The file a use by `user` is written in (a file index, as [`Graph::path`] takes), where it is not
     /// `user`'s own: a field's binding.
     pub fn use_file_elsewhere(&self, user: NodeId, file: u32) -> Option<u32> {
         (file != self.function(user).file).then_some(file)
     }
 
-    /// The path of file `index` of [`Graph::files`].
+    /// The path of file `index`: files are numbered in path order.
     pub fn path(&self, index: u32) -> &str {
         self.files.path(index)
     }

@@ -67,7 +67,7 @@ pub struct Caller {
     pub node: NodeId,
     /// How it uses the function.
     pub kind: UseKind,
-    /// Index in [`Graph::files`] of the file the use is written in.
+    /// Index of the file the use is written in (see [`Graph::path`]).
     pub file: u32,
     /// Line of the use.
     pub line: u32,
