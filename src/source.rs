@@ -390,7 +390,8 @@ fn walk_and_read<S: Send, T: Send, F: Fn(&mut S) -> Option<T> + Sync>(
 type Found<T> = Mutex<(Vec<T>, Vec<ReadError>)>;
 
 /// A walking thread's state, which adds what `finish` makes of it to `found` when the thread
-/// is done with it.
+/// is done with it. The walker drops each thread's visitor, and so this state, before `run`
+/// returns (its threads are scoped), so nothing a thread holds is lost.
 struct Finishing<'w, S, T, F: Fn(&mut S) -> Option<T>> {
     state: S,
     finish: &'w F,

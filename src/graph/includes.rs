@@ -20,8 +20,8 @@ use std::borrow::Cow;
 /// The resolved includes of a set of files.
 #[derive(Debug, Default)]
 pub(super) struct Includes {
-    /// For each file (in path order, as [`super::Graph::path`] numbers them), the files it includes, in source order,
-    /// each once.
+    /// For each file (in path order, as [`super::Graph::path`] numbers them), the files it
+    /// includes, in source order, each once.
     direct: Vec<Vec<u32>>,
     /// For each included implementation file, the files that include it.
     includers: FxHashMap<u32, Vec<u32>>,

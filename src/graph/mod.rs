@@ -633,8 +633,8 @@ impl Graph {
         }
     }
 
-    /// The file a use by `user` is written in (a file index, as [`Graph::path`] takes), where it is not
-    /// `user`'s own: a field's binding.
+    /// The file a use by `user` is written in (a file index, as [`Graph::path`] takes), where it
+    /// is not `user`'s own: a field's binding.
     pub fn use_file_elsewhere(&self, user: NodeId, file: u32) -> Option<u32> {
         (file != self.function(user).file).then_some(file)
     }
