@@ -203,7 +203,7 @@ pub(super) struct NameEntry {
     deferring: u16,
     /// Number (1-based) of the last function whose body used this name, 0 if none.
     pub(super) used_by: u32,
-    /// Index of that use in [`FileFunctions::uses`].
+    /// Index of that use in [`FileFunctions::uses`](super::FileFunctions::uses).
     pub(super) use_index: u32,
 
     /// Index in the file's [`NameTable`], `u32::MAX` until the name is exported.

@@ -5,7 +5,7 @@
 //! `#if 1`). Where a condition is unknown, every branch is read, with the brace depth set back at
 //! `#elif`/`#else` to its value at the `#if`, so a brace opened in two branches counts once.
 //! Conditions are decided by the configuration's switches and by the file's own `#define`s and
-//! `#undef`s above them (see [`condition`](crate::extract::condition)).
+//! `#undef`s above them (see [`crate::extract::condition`]).
 
 use super::FilePass;
 use crate::extract::condition::{self, Definition};
