@@ -25,15 +25,15 @@ pub(super) struct KeptFiles {
 }
 
 impl KeptFiles {
-    /// Keeps of `files` what the graph needs once built, and drops the rest. `names` gives the
-    /// per-file name of each kept name's owner, in node order: `(file, name)`; each node's
-    /// name moves to the returned table at the index `names` yields it.
+    /// Keeps of `files` what the graph needs once built, and drops the rest. `owners` lists, in
+    /// node order, the file and per-file name index of each definition and generated wrapper;
+    /// the kept names table holds their names in that order.
     pub(super) fn keep(
         files: Vec<SourceFile>,
-        names: impl Iterator<Item = (u32, u32)>,
+        owners: impl Iterator<Item = (u32, u32)>,
     ) -> KeptFiles {
         let mut kept = KeptFiles::default();
-        for (file, name) in names {
+        for (file, name) in owners {
             kept.names
                 .push_str(files[file as usize].functions.name(name));
         }
