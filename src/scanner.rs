@@ -5,8 +5,8 @@
 //! compare the two), but it is shaped by what extraction reads: one lookup in a byte-class table
 //! decides each token, identifiers and numbers are measured sixteen bytes at a time (SSE2 on
 //! x86_64), indentation eight at a time and other whitespace by a table loop, and comments,
-//! literals and directives are skipped with `memchr` searches. It beats the generated state machine on real
-//! trees held in memory (the benchmark's `--scanner` table times both).
+//! literals and directives are skipped with `memchr` searches. It beats the generated state
+//! machine on real trees held in memory (the benchmark's `--scanner` table times both).
 
 use crate::lexer::{
     Directive, Token, classify_directive, comment_len, directive_len, is_pragma, quoted_len,

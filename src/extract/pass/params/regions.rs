@@ -1,7 +1,7 @@
 //! The regions of a body whose uses run under a parameter test: the branches of its `if`s and
-//! the rest of a block after an early exit, which the branch tracker ([`crate::extract::pass::branches`])
-//! follows, and what only parameters have: the `case`s of a `switch` on a parameter, and labels
-//! that end every region.
+//! the rest of a block after an early exit, which the branch tracker
+//! ([`crate::extract::pass::branches`]) follows, and what only parameters have: the `case`s of a
+//! `switch` on a parameter, and labels that end every region.
 
 use super::calls::constant_name;
 use super::{Matched, Params};
