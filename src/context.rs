@@ -7,7 +7,9 @@ use std::fmt;
 pub const MAX_CONTEXTS: usize = 64;
 
 /// Index of a context in its [`Contexts`] table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct ContextId(u8);
 
 impl ContextId {
@@ -18,7 +20,9 @@ impl ContextId {
 }
 
 /// A set of contexts, as carried by one function.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct ContextSet(u64);
 
 impl ContextSet {

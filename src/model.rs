@@ -10,7 +10,9 @@ pub type NodeId = u32;
 ///
 /// Extraction records only [`UseKind::Call`], [`UseKind::Reference`] and (for a member call)
 /// [`UseKind::Field`]; the graph adds the other kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum UseKind {
     /// `name(...)`: a direct call (or a function-like macro invocation).
     Call,
@@ -80,7 +82,19 @@ impl EdgeKinds {
 /// Where a use runs relative to the context a `[[guard]]` condition decides
 /// (`qemu_in_coroutine()` decides `coroutine_fn`): under the `then` branch of
 /// `if (qemu_in_coroutine())`, under its `else` branch, or either.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum Guard {
     /// Not under a guard: the use may run in or outside the context.
     #[default]
@@ -123,7 +137,9 @@ impl Guard {
 /// A constant written as a call's argument, or compared with a parameter in a body: an integer
 /// (`0`, `0x10`, `-1`, `false`, `true`, `NULL`) or a name that looks like an enumerator or a
 /// constant macro (`MIRROR_METHOD_COPY`: capitals, digits and `_`), by the hash of its text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Constant {
     /// An integer value.
     Int(i64),
@@ -133,7 +149,9 @@ pub enum Constant {
 
 /// What a use in a body needs of one of the function's parameters to run: the test that
 /// dominates it, as the entry value must make it come out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum ParamTest {
     /// The parameter is not zero (`if (p)`, `if (p & FLAG)`, after `if (!p) return;`).
     NonZero,
@@ -146,7 +164,9 @@ pub enum ParamTest {
 }
 
 /// A test of the parameter at `position` (from 0) that a use runs only under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct ParamCondition {
     /// The parameter's position, from 0.
     pub position: u8,

@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 /// One `#include "path"` or `#include <path>` outside `#if 0` code.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Include {
     /// The path as written between the quotes or angle brackets.
     pub path: Box<str>,

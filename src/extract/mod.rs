@@ -35,7 +35,7 @@ use rustc_hash::FxHashMap;
 use thin_vec::ThinVec;
 
 /// A run of name indices in [`FileFunctions::words`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WordRange {
     /// First index.
     pub start: u32,
@@ -44,7 +44,7 @@ pub struct WordRange {
 }
 
 /// A function definition found at file scope.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FunctionDef {
     /// Index into [`FileFunctions::names`].
     pub name: u32,
@@ -69,7 +69,7 @@ pub struct FunctionDef {
 }
 
 /// Braces still open at the end of a file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UnclosedBraces {
     /// How many were open.
     pub count: u32,
@@ -78,7 +78,7 @@ pub struct UnclosedBraces {
 }
 
 /// A prototype (a declaration without body) that carries attribute contexts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Prototype {
     /// Index into [`FileFunctions::names`].
     pub name: u32,
@@ -96,7 +96,7 @@ pub struct Prototype {
 }
 
 /// A function-like macro whose body invokes markers or calls functions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MacroDef {
     /// Index into [`FileFunctions::names`].
     pub name: u32,
@@ -109,7 +109,7 @@ pub struct MacroDef {
 }
 
 /// A run of tokens in [`FileFunctions::macro_tokens`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TokenRange {
     /// First index.
     pub start: u32,
@@ -119,7 +119,7 @@ pub struct TokenRange {
 
 /// A function-like macro's parameters and body, kept when the body invokes something, pastes
 /// tokens or opens a brace: what expanding an invocation of it needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MacroTemplate {
     /// Index into [`FileFunctions::names`].
     pub name: u32,
@@ -133,7 +133,7 @@ pub struct MacroTemplate {
 
 /// An invocation of a function-like macro at file scope, `NAME(args)` starting a declaration:
 /// it may define functions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileInvocation {
     /// Index into [`FileFunctions::names`] of the invoked name.
     pub name: u32,
@@ -146,7 +146,7 @@ pub struct FileInvocation {
 }
 
 /// An object-like macro whose body is only identifiers: a possible attribute alias.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Alias {
     /// Index into [`FileFunctions::names`].
     pub name: u32,
@@ -157,7 +157,7 @@ pub struct Alias {
 }
 
 /// A function-pointer member declared in a struct body at file scope: `int (*name)(...);`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FieldDecl {
     /// The struct's tag, if it has one (index into [`FileFunctions::names`]).
     pub struct_type: Option<u32>,
@@ -173,7 +173,7 @@ pub struct FieldDecl {
 
 /// The access path of a member call, `bs->drv->open(...)`, from a variable whose declaration
 /// shows its type (`BlockDriverState *bs`) or from a cast macro (`BLOCK_JOB(obj)->driver`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MemberPath {
     /// Index of the member call in [`FileFunctions::uses`].
     pub use_index: u32,
@@ -184,7 +184,7 @@ pub struct MemberPath {
 }
 
 /// Where an access path starts (names are indices into [`FileFunctions::names`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PathBase {
     /// A variable whose declaration shows its struct type.
     Type(u32),
@@ -203,7 +203,7 @@ pub enum PathBase {
 
 /// A typed member of a struct body: `struct BlockDriverState { BlockDriver *drv; }`, or a
 /// member held by value, `struct BlockJob { Job job; }`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PointerMember {
     /// The struct's tag, or the name a `typedef struct { ... } Name;` gives it.
     pub struct_type: u32,
@@ -220,7 +220,7 @@ pub struct PointerMember {
 /// A variable declared at file scope with a named type: `extern struct xenstore_backend_ops
 /// *xen_xenstore_ops;`, `static const VMStateInfo info = { ... };`, an array `static T table[]`
 /// (the type of its elements).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GlobalVariable {
     /// The variable's name.
     pub name: u32,
@@ -231,7 +231,7 @@ pub struct GlobalVariable {
 /// A typedef of a function type, `typedef void coroutine_fn CoroutineEntry(void *);`, or of a
 /// pointer to one, `typedef int (*Fn)(void);`: a struct member of that type is a callback field
 /// that carries the typedef's attribute contexts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FunctionType {
     /// The typedef's name.
     pub name: u32,
@@ -241,7 +241,7 @@ pub struct FunctionType {
 
 /// A typedef that names another type: `typedef struct IRQState *qemu_irq;`,
 /// `typedef struct BlockDriverState BDS;`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TypeAlias {
     /// The name the typedef declares.
     pub name: u32,
@@ -250,7 +250,7 @@ pub struct TypeAlias {
 }
 
 /// What a function-like macro casts its result to, as far as its body shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CastTarget {
     /// A named type: `((BlockJob *)(obj))`.
     Type(u32),
@@ -269,7 +269,7 @@ pub enum CastTarget {
 /// A function-like macro whose result has a struct type: a cast macro defined by `#define`, or
 /// one that a QOM declaration (`OBJECT_DECLARE_TYPE(BlockJob, BlockJobClass, BLOCK_JOB)`)
 /// defines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CastMacro {
     /// The macro's name, without the suffix below.
     pub name: u32,
@@ -280,7 +280,7 @@ pub struct CastMacro {
 }
 
 /// The suffix QOM declarations append to the name of the macros they define.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CastSuffix {
     /// `BLOCK_JOB(obj)`.
     None,
@@ -302,7 +302,7 @@ impl CastSuffix {
 }
 
 /// A function bound to a callback field: `.name = fn` in an initializer, or `x->name = fn;`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FieldBinding {
     /// The struct type, where the initializer shows it (`static BlockDriver drv = { ... }`), or
     /// the type the assigned object's access path starts from (`BlockDriver *drv` ...
@@ -323,7 +323,7 @@ pub struct FieldBinding {
 
 /// A comment or literal that runs to the end of its file: everything after its start was
 /// skipped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Unterminated {
     /// `true` for a block comment, `false` for a string or character literal.
     pub comment: bool,
@@ -332,7 +332,7 @@ pub struct Unterminated {
 }
 
 /// Everything extracted from one file.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileFunctions {
     /// The names of the definitions and of what they use.
     pub names: NameTable,

@@ -9,7 +9,7 @@ use std::hash::Hasher;
 use std::ops::Range;
 
 /// The names one file's definitions and uses refer to, stored end to end in one string.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NameTable {
     text: String,
     ends: Vec<u32>,

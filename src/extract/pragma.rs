@@ -1,7 +1,7 @@
 //! `callcheck:` comments: suppressions written in the source.
 
 /// What a `callcheck:` comment asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PragmaKind {
     /// `callcheck: allow(A, B) reason`: accept the function's violations against these contexts.
     Allow {
@@ -18,7 +18,7 @@ pub enum PragmaKind {
 }
 
 /// A `callcheck:` comment: a suppression written in the source.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Pragma {
     /// What it asks for.
     pub kind: PragmaKind,

@@ -15,7 +15,7 @@ const PARAM: u32 = 2;
 const PUNCT: u32 = 3;
 
 /// One token of a macro body or of a file-scope invocation's arguments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MacroToken(u32);
 
 /// What a [`MacroToken`] is.

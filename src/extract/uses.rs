@@ -18,7 +18,7 @@ use thin_vec::ThinVec;
 
 /// One name used by a function body; each name is recorded once per function, as a call if it
 /// is called anywhere in the body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Use {
     /// Index into [`FileFunctions::names`](super::FileFunctions::names).
     pub name: u32,
@@ -297,6 +297,28 @@ impl PartialEq for UseList {
 }
 
 impl Eq for UseList {}
+
+/// A list is stored as its packed words and its wide uses, so that reading it back is a copy.
+impl serde::Serialize for UseList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let mut tuple = serializer.serialize_tuple(2)?;
+        tuple.serialize_element(self.packed())?;
+        tuple.serialize_element(&self.wide)?;
+        tuple.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UseList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (words, wide): (ThinVec<u64>, ThinVec<(u32, Use)>) =
+            serde::Deserialize::deserialize(deserializer)?;
+        Ok(UseList {
+            words: Words::Own(words),
+            wide,
+        })
+    }
+}
 
 impl std::fmt::Debug for UseList {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
