@@ -1,5 +1,6 @@
 //! The command line's arguments, as clap reads them.
 
+use callcheck::cache;
 use callcheck::config::ConfigRequest;
 use callcheck::error::Error;
 use callcheck::report::Format;
@@ -177,6 +178,17 @@ pub struct Input {
     /// Follow symbolic links while walking directories (link loops are reported and skipped).
     #[arg(short = 'L', long)]
     pub follow: bool,
+
+    /// Keep what extraction finds in each file in a cache, and take a file from it while its
+    /// size, modification time and inode are unchanged (and the configuration and binary are
+    /// the same): a run after a small change reads only what changed. The cache lives in
+    /// $CALLCHECK_CACHE_DIR, else $XDG_CACHE_HOME/callcheck, else ~/.cache/callcheck.
+    #[arg(long)]
+    pub cache: bool,
+
+    /// Keep the cache in DIR (implies --cache).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
 
     /// Threads for reading and extracting files [default: number of CPUs].
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -475,6 +487,11 @@ impl Input {
             max_file_size: self.max_file_size,
             follow_links: self.follow,
             build_dir: self.build_dir.clone(),
+            cache_dir: match (&self.cache_dir, self.cache) {
+                (Some(dir), _) => Some(dir.clone()),
+                (None, true) => Some(cache::default_dir().ok_or(Error::NoCacheDir)?),
+                (None, false) => None,
+            },
         })
     }
 }

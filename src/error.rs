@@ -74,6 +74,8 @@ pub enum Error {
     },
     /// The report could not be written.
     Output(io::Error),
+    /// `--cache` was given, but no environment variable names a directory for it.
+    NoCacheDir,
 }
 
 impl fmt::Display for Error {
@@ -137,6 +139,10 @@ impl fmt::Display for Error {
                 f.write_str(&did_you_mean(similar, str::to_string))
             }
             Error::Output(error) => write!(f, "cannot write the report: {error}"),
+            Error::NoCacheDir => f.write_str(
+                "--cache has no directory: none of CALLCHECK_CACHE_DIR, XDG_CACHE_HOME and HOME \
+                 is set; give --cache-dir DIR",
+            ),
         }
     }
 }

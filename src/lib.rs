@@ -2,7 +2,8 @@
 //!
 //! Data flows through one module per stage: [`source`] finds and reads the files (or
 //! [`compdb`] those a build directory's `compile_commands.json` compiles), [`scanner`] cuts
-//! bytes into the tokens [`lexer`] defines, [`extract`] tokens into function definitions, [`graph`] definitions into
+//! bytes into the tokens [`lexer`] defines, [`extract`] tokens into function definitions (which
+//! [`cache`] keeps between runs with `--cache`), [`graph`] definitions into
 //! a resolved call graph, [`check`] rules into violations with shortest paths, and [`report`]
 //! violations, diagnostics and query results into text, JSON, SARIF or DOT.
 //! [`session`] is the one entry that runs these stages for the command line, the benchmark and
@@ -17,6 +18,7 @@
 //! [`suggest`] infers the contexts the code is missing and writes them into the source.
 
 pub mod baseline;
+pub mod cache;
 pub mod changes;
 pub mod check;
 pub mod compdb;

@@ -119,6 +119,17 @@ fn install_panic_handler() {
 /// `--quiet`: no warnings or notes on stderr.
 static QUIET: AtomicBool = AtomicBool::new(false);
 
+/// Loads a session, and warns if the extraction cache it asked for could not be used.
+fn load_session(options: &Options) -> Result<Session, Error> {
+    let session = Session::load(options)?;
+    if let Some(problem) = session.cache.as_ref().and_then(|c| c.problem.as_ref()) {
+        note(&format!(
+            "warning: cache: {problem}; the run went on without it"
+        ));
+    }
+    Ok(session)
+}
+
 /// Prints a warning or a note on stderr, unless `--quiet` asks for the report only.
 fn note(line: &str) {
     if !QUIET.load(Ordering::Relaxed) {
@@ -158,7 +169,7 @@ fn run_check(cli: &Cli) -> Result<u8, Error> {
     if cli.fix {
         suggest_and_fix(&options, true, false)?;
     }
-    let mut session = Session::load(&options)?;
+    let mut session = load_session(&options)?;
     if let Some(warning) = session.config.checks_nothing() {
         note(&format!("warning: {warning}"));
     }
@@ -217,7 +228,7 @@ fn run_check(cli: &Cli) -> Result<u8, Error> {
 }
 
 fn run_query(query: &Query, output: Option<&Path>) -> Result<u8, Error> {
-    let session = Session::load(&query.input().session_options()?)?;
+    let session = load_session(&query.input().session_options()?)?;
     print_diagnostics(&session.diagnostics);
     let (graph, contexts, kinds) = (&session.graph, &session.config.contexts, session.kinds);
     match query {
@@ -416,7 +427,7 @@ fn run_suggest(args: &SuggestArgs, output: Option<&Path>) -> Result<u8, Error> {
 
 /// Loads the input and infers the missing contexts.
 fn infer_missing(options: &Options, helpers: bool) -> Result<(Session, suggest::Inference), Error> {
-    let mut session = Session::load(options)?;
+    let mut session = load_session(options)?;
     print_diagnostics(&session.diagnostics);
     let inference = suggest::infer_session(&mut session, helpers);
     Ok((session, inference))

@@ -7,6 +7,7 @@
 //! shows. Queries use [`Session::graph`] as loaded, before any suppression cuts an edge.
 
 use crate::baseline::Baseline;
+use crate::cache::{self, CacheReport, FileCache};
 use crate::changes::{self, FileFilter};
 use crate::check::{Violation, check_with_steps};
 use crate::compdb::{self, Agreement, Database};
@@ -43,6 +44,9 @@ pub struct Options {
     /// Read the build in this directory (`-p`): its `compile_commands.json`'s units and their
     /// headers, instead of walking the paths, which then narrow the report.
     pub build_dir: Option<PathBuf>,
+    /// Keep what extraction finds in a cache in this directory, and take unchanged files from
+    /// it (see [`crate::cache`]); `None` reads and extracts every file.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -57,6 +61,7 @@ impl Default for Options {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             follow_links: false,
             build_dir: None,
+            cache_dir: None,
         }
     }
 }
@@ -102,6 +107,8 @@ pub struct Session {
     pub timings: Timings,
     /// The files and directories read (the PATHs, or the configuration's `paths`).
     pub roots: Vec<PathBuf>,
+    /// What the run did with the extraction cache, if it used one.
+    pub cache: Option<CacheReport>,
     /// The suppressions, once [`Session::check`] has collected them and cut their edges.
     suppressions: Option<Suppressions>,
     /// With a build directory, the PATHs given, resolved: only violations in files under them
@@ -200,11 +207,12 @@ impl Session {
         let started = Instant::now();
         // Extraction records only what the graph will use.
         let mut recognizer = config.recognizer(kinds);
-        let (sources, include_dirs, mut found) = match &build_dir {
+        let (sources, include_dirs, mut found, cache) = match &build_dir {
             None => {
-                let sources = read_sources(&paths, &read, &recognizer);
+                let cache = open_cache(options, &paths, &recognizer);
+                let sources = read_sources(&paths, &read, &recognizer, cache.used());
                 let dirs = include_dirs(&config, &paths, &options.config.start);
-                (sources, dirs, Vec::new())
+                (sources, dirs, Vec::new(), cache)
             }
             Some(dir) => {
                 let database = Database::read(dir)?;
@@ -220,10 +228,13 @@ impl Session {
                     .iter()
                     .map(|dir| compdb::normalized(&root.join(dir)))
                     .collect();
-                let build = compdb::read::read(&database, &extra, &read, &recognizer);
-                (build.sources, build.include_dirs, build.warnings)
+                let cache = open_cache(options, std::slice::from_ref(dir), &recognizer);
+                let build = compdb::read::read(&database, &extra, &read, &recognizer, cache.used());
+                (build.sources, build.include_dirs, build.warnings, cache)
             }
         };
+        // Written back before the graph is built, so its index is not held through the build.
+        let cache = cache.finish();
         let read_extract = started.elapsed();
         found.extend(diagnostics::unreadable(&sources.errors));
         found.extend(diagnostics::incomplete_extractions(&sources.files));
@@ -245,6 +256,7 @@ impl Session {
             session.report_under = paths.iter().filter_map(|p| resolve(p)).collect();
         }
         session.roots = paths;
+        session.cache = cache;
         Ok(session)
     }
 
@@ -305,6 +317,7 @@ impl Session {
             },
             suppressions: None,
             roots: Vec::new(),
+            cache: None,
             report_under: Vec::new(),
         }
     }
@@ -416,6 +429,7 @@ impl Session {
                 ("check", self.timings.check),
                 ("report", report_time),
             ],
+            cache: self.cache.clone(),
         }
     }
 
@@ -462,6 +476,54 @@ fn include_dirs(config: &Config, paths: &[PathBuf], cwd: &Path) -> Vec<String> {
 
 /// The build directory: `-p`'s, else the configuration's `build_dir`, relative to its
 /// directory.
+/// The extraction cache a run asked for, opened for the walk of `roots` from the current
+/// directory and for `recognizer`'s settings.
+fn open_cache(options: &Options, roots: &[PathBuf], recognizer: &Recognizer) -> OpenCache {
+    let Some(dir) = &options.cache_dir else {
+        return OpenCache::Off;
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut scope = cwd.display().to_string();
+    for root in roots {
+        scope.push('\0');
+        scope.push_str(&root.display().to_string());
+    }
+    match FileCache::open(dir, &scope, cache::fingerprint(recognizer)) {
+        Ok(cache) => OpenCache::Open(cache),
+        Err(error) => OpenCache::Failed(CacheReport {
+            path: dir.clone(),
+            problem: Some(format!("cannot create {}: {error}", dir.display())),
+            ..CacheReport::default()
+        }),
+    }
+}
+
+/// The extraction cache of a run: not asked for, open, or asked for but not opened.
+enum OpenCache {
+    Off,
+    Open(FileCache),
+    Failed(CacheReport),
+}
+
+impl OpenCache {
+    /// The cache to read and store entries in, if one is open.
+    fn used(&self) -> Option<&FileCache> {
+        match self {
+            OpenCache::Open(cache) => Some(cache),
+            _ => None,
+        }
+    }
+
+    /// Writes the cache back and says what the run did with it.
+    fn finish(self) -> Option<CacheReport> {
+        match self {
+            OpenCache::Off => None,
+            OpenCache::Open(cache) => Some(cache.finish()),
+            OpenCache::Failed(report) => Some(report),
+        }
+    }
+}
+
 fn build_dir(options: &Options, config: &Config) -> Option<PathBuf> {
     if let Some(dir) = &options.build_dir {
         return Some(dir.clone());

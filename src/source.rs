@@ -7,6 +7,7 @@
 //! by the thread that found it and its bytes are dropped right after, so memory holds the
 //! extracted definitions, never the whole tree.
 
+use crate::cache::{FileCache, Stamp};
 use crate::extract::{Extractor, FileFunctions, Recognizer, UseList};
 use ignore::overrides::Override;
 use ignore::{WalkBuilder, WalkState};
@@ -213,7 +214,14 @@ pub(crate) fn is_c_source(path: &Path, extensions: &[String]) -> bool {
 
 /// Walks `paths`, reads every C file found and extracts its definitions on several threads.
 /// The result does not depend on the number of threads.
-pub fn read_sources(paths: &[PathBuf], options: &ReadOptions, recognizer: &Recognizer) -> Sources {
+/// With a `cache`, a file whose entry matches is taken from it instead, and the files extracted
+/// are stored in it.
+pub fn read_sources(
+    paths: &[PathBuf],
+    options: &ReadOptions,
+    recognizer: &Recognizer,
+    cache: Option<&FileCache>,
+) -> Sources {
     let new_reader = || Reader {
         extractor: Extractor::new(recognizer),
         buffer: Vec::new(),
@@ -221,10 +229,17 @@ pub fn read_sources(paths: &[PathBuf], options: &ReadOptions, recognizer: &Recog
         held_uses: 0,
     };
     let read = |reader: &mut Reader, path: &Path| {
-        read_file(path, options.max_file_size, &mut reader.buffer)?;
+        let name = path.display().to_string();
+        let functions = read_and_extract(
+            path,
+            &name,
+            options.max_file_size,
+            (&mut reader.extractor, &mut reader.buffer),
+            cache,
+        )?;
         let file = SourceFile {
-            functions: Box::new(reader.extractor.extract(&reader.buffer)),
-            path: path.display().to_string(),
+            functions: Box::new(functions),
+            path: name,
         };
         reader.held_uses += file.functions.uses.len();
         reader.held.push(file);
@@ -260,6 +275,35 @@ pub fn read_contents(paths: &[PathBuf], options: &ReadOptions) -> Vec<Vec<u8>> {
         read_file(path, options.max_file_size, buffer).map(|()| buffer.clone())
     };
     walk_and_read(paths, options, Vec::new, read, |_| None).0
+}
+
+/// What extraction finds in the file at `path` (named `name` in reports), read with
+/// `extractor` into `buffer`; with a `cache`, taken from it if its entry matches the file, and
+/// else stored in it.
+pub(crate) fn read_and_extract(
+    path: &Path,
+    name: &str,
+    max_size: u64,
+    (extractor, buffer): (&mut Extractor, &mut Vec<u8>),
+    cache: Option<&FileCache>,
+) -> Result<FileFunctions, ReadError> {
+    let Some(cache) = cache else {
+        read_file(path, max_size, buffer)?;
+        return Ok(extractor.extract(buffer));
+    };
+    // Statted before it is read: a change while it is read leaves the entry stale, not wrong.
+    let stamp = Stamp::of(path);
+    if let Some(stamp) = stamp.filter(|stamp| stamp.size() <= max_size)
+        && let Some(functions) = cache.lookup(name, stamp, buffer)
+    {
+        return Ok(functions);
+    }
+    read_file(path, max_size, buffer)?;
+    let functions = extractor.extract(buffer);
+    if let Some(stamp) = stamp {
+        cache.store(name, stamp, &functions);
+    }
+    Ok(functions)
 }
 
 /// Reads the file at `path` into `buffer` (cleared first), unless it is larger than `max_size`.

@@ -12,10 +12,11 @@
 //! absolute.
 
 use super::{Database, normalized};
+use crate::cache::FileCache;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::extract::{Extractor, Include, Recognizer};
 use crate::source::{
-    ReadError, ReadOptions, SourceFile, Sources, is_c_source, read_file, share_uses,
+    ReadError, ReadOptions, SourceFile, Sources, is_c_source, read_and_extract, share_uses,
 };
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -63,12 +64,14 @@ impl Naming {
 
 /// Reads `database`'s units whose names end in one of `options.extensions` and every header
 /// they include, searched for in the build's include directories and then in `extra_dirs`
-/// (absolute). Paths `options.exclude` leaves out are not read.
+/// (absolute). Paths `options.exclude` leaves out are not read. With a `cache`, files whose
+/// entry matches are taken from it, and the others stored in it.
 pub fn read(
     database: &Database,
     extra_dirs: &[PathBuf],
     options: &ReadOptions,
     recognizer: &Recognizer,
+    cache: Option<&FileCache>,
 ) -> BuildSources {
     let naming = Naming::new();
     let mut found = BuildSources::default();
@@ -137,7 +140,7 @@ pub fn read(
         let round: Vec<(Result<SourceFile, ReadError>, Vec<PathBuf>)> = frontier
             .par_iter()
             .map_init(new_reader, |reader, path| {
-                reader.read(path, &dirs, options, &naming)
+                reader.read(path, &dirs, (options, cache), &naming)
             })
             .collect();
         frontier.clear();
@@ -207,19 +210,29 @@ struct Reader<'m> {
 }
 
 impl Reader<'_> {
-    /// Reads and extracts `path`, and finds the files it includes.
+    /// Reads and extracts `path` (or takes it from `cache`), and finds the files it includes.
     fn read(
         &mut self,
         path: &Path,
         dirs: &[PathBuf],
-        options: &ReadOptions,
+        (options, cache): (&ReadOptions, Option<&FileCache>),
         naming: &Naming,
     ) -> (Result<SourceFile, ReadError>, Vec<PathBuf>) {
-        if let Err(mut error) = read_file(path, options.max_file_size, &mut self.buffer) {
-            error.path = naming.name(path);
-            return (Err(error), Vec::new());
-        }
-        let functions = self.extractor.extract(&self.buffer);
+        let name = naming.name(path);
+        let read = read_and_extract(
+            path,
+            &name,
+            options.max_file_size,
+            (&mut self.extractor, &mut self.buffer),
+            cache,
+        );
+        let functions = match read {
+            Ok(functions) => functions,
+            Err(mut error) => {
+                error.path = name;
+                return (Err(error), Vec::new());
+            }
+        };
         let own_dir = path.parent().unwrap_or(Path::new("/"));
         let includes = functions
             .includes
@@ -227,7 +240,7 @@ impl Reader<'_> {
             .filter_map(|include| self.find(include, own_dir, dirs))
             .collect();
         let file = SourceFile {
-            path: naming.name(path),
+            path: name,
             functions: Box::new(functions),
         };
         (Ok(file), includes)

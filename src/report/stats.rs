@@ -1,5 +1,6 @@
 //! `--stats`: the counts of a run and the time of each stage, for people, on stderr.
 
+use crate::cache::CacheReport;
 use crate::graph::GraphStats;
 use crate::model::UseKind;
 use std::io::{self, Write};
@@ -25,6 +26,8 @@ pub struct RunStats {
     pub steps: u64,
     /// Each stage's name and time, in order.
     pub stages: Vec<(&'static str, Duration)>,
+    /// What the run did with the extraction cache, if it used one.
+    pub cache: Option<CacheReport>,
 }
 
 /// Writes one `name: value` line per count, then the stages' times on one line.
@@ -32,6 +35,15 @@ pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
     let graph = &stats.graph;
     writeln!(out, "configuration: {}", stats.configuration)?;
     writeln!(out, "files: {}", graph.files)?;
+    if let Some(cache) = &stats.cache {
+        writeln!(
+            out,
+            "cache: {} files taken from it, {} stored ({})",
+            cache.hits,
+            cache.stored,
+            cache.path.display()
+        )?;
+    }
     writeln!(out, "functions: {}", graph.functions)?;
     writeln!(out, "generated functions: {}", graph.generated_functions)?;
     writeln!(out, "callback fields: {}", graph.fields)?;

@@ -1,0 +1,410 @@
+//! The extraction cache: what extraction found in each file, kept on disk between runs, so that
+//! a run after a small change reads and extracts only the files that changed.
+//!
+//! One cache file serves one walk (its roots and working directory). Its header carries a
+//! fingerprint of everything extraction depends on besides a file's bytes: the cache format,
+//! the binary (version, size and modification time) and the [`Recognizer`] (contexts, markers,
+//! attributes, deferred calls, guards, the macros `#if` conditions decide, what else is
+//! recorded). A cache with another fingerprint is ignored and rewritten. Each entry is a file's
+//! [`FileFunctions`] under its path, valid while the file's size, modification time and inode
+//! stay those it was read with. A file is statted before it is read, so a change during the
+//! read leaves the entry stale, not wrong; and one modified less than [`RACY_WINDOW`] before it
+//! was read is not stored at all, since a second change in the same clock tick would keep its
+//! stamp. Each entry has a checksum: one that does not match, or that does not decode, is a
+//! miss, and the file is read again.
+//!
+//! Layout: a header (the magic `callcheck-cache\n`, the fingerprint and the index's offset,
+//! little-endian), the entries end to end, then the index (each path with its stamp, place and
+//! checksum). The index is read when the cache is opened; entries are read one by one as files
+//! are met, with positioned reads, so the cache is never held in memory whole. A run that
+//! extracted any file writes a new cache and renames it over the old one, so a reader never
+//! sees half a file and concurrent runs leave one or the other.
+
+use crate::extract::{FileFunctions, Recognizer};
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use serde::{Deserialize, Serialize};
+use std::fs::File;
+use std::hash::Hasher;
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::{FileExt, MetadataExt};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The first bytes of a cache file.
+const MAGIC: &[u8; 16] = b"callcheck-cache\n";
+
+/// The version of the layout and of the encoding of entries; a change makes old caches misses.
+const FORMAT: u32 = 1;
+
+/// The header: magic, fingerprint, index offset.
+const HEADER_LEN: u64 = 16 + 8 + 8;
+
+/// How recently a file may have been modified and still be stored: a file changed twice within
+/// one tick of the file system's clock keeps its stamp, so a young file is read again next time.
+pub const RACY_WINDOW: Duration = Duration::from_secs(2);
+
+/// What identifies a file's version on disk without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    /// Size in bytes.
+    size: u64,
+    /// Modification time, in nanoseconds since the Unix epoch.
+    modified: i128,
+    /// Inode number (a file replaced by a rename gets a new one).
+    inode: u64,
+}
+
+impl Stamp {
+    /// The stamp of the file at `path`, or `None` if it cannot be statted.
+    pub fn of(path: &Path) -> Option<Stamp> {
+        let metadata = std::fs::metadata(path).ok()?;
+        Some(Stamp {
+            size: metadata.len(),
+            modified: i128::from(metadata.mtime()) * 1_000_000_000
+                + i128::from(metadata.mtime_nsec()),
+            inode: metadata.ino(),
+        })
+    }
+
+    /// The file's size in bytes.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// True if the file was modified less than [`RACY_WINDOW`] before `now`, or in its future.
+    fn is_racy(&self, now: SystemTime) -> bool {
+        let now = now
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.as_nanos() as i128);
+        self.modified > now - RACY_WINDOW.as_nanos() as i128
+    }
+}
+
+/// Where one file's entry is, and what it must match.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct Entry {
+    stamp: Stamp,
+    offset: u64,
+    len: u64,
+    checksum: u64,
+}
+
+/// The cache as it was on disk when the run started.
+struct Stored {
+    file: File,
+    /// Each path's entry, and whether this run found it stale.
+    entries: FxHashMap<String, (Entry, AtomicBool)>,
+}
+
+/// The new cache file, which this run writes as it extracts files: a header, then the entries
+/// extracted, in the order they came.
+#[derive(Default)]
+struct Fresh {
+    file: Option<tempfile::NamedTempFile>,
+    /// Bytes written, header included.
+    written: u64,
+    entries: Vec<(String, Entry)>,
+    /// The first write error: storing stops there.
+    error: Option<String>,
+}
+
+impl Fresh {
+    /// The new cache file, made with its header (its index offset still 0) when first needed.
+    fn file(&mut self, path: &Path, fingerprint: u64) -> io::Result<&mut File> {
+        if self.file.is_none() {
+            let mut file =
+                tempfile::NamedTempFile::new_in(path.parent().unwrap_or(Path::new(".")))?;
+            let mut header = Vec::with_capacity(HEADER_LEN as usize);
+            header.extend_from_slice(MAGIC);
+            header.extend_from_slice(&fingerprint.to_le_bytes());
+            header.extend_from_slice(&0u64.to_le_bytes());
+            file.write_all(&header)?;
+            self.written = HEADER_LEN;
+            self.file = Some(file);
+        }
+        Ok(self
+            .file
+            .as_mut()
+            .map(|file| file.as_file_mut())
+            .unwrap_or_else(|| unreachable!()))
+    }
+
+    /// Appends `bytes` as `path`'s entry, with `stamp`.
+    fn append(
+        &mut self,
+        cache: (&Path, u64),
+        path: String,
+        stamp: Stamp,
+        bytes: &[u8],
+    ) -> io::Result<()> {
+        let file = self.file(cache.0, cache.1)?;
+        file.write_all(bytes)?;
+        let offset = self.written;
+        self.written += bytes.len() as u64;
+        self.entries.push((
+            path,
+            Entry {
+                stamp,
+                offset,
+                len: bytes.len() as u64,
+                checksum: hash_bytes(bytes),
+            },
+        ));
+        Ok(())
+    }
+}
+
+/// What a run did with the cache, for `--stats` and warnings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CacheReport {
+    /// The cache file.
+    pub path: PathBuf,
+    /// Files taken from the cache.
+    pub hits: usize,
+    /// Files stored in it after being read and extracted.
+    pub stored: usize,
+    /// Why the cache could not be read or written, if it could not: the run went on without.
+    pub problem: Option<String>,
+}
+
+/// An open extraction cache, shared by the threads that read files.
+pub struct FileCache {
+    path: PathBuf,
+    fingerprint: u64,
+    stored: Option<Stored>,
+    fresh: Mutex<Fresh>,
+    hits: AtomicUsize,
+    /// Why the stored cache was not used, if it exists but could not be.
+    problem: Option<String>,
+}
+
+impl FileCache {
+    /// Opens the cache in `dir` for a walk identified by `scope` (its roots and working
+    /// directory, say), for entries extracted under `fingerprint`. A missing cache, or one
+    /// with another fingerprint, starts empty; one that cannot be read starts empty with a
+    /// problem to report. Fails only if `dir` cannot be created.
+    pub fn open(dir: &Path, scope: &str, fingerprint: u64) -> io::Result<FileCache> {
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join(format!("{:016x}.cache", hash_bytes(scope.as_bytes())));
+        let (stored, problem) = match File::open(&path) {
+            Err(error) if error.kind() == io::ErrorKind::NotFound => (None, None),
+            Err(error) => (
+                None,
+                Some(format!("cannot read {}: {error}", path.display())),
+            ),
+            Ok(file) => match read_index(file, fingerprint) {
+                Ok(stored) => (stored, None),
+                Err(error) => (
+                    None,
+                    Some(format!(
+                        "{} is damaged ({error}); it is rebuilt",
+                        path.display()
+                    )),
+                ),
+            },
+        };
+        Ok(FileCache {
+            path,
+            fingerprint,
+            stored,
+            fresh: Mutex::new(Fresh::default()),
+            hits: AtomicUsize::new(0),
+            problem,
+        })
+    }
+
+    /// The entry of the file at `path` if it has `stamp`, read with `buffer`; `None` if there is
+    /// none or it does not match, decode or pass its checksum.
+    pub fn lookup(&self, path: &str, stamp: Stamp, buffer: &mut Vec<u8>) -> Option<FileFunctions> {
+        let stored = self.stored.as_ref()?;
+        let (entry, stale) = stored.entries.get(path)?;
+        let functions = (entry.stamp == stamp)
+            .then(|| read_entry(&stored.file, entry, buffer))
+            .flatten();
+        match functions {
+            Some(functions) => {
+                self.hits.fetch_add(1, Ordering::Relaxed);
+                Some(functions)
+            }
+            None => {
+                stale.store(true, Ordering::Relaxed);
+                None
+            }
+        }
+    }
+
+    /// Stores what extraction found in the file at `path`, statted as `stamp` before it was
+    /// read, unless it was modified too recently to be trusted (see [`RACY_WINDOW`]).
+    pub fn store(&self, path: &str, stamp: Stamp, functions: &FileFunctions) {
+        if stamp.is_racy(SystemTime::now()) {
+            return;
+        }
+        let bytes = match bincode::serde::encode_to_vec(functions, bincode::config::standard()) {
+            Ok(bytes) => bytes,
+            Err(_) => return,
+        };
+        let mut fresh = self.fresh.lock().unwrap_or_else(|p| p.into_inner());
+        if fresh.error.is_some() {
+            return;
+        }
+        let appended = fresh.append(
+            (&self.path, self.fingerprint),
+            path.to_string(),
+            stamp,
+            &bytes,
+        );
+        if let Err(error) = appended {
+            fresh.error = Some(format!("cannot write in the cache directory: {error}"));
+        }
+    }
+
+    /// Writes the cache back if this run changed it, and says what the run did with it.
+    pub fn finish(self) -> CacheReport {
+        let fresh = self.fresh.into_inner().unwrap_or_else(|p| p.into_inner());
+        let stale = self.stored.as_ref().is_some_and(|stored| {
+            stored
+                .entries
+                .values()
+                .any(|(_, stale)| stale.load(Ordering::Relaxed))
+        });
+        let mut report = CacheReport {
+            path: self.path.clone(),
+            hits: self.hits.into_inner(),
+            stored: fresh.entries.len(),
+            problem: self.problem.or(fresh.error.clone()),
+        };
+        let changed = !fresh.entries.is_empty() || stale || self.stored.is_none();
+        if changed
+            && fresh.error.is_none()
+            && let Err(error) = write_cache(&self.path, self.fingerprint, self.stored, fresh)
+        {
+            report.stored = 0;
+            report.problem = Some(format!("cannot write {}: {error}", self.path.display()));
+        }
+        report
+    }
+}
+
+/// A fingerprint of what extraction depends on besides a file's bytes: the cache format, this
+/// binary, and `recognizer` (its `Debug` form lists every setting it holds).
+pub fn fingerprint(recognizer: &Recognizer) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write_u32(FORMAT);
+    hasher.write(env!("CARGO_PKG_VERSION").as_bytes());
+    if let Some(stamp) = std::env::current_exe().ok().and_then(|exe| Stamp::of(&exe)) {
+        hasher.write_u64(stamp.size);
+        hasher.write_i128(stamp.modified);
+    }
+    hasher.write(format!("{recognizer:?}").as_bytes());
+    hasher.finish()
+}
+
+/// The default cache directory: `$CALLCHECK_CACHE_DIR`, else `$XDG_CACHE_HOME/callcheck`, else
+/// `$HOME/.cache/callcheck`; `None` if none of these is set.
+pub fn default_dir() -> Option<PathBuf> {
+    let var = |name| std::env::var_os(name).filter(|value| !value.is_empty());
+    var("CALLCHECK_CACHE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| var("XDG_CACHE_HOME").map(|dir| PathBuf::from(dir).join("callcheck")))
+        .or_else(|| var("HOME").map(|dir| PathBuf::from(dir).join(".cache/callcheck")))
+}
+
+/// A 64-bit hash of `bytes`, for file names and checksums.
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(bytes);
+    hasher.write_usize(bytes.len());
+    hasher.finish()
+}
+
+/// Reads the header and index of the cache in `file`: `None` if its fingerprint is another.
+fn read_index(mut file: File, fingerprint: u64) -> Result<Option<Stored>, String> {
+    let mut header = [0u8; HEADER_LEN as usize];
+    file.read_exact(&mut header)
+        .map_err(|_| "too short".to_string())?;
+    if &header[..16] != MAGIC {
+        return Err("not a callcheck cache".to_string());
+    }
+    let word = |at: usize| u64::from_le_bytes(header[at..at + 8].try_into().unwrap_or_default());
+    if word(16) != fingerprint {
+        return Ok(None);
+    }
+    let index_offset = word(24);
+    file.seek(SeekFrom::Start(index_offset))
+        .map_err(|error| error.to_string())?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)
+        .map_err(|error| error.to_string())?;
+    let (index, _): (Vec<(String, Entry)>, usize) =
+        bincode::serde::decode_from_slice(&bytes, bincode::config::standard())
+            .map_err(|_| "its index does not decode".to_string())?;
+    let entries = index
+        .into_iter()
+        .map(|(path, entry)| (path, (entry, AtomicBool::new(false))))
+        .collect();
+    Ok(Some(Stored { file, entries }))
+}
+
+/// The functions of `entry`, read from `file` into `buffer`, if they pass the checksum and
+/// decode.
+fn read_entry(file: &File, entry: &Entry, buffer: &mut Vec<u8>) -> Option<FileFunctions> {
+    buffer.clear();
+    buffer.resize(usize::try_from(entry.len).ok()?, 0);
+    file.read_exact_at(buffer, entry.offset).ok()?;
+    if hash_bytes(buffer) != entry.checksum {
+        return None;
+    }
+    let (functions, read) =
+        bincode::serde::decode_from_slice(buffer, bincode::config::standard()).ok()?;
+    (read == buffer.len()).then_some(functions)
+}
+
+/// Finishes the new cache and renames it over `path`: after the fresh entries, the stored ones
+/// still valid (not found stale, not extracted again, and of files that still exist), then the
+/// index.
+fn write_cache(
+    path: &Path,
+    fingerprint: u64,
+    stored: Option<Stored>,
+    mut fresh: Fresh,
+) -> io::Result<()> {
+    fresh.file(path, fingerprint)?;
+    let mut offset = fresh.written;
+    let mut index = std::mem::take(&mut fresh.entries);
+    let Some(mut out) = fresh.file else {
+        unreachable!("made above")
+    };
+    if let Some(stored) = stored {
+        let replaced: FxHashSet<&str> = index.iter().map(|(p, _)| p.as_str()).collect();
+        let mut kept: Vec<(String, Entry)> = stored
+            .entries
+            .into_iter()
+            .filter(|(path, (_, stale))| {
+                !stale.load(Ordering::Relaxed) && !replaced.contains(path.as_str())
+            })
+            .map(|(path, (entry, _))| (path, entry))
+            .filter(|(path, _)| Path::new(path).exists())
+            .collect();
+        kept.sort_by_key(|(_, entry)| entry.offset);
+        let mut source = &stored.file;
+        for (path, mut entry) in kept {
+            source.seek(SeekFrom::Start(entry.offset))?;
+            let copied = io::copy(&mut source.take(entry.len), out.as_file_mut())?;
+            if copied != entry.len {
+                return Err(io::Error::other("the old cache ended early"));
+            }
+            entry.offset = offset;
+            offset += entry.len;
+            index.push((path, entry));
+        }
+    }
+    let bytes = bincode::serde::encode_to_vec(&index, bincode::config::standard())
+        .map_err(io::Error::other)?;
+    out.write_all(&bytes)?;
+    out.seek(SeekFrom::Start(16 + 8))?;
+    out.write_all(&offset.to_le_bytes())?;
+    out.persist(path).map_err(|error| error.error)?;
+    Ok(())
+}
