@@ -8,7 +8,9 @@
 //!
 //! Every measured run is a fresh process (this binary in a hidden child mode), so peak RSS is
 //! per run and nothing stays cached in the process between runs. The page cache is warmed by one
-//! untimed run first.
+//! untimed run first. The run with the extraction cache (`--cache`) is timed after one untimed
+//! run has filled a cache in a fresh temporary directory: a run after a change that touches no
+//! file, the floor of a run after a small one.
 
 mod scan;
 mod synthetic;
@@ -75,6 +77,10 @@ struct Options {
     #[arg(long)]
     scanner_only: bool,
 
+    /// Internal: the extraction cache directory of the child pass, if it uses one.
+    #[arg(long, hide = true, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+
     /// Internal: the paths of the child pass.
     #[arg(long, hide = true, num_args = 1..)]
     paths: Vec<PathBuf>,
@@ -103,6 +109,8 @@ struct Row {
     report: f64,
     total: f64,
     peak_rss_mib: f64,
+    /// The total and peak RSS of a run that takes every file from the extraction cache.
+    cached: (f64, f64),
     ripgrep: Option<f64>,
     python: Option<(f64, f64)>,
 }
@@ -113,7 +121,8 @@ fn main() {
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     if let Some(mode) = &options.child {
-        child(mode, &options.paths, threads, &options.preset);
+        let cache_dir = options.cache_dir.clone();
+        child(mode, (&options.paths, cache_dir), threads, &options.preset);
         return;
     }
     let inputs = match inputs(&options) {
@@ -257,6 +266,24 @@ fn measure(input: &Input, runs: usize, threads: usize, preset: &str) -> Row {
     let _ = run(child("check"), &input.dir);
     let read: Vec<Figures> = (0..runs).map(|_| run(child("read"), &input.dir)).collect();
     let full: Vec<Figures> = (0..runs).map(|_| run(child("check"), &input.dir)).collect();
+    let cache = tempfile::tempdir().expect("a temporary directory");
+    let cached = || {
+        let mut command = child("check");
+        command.arg("--cache-dir").arg(cache.path());
+        command
+    };
+    let _ = run(cached(), &input.dir);
+    let cached: Vec<Figures> = (0..runs).map(|_| run(cached(), &input.dir)).collect();
+    // A file modified in the last two seconds is never stored: such a run is not all hits.
+    let misses = cached
+        .iter()
+        .filter(|f| f.get("cached_files") < f.get("files"));
+    if misses.count() > 0 {
+        eprintln!(
+            "bench: {}: some files were not taken from the cache",
+            input.label
+        );
+    }
     let median_of = |figures: &[Figures], key: &str| median(figures.iter().map(|f| f.get(key)));
     let walk_read = median_of(&read, "read");
     let read_extract = median_of(&full, "read_extract");
@@ -275,6 +302,10 @@ fn measure(input: &Input, runs: usize, threads: usize, preset: &str) -> Row {
         report: median_of(&full, "report"),
         total: median(full.iter().map(|f| f.wall)),
         peak_rss_mib: full.iter().map(|f| f.peak_rss_mib).fold(0.0, f64::max),
+        cached: (
+            median(cached.iter().map(|f| f.wall)),
+            cached.iter().map(|f| f.peak_rss_mib).fold(0.0, f64::max),
+        ),
         ..Row::default()
     }
 }
@@ -361,7 +392,12 @@ fn median(values: impl Iterator<Item = f64>) -> f64 {
 }
 
 /// The child pass: `read` walks and reads only; `check` runs the whole pipeline.
-fn child(mode: &str, paths: &[PathBuf], threads: usize, preset: &str) {
+fn child(
+    mode: &str,
+    (paths, cache_dir): (&[PathBuf], Option<PathBuf>),
+    threads: usize,
+    preset: &str,
+) {
     let ms = |since: Instant| since.elapsed().as_secs_f64() * 1000.0;
     // As `callcheck --preset NAME .` run in the input's directory: the preset's `exclude` globs
     // are relative to the directory the configuration is looked for from.
@@ -392,6 +428,7 @@ fn child(mode: &str, paths: &[PathBuf], threads: usize, preset: &str) {
                 paths: paths.to_vec(),
                 config,
                 threads,
+                cache_dir,
                 ..session::Options::default()
             };
             let mut session = match Session::load(&options) {
@@ -401,6 +438,11 @@ fn child(mode: &str, paths: &[PathBuf], threads: usize, preset: &str) {
                     std::process::exit(2);
                 }
             };
+            if let Some(problem) = session.cache.as_ref().and_then(|c| c.problem.as_ref()) {
+                eprintln!("bench: cache: {problem}");
+                std::process::exit(2);
+            }
+            let cached_files = session.cache.as_ref().map_or(0, |cache| cache.hits);
             let outcome = session
                 .check(&CheckOptions::default())
                 .unwrap_or_else(|error| panic!("bench: {error}"));
@@ -415,7 +457,8 @@ fn child(mode: &str, paths: &[PathBuf], threads: usize, preset: &str) {
             let bytes: u64 = paths_bytes(&session.graph);
             println!(
                 "read_extract={} graph={} check={} report={report} \
-                 files={} bytes={bytes} functions={} edges={} violations={}",
+                 files={} bytes={bytes} functions={} edges={} violations={} \
+                 cached_files={cached_files}",
                 millis(timings.read_extract),
                 millis(timings.graph),
                 millis(timings.check),
@@ -482,8 +525,18 @@ fn print_tables(rows: &[Row], threads: usize, runs: usize) {
         );
     }
     println!(
-        "\n{:<28} {:>10} {:>12} {:>10} | {:>12} {:>14} {:>12}",
-        "input", "callcheck", "ripgrep", "vs rg", "python", "python RSS MiB", "speed-up"
+        "\n{:<28} {:>10} {:>12} {:>10} | {:>12} {:>14} {:>12} | {:>8} {:>8} {:>10} {:>9}",
+        "input",
+        "callcheck",
+        "ripgrep",
+        "vs rg",
+        "python",
+        "python RSS MiB",
+        "speed-up",
+        "cached",
+        "RSS MiB",
+        "cached/rg",
+        "speed-up"
     );
     let first = rows
         .first()
@@ -493,17 +546,32 @@ fn print_tables(rows: &[Row], threads: usize, runs: usize) {
         let vs_rg = r
             .ripgrep
             .map_or("-".to_string(), |t| format!("{:.2}x", r.total / t));
-        let (py, py_rss, speedup) = match r.python {
+        let (cached, cached_rss) = r.cached;
+        let cached_vs_rg = r
+            .ripgrep
+            .map_or("-".to_string(), |t| format!("{:.2}x", cached / t));
+        let (py, py_rss, speedup, cached_speedup) = match r.python {
             Some((t, rss)) => (
                 format!("{t:.0}"),
                 format!("{rss:.0}"),
                 format!("{:.0}x", t / r.total),
+                format!("{:.0}x", t / cached),
             ),
-            None => ("-".into(), "-".into(), "-".into()),
+            None => ("-".into(), "-".into(), "-".into(), "-".into()),
         };
         println!(
-            "{:<28} {:>10.1} {:>12} {:>10} | {:>12} {:>14} {:>12}",
-            r.label, r.total, rg, vs_rg, py, py_rss, speedup
+            "{:<28} {:>10.1} {:>12} {:>10} | {:>12} {:>14} {:>12} | {:>8.1} {:>8.1} {:>10} {:>9}",
+            r.label,
+            r.total,
+            rg,
+            vs_rg,
+            py,
+            py_rss,
+            speedup,
+            cached,
+            cached_rss,
+            cached_vs_rg,
+            cached_speedup
         );
     }
     if first > 0.0 {

@@ -60,7 +60,7 @@ pub fn measure(label: &str, dir: &Path, paths: &[PathBuf], runs: usize, preset: 
             .sum()
     });
     let read_extract_j1 = best_mb_s(&mut || {
-        let sources = read_sources(&paths, &one_thread, &recognizer);
+        let sources = read_sources(&paths, &one_thread, &recognizer, None);
         sources.files.iter().map(|f| f.functions.uses.len()).sum()
     });
     ScanRow {

@@ -50,10 +50,15 @@ pub fn tree(root: &Path, functions: usize) -> io::Result<PathBuf> {
     for file in 0..files {
         let sub = dir.join(format!("dir{:02}", file % 40));
         std::fs::create_dir_all(&sub)?;
-        std::fs::write(
-            sub.join(format!("m{file}.c")),
-            source(file, files, &mut rng),
-        )?;
+        let path = sub.join(format!("m{file}.c"));
+        std::fs::write(&path, source(file, files, &mut rng))?;
+        // An hour old, as a checkout's files are: the extraction cache stores no file modified
+        // in the last seconds, and the cached runs would otherwise read it again.
+        let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&path)?
+            .set_modified(an_hour_ago)?;
     }
     std::fs::write(done, b"")?;
     Ok(dir)
