@@ -13,6 +13,7 @@
 mod condition;
 mod define;
 mod include;
+mod le_words;
 mod names;
 mod pass;
 mod pragma;

@@ -12,6 +12,7 @@ use std::ops::Range;
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NameTable {
     text: String,
+    #[serde(with = "super::le_words::u32s")]
     ends: Vec<u32>,
 }
 

@@ -12,6 +12,7 @@
 //! one, the lists would leave holes between the records kept per file, too small to give back
 //! to the system.
 
+use super::le_words;
 use crate::model::{Guard, UseKind};
 use std::sync::Arc;
 use thin_vec::ThinVec;
@@ -298,12 +299,20 @@ impl PartialEq for UseList {
 
 impl Eq for UseList {}
 
-/// A list is stored as its packed words and its wide uses, so that reading it back is a copy.
+/// A list is stored as its packed words, as little-endian bytes (reading them back is a copy,
+/// not a decoding of each), and its wide uses.
 impl serde::Serialize for UseList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeTuple;
+        /// The packed words, written as bytes.
+        struct Packed<'w>(&'w [u64]);
+        impl serde::Serialize for Packed<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                le_words::serialize(self.0, serializer)
+            }
+        }
         let mut tuple = serializer.serialize_tuple(2)?;
-        tuple.serialize_element(self.packed())?;
+        tuple.serialize_element(&Packed(self.packed()))?;
         tuple.serialize_element(&self.wide)?;
         tuple.end()
     }
@@ -311,10 +320,17 @@ impl serde::Serialize for UseList {
 
 impl<'de> serde::Deserialize<'de> for UseList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let (words, wide): (ThinVec<u64>, ThinVec<(u32, Use)>) =
+        /// The packed words, read back from their bytes.
+        struct Packed(ThinVec<u64>);
+        impl<'de> serde::Deserialize<'de> for Packed {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                le_words::u64s::deserialize(deserializer).map(Packed)
+            }
+        }
+        let (words, wide): (Packed, ThinVec<(u32, Use)>) =
             serde::Deserialize::deserialize(deserializer)?;
         Ok(UseList {
-            words: Words::Own(words),
+            words: Words::Own(words.0),
             wide,
         })
     }
