@@ -29,7 +29,7 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::{FileExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The first bytes of a cache file.
@@ -94,9 +94,18 @@ struct Entry {
 /// The cache as it was on disk when the run started.
 struct Stored {
     file: File,
-    /// Each path's entry, and whether this run found it stale.
-    entries: FxHashMap<String, (Entry, AtomicBool)>,
+    /// Each path's entry, and what this run found it to be ([`UNSEEN`], [`TAKEN`], [`STALE`]).
+    entries: FxHashMap<String, (Entry, AtomicU8)>,
 }
+
+/// A stored entry this run has not looked up.
+const UNSEEN: u8 = 0;
+
+/// A stored entry this run took: its file exists and is unchanged.
+const TAKEN: u8 = 1;
+
+/// A stored entry that did not match its file, or did not read back.
+const STALE: u8 = 2;
 
 /// The new cache file, which this run writes as it extracts files: a header, then the entries
 /// extracted, in the order they came.
@@ -219,17 +228,18 @@ impl FileCache {
     /// none or it does not match, decode or pass its checksum.
     pub fn lookup(&self, path: &str, stamp: Stamp, buffer: &mut Vec<u8>) -> Option<FileFunctions> {
         let stored = self.stored.as_ref()?;
-        let (entry, stale) = stored.entries.get(path)?;
+        let (entry, state) = stored.entries.get(path)?;
         let functions = (entry.stamp == stamp)
             .then(|| read_entry(&stored.file, entry, buffer))
             .flatten();
         match functions {
             Some(functions) => {
                 self.hits.fetch_add(1, Ordering::Relaxed);
+                state.store(TAKEN, Ordering::Relaxed);
                 Some(functions)
             }
             None => {
-                stale.store(true, Ordering::Relaxed);
+                state.store(STALE, Ordering::Relaxed);
                 None
             }
         }
@@ -267,7 +277,7 @@ impl FileCache {
             stored
                 .entries
                 .values()
-                .any(|(_, stale)| stale.load(Ordering::Relaxed))
+                .any(|(_, state)| state.load(Ordering::Relaxed) == STALE)
         });
         let mut report = CacheReport {
             path: self.path.clone(),
@@ -342,7 +352,7 @@ fn read_index(mut file: File, fingerprint: u64) -> Result<Option<Stored>, String
             .map_err(|_| "its index does not decode".to_string())?;
     let entries = index
         .into_iter()
-        .map(|(path, entry)| (path, (entry, AtomicBool::new(false))))
+        .map(|(path, entry)| (path, (entry, AtomicU8::new(UNSEEN))))
         .collect();
     Ok(Some(Stored { file, entries }))
 }
@@ -381,24 +391,29 @@ fn write_cache(
         let mut kept: Vec<(String, Entry)> = stored
             .entries
             .into_iter()
-            .filter(|(path, (_, stale))| {
-                !stale.load(Ordering::Relaxed) && !replaced.contains(path.as_str())
+            .filter(|(path, (_, state))| match state.load(Ordering::Relaxed) {
+                TAKEN => true,
+                // Not met by this run's walk: kept while its file exists.
+                UNSEEN => !replaced.contains(path.as_str()) && Path::new(path).exists(),
+                _ => false,
             })
             .map(|(path, (entry, _))| (path, entry))
-            .filter(|(path, _)| Path::new(path).exists())
             .collect();
         kept.sort_by_key(|(_, entry)| entry.offset);
-        let mut source = &stored.file;
+        // Entries that lie end to end are copied as one run: after a small change, the whole
+        // cache but a few entries is a handful of runs.
+        let mut run = 0..0;
         for (path, mut entry) in kept {
-            source.seek(SeekFrom::Start(entry.offset))?;
-            let copied = io::copy(&mut source.take(entry.len), out.as_file_mut())?;
-            if copied != entry.len {
-                return Err(io::Error::other("the old cache ended early"));
+            if entry.offset != run.end {
+                copy_range(&stored.file, run, out.as_file_mut())?;
+                run = entry.offset..entry.offset;
             }
+            run.end += entry.len;
             entry.offset = offset;
             offset += entry.len;
             index.push((path, entry));
         }
+        copy_range(&stored.file, run, out.as_file_mut())?;
     }
     let bytes = bincode::serde::encode_to_vec(&index, bincode::config::standard())
         .map_err(io::Error::other)?;
@@ -407,4 +422,114 @@ fn write_cache(
     out.write_all(&offset.to_le_bytes())?;
     out.persist(path).map_err(|error| error.error)?;
     Ok(())
+}
+
+/// Appends the bytes `range` of `from` to `to` (the kernel copies them, where it can).
+fn copy_range(mut from: &File, range: std::ops::Range<u64>, to: &mut File) -> io::Result<()> {
+    if range.is_empty() {
+        return Ok(());
+    }
+    from.seek(SeekFrom::Start(range.start))?;
+    let len = range.end - range.start;
+    if io::copy(&mut from.take(len), to)? != len {
+        return Err(io::Error::other("the old cache ended early"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::extract;
+
+    /// A recognizer of the default preset.
+    fn recognizer() -> Recognizer {
+        let config = crate::config::preset(crate::config::DEFAULT_PRESET).unwrap();
+        config.recognizer(config.edges)
+    }
+
+    /// Writes `text` at `path`, an hour old.
+    fn write_old(path: &Path, text: &str) -> Stamp {
+        std::fs::write(path, text).unwrap();
+        let file = File::options().write(true).open(path).unwrap();
+        file.set_modified(SystemTime::now() - Duration::from_secs(3600))
+            .unwrap();
+        Stamp::of(path).unwrap()
+    }
+
+    /// The paths a cache in `dir` holds entries for, sorted.
+    fn stored_paths(dir: &Path) -> Vec<String> {
+        let cache = FileCache::open(dir, "scope", 7).unwrap();
+        let mut paths: Vec<String> = cache.stored.unwrap().entries.into_keys().collect();
+        paths.sort();
+        paths
+    }
+
+    #[test]
+    fn entries_come_back_equal_and_deleted_files_leave_at_the_next_rewrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let recognizer = recognizer();
+        let file = |name: &str| dir.path().join(name).display().to_string();
+        let texts = [
+            ("a.c", "void a(void) { GLOBAL_STATE_CODE(); b(); }"),
+            ("b.c", "static int b(void) { return c(1) + a(); }"),
+        ];
+        let cache = FileCache::open(&dir.path().join("cache"), "scope", 7).unwrap();
+        let mut stamps = Vec::new();
+        for (name, text) in texts {
+            let stamp = write_old(Path::new(&file(name)), text);
+            cache.store(&file(name), stamp, &extract(text.as_bytes(), &recognizer));
+            stamps.push(stamp);
+        }
+        assert_eq!(cache.finish().stored, 2);
+        let cache_dir = dir.path().join("cache");
+        assert_eq!(stored_paths(&cache_dir), [file("a.c"), file("b.c")]);
+
+        // A second run takes both back as they were extracted.
+        let cache = FileCache::open(&cache_dir, "scope", 7).unwrap();
+        let mut buffer = Vec::new();
+        for ((name, text), stamp) in texts.iter().zip(&stamps) {
+            let back = cache.lookup(&file(name), *stamp, &mut buffer);
+            assert_eq!(back, Some(extract(text.as_bytes(), &recognizer)));
+        }
+        // Another stamp is a miss.
+        let newer = Stamp {
+            size: stamps[0].size + 1,
+            ..stamps[0]
+        };
+        assert_eq!(cache.lookup(&file("a.c"), newer, &mut buffer), None);
+        cache.finish();
+
+        // b.c is deleted; a.c changes, so the cache is rewritten without b.c.
+        std::fs::remove_file(file("b.c")).unwrap();
+        let cache = FileCache::open(&cache_dir, "scope", 7).unwrap();
+        let text = "void a(void) { GLOBAL_STATE_CODE(); }";
+        let stamp = write_old(Path::new(&file("a.c")), text);
+        assert_eq!(cache.lookup(&file("a.c"), stamp, &mut buffer), None);
+        cache.store(&file("a.c"), stamp, &extract(text.as_bytes(), &recognizer));
+        cache.finish();
+        assert_eq!(stored_paths(&cache_dir), [file("a.c")]);
+
+        // Another fingerprint sees no entry.
+        let other = FileCache::open(&cache_dir, "scope", 8).unwrap();
+        assert!(other.stored.is_none());
+    }
+
+    #[test]
+    fn a_file_modified_in_the_racy_window_is_not_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("young.c");
+        std::fs::write(&path, "void f(void) {}").unwrap();
+        let cache = FileCache::open(&dir.path().join("cache"), "scope", 1).unwrap();
+        let stamp = Stamp::of(&path).unwrap();
+        cache.store(
+            &path.display().to_string(),
+            stamp,
+            &FileFunctions::default(),
+        );
+        assert_eq!(cache.finish().stored, 0);
+        assert!(stamp.is_racy(SystemTime::now()));
+        let old = SystemTime::now() + RACY_WINDOW + Duration::from_secs(1);
+        assert!(!stamp.is_racy(old));
+    }
 }

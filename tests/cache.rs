@@ -131,6 +131,10 @@ fn a_changed_file_is_read_again() {
     );
     assert_eq!(after.stdout, plain.stdout);
     assert_ne!(after.stdout, before.stdout);
+    // The rewritten cache holds the entries kept and the new ones.
+    let again = run(&tree, &[&cache_arg, "--stats", "."]);
+    assert_eq!(again.cache_counts(), (C_FILES, 0));
+    assert_eq!(again.stdout, plain.stdout);
 }
 
 #[test]
