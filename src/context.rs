@@ -63,9 +63,15 @@ impl ContextSet {
 
     /// The contexts in the set, in table order.
     pub fn iter(self) -> impl Iterator<Item = ContextId> {
-        (0..MAX_CONTEXTS as u8)
-            .filter(move |&i| self.0 & (1 << i) != 0)
-            .map(ContextId)
+        // One step per context in the set, lowest bit first: most sets are empty.
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            let lowest = bits.trailing_zeros();
+            (bits != 0).then(|| {
+                bits &= bits - 1;
+                ContextId(lowest as u8)
+            })
+        })
     }
 }
 
