@@ -180,10 +180,13 @@ impl<'a> Resolver<'_, 'a> {
                         note_arguments(extracted, use_index, used.kind(), node, &meant, &mut out);
                     }
                 }
-                if used.kind() != UseKind::Call {
+                // The macro table is empty unless macro edges are built.
+                if used.kind() != UseKind::Call || self.macros.is_empty() {
+                    if !resolved && used.kind() == UseKind::Call {
+                        out.unresolved_calls += 1;
+                    }
                     continue;
                 }
-                // The macro table is empty unless macro edges are built.
                 let (hash, name) = (names.hash(used.name), names.get(used.name));
                 let sees = &mut |defining: u32| scope.sees(defining);
                 let included = &|defining: u32| self.includes.is_included(defining);

@@ -26,6 +26,11 @@ impl<'a, V> NameMap<'a, V> {
         }
     }
 
+    /// True if no name is in the map.
+    pub(super) fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
+
     pub(super) fn get(&self, hash: u64, name: &str) -> Option<&V> {
         self.table
             .find(hash, |(h, n, _)| *h == hash && *n == name)
@@ -477,6 +482,11 @@ impl<'a> Macros<'a> {
             entries,
             expanded: Mutex::default(),
         }
+    }
+
+    /// True if there is no macro to expand: macro edges are off.
+    pub(super) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 
     /// What invoking `name` amounts to, if it is a macro here, in a file that sees the files
