@@ -11,6 +11,7 @@ use crate::cache::{FileCache, Stamp};
 use crate::extract::{Extractor, FileFunctions, Recognizer, UseList};
 use ignore::overrides::Override;
 use ignore::{WalkBuilder, WalkState};
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -119,29 +120,66 @@ impl Exclusions {
     }
 
     /// The root `path` of a walk, resolved, and as written and made absolute where that form
-    /// must be matched too (a symbolic link on the way to the root or to the base).
-    fn root(&self, path: &Path) -> (PathBuf, Option<PathBuf>) {
+    /// must be matched too (a symbolic link on the way to the root or to the base), each with
+    /// its path relative to the base in the same form, worked out once for the whole walk.
+    fn root(&self, path: &Path) -> WalkRoot {
         let root = resolved(path);
         let written = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         let differs = written != root || self.base_as_written.is_some();
-        (root, differs.then_some(written))
+        let base_as_written = self.base_as_written.as_ref().unwrap_or(&self.base);
+        let written = differs.then(|| RootForm::new(written, base_as_written));
+        WalkRoot {
+            resolved: RootForm::new(root, &self.base),
+            written,
+        }
     }
 
-    /// True if the entry at `rest` below a root is left out: the root resolved (`root`), or as
-    /// written (`written`, see [`Exclusions::root`]), relative to the base in the same form.
-    fn excludes(&self, root: &Path, written: Option<&Path>, rest: &Path, is_dir: bool) -> bool {
-        let matched = |root: &Path, base: &Path| {
-            root.join(rest)
-                .strip_prefix(base)
-                .is_ok_and(|relative| self.globs.matched(relative, is_dir).is_ignore())
+    /// True if the entry at `rest` below the walk's `root` is left out.
+    fn excludes(&self, root: &WalkRoot, rest: &Path, is_dir: bool) -> bool {
+        let matched = |form: &RootForm, base: &Path| {
+            let relative = match &form.relative {
+                Some(prefix) if prefix.as_os_str().is_empty() => Cow::Borrowed(rest),
+                Some(prefix) => Cow::Owned(prefix.join(rest)),
+                // The base lies below the root, or elsewhere: only some entries are below it.
+                None => match form.path.join(rest).strip_prefix(base) {
+                    Ok(relative) => Cow::Owned(relative.to_path_buf()),
+                    Err(_) => return false,
+                },
+            };
+            self.globs.matched(&relative, is_dir).is_ignore()
         };
         let base_as_written = self.base_as_written.as_ref().unwrap_or(&self.base);
-        matched(root, &self.base)
-            || written.is_some_and(|written| matched(written, base_as_written))
+        matched(&root.resolved, &self.base)
+            || root
+                .written
+                .as_ref()
+                .is_some_and(|written| matched(written, base_as_written))
             || self
                 .root_globs
                 .as_ref()
                 .is_some_and(|globs| globs.matched(rest, is_dir).is_ignore())
+    }
+}
+
+/// A walk's root, in the forms [`Exclusions`] matches its entries in.
+struct WalkRoot {
+    /// Resolved.
+    resolved: RootForm,
+    /// As written and made absolute, where that differs.
+    written: Option<RootForm>,
+}
+
+/// One form of a walk's root, and where it is relative to the base in the same form.
+struct RootForm {
+    path: PathBuf,
+    /// The root relative to the base, if it is the base or below it.
+    relative: Option<PathBuf>,
+}
+
+impl RootForm {
+    fn new(path: PathBuf, base: &Path) -> RootForm {
+        let relative = path.strip_prefix(base).ok().map(Path::to_path_buf);
+        RootForm { path, relative }
     }
 }
 
@@ -374,13 +412,8 @@ fn walk_and_read<S: Send, T: Send, F: Fn(&mut S) -> Option<T> + Sync>(
         // Each root as given, and resolved; an entry is matched below the longest root that
         // its path starts with. The walker builds entry paths on the root as given, so a byte
         // prefix finds it without taking every path apart into components.
-        let mut roots: Vec<(PathBuf, PathBuf, Option<PathBuf>)> = paths
-            .iter()
-            .map(|p| {
-                let (resolved, written) = exclude.root(p);
-                (p.clone(), resolved, written)
-            })
-            .collect();
+        let mut roots: Vec<(PathBuf, WalkRoot)> =
+            paths.iter().map(|p| (p.clone(), exclude.root(p))).collect();
         roots.sort_by_key(|(given, ..)| std::cmp::Reverse(given.components().count()));
         builder.filter_entry(move |entry| {
             let path = entry.path();
@@ -388,12 +421,12 @@ fn walk_and_read<S: Send, T: Send, F: Fn(&mut S) -> Option<T> + Sync>(
                 .iter()
                 .find(|(given, ..)| starts_with_bytes(path, given))
                 .or_else(|| roots.iter().find(|(given, ..)| path.starts_with(given)));
-            let Some((given, resolved, written)) = root else {
+            let Some((given, root)) = root else {
                 return true;
             };
             let rest = path.strip_prefix(given).unwrap_or(path);
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            entry.depth() == 0 || !exclude.excludes(resolved, written.as_deref(), rest, is_dir)
+            entry.depth() == 0 || !exclude.excludes(root, rest, is_dir)
         });
     }
     let found: Found<T> = Mutex::new((Vec::new(), Vec::new()));
