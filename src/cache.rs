@@ -342,6 +342,9 @@ fn read_index(mut file: File, fingerprint: u64) -> Result<Option<Stored>, String
         return Ok(None);
     }
     let index_offset = word(24);
+    if index_offset < HEADER_LEN {
+        return Err("it was never finished".to_string());
+    }
     file.seek(SeekFrom::Start(index_offset))
         .map_err(|error| error.to_string())?;
     let mut bytes = Vec::new();
@@ -350,6 +353,18 @@ fn read_index(mut file: File, fingerprint: u64) -> Result<Option<Stored>, String
     let (index, _): (Vec<(String, Entry)>, usize) =
         bincode::serde::decode_from_slice(&bytes, bincode::config::standard())
             .map_err(|_| "its index does not decode".to_string())?;
+    // An entry must lie between the header and the index: one that does not would be read
+    // into a buffer of any size.
+    let inside = |entry: &Entry| {
+        entry.offset >= HEADER_LEN
+            && entry
+                .offset
+                .checked_add(entry.len)
+                .is_some_and(|end| end <= index_offset)
+    };
+    if !index.iter().all(|(_, entry)| inside(entry)) {
+        return Err("its index points outside it".to_string());
+    }
     let entries = index
         .into_iter()
         .map(|(path, entry)| (path, (entry, AtomicU8::new(UNSEEN))))
@@ -513,6 +528,44 @@ mod tests {
         // Another fingerprint sees no entry.
         let other = FileCache::open(&cache_dir, "scope", 8).unwrap();
         assert!(other.stored.is_none());
+    }
+
+    #[test]
+    fn an_index_that_points_outside_the_cache_is_damage_not_a_huge_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = FileCache::open(dir.path(), "scope", 3).unwrap();
+        let path = cache.path.clone();
+        let stamp = Stamp {
+            size: 1,
+            modified: 0,
+            inode: 1,
+        };
+        let write = |entry: Entry, index_offset: u64| {
+            let mut bytes = MAGIC.to_vec();
+            bytes.extend_from_slice(&3u64.to_le_bytes());
+            bytes.extend_from_slice(&index_offset.to_le_bytes());
+            let index = vec![("a.c".to_string(), entry)];
+            let config = bincode::config::standard();
+            bytes.extend(bincode::serde::encode_to_vec(&index, config).unwrap());
+            std::fs::write(&path, bytes).unwrap();
+        };
+        let huge = Entry {
+            stamp,
+            offset: HEADER_LEN,
+            len: u64::MAX / 2,
+            checksum: 0,
+        };
+        write(huge, HEADER_LEN);
+        let problem = FileCache::open(dir.path(), "scope", 3).unwrap().problem;
+        assert!(problem.unwrap().contains("points outside it"));
+        write(Entry { len: 0, ..huge }, 0);
+        let problem = FileCache::open(dir.path(), "scope", 3).unwrap().problem;
+        assert!(problem.unwrap().contains("never finished"));
+        // An empty entry at the index is inside: the cache opens.
+        write(Entry { len: 0, ..huge }, HEADER_LEN);
+        let opened = FileCache::open(dir.path(), "scope", 3).unwrap();
+        assert_eq!(opened.problem, None);
+        assert_eq!(opened.lookup("a.c", stamp, &mut Vec::new()), None);
     }
 
     #[test]
