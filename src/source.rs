@@ -281,11 +281,7 @@ pub fn read_sources(
         };
         reader.held_uses += file.functions.uses.len();
         reader.held.push(file);
-        Ok(if reader.held_uses >= USES_PER_CHUNK {
-            reader.release()
-        } else {
-            Vec::new()
-        })
+        Ok((reader.held_uses >= USES_PER_CHUNK).then(|| reader.release()))
     };
     let (files, mut errors) = walk_and_read(paths, options, new_reader, read, |reader| {
         Some(reader.release())
@@ -300,7 +296,7 @@ pub fn read_sources(
 /// run, for benchmarks. Returns the number of files and of bytes read.
 pub fn read_only(paths: &[PathBuf], options: &ReadOptions) -> (usize, u64) {
     let read = |buffer: &mut Vec<u8>, path: &Path| {
-        read_file(path, options.max_file_size, buffer).map(|()| buffer.len() as u64)
+        read_file(path, options.max_file_size, buffer).map(|()| Some(buffer.len() as u64))
     };
     let (sizes, _) = walk_and_read(paths, options, Vec::new, read, |_| None);
     (sizes.len(), sizes.iter().sum())
@@ -310,7 +306,7 @@ pub fn read_only(paths: &[PathBuf], options: &ReadOptions) -> (usize, u64) {
 /// nothing: for benchmarks of the stages that work in memory.
 pub fn read_contents(paths: &[PathBuf], options: &ReadOptions) -> Vec<Vec<u8>> {
     let read = |buffer: &mut Vec<u8>, path: &Path| {
-        read_file(path, options.max_file_size, buffer).map(|()| buffer.clone())
+        read_file(path, options.max_file_size, buffer).map(|()| Some(buffer.clone()))
     };
     walk_and_read(paths, options, Vec::new, read, |_| None).0
 }
@@ -389,12 +385,13 @@ fn human_size(bytes: u64) -> String {
 
 /// Walks `paths` on several threads and calls `read` on every file to take, with state that
 /// each thread makes with `new_state` and keeps, and `finish` on that state when the thread is
-/// done; returns what `read` returned, and what `finish` did, in no order.
+/// done; returns what `read` and `finish` handed over (`read` may hand over nothing yet), in
+/// no order.
 fn walk_and_read<S: Send, T: Send, F: Fn(&mut S) -> Option<T> + Sync>(
     paths: &[PathBuf],
     options: &ReadOptions,
     new_state: impl Fn() -> S + Sync,
-    read: impl Fn(&mut S, &Path) -> Result<T, ReadError> + Sync,
+    read: impl Fn(&mut S, &Path) -> Result<Option<T>, ReadError> + Sync,
     finish: F,
 ) -> (Vec<T>, Vec<ReadError>) {
     let Some((first, rest)) = paths.split_first() else {
@@ -447,7 +444,7 @@ fn walk_and_read<S: Send, T: Send, F: Fn(&mut S) -> Option<T> + Sync>(
                 }
                 Err(error) => Some(Err(walk_error(&error))),
             };
-            if let Some(outcome) = outcome {
+            if let Some(outcome) = outcome.and_then(Result::transpose) {
                 let mut found = found.lock().unwrap_or_else(|poison| poison.into_inner());
                 match outcome {
                     Ok(file) => found.0.push(file),
