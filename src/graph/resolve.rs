@@ -77,9 +77,10 @@ impl<'a> Resolver<'_, 'a> {
     ) -> FileEdges {
         let extracted = &file.functions;
         let names = &extracted.names;
-        // The first definition each of this file's names may resolve to, looked up once, when
-        // the name is first used.
-        let mut targets: Vec<NodeId> = vec![NOT_LOOKED_UP; names.len()];
+        // The definitions each of this file's names means, looked up once, when the name is
+        // first used: `meant_of[name]` is a range of `meant_all`.
+        let mut meant_of: Vec<(u32, u32)> = vec![(NOT_LOOKED_UP, 0); names.len()];
+        let mut meant_all: Vec<NodeId> = Vec::new();
         let mut out = FileEdges {
             ends: Vec::with_capacity(extracted.functions.len()),
             ..FileEdges::default()
@@ -156,28 +157,31 @@ impl<'a> Resolver<'_, 'a> {
                     out.deferred_references += 1;
                     continue;
                 }
-                let first = match targets[used.name as usize] {
-                    NOT_LOOKED_UP => {
+                let (start, len) = match meant_of[used.name as usize] {
+                    (NOT_LOOKED_UP, _) => {
                         let (hash, name) = (names.hash(used.name), names.get(used.name));
                         let first = self.names.first(hash, name, self.functions, self.files);
-                        targets[used.name as usize] = first;
-                        first
+                        meanings(self.names, self.functions, first, scope, &mut meant);
+                        let range = (meant_all.len() as u32, meant.len() as u32);
+                        meant_all.extend_from_slice(&meant);
+                        meant_of[used.name as usize] = range;
+                        range
                     }
-                    first => first,
+                    range => range,
                 };
-                meanings(self.names, self.functions, first, scope, &mut meant);
-                let resolved = !meant.is_empty();
+                let named = &meant_all[start as usize..(start + len) as usize];
+                let resolved = !named.is_empty();
                 // A name that means several definitions (no static one visible) merges them:
                 // only one is meant at a time, so each edge is a guess.
-                let merged = meant.len() > 1;
+                let merged = named.len() > 1;
                 if self.kinds.includes(used.kind()) {
                     out.edges.extend(
-                        meant
+                        named
                             .iter()
                             .map(|&to| edge(to, used.kind()).with_guessed(merged)),
                     );
                     if has_arguments {
-                        note_arguments(extracted, use_index, used.kind(), node, &meant, &mut out);
+                        note_arguments(extracted, use_index, used.kind(), node, named, &mut out);
                     }
                 }
                 // The macro table is empty unless macro edges are built.
