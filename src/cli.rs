@@ -190,6 +190,11 @@ pub struct Input {
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
 
+    /// Read and extract every file, even if --cache or --cache-dir is given too (as the
+    /// pre-commit hook gives --cache).
+    #[arg(long)]
+    pub no_cache: bool,
+
     /// Threads for reading and extracting files [default: number of CPUs].
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
@@ -488,6 +493,7 @@ impl Input {
             follow_links: self.follow,
             build_dir: self.build_dir.clone(),
             cache_dir: match (&self.cache_dir, self.cache) {
+                _ if self.no_cache => None,
                 (Some(dir), _) => Some(dir.clone()),
                 (None, true) => Some(cache::default_dir().ok_or(Error::NoCacheDir)?),
                 (None, false) => None,

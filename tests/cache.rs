@@ -256,6 +256,20 @@ fn cache_finds_its_directory_in_the_environment() {
 }
 
 #[test]
+fn no_cache_turns_off_a_cache_given_before_it() {
+    let (tree, cache) = example("cache-off");
+    let cache_arg = format!("--cache-dir={}", cache.display());
+    let off = run_with(
+        &tree,
+        &["--cache", &cache_arg, "--no-cache", "--stats", "."],
+        &[("CALLCHECK_CACHE_DIR", &cache)],
+    );
+    assert_eq!(off.code, 1, "{}", off.stderr);
+    assert!(!off.stderr.contains("cache:"), "{}", off.stderr);
+    assert!(!cache.exists());
+}
+
+#[test]
 fn a_build_directory_run_uses_the_cache_too() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let cache = scratch("cache-builddir");

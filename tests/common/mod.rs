@@ -45,6 +45,11 @@ pub fn callcheck_in(dir: &Path, args: &[&str]) -> Run {
         .args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")
+        // The pre-commit hook passes --cache: its cache goes to the build's scratch space.
+        .env(
+            "CALLCHECK_CACHE_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("callcheck-cache"),
+        )
         .output()
         .expect("run callcheck");
     Run {
