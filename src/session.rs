@@ -474,8 +474,6 @@ fn include_dirs(config: &Config, paths: &[PathBuf], cwd: &Path) -> Vec<String> {
     dirs
 }
 
-/// The build directory: `-p`'s, else the configuration's `build_dir`, relative to its
-/// directory.
 /// The extraction cache a run asked for, opened for the walk of `roots` from the current
 /// directory and for `recognizer`'s settings.
 fn open_cache(options: &Options, roots: &[PathBuf], recognizer: &Recognizer) -> OpenCache {
@@ -524,6 +522,8 @@ impl OpenCache {
     }
 }
 
+/// The build directory: `-p`'s, else the configuration's `build_dir`, relative to its
+/// directory.
 fn build_dir(options: &Options, config: &Config) -> Option<PathBuf> {
     if let Some(dir) = &options.build_dir {
         return Some(dir.clone());
