@@ -73,8 +73,10 @@ fn age(dir: &Path, age: Duration) {
     }
 }
 
-/// A copy of the bundled example whose files are an hour old, and a cache directory beside it.
+/// A copy of the bundled example whose files are an hour old, and a cache directory beside it
+/// (not made yet: nothing is left of an earlier run of the test).
 fn example(name: &str) -> (PathBuf, PathBuf) {
+    scratch(name);
     let tree = fixture_copy("testdata/example", &format!("{name}/tree"));
     age(&tree, Duration::from_secs(3600));
     let cache = tree.parent().unwrap().join("cache");
@@ -139,6 +141,7 @@ fn a_changed_file_is_read_again() {
 
 #[test]
 fn a_file_modified_just_now_is_not_stored() {
+    scratch("cache-young");
     let tree = fixture_copy("testdata/example", "cache-young/tree");
     let cache = tree.parent().unwrap().join("cache");
     let cache_arg = format!("--cache-dir={}", cache.display());
