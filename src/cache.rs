@@ -20,7 +20,7 @@
 //! extracted any file writes a new cache and renames it over the old one, so a reader never
 //! sees half a file and concurrent runs leave one or the other.
 
-use crate::extract::{FileFunctions, Recognizer};
+use crate::extract::{FileFunctions, Recognizer, name_hash};
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
@@ -36,7 +36,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 const MAGIC: &[u8; 16] = b"callcheck-cache\n";
 
 /// The version of the layout and of the encoding of entries; a change makes old caches misses.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The header: magic, fingerprint, index offset.
 const HEADER_LEN: u64 = 16 + 8 + 8;
@@ -158,7 +158,7 @@ impl Fresh {
                 stamp,
                 offset,
                 len: bytes.len() as u64,
-                checksum: hash_bytes(bytes),
+                checksum: name_hash(bytes),
             },
         ));
         Ok(())
@@ -196,7 +196,7 @@ impl FileCache {
     /// problem to report. Fails only if `dir` cannot be created.
     pub fn open(dir: &Path, scope: &str, fingerprint: u64) -> io::Result<FileCache> {
         std::fs::create_dir_all(dir)?;
-        let path = dir.join(format!("{:016x}.cache", hash_bytes(scope.as_bytes())));
+        let path = dir.join(format!("{:016x}.cache", name_hash(scope.as_bytes())));
         let (stored, problem) = match File::open(&path) {
             Err(error) if error.kind() == io::ErrorKind::NotFound => (None, None),
             Err(error) => (
@@ -321,14 +321,6 @@ pub fn default_dir() -> Option<PathBuf> {
         .or_else(|| var("HOME").map(|dir| PathBuf::from(dir).join(".cache/callcheck")))
 }
 
-/// A 64-bit hash of `bytes`, for file names and checksums.
-fn hash_bytes(bytes: &[u8]) -> u64 {
-    let mut hasher = FxHasher::default();
-    hasher.write(bytes);
-    hasher.write_usize(bytes.len());
-    hasher.finish()
-}
-
 /// Reads the header and index of the cache in `file`: `None` if its fingerprint is another.
 fn read_index(mut file: File, fingerprint: u64) -> Result<Option<Stored>, String> {
     let mut header = [0u8; HEADER_LEN as usize];
@@ -378,7 +370,7 @@ fn read_entry(file: &File, entry: &Entry, buffer: &mut Vec<u8>) -> Option<FileFu
     buffer.clear();
     buffer.resize(usize::try_from(entry.len).ok()?, 0);
     file.read_exact_at(buffer, entry.offset).ok()?;
-    if hash_bytes(buffer) != entry.checksum {
+    if name_hash(buffer) != entry.checksum {
         return None;
     }
     let (functions, read) =
