@@ -134,6 +134,107 @@ impl Guard {
     }
 }
 
+/// How one function uses another, in six bits: the kind (3 bits), the guard (2) and one flag
+/// whose meaning is its holder's (a use's deferred mark, an edge's guessed mark). A use, an
+/// edge and a reverse edge keep it in this one layout, so it passes between them unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UseMark(u8);
+
+/// Bits of a [`UseMark`] that hold the kind: the lowest.
+const MARK_KIND_BITS: u32 = 3;
+
+/// Bits of a [`UseMark`] that hold the guard, above the kind.
+const MARK_GUARD_BITS: u32 = 2;
+
+/// The bit of a [`UseMark`] that holds the flag, above the guard.
+const MARK_FLAG_BIT: u32 = MARK_KIND_BITS + MARK_GUARD_BITS;
+
+impl UseMark {
+    /// Its width in bits.
+    pub const BITS: u32 = MARK_FLAG_BIT + 1;
+
+    /// A use of `kind` under `guard`, with the flag set if `flag`.
+    pub fn new(kind: UseKind, guard: Guard, flag: bool) -> UseMark {
+        UseMark(kind as u8 | (guard as u8) << MARK_KIND_BITS | u8::from(flag) << MARK_FLAG_BIT)
+    }
+
+    /// The mark whose bits are the low [`UseMark::BITS`] of `bits`, as [`UseMark::bits`] gave
+    /// them.
+    pub fn from_bits(bits: u8) -> UseMark {
+        UseMark(bits & ((1 << Self::BITS) - 1))
+    }
+
+    /// Its bits, in the low [`UseMark::BITS`].
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// How the function is used.
+    pub fn kind(self) -> UseKind {
+        UseKind::ALL[usize::from(self.0 & ((1 << MARK_KIND_BITS) - 1))]
+    }
+
+    /// Where the use runs relative to a guard's context.
+    pub fn guard(self) -> Guard {
+        Guard::ALL[usize::from((self.0 >> MARK_KIND_BITS) & ((1 << MARK_GUARD_BITS) - 1))]
+    }
+
+    /// The holder's flag.
+    pub fn flag(self) -> bool {
+        self.0 & (1 << MARK_FLAG_BIT) != 0
+    }
+
+    /// The same mark of kind `kind`.
+    pub fn with_kind(self, kind: UseKind) -> UseMark {
+        UseMark::new(kind, self.guard(), self.flag())
+    }
+
+    /// The same mark under `guard`.
+    pub fn with_guard(self, guard: Guard) -> UseMark {
+        UseMark::new(self.kind(), guard, self.flag())
+    }
+
+    /// The same mark with the flag set if `flag`.
+    pub fn with_flag(self, flag: bool) -> UseMark {
+        UseMark::new(self.kind(), self.guard(), flag)
+    }
+}
+
+/// A line and a [`UseMark`] in 32 bits: the line in the low [`LineMark::LINE_BITS`] (lines up
+/// to 67,108,863; a larger one is kept as that), the mark above it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LineMark(u32);
+
+impl LineMark {
+    /// Bits of the line.
+    pub const LINE_BITS: u32 = 32 - UseMark::BITS;
+
+    /// `line` (cut to the largest that fits) with `mark`.
+    pub fn new(line: u32, mark: UseMark) -> LineMark {
+        LineMark(line.min((1 << Self::LINE_BITS) - 1) | u32::from(mark.bits()) << Self::LINE_BITS)
+    }
+
+    /// The line.
+    pub fn line(self) -> u32 {
+        self.0 & ((1 << Self::LINE_BITS) - 1)
+    }
+
+    /// The mark.
+    pub fn mark(self) -> UseMark {
+        UseMark::from_bits((self.0 >> Self::LINE_BITS) as u8)
+    }
+
+    /// The same line with `mark`.
+    pub fn with_mark(self, mark: UseMark) -> LineMark {
+        LineMark::new(self.line(), mark)
+    }
+
+    /// `line` with the same mark.
+    pub fn with_line(self, line: u32) -> LineMark {
+        LineMark::new(line, self.mark())
+    }
+}
+
 /// A constant written as a call's argument, or compared with a parameter in a body: an integer
 /// (`0`, `0x10`, `-1`, `false`, `true`, `NULL`) or a name that looks like an enumerator or a
 /// constant macro (`MIRROR_METHOD_COPY`: capitals, digits and `_`), by the hash of its text.
@@ -211,5 +312,36 @@ impl ParamCondition {
         arguments
             .binary_search_by_key(&self.position, |&(position, _)| position)
             .is_ok_and(|at| self.test.fails_for(arguments[at].1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_guard_and_flag_survives_a_mark_and_a_line() {
+        for kind in UseKind::ALL {
+            for guard in Guard::ALL {
+                for flag in [false, true] {
+                    let mark = UseMark::new(kind, guard, flag);
+                    assert_eq!(
+                        (mark.kind(), mark.guard(), mark.flag()),
+                        (kind, guard, flag)
+                    );
+                    assert_eq!(UseMark::from_bits(mark.bits()), mark);
+                    let line = LineMark::new(1234, mark);
+                    assert_eq!((line.line(), line.mark()), (1234, mark));
+                    assert_eq!(line.with_line(u32::MAX).line(), (1 << 26) - 1);
+                    assert_eq!(line.with_line(u32::MAX).mark(), mark);
+                }
+            }
+        }
+        let mark = UseMark::new(UseKind::Call, Guard::None, false);
+        let changed = mark
+            .with_kind(UseKind::Field)
+            .with_guard(Guard::Outside)
+            .with_flag(true);
+        assert_eq!(changed, UseMark::new(UseKind::Field, Guard::Outside, true));
     }
 }

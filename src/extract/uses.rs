@@ -13,7 +13,7 @@
 //! to the system.
 
 use super::le_words;
-use crate::model::{Guard, UseKind};
+use crate::model::{Guard, LineMark, UseKind, UseMark};
 use std::sync::Arc;
 use thin_vec::ThinVec;
 
@@ -23,80 +23,66 @@ use thin_vec::ThinVec;
 pub struct Use {
     /// Index into [`FileFunctions::names`](super::FileFunctions::names).
     pub name: u32,
-    /// The line in the low [`USE_LINE_BITS`] bits, then the kind in 3 bits, the guard in 2 and
-    /// the deferred mark in the top bit.
-    line_and_kind: u32,
+    /// The line, with the kind, the guard and the deferred mark (the mark's flag).
+    line_and_kind: LineMark,
     /// 1-based byte column of the first call (or, for a reference, the first mention).
     pub column: u32,
 }
-
-/// Bits of [`Use::line`]: lines up to 67,108,863, as an edge keeps them (a larger line number
-/// is stored as that).
-const USE_LINE_BITS: u32 = 26;
-
-/// Where a use's kind, guard and deferred mark start in its packed word.
-const USE_KIND_SHIFT: u32 = USE_LINE_BITS;
-const USE_GUARD_SHIFT: u32 = USE_KIND_SHIFT + 3;
-const USE_DEFERRED_BIT: u32 = 31;
 
 impl Use {
     /// A use of name `name`, of `kind`, first at `line` and `column`, under `guard`, not
     /// deferred.
     pub fn new(name: u32, kind: UseKind, line: u32, column: u32, guard: Guard) -> Use {
-        let line = line.min((1 << USE_LINE_BITS) - 1);
         Use {
             name,
-            line_and_kind: line
-                | (kind as u32) << USE_KIND_SHIFT
-                | (guard as u32) << USE_GUARD_SHIFT,
+            line_and_kind: LineMark::new(line, UseMark::new(kind, guard, false)),
             column,
         }
     }
 
     /// Call or reference.
     pub fn kind(&self) -> UseKind {
-        UseKind::ALL[((self.line_and_kind >> USE_KIND_SHIFT) & 0b111) as usize]
+        self.line_and_kind.mark().kind()
     }
 
     /// 1-based line of the first call (or, for a reference, the first mention).
     pub fn line(&self) -> u32 {
-        self.line_and_kind & ((1 << USE_LINE_BITS) - 1)
+        self.line_and_kind.line()
     }
 
     /// Where it runs relative to a `[[guard]]`'s context: a name used both under a guard and
     /// elsewhere (or under both branches) is unguarded.
     pub fn guard(&self) -> Guard {
-        Guard::ALL[((self.line_and_kind >> USE_GUARD_SHIFT) & 0b11) as usize]
+        self.line_and_kind.mark().guard()
     }
 
     /// For a reference: it is handed to the same `[[deferred]]` call at every mention, so it
     /// runs elsewhere, later.
     pub fn deferred(&self) -> bool {
-        self.line_and_kind & (1 << USE_DEFERRED_BIT) != 0
+        self.line_and_kind.mark().flag()
     }
 
     /// Sets the kind.
     pub fn set_kind(&mut self, kind: UseKind) {
-        self.line_and_kind =
-            (self.line_and_kind & !(0b111 << USE_KIND_SHIFT)) | (kind as u32) << USE_KIND_SHIFT;
+        let mark = self.line_and_kind.mark().with_kind(kind);
+        self.line_and_kind = self.line_and_kind.with_mark(mark);
     }
 
     /// Sets the guard.
     pub fn set_guard(&mut self, guard: Guard) {
-        self.line_and_kind =
-            (self.line_and_kind & !(0b11 << USE_GUARD_SHIFT)) | (guard as u32) << USE_GUARD_SHIFT;
+        let mark = self.line_and_kind.mark().with_guard(guard);
+        self.line_and_kind = self.line_and_kind.with_mark(mark);
     }
 
     /// Sets the deferred mark.
     pub fn set_deferred(&mut self, deferred: bool) {
-        self.line_and_kind = (self.line_and_kind & !(1 << USE_DEFERRED_BIT))
-            | u32::from(deferred) << USE_DEFERRED_BIT;
+        let mark = self.line_and_kind.mark().with_flag(deferred);
+        self.line_and_kind = self.line_and_kind.with_mark(mark);
     }
 
     /// Sets the line and column.
     pub fn set_position(&mut self, line: u32, column: u32) {
-        let mask = (1 << USE_LINE_BITS) - 1;
-        self.line_and_kind = (self.line_and_kind & !mask) | line.min(mask);
+        self.line_and_kind = self.line_and_kind.with_line(line);
         self.column = column;
     }
 }
@@ -107,8 +93,8 @@ const PACKED_NAME_BITS: u32 = 24;
 const PACKED_LINE_BITS: u32 = 22;
 const PACKED_COLUMN_BITS: u32 = 12;
 
-/// Where each part starts in a packed use. The kind, guard and deferred mark are the top bits
-/// of [`Use`]'s own packed word, above its line.
+/// Where each part starts in a packed use. The kind, guard and deferred mark (the use's
+/// [`UseMark`]) are the top bits.
 const PACKED_LINE_SHIFT: u32 = PACKED_NAME_BITS;
 const PACKED_COLUMN_SHIFT: u32 = PACKED_LINE_SHIFT + PACKED_LINE_BITS;
 const PACKED_FLAGS_SHIFT: u32 = PACKED_COLUMN_SHIFT + PACKED_COLUMN_BITS;
@@ -350,7 +336,7 @@ fn pack(used: Use) -> Option<u64> {
         u64::from(used.column),
     );
     let fits = name <= mask(PACKED_NAME_BITS) && line <= mask(PACKED_LINE_BITS) && column < WIDE;
-    let flags = u64::from(used.line_and_kind >> USE_KIND_SHIFT);
+    let flags = u64::from(used.line_and_kind.mark().bits());
     fits.then_some(
         name | line << PACKED_LINE_SHIFT
             | column << PACKED_COLUMN_SHIFT
@@ -365,10 +351,10 @@ fn unpack(packed: u64) -> Option<Use> {
         return None;
     }
     let line = (packed >> PACKED_LINE_SHIFT) & mask(PACKED_LINE_BITS);
-    let flags = (packed >> PACKED_FLAGS_SHIFT) as u32;
+    let flags = packed >> PACKED_FLAGS_SHIFT;
     Some(Use {
         name: (packed & mask(PACKED_NAME_BITS)) as u32,
-        line_and_kind: line as u32 | flags << USE_KIND_SHIFT,
+        line_and_kind: LineMark::new(line as u32, UseMark::from_bits(flags as u8)),
         column: column as u32,
     })
 }

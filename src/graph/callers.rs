@@ -1,11 +1,11 @@
 //! The reverse of a graph's edges: for each function, the functions that use it and how.
 //!
 //! The check builds it once over every edge of the tree (millions on Linux) while the graph is
-//! alive, so a use takes five bytes: the user, and one byte packing the kind, the guard and
-//! whether the edge is guessed.
+//! alive, so a use takes five bytes: the user, and the edge's [`UseMark`] (kind, guard and
+//! whether it is guessed) in one byte.
 
 use super::Graph;
-use crate::model::{Guard, NodeId, UseKind};
+use crate::model::{Guard, NodeId, UseKind, UseMark};
 
 /// The reverse of a graph's edges, in the same layout as the forward ones: for each node, the
 /// nodes that use it and how, in increasing node order.
@@ -15,8 +15,8 @@ pub struct Callers {
     offsets: Vec<u32>,
     /// The node that makes each use.
     users: Vec<NodeId>,
-    /// For each entry of `users`, its use packed by [`pack`].
-    marks: Vec<u8>,
+    /// For each entry of `users`, how it uses the node.
+    marks: Vec<UseMark>,
 }
 
 /// One use of a function, as [`Callers::of`] gives it.
@@ -32,31 +32,14 @@ pub struct CallerUse {
     pub guard: Guard,
 }
 
-/// Bits of a mark that hold the kind: the lowest.
-const KIND_BITS: u32 = 3;
-
-/// Bits of a mark that hold the guard, above the kind.
-const GUARD_BITS: u32 = 2;
-
-/// Where the guard starts.
-const GUARD_SHIFT: u32 = KIND_BITS;
-
-/// The bit of a mark set for a guessed edge, above the guard.
-const GUESSED_BIT: u32 = KIND_BITS + GUARD_BITS;
-
-/// The byte that stands for a use of `kind` under `guard`, guessed or not.
-fn pack(kind: UseKind, guard: Guard, guessed: bool) -> u8 {
-    (kind as u8) | (guard as u8) << GUARD_SHIFT | u8::from(guessed) << GUESSED_BIT
-}
-
 impl CallerUse {
-    /// The use by `caller` that `mark` (made by [`pack`]) describes.
-    fn unpack(caller: NodeId, mark: u8) -> CallerUse {
+    /// The use by `caller` that `mark` describes.
+    fn unpack(caller: NodeId, mark: UseMark) -> CallerUse {
         CallerUse {
             caller,
-            kind: UseKind::ALL[usize::from(mark & ((1 << KIND_BITS) - 1))],
-            guessed: mark & (1 << GUESSED_BIT) != 0,
-            guard: Guard::ALL[usize::from((mark >> GUARD_SHIFT) & ((1 << GUARD_BITS) - 1))],
+            kind: mark.kind(),
+            guessed: mark.flag(),
+            guard: mark.guard(),
         }
     }
 }
@@ -73,12 +56,12 @@ impl Callers {
         }
         let mut fill = offsets.clone();
         let mut users = vec![0; graph.edges.len()];
-        let mut marks = vec![0; graph.edges.len()];
+        let mut marks = vec![UseMark::from_bits(0); graph.edges.len()];
         for from in graph.nodes() {
             for edge in graph.edges_from(from) {
                 let slot = &mut fill[edge.to as usize];
                 users[*slot as usize] = from;
-                marks[*slot as usize] = pack(edge.kind(), edge.guard(), edge.guessed());
+                marks[*slot as usize] = edge.mark();
                 *slot += 1;
             }
         }
@@ -105,11 +88,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_kind_guard_and_mark_survives_packing() {
+    fn every_kind_guard_and_mark_reaches_the_caller_use() {
         for kind in UseKind::ALL {
             for guard in Guard::ALL {
                 for guessed in [false, true] {
-                    let mark = pack(kind, guard, guessed);
+                    let mark = UseMark::new(kind, guard, guessed);
                     assert_eq!(
                         CallerUse::unpack(7, mark),
                         CallerUse {

@@ -37,7 +37,7 @@ mod tables;
 
 use crate::context::{ContextId, ContextSet, Contexts, Wrapper};
 use crate::extract::{Pragma, Recognizer, UseList};
-use crate::model::{EdgeKinds, Guard, NodeId, UseKind};
+use crate::model::{EdgeKinds, Guard, LineMark, NodeId, UseKind, UseMark};
 use crate::source::SourceFile;
 pub use arguments::{ArgumentFacts, Entries, State};
 pub use callers::{CallerUse, Callers};
@@ -141,7 +141,7 @@ impl Origins {
 }
 
 /// A use of one function by another. Graphs hold millions of edges, so an edge is 16 bytes:
-/// its kind and guard share a word with its line.
+/// its kind, guard and guessed mark share a word with its line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Edge {
     /// The function used.
@@ -149,52 +149,33 @@ pub struct Edge {
     /// Index of the file the use is written in (see [`Graph::path`]): the user's, except for a
     /// field's edge (the binding's file) and a generated wrapper's (the prototype's).
     pub file: u32,
-    /// The line in the low [`LINE_BITS`] bits, the kind in the [`KIND_BITS`] above them, then
-    /// the guard in [`GUARD_BITS`]; bit 31 is left for other marks.
-    line_and_kind: u32,
+    /// The line, with the kind, the guard and the guessed mark (the mark's flag).
+    line_and_kind: LineMark,
     /// Byte column of the use.
     pub column: u32,
 }
 
-/// Bits of [`Edge::line`]: lines up to 67,108,863 (a larger line number is stored as that).
-/// The kind takes the 3 bits above them, a context guard the 2 above those, and bit
-/// [`GUESSED_BIT`] says the edge is an over-approximation.
-const LINE_BITS: u32 = 26;
-
-/// Bits of the kind, above the line.
-const KIND_BITS: u32 = 3;
-
-/// Bits of [`Edge::guard`], above the kind (bits 29 and 30).
-const GUARD_BITS: u32 = 2;
-
-/// Where the guard starts.
-const GUARD_SHIFT: u32 = LINE_BITS + KIND_BITS;
-
-/// The bit of an edge that the graph guesses rather than knows (see [`Edge::guessed`]).
-const GUESSED_BIT: u32 = 31;
-
 impl Edge {
     /// The use of `to`, of `kind`, at `line` and `column` of file `file`, with no guard.
     pub fn new(to: NodeId, kind: UseKind, file: u32, line: u32, column: u32) -> Edge {
-        let line = line.min((1 << LINE_BITS) - 1);
         Edge {
             to,
             file,
-            line_and_kind: line | (kind as u32) << LINE_BITS,
+            line_and_kind: LineMark::new(line, UseMark::new(kind, Guard::None, false)),
             column,
         }
     }
 
     /// The same edge with guard `guard`.
     pub fn guarded(mut self, guard: Guard) -> Edge {
-        let mask = ((1 << GUARD_BITS) - 1) << GUARD_SHIFT;
-        self.line_and_kind = (self.line_and_kind & !mask) | (guard as u32) << GUARD_SHIFT;
+        let mark = self.mark().with_guard(guard);
+        self.line_and_kind = self.line_and_kind.with_mark(mark);
         self
     }
 
     /// How the function is used.
     pub fn kind(&self) -> UseKind {
-        UseKind::ALL[((self.line_and_kind >> LINE_BITS) & ((1 << KIND_BITS) - 1)) as usize]
+        self.mark().kind()
     }
 
     /// True if the graph guessed this edge rather than read it: a step through a callback
@@ -202,25 +183,31 @@ impl Edge {
     /// definitions a name resolves to (a name merge). Reports mark such steps and `--certain`
     /// avoids them.
     pub fn guessed(&self) -> bool {
-        self.line_and_kind & (1 << GUESSED_BIT) != 0
+        self.mark().flag()
     }
 
-    /// The same edge, marked as guessed if `guessed`.
+    /// The same edge, marked as guessed if `guessed` (a guessed edge stays guessed).
     pub fn with_guessed(mut self, guessed: bool) -> Edge {
         if guessed {
-            self.line_and_kind |= 1 << GUESSED_BIT;
+            let mark = self.mark().with_flag(true);
+            self.line_and_kind = self.line_and_kind.with_mark(mark);
         }
         self
     }
 
     /// Where the use runs relative to the guard's context.
     pub fn guard(&self) -> Guard {
-        Guard::ALL[((self.line_and_kind >> GUARD_SHIFT) & ((1 << GUARD_BITS) - 1)) as usize]
+        self.mark().guard()
     }
 
     /// Line of the use.
     pub fn line(&self) -> u32 {
-        self.line_and_kind & ((1 << LINE_BITS) - 1)
+        self.line_and_kind.line()
+    }
+
+    /// Its kind, guard and guessed mark together.
+    pub fn mark(&self) -> UseMark {
+        self.line_and_kind.mark()
     }
 }
 

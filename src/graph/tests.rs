@@ -294,12 +294,12 @@ fn edges_keep_kind_and_line_in_sixteen_bytes() {
     let far = Edge::new(0, UseKind::Generated, 0, u32::MAX, 0);
     assert_eq!(
         (far.kind(), far.line(), far.guessed()),
-        (UseKind::Generated, (1 << LINE_BITS) - 1, false)
+        (UseKind::Generated, (1 << LineMark::LINE_BITS) - 1, false)
     );
     let guessed = far.with_guessed(true);
     assert_eq!(
         (guessed.kind(), guessed.line(), guessed.guessed()),
-        (UseKind::Generated, (1 << LINE_BITS) - 1, true)
+        (UseKind::Generated, (1 << LineMark::LINE_BITS) - 1, true)
     );
     assert!(
         !Edge::new(0, UseKind::Call, 0, 1, 1)
