@@ -13,6 +13,12 @@
 //! stamp. Each entry has a checksum: one that does not match, or that does not decode, is a
 //! miss, and the file is read again.
 //!
+//! An entry also holds a hash of its file's bytes ([`content_hash`], 128-bit XXH3). A file
+//! whose stamp changed but whose bytes did not (a checkout, a rebase, a fresh clone in CI with
+//! the cache directory restored, an editor saving an unchanged buffer) is read and hashed, and
+//! its entry taken without extracting it; the new cache carries the new stamp, so the next run
+//! takes it on the stamp alone.
+//!
 //! Layout: a header (the magic `callcheck-cache\n`, the fingerprint and the index's offset,
 //! little-endian), the entries end to end, then the index (each path with its stamp, place and
 //! checksum). The index is read when the cache is opened; entries are read one by one as files
@@ -36,7 +42,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 const MAGIC: &[u8; 16] = b"callcheck-cache\n";
 
 /// The version of the layout and of the encoding of entries; a change makes old caches misses.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The header: magic, fingerprint, index offset.
 const HEADER_LEN: u64 = 16 + 8 + 8;
@@ -86,9 +92,17 @@ impl Stamp {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct Entry {
     stamp: Stamp,
+    /// The [`content_hash`] of the file's bytes.
+    content: u128,
     offset: u64,
     len: u64,
     checksum: u64,
+}
+
+/// The hash of a file's bytes that an entry is matched by when the file's stamp changed: XXH3's
+/// 128-bit form, so that two versions of a file share a hash by chance with odds of 2^-128.
+pub fn content_hash(bytes: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(bytes)
 }
 
 /// The cache as it was on disk when the run started.
@@ -96,6 +110,8 @@ struct Stored {
     file: File,
     /// Each path's entry, and what this run found it to be ([`UNSEEN`], [`TAKEN`], [`STALE`]).
     entries: FxHashMap<String, (Entry, AtomicU8)>,
+    /// The new stamps of entries taken by their content: written into the new cache's index.
+    restamped: Mutex<FxHashMap<String, Stamp>>,
 }
 
 /// A stored entry this run has not looked up.
@@ -140,12 +156,12 @@ impl Fresh {
             .unwrap_or_else(|| unreachable!()))
     }
 
-    /// Appends `bytes` as `path`'s entry, with `stamp`.
+    /// Appends `bytes` as `path`'s entry, with `stamp` and the hash of the file's `content`.
     fn append(
         &mut self,
         cache: (&Path, u64),
         path: String,
-        stamp: Stamp,
+        (stamp, content): (Stamp, u128),
         bytes: &[u8],
     ) -> io::Result<()> {
         let file = self.file(cache.0, cache.1)?;
@@ -156,6 +172,7 @@ impl Fresh {
             path,
             Entry {
                 stamp,
+                content,
                 offset,
                 len: bytes.len() as u64,
                 checksum: name_hash(bytes),
@@ -172,6 +189,8 @@ pub struct CacheReport {
     pub path: PathBuf,
     /// Files taken from the cache.
     pub hits: usize,
+    /// Of those, the files whose stamp had changed but whose bytes had not.
+    pub content_hits: usize,
     /// Files stored in it after being read and extracted.
     pub stored: usize,
     /// Why the cache could not be read or written, if it could not: the run went on without.
@@ -185,6 +204,7 @@ pub struct FileCache {
     stored: Option<Stored>,
     fresh: Mutex<Fresh>,
     hits: AtomicUsize,
+    content_hits: AtomicUsize,
     /// Why the stored cache was not used, if it exists but could not be.
     problem: Option<String>,
 }
@@ -220,34 +240,62 @@ impl FileCache {
             stored,
             fresh: Mutex::new(Fresh::default()),
             hits: AtomicUsize::new(0),
+            content_hits: AtomicUsize::new(0),
             problem,
         })
     }
 
     /// The entry of the file at `path` if it has `stamp`, read with `buffer`; `None` if there is
-    /// none or it does not match, decode or pass its checksum.
+    /// none or it does not match, decode or pass its checksum. A stamp that does not match
+    /// leaves the entry to [`FileCache::lookup_content`], once the file is read.
     pub fn lookup(&self, path: &str, stamp: Stamp, buffer: &mut Vec<u8>) -> Option<FileFunctions> {
         let stored = self.stored.as_ref()?;
         let (entry, state) = stored.entries.get(path)?;
-        let functions = (entry.stamp == stamp)
-            .then(|| read_entry(&stored.file, entry, buffer))
-            .flatten();
-        match functions {
-            Some(functions) => {
-                self.hits.fetch_add(1, Ordering::Relaxed);
-                state.store(TAKEN, Ordering::Relaxed);
-                Some(functions)
-            }
-            None => {
-                state.store(STALE, Ordering::Relaxed);
-                None
-            }
+        if entry.stamp != stamp {
+            return None;
         }
+        let Some(functions) = read_entry(&stored.file, entry, buffer) else {
+            state.store(STALE, Ordering::Relaxed);
+            return None;
+        };
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        state.store(TAKEN, Ordering::Relaxed);
+        Some(functions)
     }
 
-    /// Stores what extraction found in the file at `path`, statted as `stamp` before it was
-    /// read, unless it was modified too recently to be trusted (see [`RACY_WINDOW`]).
-    pub fn store(&self, path: &str, stamp: Stamp, functions: &FileFunctions) {
+    /// The entry of the file at `path`, whose bytes hash to `content` (and which was statted as
+    /// `stamp`, if it could be, before it was read), read with `buffer`; `None` if there is none
+    /// or it was stored for other bytes, or does not decode or pass its checksum. An entry
+    /// taken this way gets the new stamp, unless that is too recent to trust.
+    pub fn lookup_content(
+        &self,
+        path: &str,
+        (stamp, content): (Option<Stamp>, u128),
+        buffer: &mut Vec<u8>,
+    ) -> Option<FileFunctions> {
+        let stored = self.stored.as_ref()?;
+        let (entry, state) = stored.entries.get(path)?;
+        let functions = (entry.content == content)
+            .then(|| read_entry(&stored.file, entry, buffer))
+            .flatten();
+        let Some(functions) = functions else {
+            state.store(STALE, Ordering::Relaxed);
+            return None;
+        };
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        self.content_hits.fetch_add(1, Ordering::Relaxed);
+        state.store(TAKEN, Ordering::Relaxed);
+        if let Some(stamp) = stamp.filter(|stamp| !stamp.is_racy(SystemTime::now())) {
+            let mut restamped = stored.restamped.lock().unwrap_or_else(|p| p.into_inner());
+            restamped.insert(path.to_string(), stamp);
+        }
+        Some(functions)
+    }
+
+    /// Stores what extraction found in the file at `path`, whose bytes hash to `content` and
+    /// which was statted as `stamp` before it was read, unless it was modified too recently to
+    /// be trusted (see [`RACY_WINDOW`]).
+    pub fn store(&self, path: &str, (stamp, content): (Stamp, u128), functions: &FileFunctions) {
         if stamp.is_racy(SystemTime::now()) {
             return;
         }
@@ -262,7 +310,7 @@ impl FileCache {
         let appended = fresh.append(
             (&self.path, self.fingerprint),
             path.to_string(),
-            stamp,
+            (stamp, content),
             &bytes,
         );
         if let Err(error) = appended {
@@ -274,14 +322,17 @@ impl FileCache {
     pub fn finish(self) -> CacheReport {
         let fresh = self.fresh.into_inner().unwrap_or_else(|p| p.into_inner());
         let stale = self.stored.as_ref().is_some_and(|stored| {
-            stored
-                .entries
-                .values()
-                .any(|(_, state)| state.load(Ordering::Relaxed) == STALE)
+            let restamped = stored.restamped.lock().unwrap_or_else(|p| p.into_inner());
+            !restamped.is_empty()
+                || stored
+                    .entries
+                    .values()
+                    .any(|(_, state)| state.load(Ordering::Relaxed) == STALE)
         });
         let mut report = CacheReport {
             path: self.path.clone(),
             hits: self.hits.into_inner(),
+            content_hits: self.content_hits.into_inner(),
             stored: fresh.entries.len(),
             problem: self.problem.or(fresh.error.clone()),
         };
@@ -361,7 +412,11 @@ fn read_index(mut file: File, fingerprint: u64) -> Result<Option<Stored>, String
         .into_iter()
         .map(|(path, entry)| (path, (entry, AtomicU8::new(UNSEEN))))
         .collect();
-    Ok(Some(Stored { file, entries }))
+    Ok(Some(Stored {
+        file,
+        entries,
+        restamped: Mutex::default(),
+    }))
 }
 
 /// The functions of `entry`, read from `file` into `buffer`, if they pass the checksum and
@@ -394,6 +449,10 @@ fn write_cache(
         unreachable!("made above")
     };
     if let Some(stored) = stored {
+        let restamped = stored
+            .restamped
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner());
         let replaced: FxHashSet<&str> = index.iter().map(|(p, _)| p.as_str()).collect();
         let mut kept: Vec<(String, Entry)> = stored
             .entries
@@ -411,6 +470,9 @@ fn write_cache(
         // cache but a few entries is a handful of runs.
         let mut run = 0..0;
         for (path, mut entry) in kept {
+            if let Some(&stamp) = restamped.get(&path) {
+                entry.stamp = stamp;
+            }
             if entry.offset != run.end {
                 copy_range(&stored.file, run, out.as_file_mut())?;
                 run = entry.offset..entry.offset;
@@ -485,7 +547,9 @@ mod tests {
         let mut stamps = Vec::new();
         for (name, text) in texts {
             let stamp = write_old(Path::new(&file(name)), text);
-            cache.store(&file(name), stamp, &extract(text.as_bytes(), &recognizer));
+            let content = content_hash(text.as_bytes());
+            let functions = extract(text.as_bytes(), &recognizer);
+            cache.store(&file(name), (stamp, content), &functions);
             stamps.push(stamp);
         }
         assert_eq!(cache.finish().stored, 2);
@@ -513,13 +577,60 @@ mod tests {
         let text = "void a(void) { GLOBAL_STATE_CODE(); }";
         let stamp = write_old(Path::new(&file("a.c")), text);
         assert_eq!(cache.lookup(&file("a.c"), stamp, &mut buffer), None);
-        cache.store(&file("a.c"), stamp, &extract(text.as_bytes(), &recognizer));
+        let functions = extract(text.as_bytes(), &recognizer);
+        cache.store(
+            &file("a.c"),
+            (stamp, content_hash(text.as_bytes())),
+            &functions,
+        );
         cache.finish();
         assert_eq!(stored_paths(&cache_dir), [file("a.c")]);
 
         // Another fingerprint sees no entry.
         let other = FileCache::open(&cache_dir, "scope", 8).unwrap();
         assert!(other.stored.is_none());
+    }
+
+    #[test]
+    fn a_new_stamp_over_the_same_bytes_is_taken_by_content_and_restamped() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache_dir = dir.path().join("cache");
+        let recognizer = recognizer();
+        let path = dir.path().join("a.c");
+        let name = path.display().to_string();
+        let text = "void a(void) { GLOBAL_STATE_CODE(); b(); }";
+        let stamp = write_old(&path, text);
+        let content = content_hash(text.as_bytes());
+        let functions = extract(text.as_bytes(), &recognizer);
+        let cache = FileCache::open(&cache_dir, "scope", 7).unwrap();
+        cache.store(&name, (stamp, content), &functions);
+        cache.finish();
+
+        // Written again with the same bytes: a new stamp, and a miss on it alone.
+        let file = File::options().write(true).open(&path).unwrap();
+        file.set_modified(SystemTime::now() - Duration::from_secs(60))
+            .unwrap();
+        let new = Stamp::of(&path).unwrap();
+        assert_ne!(new, stamp);
+        let mut buffer = Vec::new();
+        let cache = FileCache::open(&cache_dir, "scope", 7).unwrap();
+        assert_eq!(cache.lookup(&name, new, &mut buffer), None);
+        let taken = cache.lookup_content(&name, (Some(new), content), &mut buffer);
+        assert_eq!(taken, Some(functions.clone()));
+        let report = cache.finish();
+        assert_eq!((report.hits, report.content_hits, report.stored), (1, 1, 0));
+
+        // The rewritten cache holds the new stamp: the next run takes it on the stamp alone.
+        let cache = FileCache::open(&cache_dir, "scope", 7).unwrap();
+        assert_eq!(cache.lookup(&name, new, &mut buffer), Some(functions));
+        assert_eq!(cache.lookup(&name, stamp, &mut buffer), None);
+        // Other bytes do not match, and their entry is dropped.
+        let cache = FileCache::open(&cache_dir, "scope", 7).unwrap();
+        let other = content_hash(b"void a(void) {}");
+        let taken = cache.lookup_content(&name, (Some(new), other), &mut buffer);
+        assert_eq!(taken, None);
+        assert_eq!(cache.finish().content_hits, 0);
+        assert!(stored_paths(&cache_dir).is_empty());
     }
 
     #[test]
@@ -543,6 +654,7 @@ mod tests {
         };
         let huge = Entry {
             stamp,
+            content: 0,
             offset: HEADER_LEN,
             len: u64::MAX / 2,
             checksum: 0,
@@ -569,7 +681,7 @@ mod tests {
         let stamp = Stamp::of(&path).unwrap();
         cache.store(
             &path.display().to_string(),
-            stamp,
+            (stamp, content_hash(b"void f(void) {}")),
             &FileFunctions::default(),
         );
         assert_eq!(cache.finish().stored, 0);

@@ -7,7 +7,7 @@
 //! by the thread that found it and its bytes are dropped right after, so memory holds the
 //! extracted definitions, never the whole tree.
 
-use crate::cache::{FileCache, Stamp};
+use crate::cache::{FileCache, Stamp, content_hash};
 use crate::extract::{Extractor, FileFunctions, Recognizer, UseList};
 use ignore::overrides::Override;
 use ignore::{WalkBuilder, WalkState};
@@ -333,9 +333,15 @@ pub(crate) fn read_and_extract(
         return Ok(functions);
     }
     read_file(path, max_size, buffer)?;
+    // A new stamp over the same bytes (a checkout, a fresh clone) still matches by content.
+    let content = content_hash(buffer);
+    let mut entry = Vec::new();
+    if let Some(functions) = cache.lookup_content(name, (stamp, content), &mut entry) {
+        return Ok(functions);
+    }
     let functions = extractor.extract(buffer);
     if let Some(stamp) = stamp {
-        cache.store(name, stamp, &functions);
+        cache.store(name, (stamp, content), &functions);
     }
     Ok(functions)
 }

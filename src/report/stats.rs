@@ -38,8 +38,9 @@ pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
     if let Some(cache) = &stats.cache {
         writeln!(
             out,
-            "cache: {} files taken from it, {} stored ({})",
+            "cache: {} files taken from it ({} by content), {} stored ({})",
             cache.hits,
+            cache.content_hits,
             cache.stored,
             cache.path.display()
         )?;
