@@ -51,6 +51,45 @@ fn step(name: &str) -> (Vec<(String, String)>, String) {
     (env, script.join("\n") + "\n")
 }
 
+/// Runs the step "Run callcheck" with bash, as the runner does, in a new directory `name`
+/// with `env` set and a stand-in `callcheck` that records its arguments: the directory, and
+/// the arguments, one a line.
+fn run_step(name: &str, env: &[(&str, &str)]) -> (std::path::PathBuf, Vec<String>) {
+    let (_, script) = step("Run callcheck");
+    let dir = scratch(name);
+    let bin = dir.join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    let stub = bin.join("callcheck");
+    fs::write(
+        &stub,
+        "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done > \"$ARGS_FILE\"\nexit 1\n",
+    )
+    .unwrap();
+    Command::new("chmod").arg("+x").arg(&stub).status().unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let mut command = Command::new("bash");
+    command
+        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", &script])
+        .current_dir(&dir)
+        .env("PATH", path)
+        .env("HOME", "/home/runner")
+        .env("ARGS_FILE", dir.join("args"))
+        .env("GITHUB_ENV", dir.join("github_env"))
+        .env("CALLCHECK_SARIF", "out.sarif")
+        .env_remove("CALLCHECK_KEEP_CACHE");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let args = fs::read_to_string(dir.join("args")).unwrap();
+    (dir, args.lines().map(str::to_string).collect())
+}
+
 #[test]
 fn inputs_are_words_not_shell_code() {
     let (env, script) = step("Run callcheck");
@@ -66,43 +105,23 @@ fn inputs_are_words_not_shell_code() {
     };
     assert_eq!(input_of("CALLCHECK_ARGS"), "${{ inputs.args }}");
     assert_eq!(input_of("CALLCHECK_PATHS"), "${{ inputs.paths }}");
+    assert_eq!(input_of("CALLCHECK_KEEP_CACHE"), "${{ inputs.cache }}");
 
-    let dir = scratch("action_inputs");
-    let bin = dir.join("bin");
-    fs::create_dir_all(&bin).unwrap();
-    let stub = bin.join("callcheck");
-    fs::write(
-        &stub,
-        "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done > \"$ARGS_FILE\"\nexit 1\n",
-    )
-    .unwrap();
-    Command::new("chmod").arg("+x").arg(&stub).status().unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
-    let output = Command::new("bash")
-        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", &script])
-        .current_dir(&dir)
-        .env("PATH", path)
-        .env("ARGS_FILE", dir.join("args"))
-        .env("GITHUB_ENV", dir.join("github_env"))
-        .env(
-            "CALLCHECK_ARGS",
-            "--preset qemu $(touch pwned); touch pwned2\n--strict `touch pwned3`",
-        )
-        .env("CALLCHECK_PATHS", "block *.c")
-        .env("CALLCHECK_SARIF", "out.sarif")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let (dir, args) = run_step(
+        "action_inputs",
+        &[
+            (
+                "CALLCHECK_ARGS",
+                "--preset qemu $(touch pwned); touch pwned2\n--strict `touch pwned3`",
+            ),
+            ("CALLCHECK_PATHS", "block *.c"),
+        ],
     );
     for pwned in ["pwned", "pwned2", "pwned3"] {
         assert!(!dir.join(pwned).exists(), "{pwned}: an input ran as code");
     }
-    let args = fs::read_to_string(dir.join("args")).unwrap();
     assert_eq!(
-        args.lines().collect::<Vec<_>>(),
+        args,
         [
             "--format", "sarif", "--preset", "qemu", "$(touch", "pwned);", "touch", "pwned2",
             "--strict", "`touch", "pwned3`", "block", "*.c",
@@ -113,4 +132,36 @@ fn inputs_are_words_not_shell_code() {
         fs::read_to_string(dir.join("github_env")).unwrap(),
         "status=1\n"
     );
+}
+
+#[test]
+fn the_extraction_cache_is_kept_where_the_cache_steps_save_it() {
+    let (_, args) = run_step(
+        "action_cache",
+        &[
+            ("CALLCHECK_KEEP_CACHE", "true"),
+            ("CALLCHECK_ARGS", "--preset qemu"),
+        ],
+    );
+    assert_eq!(
+        args,
+        [
+            "--format",
+            "sarif",
+            "--cache-dir",
+            "/home/runner/.cache/callcheck-action",
+            "--preset",
+            "qemu"
+        ]
+    );
+    // The directory callcheck is given is the one restored before and saved after it.
+    let text =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap();
+    let cache_paths = text
+        .lines()
+        .filter(|line| line.trim() == "path: ~/.cache/callcheck-action")
+        .count();
+    assert_eq!(cache_paths, 2, "the restore and save steps");
+    let (_, args) = run_step("action_no_cache", &[("CALLCHECK_KEEP_CACHE", "false")]);
+    assert_eq!(args, ["--format", "sarif"]);
 }
