@@ -1,11 +1,13 @@
 //! The extraction cache: what extraction found in each file, kept on disk between runs, so that
 //! a run after a small change reads and extracts only the files that changed.
 //!
-//! One cache file serves one walk (its roots and working directory). Its header carries a
-//! fingerprint of everything extraction depends on besides a file's bytes: the cache format,
-//! the binary (version, size and modification time) and the [`Recognizer`] (contexts, markers,
-//! attributes, deferred calls, guards, the macros `#if` conditions decide, what else is
-//! recorded). A cache with another fingerprint is ignored and rewritten. Each entry is a file's
+//! One cache file serves one walk (its roots and working directory) under one fingerprint of
+//! everything extraction depends on besides a file's bytes: the cache format, the binary
+//! (version, size and modification time) and the [`Recognizer`] (contexts, markers, attributes,
+//! deferred calls, guards, the macros `#if` conditions decide, what else is recorded). Both are
+//! in its name, and the fingerprint in its header too. So runs that alternate between two
+//! configurations each keep their own cache; the [`KEPT_PER_WALK`] caches of a walk used last
+//! are kept, and older ones are deleted when a new one is written. Each entry is a file's
 //! [`FileFunctions`] under its path, valid while the file's size, modification time and inode
 //! stay those it was read with. A file is statted before it is read, so a change during the
 //! read leaves the entry stale, not wrong; and one modified less than [`RACY_WINDOW`] before it
@@ -46,6 +48,9 @@ const FORMAT: u32 = 3;
 
 /// The header: magic, fingerprint, index offset.
 const HEADER_LEN: u64 = 16 + 8 + 8;
+
+/// How many caches (one per fingerprint) are kept for one walk: the ones used last.
+pub const KEPT_PER_WALK: usize = 4;
 
 /// How recently a file may have been modified and still be stored: a file changed twice within
 /// one tick of the file system's clock keeps its stamp, so a young file is read again next time.
@@ -216,7 +221,8 @@ impl FileCache {
     /// problem to report. Fails only if `dir` cannot be created.
     pub fn open(dir: &Path, scope: &str, fingerprint: u64) -> io::Result<FileCache> {
         std::fs::create_dir_all(dir)?;
-        let path = dir.join(format!("{:016x}.cache", name_hash(scope.as_bytes())));
+        let walk = format!("{:016x}", name_hash(scope.as_bytes()));
+        let path = dir.join(format!("{walk}-{fingerprint:016x}.cache"));
         let (stored, problem) = match File::open(&path) {
             Err(error) if error.kind() == io::ErrorKind::NotFound => (None, None),
             Err(error) => (
@@ -337,12 +343,21 @@ impl FileCache {
             problem: self.problem.or(fresh.error.clone()),
         };
         let changed = !fresh.entries.is_empty() || stale || self.stored.is_none();
-        if changed
-            && fresh.error.is_none()
-            && let Err(error) = write_cache(&self.path, self.fingerprint, self.stored, fresh)
-        {
-            report.stored = 0;
-            report.problem = Some(format!("cannot write {}: {error}", self.path.display()));
+        if !changed {
+            // Marked as used, so that pruning the walk's other caches keeps it.
+            if let Some(stored) = &self.stored {
+                let _ = stored.file.set_modified(SystemTime::now());
+            }
+            return report;
+        }
+        if fresh.error.is_none() {
+            match write_cache(&self.path, self.fingerprint, self.stored, fresh) {
+                Ok(()) => prune_walk(&self.path),
+                Err(error) => {
+                    report.stored = 0;
+                    report.problem = Some(format!("cannot write {}: {error}", self.path.display()));
+                }
+            }
         }
         report
     }
@@ -493,6 +508,41 @@ fn write_cache(
     Ok(())
 }
 
+/// Deletes the caches of the walk that `path` (named `WALK-FINGERPRINT.cache`) serves beyond the
+/// [`KEPT_PER_WALK`] used last, and any left by an older version (named `WALK.cache`). A cache
+/// that cannot be listed or deleted is left: it only takes room.
+fn prune_walk(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) else {
+        return;
+    };
+    let Some((walk, _)) = name.split_once('-') else {
+        return;
+    };
+    let Ok(listing) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let old_layout = format!("{walk}.cache");
+    let mut others: Vec<(SystemTime, PathBuf)> = Vec::new();
+    for entry in listing.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let of_walk = name
+            .strip_prefix(walk)
+            .is_some_and(|rest| rest.starts_with('-'));
+        if name == old_layout {
+            let _ = std::fs::remove_file(entry.path());
+        } else if of_walk && name.ends_with(".cache") && entry.path() != path {
+            let used = entry.metadata().and_then(|m| m.modified());
+            others.push((used.unwrap_or(UNIX_EPOCH), entry.path()));
+        }
+    }
+    // The ones used last first; the one just written is kept besides them.
+    others.sort_by(|a, b| b.cmp(a));
+    for (_, cache) in others.into_iter().skip(KEPT_PER_WALK - 1) {
+        let _ = std::fs::remove_file(cache);
+    }
+}
+
 /// Appends the bytes `range` of `from` to `to` (the kernel copies them, where it can).
 fn copy_range(mut from: &File, range: std::ops::Range<u64>, to: &mut File) -> io::Result<()> {
     if range.is_empty() {
@@ -631,6 +681,46 @@ mod tests {
         assert_eq!(taken, None);
         assert_eq!(cache.finish().content_hits, 0);
         assert!(stored_paths(&cache_dir).is_empty());
+    }
+
+    #[test]
+    fn a_walk_keeps_the_caches_it_used_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let walk = format!("{:016x}", name_hash(b"scope"));
+        // A cache of an older version, and one of another walk, which is not touched.
+        let old = dir.path().join(format!("{walk}.cache"));
+        let other_walk = dir.path().join("0123456789abcdef-0000000000000001.cache");
+        std::fs::write(&old, "old").unwrap();
+        std::fs::write(&other_walk, "other").unwrap();
+        let names = || {
+            let mut names: Vec<String> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        let cache_of = |fingerprint: u64| format!("{walk}-{fingerprint:016x}.cache");
+        // Six configurations in turn, each used a second later than the one before.
+        for fingerprint in 1..=6u64 {
+            let cache = FileCache::open(dir.path(), "scope", fingerprint).unwrap();
+            cache.finish();
+            let path = dir.path().join(cache_of(fingerprint));
+            let file = File::options().write(true).open(&path).unwrap();
+            let used = SystemTime::now() - Duration::from_secs(100 - fingerprint);
+            file.set_modified(used).unwrap();
+        }
+        let mut expected: Vec<String> = (3..=6).map(cache_of).collect();
+        expected.push("0123456789abcdef-0000000000000001.cache".to_string());
+        expected.sort();
+        assert_eq!(names(), expected);
+        // Using the oldest kept one marks it used: a new one then drops the next oldest.
+        FileCache::open(dir.path(), "scope", 3).unwrap().finish();
+        FileCache::open(dir.path(), "scope", 7).unwrap().finish();
+        let mut expected: Vec<String> = [3, 5, 6, 7].map(cache_of).to_vec();
+        expected.push("0123456789abcdef-0000000000000001.cache".to_string());
+        expected.sort();
+        assert_eq!(names(), expected);
     }
 
     #[test]

@@ -254,6 +254,11 @@ fn another_configuration_extracts_again() {
         ],
     );
     assert_eq!(defined.cache_counts(), (0, C_FILES));
+    // Each configuration keeps its own cache: going back to one finds it whole.
+    let back = run(&tree, &[&cache_arg, "--stats", "--preset", "qemu", "."]);
+    assert_eq!(back.cache_counts(), (C_FILES, 0));
+    assert_eq!(back.stdout, other.stdout);
+    assert_eq!(fs::read_dir(&cache).unwrap().count(), 3);
 }
 
 #[test]
