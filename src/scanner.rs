@@ -267,7 +267,7 @@ impl Iterator for Scanner<'_> {
     /// A token and the byte range it covers.
     type Item = (Token, Range<usize>);
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             let start = self.at;
