@@ -165,6 +165,34 @@ fn long_single_line_file_is_linear() {
 }
 
 #[test]
+fn many_defines_and_conditions_in_one_file_stay_linear() {
+    // 50,000 `#define`s, then 50,000 conditions that each read one of them: scanning every
+    // earlier `#define` for each condition would take minutes.
+    let n = 50_000;
+    let mut text = String::new();
+    for i in 0..n {
+        text.push_str(&format!("#define ON_{i} {}\n", i % 2));
+    }
+    for i in 0..n {
+        text.push_str(&format!("#if ON_{i}\nint on_{i};\n#endif\n"));
+    }
+    // ON_1 is 1: io() reaches gs(); ON_2 is 0: the second io() is dead code.
+    text.push_str("#if ON_1\nvoid io(void) { IO_CODE(); gs(); }\n#endif\n");
+    text.push_str("#if ON_2\nvoid io2(void) { IO_CODE(); gs(); }\n#endif\n");
+    text.push_str("void gs(void) { GLOBAL_STATE_CODE(); }\n");
+    let dir = dir_with("many_conditions", &[("a.c", text.as_bytes())]);
+    let run = callcheck(&["--stats", &dir]);
+    assert!(run.stdout.contains("io() is IO_CODE()"), "{}", run.stdout);
+    assert!(!run.stdout.contains("io2()"), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains(&format!("#if conditions: {} decided, 0 open", n + 2)),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn file_over_the_size_limit_is_skipped_with_a_warning() {
     let big = vec![b' '; 600 * 1024];
     let dir = dir_with("too_big", &[("big.c", &big), ("good.c", GOOD.as_bytes())]);

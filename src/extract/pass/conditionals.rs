@@ -8,15 +8,9 @@
 //! `#undef`s above them (see [`crate::extract::condition`]).
 
 use super::FilePass;
-use crate::extract::condition::{self, Definition};
+use crate::extract::condition;
 use crate::lexer::{ConditionKind, Directive, directive_parts};
 use std::ops::Range;
-
-/// The file's own live `#define`s and `#undef`s so far: where each directive starts, and whether
-/// it certainly happens (every enclosing branch is known to be taken). They are read only when
-/// a condition names something, so a file full of `#define`s costs a push each. Reused from
-/// file to file.
-pub(in crate::extract) type LocalSwitches = Vec<(usize, bool)>;
 
 /// One open `#if ... #endif`.
 #[derive(Debug, Clone, Copy)]
@@ -100,9 +94,10 @@ impl FilePass<'_, '_> {
     fn evaluate(&mut self, kind: ConditionKind, span: Range<usize>) -> Option<bool> {
         let source = self.source;
         let text = directive_parts(&source[span]).1;
-        let locals = &self.local_switches;
+        self.local_switches.chain(source);
+        let locals = &*self.local_switches;
         let switches = &self.recognizer.switches;
-        let lookup = |name: &[u8]| match local_definition(source, locals, name) {
+        let lookup = |name: &[u8]| match locals.lookup(source, name) {
             Some(local) => local,
             None => switches.lookup(name),
         };
@@ -118,49 +113,6 @@ impl FilePass<'_, '_> {
     /// Notes a live `#define` or `#undef` at `span` for the conditions below it.
     pub(super) fn note_switch(&mut self, span: &Range<usize>) {
         let certain = self.conditionals.iter().all(|open| open.certain);
-        self.local_switches.push((span.start, certain));
+        self.local_switches.push(span.start, certain);
     }
-}
-
-/// What the last of the file's `#define`s and `#undef`s (in `locals`) that names `name` says:
-/// `None` if none does, `Some(None)` if it may not have happened.
-fn local_definition(
-    source: &[u8],
-    locals: &LocalSwitches,
-    name: &[u8],
-) -> Option<Option<Definition>> {
-    locals.iter().rev().find_map(|&(start, certain)| {
-        let (directive, rest) = directive_parts(&source[start..]);
-        let undef = match directive {
-            b"undef" => true,
-            b"define" => false,
-            _ => return None,
-        };
-        let rest = rest.trim_ascii_start();
-        let body = rest.strip_prefix(name)?;
-        if body
-            .first()
-            .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
-        {
-            return None;
-        }
-        Some(certain.then(|| match (undef, body.first()) {
-            (true, _) => Definition::Undefined,
-            // A function-like macro: defined, with no value a condition can use.
-            (false, Some(b'(')) => Definition::Defined(None),
-            (false, _) => Definition::Defined(condition::integer(body_text(body))),
-        }))
-    })
-}
-
-/// The first line of a macro body without its comments and surrounding blanks (enough for
-/// `#define X 1 // on`).
-fn body_text(body: &[u8]) -> &[u8] {
-    let line = &body[..memchr::memchr(b'\n', body).unwrap_or(body.len())];
-    let end = memchr::memmem::find(line, b"//")
-        .into_iter()
-        .chain(memchr::memmem::find(line, b"/*"))
-        .min()
-        .unwrap_or(line.len());
-    line[..end].trim_ascii()
 }

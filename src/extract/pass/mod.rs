@@ -14,6 +14,7 @@ mod conditionals;
 mod declarations;
 mod fields;
 mod guards;
+mod local_switches;
 mod macros;
 mod params;
 
@@ -28,9 +29,9 @@ use crate::lexer::{Directive, LineCounter, Token};
 use crate::scanner::Tokens;
 use arguments::Arguments;
 use conditionals::Conditional;
-pub(super) use conditionals::LocalSwitches;
 use declarations::Head;
 use guards::Guards;
+pub(super) use local_switches::LocalSwitches;
 use params::Params;
 use rustc_hash::FxHashMap;
 use std::ops::Range;
