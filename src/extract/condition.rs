@@ -249,8 +249,8 @@ fn character(rest: &[u8]) -> Option<(Option<i64>, usize)> {
     None
 }
 
-/// How deep parentheses and unary operators may nest before a condition counts as unknown, so
-/// that crafted input cannot overflow the stack.
+/// How deep parentheses, unary operators and `?:` may nest before a condition counts as
+/// unknown, so that crafted input cannot overflow the stack.
 const MAX_DEPTH: u32 = 200;
 
 /// A recursive-descent evaluator over a condition's tokens. Every method returns the value of
@@ -295,16 +295,32 @@ impl<'a> Parser<'a, '_> {
         if !self.eat("?") {
             return condition;
         }
-        let then = self.conditional();
-        if !self.eat(":") {
-            self.at = self.items.len() + 1;
-            return None;
-        }
-        let otherwise = self.conditional();
+        let (then, otherwise) = self.nested(|parser| {
+            let then = parser.conditional();
+            if !parser.eat(":") {
+                parser.at = parser.items.len() + 1;
+                return None;
+            }
+            Some((then, parser.conditional()))
+        })?;
         match condition? {
             0 => otherwise,
             _ => then,
         }
+    }
+
+    /// What `read` gives, one level deeper; `None`, and the condition unknown, past
+    /// [`MAX_DEPTH`].
+    fn nested<T>(&mut self, read: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+        self.depth += 1;
+        let value = if self.depth > MAX_DEPTH {
+            self.at = self.items.len() + 1;
+            None
+        } else {
+            read(self)
+        };
+        self.depth -= 1;
+        value
     }
 
     /// `a || b`: true if either side is known true.
@@ -356,23 +372,19 @@ impl<'a> Parser<'a, '_> {
 
     /// `!a`, `~a`, `-a`, `+a`, or a primary.
     fn unary(&mut self) -> Option<i64> {
-        self.depth += 1;
-        let value = if self.depth > MAX_DEPTH {
-            self.at = self.items.len() + 1;
-            None
-        } else if self.eat("!") {
-            self.unary().map(|v| i64::from(v == 0))
-        } else if self.eat("~") {
-            self.unary().map(|v| !v)
-        } else if self.eat("-") {
-            self.unary().map(i64::wrapping_neg)
-        } else if self.eat("+") {
-            self.unary()
-        } else {
-            self.primary()
-        };
-        self.depth -= 1;
-        value
+        self.nested(|parser| {
+            if parser.eat("!") {
+                parser.unary().map(|v| i64::from(v == 0))
+            } else if parser.eat("~") {
+                parser.unary().map(|v| !v)
+            } else if parser.eat("-") {
+                parser.unary().map(i64::wrapping_neg)
+            } else if parser.eat("+") {
+                parser.unary()
+            } else {
+                parser.primary()
+            }
+        })
     }
 
     /// A literal, `defined NAME`, `defined(NAME)`, a name, a macro call or `(expr)`.
@@ -541,6 +553,10 @@ mod tests {
         assert_eq!(eval("defined"), None);
         assert_eq!(eval(&"(".repeat(100_000)), None);
         assert_eq!(eval(&"!".repeat(100_000)), None);
+        let ternaries = format!("{}1{}", "1 ? ".repeat(100_000), " : 0".repeat(100_000));
+        assert_eq!(eval(&ternaries), None);
+        let shallow = format!("{}1{}", "1 ? ".repeat(50), " : 0".repeat(50));
+        assert_eq!(eval(&shallow), Some(true));
     }
 
     #[test]
