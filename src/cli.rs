@@ -180,9 +180,10 @@ pub struct Input {
     pub follow: bool,
 
     /// Keep what extraction finds in each file in a cache, and take a file from it while its
-    /// size, modification time and inode are unchanged (and the configuration and binary are
-    /// the same): a run after a small change reads only what changed. The cache lives in
-    /// $CALLCHECK_CACHE_DIR, else $XDG_CACHE_HOME/callcheck, else ~/.cache/callcheck.
+    /// size, modification time and inode are unchanged, or else its bytes (one cache per
+    /// configuration and binary): a run after a small change, a checkout or a fresh clone
+    /// extracts only what changed. The cache lives in $CALLCHECK_CACHE_DIR, else
+    /// $XDG_CACHE_HOME/callcheck, else ~/.cache/callcheck.
     #[arg(long)]
     pub cache: bool,
 
