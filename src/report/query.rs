@@ -7,6 +7,7 @@ use crate::context::{ContextId, Contexts};
 use crate::graph::Graph;
 use crate::model::{NodeId, UseKind};
 use crate::query::{Direction, Path, Picture, TreeLine, annotated, listed};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -355,47 +356,103 @@ pub fn write_tree_json(
     write_json_line(out, &serde_json::json!({ "tree": tree }))
 }
 
+/// One end of an edge in a picture's JSON.
+#[derive(Serialize)]
+struct JsonEnd<'a> {
+    name: &'a str,
+    file: &'a str,
+}
+
+/// An edge of a picture as JSON: the first use of `to` by `from` of its kind.
+#[derive(Serialize)]
+struct JsonEdge<'a> {
+    from: JsonEnd<'a>,
+    to: JsonEnd<'a>,
+    kind: &'static str,
+    line: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    use_file: Option<&'a str>,
+}
+
+/// What a cap left out of a picture, as JSON.
+#[derive(Serialize)]
+struct JsonOmitted {
+    max_nodes: usize,
+    functions: usize,
+    of_functions: usize,
+    edges: usize,
+    of_edges: usize,
+}
+
 /// Writes a picture as `{"functions":[...],"edges":[...]}`, with `"omitted":{..}` when a cap
-/// left functions out.
+/// left functions out. Each item is written as it is made: a whole graph's picture (hundreds of
+/// thousands of functions) built as one JSON value first took gigabytes.
 pub fn write_graph_json(
     out: &mut impl Write,
     graph: &Graph,
     contexts: &Contexts,
     picture: &Picture,
 ) -> io::Result<()> {
-    let functions: Vec<JsonFunction> = picture
-        .nodes
-        .iter()
-        .map(|&n| JsonFunction::new(graph, contexts, n))
-        .collect();
-    let end = |n: NodeId| serde_json::json!({"name": graph.name(n), "file": graph.file_of(n)});
-    let edges: Vec<serde_json::Value> = picture
-        .edges
-        .iter()
-        .map(|&(from, to, kind)| {
-            let edge = graph
-                .edges_from(from)
-                .iter()
-                .find(|e| e.to == to && e.kind() == kind);
-            let line = edge.map_or(0, |e| e.line());
-            let mut value = serde_json::json!({
-                "from": end(from), "to": end(to), "kind": kind.name(), "line": line
-            });
-            if let Some(file) = edge.and_then(|e| graph.use_file_elsewhere(from, e.file)) {
-                value["use_file"] = serde_json::json!(graph.path(file));
+    let end = |n: NodeId| JsonEnd {
+        name: graph.name(n),
+        file: graph.file_of(n),
+    };
+    out.write_all(b"{\"functions\":")?;
+    let functions = picture.nodes.iter();
+    write_json_array(
+        out,
+        functions.map(|&n| JsonFunction::new(graph, contexts, n)),
+    )?;
+    out.write_all(b",\"edges\":")?;
+    // The picture's edges come sorted by their user: the first use of each (used, kind) by
+    // one user is looked up in a map of that user's edges, made once.
+    let mut user = None;
+    let mut first_uses = FxHashMap::default();
+    let edges = picture.edges.iter().map(|&(from, to, kind)| {
+        if user != Some(from) {
+            user = Some(from);
+            first_uses.clear();
+            for edge in graph.edges_from(from) {
+                first_uses.entry((edge.to, edge.kind())).or_insert(*edge);
             }
-            value
-        })
-        .collect();
-    let mut value = serde_json::json!({"functions": functions, "edges": edges});
+        }
+        let edge = first_uses.get(&(to, kind));
+        JsonEdge {
+            from: end(from),
+            to: end(to),
+            kind: kind.name(),
+            line: edge.map_or(0, |e| e.line()),
+            use_file: edge
+                .and_then(|e| graph.use_file_elsewhere(from, e.file))
+                .map(|file| graph.path(file)),
+        }
+    });
+    write_json_array(out, edges)?;
     if let Some(omitted) = &picture.omitted {
-        value["omitted"] = serde_json::json!({
-            "max_nodes": omitted.max_nodes,
-            "functions": omitted.functions,
-            "of_functions": omitted.of_functions,
-            "edges": omitted.edges,
-            "of_edges": omitted.of_edges,
-        });
+        out.write_all(b",\"omitted\":")?;
+        let omitted = JsonOmitted {
+            max_nodes: omitted.max_nodes,
+            functions: omitted.functions,
+            of_functions: omitted.of_functions,
+            edges: omitted.edges,
+            of_edges: omitted.of_edges,
+        };
+        serde_json::to_writer(&mut *out, &omitted).map_err(io::Error::from)?;
     }
-    write_json_line(out, &value)
+    out.write_all(b"}\n")
+}
+
+/// Writes `items` as a compact JSON array, one item at a time.
+fn write_json_array<T: Serialize>(
+    out: &mut impl Write,
+    items: impl Iterator<Item = T>,
+) -> io::Result<()> {
+    out.write_all(b"[")?;
+    for (index, item) in items.enumerate() {
+        if index > 0 {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *out, &item).map_err(io::Error::from)?;
+    }
+    out.write_all(b"]")
 }
