@@ -29,6 +29,7 @@ pub mod error;
 pub mod explain;
 pub mod extract;
 pub mod graph;
+pub mod json_seq;
 pub mod lexer;
 pub mod model;
 pub mod query;

@@ -6,6 +6,7 @@ use super::Report;
 use super::causes::{self, cause_of};
 use crate::context::RuleKind;
 use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::json_seq::LazySeq;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::io::{self, Write};
@@ -63,7 +64,7 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
     };
     // Each result is made as it is written: a report of 50,000 violations held as one value
     // took 1.4 GB.
-    let results = Lazy(|| {
+    let results = LazySeq(|| {
         report.violations.iter().map(|violation| {
             let rule = report.rule(violation);
             let start = graph.function(violation.function);
@@ -160,19 +161,6 @@ struct Run<R: Serialize> {
     results: R,
     #[serde(skip_serializing_if = "Option::is_none")]
     invocations: Option<Value>,
-}
-
-/// A sequence written from the items of the iterator its function makes, one at a time.
-struct Lazy<F>(F);
-
-impl<F, I> Serialize for Lazy<F>
-where
-    F: Fn() -> I,
-    I: Iterator<Item = Value>,
-{
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq((self.0)())
-    }
 }
 
 /// A diagnostic as a SARIF tool execution notification, with its code as the descriptor.

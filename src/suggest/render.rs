@@ -4,7 +4,9 @@ use super::infer::{Caller, Confidence, Forcing, Inference, Suggestion};
 use crate::check::Step;
 use crate::context::{ContextSet, Contexts, Recognition, Rule};
 use crate::graph::Graph;
+use crate::json_seq::LazySeq;
 use crate::model::NodeId;
+use serde::Serialize;
 use serde_json::{Value, json};
 use std::io::{self, Write};
 
@@ -223,10 +225,10 @@ pub fn write_json(
     rules: &[Rule],
     inference: &Inference,
 ) -> io::Result<()> {
-    let suggestions: Vec<Value> = inference
-        .suggestions
-        .iter()
-        .map(|s| {
+    // Each suggestion and conflict is made as it is written: a tree's worth held as values
+    // took gigabytes.
+    let suggestions = LazySeq(|| {
+        inference.suggestions.iter().map(|s| {
             let function = graph.function(s.function);
             json!({
                 "function": graph.name(s.function),
@@ -245,11 +247,9 @@ pub fn write_json(
                 "guarded_calls": s.guarded_calls.iter().map(|c| step_json(graph, c)).collect::<Vec<_>>(),
             })
         })
-        .collect();
-    let conflicts: Vec<Value> = inference
-        .conflicts
-        .iter()
-        .map(|c| {
+    });
+    let conflicts = LazySeq(|| {
+        inference.conflicts.iter().map(|c| {
             json!({
                 "function": graph.name(c.function),
                 "file": graph.file_of(c.function),
@@ -259,20 +259,29 @@ pub fn write_json(
                 "forbidden_by": c.forbidden_by.iter().map(|f| forcing_json(graph, rules, f)).collect::<Vec<_>>(),
             })
         })
-        .collect();
+    });
     let [forced, agree, guarded] = counts(inference);
-    let document = json!({
-        "version": 1,
-        "suggestions": suggestions,
-        "conflicts": conflicts,
-        "summary": {
+    let document = JsonSuggestions {
+        version: 1,
+        suggestions,
+        conflicts,
+        summary: json!({
             "suggestions": inference.suggestions.len(),
             "forced": forced,
             "callers_agree": agree,
             "guarded": guarded,
             "conflicts": inference.conflicts.len(),
-        },
-    });
+        }),
+    };
     serde_json::to_writer(&mut *out, &document)?;
     writeln!(out)
+}
+
+/// The JSON document of `suggest`, its keys in the order it writes them.
+#[derive(Serialize)]
+struct JsonSuggestions<S: Serialize, C: Serialize> {
+    version: u32,
+    suggestions: S,
+    conflicts: C,
+    summary: Value,
 }
