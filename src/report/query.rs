@@ -5,6 +5,7 @@ use super::{arrow, back_arrow, write_json_line};
 use crate::config::{Boundary, Config, Cut, Deferred};
 use crate::context::{ContextId, Contexts};
 use crate::graph::Graph;
+use crate::json_seq::LazySeq;
 use crate::model::{NodeId, UseKind};
 use crate::query::{Direction, Path, Picture, TreeLine, annotated, listed};
 use rustc_hash::FxHashMap;
@@ -194,19 +195,19 @@ pub fn write_contexts_json(
     only: Option<ContextId>,
     stops: Stops,
 ) -> io::Result<()> {
-    let listed: Vec<serde_json::Value> = listed(contexts, only)
+    // Each context's functions are written as they are made, not held as values.
+    let listed: Vec<_> = listed(contexts, only)
         .into_iter()
-        .map(|context| {
-            let functions: Vec<serde_json::Value> = annotated(graph, context)
-                .into_iter()
-                .map(|n| {
-                    let mut value = serde_json::to_value(JsonFunction::new(graph, contexts, n))
-                        .unwrap_or_default();
-                    value["origins"] = serde_json::json!(graph.origins(n, context));
-                    value
-                })
-                .collect();
-            serde_json::json!({"name": contexts.name(context), "functions": functions})
+        .map(|context| JsonContextList {
+            name: contexts.name(context),
+            functions: LazySeq(move || {
+                annotated(graph, context)
+                    .into_iter()
+                    .map(move |n| JsonAnnotated {
+                        function: JsonFunction::new(graph, contexts, n),
+                        origins: graph.origins(n, context),
+                    })
+            }),
         })
         .collect();
     let aliases: Vec<serde_json::Value> = graph
@@ -228,31 +229,63 @@ pub fn write_contexts_json(
             })
         })
         .collect();
-    write_json_line(
-        out,
-        &serde_json::json!({
-            "contexts": listed,
-            "aliases": aliases,
-            "cyclic_aliases": graph.alias_cycles(),
-            "boundaries": boundaries,
-            "cuts": stops.cuts.iter().map(|c| serde_json::json!({
-                "from": c.from,
-                "to": c.to,
-                "reason": c.reason.get_ref(),
-                "preset": c.preset,
-            })).collect::<Vec<_>>(),
-            "deferred": stops.deferred.iter().map(|d| {
-                let key = if d.function.is_some() { "function" } else { "field" };
-                let arguments: Vec<u32> = d.arguments.iter().map(|a| *a.get_ref()).collect();
-                serde_json::json!({
-                    key: d.name(),
-                    "arguments": arguments,
-                    "reason": d.reason.get_ref(),
-                    "preset": d.preset,
-                })
-            }).collect::<Vec<_>>(),
-        }),
-    )
+    let cuts = stops.cuts.iter().map(|c| {
+        serde_json::json!({
+            "from": c.from,
+            "to": c.to,
+            "reason": c.reason.get_ref(),
+            "preset": c.preset,
+        })
+    });
+    let deferred = stops.deferred.iter().map(|d| {
+        let key = if d.function.is_some() {
+            "function"
+        } else {
+            "field"
+        };
+        let arguments: Vec<u32> = d.arguments.iter().map(|a| *a.get_ref()).collect();
+        serde_json::json!({
+            key: d.name(),
+            "arguments": arguments,
+            "reason": d.reason.get_ref(),
+            "preset": d.preset,
+        })
+    });
+    let document = JsonContexts {
+        contexts: listed,
+        aliases,
+        cyclic_aliases: graph.alias_cycles(),
+        boundaries,
+        cuts: cuts.collect(),
+        deferred: deferred.collect(),
+    };
+    write_json_line(out, &document)
+}
+
+/// The JSON document of `contexts`, its keys in the order it writes them.
+#[derive(Serialize)]
+struct JsonContexts<'a, L: Serialize> {
+    contexts: Vec<L>,
+    aliases: Vec<serde_json::Value>,
+    cyclic_aliases: &'a [String],
+    boundaries: Vec<serde_json::Value>,
+    cuts: Vec<serde_json::Value>,
+    deferred: Vec<serde_json::Value>,
+}
+
+/// One context's functions, as `contexts` writes them.
+#[derive(Serialize)]
+struct JsonContextList<'a, F: Serialize> {
+    name: &'a str,
+    functions: F,
+}
+
+/// A function that carries a context, with where the context came from.
+#[derive(Serialize)]
+struct JsonAnnotated<'a> {
+    #[serde(flatten)]
+    function: JsonFunction<'a>,
+    origins: Vec<&'static str>,
 }
 
 /// Writes a tree, indented two spaces a level: `<-` for callers, `->` for callees, `~>`/`<~`
