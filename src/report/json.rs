@@ -7,15 +7,17 @@ use crate::check::Step;
 use crate::context::RuleKind;
 use crate::diagnostics::Severity;
 use crate::graph::NodeKind;
+use crate::json_seq::LazySeq;
 use crate::model::UseKind;
 use serde::Serialize;
 use std::io::{self, Write};
 
 /// The JSON document: `{"version":1,"violations":[...],"summary":{...}}`.
 #[derive(Serialize)]
-struct JsonReport<'a> {
+struct JsonReport<'a, V: Serialize> {
     version: u32,
-    violations: Vec<JsonViolation<'a>>,
+    /// The violations, written one at a time as they are made.
+    violations: V,
     /// The causes, most violations first (see [`super::causes`]).
     causes: Vec<JsonCauseCount<'a>>,
     summary: JsonSummary,
@@ -146,10 +148,8 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
             guessed: step.is_some_and(|(s, _)| s.guessed),
         }
     };
-    let violations = report
-        .violations
-        .iter()
-        .map(|v| {
+    let violations = LazySeq(|| {
+        report.violations.iter().map(|v| {
             let mut hops = vec![hop(v.function, None)];
             let previous = std::iter::once(v.function).chain(v.path.iter().map(|s| s.node));
             hops.extend(
@@ -186,7 +186,7 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
                 },
             }
         })
-        .collect::<Vec<_>>();
+    });
     let causes = causes::causes(report)
         .into_iter()
         .map(|c| JsonCauseCount {
@@ -203,7 +203,7 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
             files: stats.files,
             functions: stats.functions,
             calls: stats.edges_of(UseKind::Call),
-            violations: violations.len(),
+            violations: report.violations.len(),
             references: stats.edges_of(UseKind::Reference),
             unresolved_calls: stats.unresolved_calls,
             field_edges: stats.edges_of(UseKind::Field),
