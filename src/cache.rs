@@ -22,8 +22,8 @@
 //! takes it on the stamp alone.
 //!
 //! Layout: a header (the magic `callcheck-cache\n`, the fingerprint and the index's offset,
-//! little-endian), the entries end to end, then the index (each path with its stamp, place and
-//! checksum). The index is read when the cache is opened; entries are read one by one as files
+//! little-endian), the entries end to end, then the index (each path with its stamp, content
+//! hash, place and checksum). The index is read when the cache is opened; entries are read one by one as files
 //! are met, with positioned reads, so the cache is never held in memory whole. A run that
 //! extracted any file writes a new cache and renames it over the old one, so a reader never
 //! sees half a file and concurrent runs leave one or the other.
@@ -117,6 +117,18 @@ struct Stored {
     entries: FxHashMap<String, (Entry, AtomicU8)>,
     /// The new stamps of entries taken by their content: written into the new cache's index.
     restamped: Mutex<FxHashMap<String, Stamp>>,
+}
+
+impl Stored {
+    /// True if an entry did not match its file, or takes a new stamp: the cache is rewritten.
+    fn outdated(&self) -> bool {
+        let restamped = self.restamped.lock().unwrap_or_else(|p| p.into_inner());
+        !restamped.is_empty()
+            || self
+                .entries
+                .values()
+                .any(|(_, state)| state.load(Ordering::Relaxed) == STALE)
+    }
 }
 
 /// A stored entry this run has not looked up.
@@ -327,14 +339,7 @@ impl FileCache {
     /// Writes the cache back if this run changed it, and says what the run did with it.
     pub fn finish(self) -> CacheReport {
         let fresh = self.fresh.into_inner().unwrap_or_else(|p| p.into_inner());
-        let stale = self.stored.as_ref().is_some_and(|stored| {
-            let restamped = stored.restamped.lock().unwrap_or_else(|p| p.into_inner());
-            !restamped.is_empty()
-                || stored
-                    .entries
-                    .values()
-                    .any(|(_, state)| state.load(Ordering::Relaxed) == STALE)
-        });
+        let outdated = self.stored.as_ref().is_some_and(Stored::outdated);
         let mut report = CacheReport {
             path: self.path.clone(),
             hits: self.hits.into_inner(),
@@ -342,7 +347,7 @@ impl FileCache {
             stored: fresh.entries.len(),
             problem: self.problem.or(fresh.error.clone()),
         };
-        let changed = !fresh.entries.is_empty() || stale || self.stored.is_none();
+        let changed = !fresh.entries.is_empty() || outdated || self.stored.is_none();
         if !changed {
             // Marked as used, so that pruning the walk's other caches keeps it.
             if let Some(stored) = &self.stored {
