@@ -20,12 +20,12 @@ pub fn write(out: &mut dyn Write, edits: &[FileEdit]) -> io::Result<()> {
     for edit in edits {
         let path = patch_path(&edit.path);
         out.write_all(format!("diff --git a/{path} b/{path}\n").as_bytes())?;
-        let changes = changed_lines(edit);
+        let lines = lines(&edit.original);
+        let changes = changed_lines(edit, &lines);
         if changes.is_empty() {
             continue;
         }
         out.write_all(format!("--- a/{path}\n+++ b/{path}\n").as_bytes())?;
-        let lines = lines(&edit.original);
         // Lines the new file has gained before the hunk being written.
         let mut gained: isize = 0;
         for hunk in hunks(&changes) {
@@ -54,10 +54,9 @@ fn lines(text: &[u8]) -> Vec<Range<usize>> {
     lines
 }
 
-/// The runs of lines `edit` changes, in order.
-fn changed_lines(edit: &FileEdit) -> Vec<Change> {
+/// The runs of lines `edit` changes, in order; `lines` are its original's.
+fn changed_lines(edit: &FileEdit, lines: &[Range<usize>]) -> Vec<Change> {
     let text = &edit.original;
-    let lines = lines(text);
     let mut changes: Vec<Change> = Vec::new();
     let mut insertions = edit.insertions.iter().peekable();
     while let Some(first) = insertions.next() {
@@ -89,7 +88,7 @@ fn changed_lines(edit: &FileEdit) -> Vec<Change> {
     }
     changes
         .into_iter()
-        .filter_map(|change| trimmed(change, text, &lines))
+        .filter_map(|change| trimmed(change, text, lines))
         .collect()
 }
 
