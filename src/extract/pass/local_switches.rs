@@ -12,7 +12,7 @@ use crate::lexer::directive_parts;
 use rustc_hash::FxHashMap;
 
 /// The end of a chain of directives.
-const NONE: u32 = u32::MAX;
+const NO_DIRECTIVE: u32 = u32::MAX;
 
 /// The live `#define`s and `#undef`s of a file so far. Reused from file to file.
 #[derive(Debug, Default)]
@@ -21,7 +21,7 @@ pub(in crate::extract) struct LocalSwitches {
     /// known to be taken).
     directives: Vec<(usize, bool)>,
     /// For each directive chained so far, the one before it that names a name of the same
-    /// hash, or [`NONE`].
+    /// hash, or [`NO_DIRECTIVE`].
     previous: Vec<u32>,
     /// The last directive chained for each name hash.
     last: FxHashMap<u64, u32>,
@@ -44,8 +44,12 @@ impl LocalSwitches {
     /// `Some(None)` if it may not have happened. Sees the directives pushed before the last
     /// [`LocalSwitches::chain`].
     pub(super) fn lookup(&self, source: &[u8], name: &[u8]) -> Option<Option<Definition>> {
-        let mut at = self.last.get(&name_hash(name)).copied().unwrap_or(NONE);
-        while at != NONE {
+        let mut at = self
+            .last
+            .get(&name_hash(name))
+            .copied()
+            .unwrap_or(NO_DIRECTIVE);
+        while at != NO_DIRECTIVE {
             let (start, certain) = self.directives[at as usize];
             if let Some(definition) = says(source, start, name) {
                 return Some(certain.then_some(definition));
@@ -63,8 +67,8 @@ impl LocalSwitches {
                 Some(name) => self
                     .last
                     .insert(name_hash(name), index as u32)
-                    .unwrap_or(NONE),
-                None => NONE,
+                    .unwrap_or(NO_DIRECTIVE),
+                None => NO_DIRECTIVE,
             };
             self.previous.push(previous);
         }
