@@ -165,3 +165,40 @@ fn the_extraction_cache_is_kept_where_the_cache_steps_save_it() {
     let (_, args) = run_step("action_no_cache", &[("CALLCHECK_KEEP_CACHE", "false")]);
     assert_eq!(args, ["--format", "sarif"]);
 }
+
+#[test]
+fn plain_scalars_in_the_metadata_parse_as_yaml() {
+    // A plain (unquoted) YAML scalar ends at `: ` or ` #`: such a value must be quoted, or the
+    // file does not parse and GitHub cannot load the action (the `paths` description once did
+    // this). Every `key: value` line outside the run scripts is checked.
+    let text =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap();
+    let mut script_indent = None;
+    for (number, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start().len();
+        if let Some(script) = script_indent {
+            if line.trim().is_empty() || indent > script {
+                continue;
+            }
+            script_indent = None;
+        }
+        let content = line.trim_start().trim_start_matches("- ");
+        if content.starts_with('#') {
+            continue;
+        }
+        let Some((_, value)) = content.split_once(": ") else {
+            continue;
+        };
+        let value = value.trim();
+        if value == "|" || value == ">" {
+            script_indent = Some(indent);
+            continue;
+        }
+        let quoted = value.starts_with('"') || value.starts_with('\'');
+        assert!(
+            quoted || !(value.contains(": ") || value.contains(" #")),
+            "action.yml:{}: quote this value: {value}",
+            number + 1
+        );
+    }
+}
