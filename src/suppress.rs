@@ -170,7 +170,8 @@ impl Suppressions {
     }
 
     /// Removes the edges that `ignore` comments, cuts and boundaries ask to remove, counting
-    /// what each removed. Returns the number of edges removed.
+    /// what each removed. Returns the number of edges removed. Where several would remove an
+    /// edge, the first in [`Suppressions::entries`] is counted.
     pub fn cut_edges(&mut self, graph: &mut Graph) -> usize {
         if self
             .entries
@@ -179,55 +180,80 @@ impl Suppressions {
         {
             return 0;
         }
-        // For each node, the suppressions that may cut its edges, and the cuts that end at it.
-        // Only nodes that have some are kept: a list for every node would take 30 MB for
-        // Linux's 650,000 functions, at the peak of the run.
-        let mut by_node: FxHashMap<NodeId, Vec<usize>> = FxHashMap::default();
-        let mut cut_to: FxHashMap<NodeId, Vec<usize>> = FxHashMap::default();
-        for node in graph.nodes() {
-            let function = graph.function(node);
-            let (name, file) = (graph.name(node), function.file as usize);
-            // A field's edges are written where it is bound, in any file.
-            let field = function.kind.is_field();
-            for (index, entry) in self.entries.iter().enumerate() {
-                let applies = match &entry.kind {
-                    Kind::Ignore { file: f, .. } => *f == file || field,
-                    Kind::Cut { from, to, .. } => {
-                        if to == name {
-                            cut_to.entry(node).or_default().push(index);
-                        }
-                        from == name
-                    }
-                    Kind::Boundary { function, .. } => function == name,
-                    Kind::Allow { .. } => false,
-                };
-                if applies {
-                    by_node.entry(node).or_default().push(index);
+        // The entries by what they match: an `ignore` by its file and line, a cut by the names
+        // at its two ends, a boundary by its function's name. Matching every node against
+        // every entry was quadratic: 30,000 `ignore` comments in one file took 30 s and 7 GB.
+        let mut ignores: FxHashMap<(usize, u32), Vec<usize>> = FxHashMap::default();
+        let mut cuts_from: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+        let mut cuts_to: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+        let mut boundaries: FxHashMap<&str, usize> = FxHashMap::default();
+        for (index, entry) in self.entries.iter().enumerate() {
+            match &entry.kind {
+                Kind::Ignore { file, line } => {
+                    ignores.entry((*file, *line)).or_default().push(index)
                 }
+                Kind::Cut { from, to, .. } => {
+                    cuts_from.entry(from).or_default().push(index);
+                    cuts_to.entry(to).or_default().push(index);
+                }
+                Kind::Boundary { function, .. } => {
+                    boundaries.entry(function).or_insert(index);
+                }
+                Kind::Allow { .. } => {}
             }
         }
-        if by_node.is_empty() {
+        // For each node that some cut or boundary names, those entries; and the cuts that end
+        // at each node. Only such nodes are kept: a list for every node would take 30 MB for
+        // Linux's 650,000 functions.
+        let mut named: FxHashMap<NodeId, (Vec<usize>, Option<usize>)> = FxHashMap::default();
+        let mut cut_to: FxHashMap<NodeId, Vec<usize>> = FxHashMap::default();
+        // The file of each node whose edges an `ignore` may cut; `None` for a field, whose
+        // edges are written where it is bound, in any file.
+        let mut node_files: Vec<Option<usize>> = Vec::new();
+        for node in graph.nodes() {
+            let function = graph.function(node);
+            let name = graph.name(node);
+            let cuts = cuts_from.get(name).cloned().unwrap_or_default();
+            let boundary = boundaries.get(name).copied();
+            if !cuts.is_empty() || boundary.is_some() {
+                named.insert(node, (cuts, boundary));
+            }
+            if let Some(cuts) = cuts_to.get(name) {
+                cut_to.insert(node, cuts.clone());
+            }
+            if !ignores.is_empty() {
+                node_files.push((!function.kind.is_field()).then_some(function.file as usize));
+            }
+        }
+        drop((cuts_from, cuts_to, boundaries));
+        if named.is_empty() && ignores.is_empty() {
             return 0;
         }
         let mut removed = 0;
         let entries = &mut self.entries;
         graph.retain_edges(|from, edge| {
-            let Some(cutters) = by_node.get(&from) else {
-                return true;
-            };
-            let cutter = cutters
-                .iter()
-                .copied()
-                .find(|&index| match &entries[index].kind {
-                    Kind::Ignore { file, line } => {
-                        *file == edge.file as usize && *line == edge.line()
-                    }
-                    Kind::Cut { .. } => cut_to
-                        .get(&edge.to)
-                        .is_some_and(|cuts| cuts.contains(&index)),
-                    Kind::Boundary { .. } => true,
-                    Kind::Allow { .. } => false,
+            let ignore = ignores
+                .get(&(edge.file as usize, edge.line()))
+                .and_then(|ignores| {
+                    let node_file = node_files[from as usize];
+                    ignores
+                        .iter()
+                        .copied()
+                        .find(|&index| match entries[index].kind {
+                            Kind::Ignore { file, .. } => node_file.is_none_or(|f| f == file),
+                            _ => false,
+                        })
                 });
+            let (cuts, boundary) = named
+                .get(&from)
+                .map_or((&[][..], None), |(cuts, boundary)| (&cuts[..], *boundary));
+            let cut = cut_to.get(&edge.to).and_then(|ending_here| {
+                cuts.iter()
+                    .copied()
+                    .find(|index| ending_here.contains(index))
+            });
+            // The first entry, in their order, that cuts this edge.
+            let cutter = [ignore, cut, boundary].into_iter().flatten().min();
             match cutter {
                 Some(index) => {
                     entries[index].used += 1;
@@ -246,16 +272,25 @@ impl Suppressions {
         contexts: &Contexts,
         violations: Vec<Violation>,
     ) -> (Vec<Violation>, Vec<Suppressed>) {
+        // The `allow` entries of each function, in their order.
+        let mut allows: FxHashMap<NodeId, Vec<usize>> = FxHashMap::default();
+        for (index, entry) in self.entries.iter().enumerate() {
+            if let Kind::Allow { node, .. } = entry.kind {
+                allows.entry(node).or_default().push(index);
+            }
+        }
         let mut reported = Vec::with_capacity(violations.len());
         let mut suppressed = Vec::new();
         for violation in violations {
             let forbidden = contexts.name(violation.forbidden);
-            let by = self.entries.iter().position(|entry| match &entry.kind {
-                Kind::Allow { node, contexts } => {
-                    *node == violation.function && contexts.iter().any(|c| c == forbidden)
-                }
-                _ => false,
-            });
+            let candidates = allows.get(&violation.function).map_or(&[][..], |v| &v[..]);
+            let by = candidates
+                .iter()
+                .copied()
+                .find(|&index| match &self.entries[index].kind {
+                    Kind::Allow { contexts, .. } => contexts.iter().any(|c| c == forbidden),
+                    _ => false,
+                });
             match by {
                 Some(index) => {
                     self.entries[index].used += 1;

@@ -193,6 +193,50 @@ fn many_defines_and_conditions_in_one_file_stay_linear() {
 }
 
 #[test]
+fn many_suppressions_stay_linear() {
+    // 20,000 functions each with an `ignore` comment, 20,000 with an `allow`, and 20,000
+    // boundaries in the configuration: matching every function against every suppression
+    // took minutes and gigabytes.
+    let n = 20_000;
+    let mut text = String::from("void gs(void) { GLOBAL_STATE_CODE(); }\n");
+    let mut config = String::from("preset = \"qemu-block\"\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "void a{i}(void) {{ IO_CODE(); gs(); }} // callcheck: ignore\n\
+             /* callcheck: allow(GLOBAL_STATE_CODE) startup only */\n\
+             void b{i}(void) {{ IO_CODE(); gs(); }}\n\
+             void c{i}(void) {{ IO_CODE(); mid{i}(); }}\n\
+             void mid{i}(void) {{ gs(); }}\n"
+        ));
+        config.push_str(&format!(
+            "[[boundary]]\nfunction = \"mid{i}\"\nreason = \"a test\"\n"
+        ));
+    }
+    text.push_str("void left(void) { IO_CODE(); gs(); }\n");
+    let dir = dir_with(
+        "many_suppressions",
+        &[
+            ("a.c", text.as_bytes()),
+            ("callcheck.toml", config.as_bytes()),
+        ],
+    );
+    let run = callcheck(&["--stats", &dir]);
+    assert_eq!(
+        run.stdout,
+        "Error: left() is IO_CODE(), but calls GLOBAL_STATE_CODE() code\n       \
+         left() -> gs() -> GLOBAL_STATE_CODE()\n\n"
+    );
+    let cut = 2 * n;
+    assert!(
+        run.stderr.contains(&format!(
+            "suppressed: {n} violations by allow, {cut} edges cut, 0 stale"
+        )),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn file_over_the_size_limit_is_skipped_with_a_warning() {
     let big = vec![b' '; 600 * 1024];
     let dir = dir_with("too_big", &[("big.c", &big), ("good.c", GOOD.as_bytes())]);
