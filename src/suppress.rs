@@ -183,14 +183,16 @@ impl Suppressions {
         // The entries by what they match: an `ignore` by its file and line, a cut by the names
         // at its two ends, a boundary by its function's name. Matching every node against
         // every entry was quadratic: 30,000 `ignore` comments in one file took 30 s and 7 GB.
-        let mut ignores: FxHashMap<(usize, u32), Vec<usize>> = FxHashMap::default();
+        // An edge is written in its user's file (a field's, where it is bound), so the `ignore`
+        // comment at an edge's file and line is one of that user's: the first one there cuts.
+        let mut ignores: FxHashMap<(usize, u32), usize> = FxHashMap::default();
         let mut cuts_from: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
         let mut cuts_to: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
         let mut boundaries: FxHashMap<&str, usize> = FxHashMap::default();
         for (index, entry) in self.entries.iter().enumerate() {
             match &entry.kind {
                 Kind::Ignore { file, line } => {
-                    ignores.entry((*file, *line)).or_default().push(index)
+                    ignores.entry((*file, *line)).or_insert(index);
                 }
                 Kind::Cut { from, to, .. } => {
                     cuts_from.entry(from).or_default().push(index);
@@ -207,11 +209,7 @@ impl Suppressions {
         // Linux's 650,000 functions.
         let mut named: FxHashMap<NodeId, (Vec<usize>, Option<usize>)> = FxHashMap::default();
         let mut cut_to: FxHashMap<NodeId, Vec<usize>> = FxHashMap::default();
-        // The file of each node whose edges an `ignore` may cut; `None` for a field, whose
-        // edges are written where it is bound, in any file.
-        let mut node_files: Vec<Option<usize>> = Vec::new();
         for node in graph.nodes() {
-            let function = graph.function(node);
             let name = graph.name(node);
             let cuts = cuts_from.get(name).cloned().unwrap_or_default();
             let boundary = boundaries.get(name).copied();
@@ -221,9 +219,6 @@ impl Suppressions {
             if let Some(cuts) = cuts_to.get(name) {
                 cut_to.insert(node, cuts.clone());
             }
-            if !ignores.is_empty() {
-                node_files.push((!function.kind.is_field()).then_some(function.file as usize));
-            }
         }
         drop((cuts_from, cuts_to, boundaries));
         if named.is_empty() && ignores.is_empty() {
@@ -232,18 +227,7 @@ impl Suppressions {
         let mut removed = 0;
         let entries = &mut self.entries;
         graph.retain_edges(|from, edge| {
-            let ignore = ignores
-                .get(&(edge.file as usize, edge.line()))
-                .and_then(|ignores| {
-                    let node_file = node_files[from as usize];
-                    ignores
-                        .iter()
-                        .copied()
-                        .find(|&index| match entries[index].kind {
-                            Kind::Ignore { file, .. } => node_file.is_none_or(|f| f == file),
-                            _ => false,
-                        })
-                });
+            let ignore = ignores.get(&(edge.file as usize, edge.line())).copied();
             let (cuts, boundary) = named
                 .get(&from)
                 .map_or((&[][..], None), |(cuts, boundary)| (&cuts[..], *boundary));
