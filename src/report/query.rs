@@ -417,6 +417,15 @@ struct JsonOmitted {
     of_edges: usize,
 }
 
+/// A picture as JSON, its keys in the order it writes them.
+#[derive(Serialize)]
+struct JsonPicture<F: Serialize, E: Serialize> {
+    functions: F,
+    edges: E,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    omitted: Option<JsonOmitted>,
+}
+
 /// Writes a picture as `{"functions":[...],"edges":[...]}`, with `"omitted":{..}` when a cap
 /// left functions out. Each item is written as it is made: a whole graph's picture (hundreds of
 /// thousands of functions) built as one JSON value first took gigabytes.
@@ -430,62 +439,46 @@ pub fn write_graph_json(
         name: graph.name(n),
         file: graph.file_of(n),
     };
-    out.write_all(b"{\"functions\":")?;
-    let functions = picture.nodes.iter();
-    write_json_array(
-        out,
-        functions.map(|&n| JsonFunction::new(graph, contexts, n)),
-    )?;
-    out.write_all(b",\"edges\":")?;
-    // The picture's edges come sorted by their user: the first use of each (used, kind) by
-    // one user is looked up in a map of that user's edges, made once.
-    let mut user = None;
-    let mut first_uses = FxHashMap::default();
-    let edges = picture.edges.iter().map(|&(from, to, kind)| {
-        if user != Some(from) {
-            user = Some(from);
-            first_uses.clear();
-            for edge in graph.edges_from(from) {
-                first_uses.entry((edge.to, edge.kind())).or_insert(*edge);
+    let functions =
+        LazySeq(|| (picture.nodes.iter()).map(|&n| JsonFunction::new(graph, contexts, n)));
+    let edges = LazySeq(|| {
+        // The picture's edges come sorted by their user: the first use of each (used, kind)
+        // by one user is looked up in a map of that user's edges, made once.
+        let mut user = None;
+        let mut first_uses = FxHashMap::default();
+        picture.edges.iter().map(move |&(from, to, kind)| {
+            if user != Some(from) {
+                user = Some(from);
+                first_uses.clear();
+                for edge in graph.edges_from(from) {
+                    first_uses.entry((edge.to, edge.kind())).or_insert(*edge);
+                }
             }
-        }
-        let edge = first_uses.get(&(to, kind));
-        JsonEdge {
-            from: end(from),
-            to: end(to),
-            kind: kind.name(),
-            line: edge.map_or(0, |e| e.line()),
-            use_file: edge
-                .and_then(|e| graph.use_file_elsewhere(from, e.file))
-                .map(|file| graph.path(file)),
-        }
+            let edge = first_uses.get(&(to, kind));
+            JsonEdge {
+                from: end(from),
+                to: end(to),
+                kind: kind.name(),
+                line: edge.map_or(0, |e| e.line()),
+                use_file: edge
+                    .and_then(|e| graph.use_file_elsewhere(from, e.file))
+                    .map(|file| graph.path(file)),
+            }
+        })
     });
-    write_json_array(out, edges)?;
-    if let Some(omitted) = &picture.omitted {
-        out.write_all(b",\"omitted\":")?;
-        let omitted = JsonOmitted {
-            max_nodes: omitted.max_nodes,
-            functions: omitted.functions,
-            of_functions: omitted.of_functions,
-            edges: omitted.edges,
-            of_edges: omitted.of_edges,
-        };
-        serde_json::to_writer(&mut *out, &omitted).map_err(io::Error::from)?;
-    }
-    out.write_all(b"}\n")
-}
-
-/// Writes `items` as a compact JSON array, one item at a time.
-fn write_json_array<T: Serialize>(
-    out: &mut impl Write,
-    items: impl Iterator<Item = T>,
-) -> io::Result<()> {
-    out.write_all(b"[")?;
-    for (index, item) in items.enumerate() {
-        if index > 0 {
-            out.write_all(b",")?;
-        }
-        serde_json::to_writer(&mut *out, &item).map_err(io::Error::from)?;
-    }
-    out.write_all(b"]")
+    let omitted = picture.omitted.as_ref().map(|omitted| JsonOmitted {
+        max_nodes: omitted.max_nodes,
+        functions: omitted.functions,
+        of_functions: omitted.of_functions,
+        edges: omitted.edges,
+        of_edges: omitted.of_edges,
+    });
+    write_json_line(
+        out,
+        &JsonPicture {
+            functions,
+            edges,
+            omitted,
+        },
+    )
 }
