@@ -272,13 +272,7 @@ impl FileCache {
         if entry.stamp != stamp {
             return None;
         }
-        let Some(functions) = read_entry(&stored.file, entry, buffer) else {
-            state.store(STALE, Ordering::Relaxed);
-            return None;
-        };
-        self.hits.fetch_add(1, Ordering::Relaxed);
-        state.store(TAKEN, Ordering::Relaxed);
-        Some(functions)
+        self.take(stored, (entry, state), buffer)
     }
 
     /// The entry of the file at `path`, whose bytes hash to `content` (and which was statted as
@@ -293,20 +287,33 @@ impl FileCache {
     ) -> Option<FileFunctions> {
         let stored = self.stored.as_ref()?;
         let (entry, state) = stored.entries.get(path)?;
-        let functions = (entry.content == content)
-            .then(|| read_entry(&stored.file, entry, buffer))
-            .flatten();
-        let Some(functions) = functions else {
+        if entry.content != content {
             state.store(STALE, Ordering::Relaxed);
             return None;
-        };
-        self.hits.fetch_add(1, Ordering::Relaxed);
+        }
+        let functions = self.take(stored, (entry, state), buffer)?;
         self.content_hits.fetch_add(1, Ordering::Relaxed);
-        state.store(TAKEN, Ordering::Relaxed);
         if let Some(stamp) = stamp.filter(|stamp| !stamp.is_racy(SystemTime::now())) {
             let mut restamped = stored.restamped.lock().unwrap_or_else(|p| p.into_inner());
             restamped.insert(path.to_string(), stamp);
         }
+        Some(functions)
+    }
+
+    /// The functions of a stored entry that matches its file, read with `buffer` and counted as
+    /// taken; `None`, and the entry stale, if they do not pass the checksum or decode.
+    fn take(
+        &self,
+        stored: &Stored,
+        (entry, state): (&Entry, &AtomicU8),
+        buffer: &mut Vec<u8>,
+    ) -> Option<FileFunctions> {
+        let Some(functions) = read_entry(&stored.file, entry, buffer) else {
+            state.store(STALE, Ordering::Relaxed);
+            return None;
+        };
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        state.store(TAKEN, Ordering::Relaxed);
         Some(functions)
     }
 
