@@ -86,23 +86,10 @@ pub struct Function {
     pub is_static: bool,
     /// The contexts it carries, from any source.
     pub contexts: ContextSet,
-    /// Where each of its contexts came from; `None` for none. Boxed: most functions of a
-    /// tree carry no context, and a graph holds hundreds of thousands of functions.
-    origins: Option<Box<Origins>>,
+    /// Where each of its contexts came from, as an index in the graph's [`OriginsTable`].
+    origins: u32,
     /// What the node stands for.
     pub kind: NodeKind,
-}
-
-impl Function {
-    /// Where each of its contexts came from.
-    pub fn origins(&self) -> Origins {
-        self.origins.as_deref().copied().unwrap_or_default()
-    }
-
-    /// Where each of its contexts came from, to add to.
-    fn origins_mut(&mut self) -> &mut Origins {
-        self.origins.get_or_insert_default()
-    }
 }
 
 /// A function whose contexts disagree: it carried `overridden`, which context `by`, also
@@ -133,10 +120,40 @@ pub struct Origins {
     pub prototype: ContextSet,
 }
 
-impl Origins {
-    /// The origins to keep in a [`Function`]: none if there are none.
-    fn boxed(self) -> Option<Box<Origins>> {
-        (self != Origins::default()).then(|| Box::new(self))
+/// The [`Origins`] of the functions that carry a context, which each [`Function`] points
+/// into. Kept apart: most functions of a tree carry no context, and in a graph of hundreds of
+/// thousands of functions a pointer in each would cost more than this table.
+#[derive(Debug, Default)]
+pub(super) struct OriginsTable(Vec<Origins>);
+
+impl OriginsTable {
+    /// The index of a function that has no origins.
+    const NONE: u32 = u32::MAX;
+
+    /// The index to keep in a [`Function`] whose origins are `origins`.
+    fn add(&mut self, origins: Origins) -> u32 {
+        if origins == Origins::default() {
+            return Self::NONE;
+        }
+        self.0.push(origins);
+        (self.0.len() - 1) as u32
+    }
+
+    /// Where each of `function`'s contexts came from.
+    fn get(&self, function: &Function) -> Origins {
+        self.0
+            .get(function.origins as usize)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Where each of `function`'s contexts came from, to add to.
+    fn get_mut(&mut self, function: &mut Function) -> &mut Origins {
+        if function.origins == Self::NONE {
+            self.0.push(Origins::default());
+            function.origins = (self.0.len() - 1) as u32;
+        }
+        &mut self.0[function.origins as usize]
     }
 }
 
@@ -325,6 +342,8 @@ pub struct Graph {
     alias_cycles: Vec<String>,
     /// The uses under parameter tests and the constant arguments of calls.
     arguments: ArgumentFacts,
+    /// Where the functions' contexts came from.
+    origins: OriginsTable,
 }
 
 impl Graph {
@@ -358,6 +377,7 @@ impl Graph {
                 .map(|file| file.functions.functions.len())
                 .sum(),
         );
+        let mut origins = OriginsTable::default();
         let mut first_node = Vec::with_capacity(files.len());
         for (file_index, file) in files.iter().enumerate() {
             first_node.push(functions.len() as NodeId);
@@ -373,24 +393,21 @@ impl Graph {
                     column: def.column,
                     is_static: def.is_static,
                     contexts,
-                    origins: Origins {
+                    origins: origins.add(Origins {
                         marker: def.markers,
                         definition,
                         ..Origins::default()
-                    }
-                    .boxed(),
+                    }),
                     kind: NodeKind::Definition,
                 }
             }));
         }
 
-        let mut names = DefinitionNames::with_capacity(functions.len());
-        for node in 0..functions.len() as NodeId {
-            names.add(node, &functions, &files);
-        }
+        let mut names = DefinitionNames::of_definitions(&functions, &files);
         let generated = generate_wrappers(
             &files,
             &mut functions,
+            &mut origins,
             &mut names,
             options,
             &paths,
@@ -405,10 +422,10 @@ impl Graph {
             }
         }
         let contexts_from_prototypes =
-            apply_prototypes(&files, &mut functions, &names, &head_contexts);
+            apply_prototypes(&files, &mut functions, &mut origins, &names, &head_contexts);
         let macros = Macros::build(&files, options.kinds.includes(UseKind::Macro));
         let (field_names, fields) = if options.kinds.includes(UseKind::Field) {
-            FieldNodes::build(&files, &mut functions, &names)
+            FieldNodes::build(&files, &mut functions, &mut origins, &names)
         } else {
             FieldNodes::none()
         };
@@ -471,17 +488,17 @@ impl Graph {
         for (node, set) in macro_contexts {
             let function = &mut functions[node as usize];
             function.contexts.extend(set);
-            function.origins_mut().macro_marker.extend(set);
+            origins.get_mut(function).macro_marker.extend(set);
         }
         // A context a marker gives only under a parameter test is conditional only if nothing
         // else gives it.
         for (file_index, file) in files.iter().enumerate() {
             for &(index, context, condition) in &file.functions.marker_conditions {
                 let node = first_node[file_index] + index;
-                let origins = functions[node as usize].origins();
-                let elsewhere = origins.definition.contains(context)
-                    || origins.prototype.contains(context)
-                    || origins.macro_marker.contains(context);
+                let from = origins.get(&functions[node as usize]);
+                let elsewhere = from.definition.contains(context)
+                    || from.prototype.contains(context)
+                    || from.macro_marker.contains(context);
                 if !elsewhere {
                     arguments.add_marker(node, context, condition);
                 }
@@ -531,13 +548,14 @@ impl Graph {
             aliases,
             alias_cycles,
             arguments,
+            origins,
         }
     }
 
     /// Where `node`'s context `context` came from, in words (`attribute on prototype`, ...).
     pub fn origins(&self, node: NodeId, context: ContextId) -> Vec<&'static str> {
         let function = self.function(node);
-        let origins = function.origins();
+        let origins = self.origins.get(function);
         let definition = match function.kind {
             NodeKind::Definition => "attribute on definition",
             NodeKind::Generated => "generated wrapper",

@@ -160,7 +160,7 @@ impl<'a> Resolver<'_, 'a> {
                 let (start, len) = match meant_of[used.name as usize] {
                     (NOT_LOOKED_UP, _) => {
                         let (hash, name) = (names.hash(used.name), names.get(used.name));
-                        let first = self.names.first(hash, name, self.functions, self.files);
+                        let first = self.names.first(hash, name);
                         meanings(self.names, self.functions, first, scope, &mut meant);
                         let range = (meant_all.len() as u32, meant.len() as u32);
                         meant_all.extend_from_slice(&meant);
@@ -203,7 +203,7 @@ impl<'a> Resolver<'_, 'a> {
                 };
                 macro_markers.extend(expansion.markers);
                 for &(hash, called) in &expansion.calls {
-                    let first = self.names.first(hash, called, self.functions, self.files);
+                    let first = self.names.first(hash, called);
                     meanings(self.names, self.functions, first, scope, &mut meant);
                     let merged = meant.len() > 1;
                     for &to in &meant {
@@ -291,7 +291,7 @@ impl<'a> Resolver<'_, 'a> {
                     continue;
                 }
                 let hash = name_hash(target.as_bytes());
-                let first = self.names.first(hash, target, self.functions, self.files);
+                let first = self.names.first(hash, target);
                 meanings(self.names, self.functions, first, &mut scope, &mut meant);
                 let merged = meant.len() > 1;
                 out.edges
@@ -314,7 +314,7 @@ impl<'a> Resolver<'_, 'a> {
                 for &(file, binding) in bindings {
                     let table = &self.files[file as usize].functions.names;
                     let (hash, name) = (table.hash(binding.target), table.get(binding.target));
-                    let first = self.names.first(hash, name, self.functions, self.files);
+                    let first = self.names.first(hash, name);
                     if scope.file() != file {
                         scope.reset(file, &[]);
                     }

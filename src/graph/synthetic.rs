@@ -4,7 +4,7 @@
 use super::includes::PathIndex;
 use super::names::{DefinitionNames, NO_NODE};
 use super::tables::{CastMacros, FunctionTypes, NameMap, PointerMembers};
-use super::{BuildOptions, Function, NodeKind, Origins};
+use super::{BuildOptions, Function, NodeKind, Origins, OriginsTable};
 use crate::context::ContextSet;
 use crate::extract::{FieldBinding, WordRange, name_hash};
 use crate::model::{Guard, NodeId, UseKind};
@@ -29,6 +29,7 @@ pub(super) struct GeneratedWrapper {
 pub(super) fn generate_wrappers(
     files: &[SourceFile],
     functions: &mut Vec<Function>,
+    origins: &mut OriginsTable,
     names: &mut DefinitionNames,
     options: &BuildOptions,
     paths: &PathIndex,
@@ -49,7 +50,7 @@ pub(super) fn generate_wrappers(
             });
             let Some(wrapper) = wrapper else { continue };
             let (hash, name) = (table.hash(prototype.name), table.get(prototype.name));
-            if names.first(hash, name, functions, files) != NO_NODE {
+            if names.first(hash, name) != NO_NODE {
                 continue;
             }
             let Some(target) = wrapper.target_of(name) else {
@@ -66,14 +67,13 @@ pub(super) fn generate_wrappers(
                 column: prototype.column,
                 is_static: prototype.is_static,
                 contexts,
-                origins: Origins {
+                origins: origins.add(Origins {
                     definition: wrapper.contexts,
                     ..Origins::default()
-                }
-                .boxed(),
+                }),
                 kind: NodeKind::Generated,
             });
-            names.add(node, functions, files);
+            names.add_new(node, functions, files);
             let includes = wrapper
                 .includes
                 .iter()
@@ -159,6 +159,7 @@ impl<'a> FieldNodes<'a> {
     pub(super) fn build(
         files: &'a [SourceFile],
         functions: &mut Vec<Function>,
+        origins: &mut OriginsTable,
         names: &DefinitionNames,
     ) -> (Vec<String>, Self) {
         let pointers = PointerMembers::build(files);
@@ -212,8 +213,7 @@ impl<'a> FieldNodes<'a> {
             let table = &extracted.names;
             for binding in &extracted.field_bindings {
                 let target = binding.target;
-                let defined =
-                    names.first(table.hash(target), table.get(target), functions, files) != NO_NODE;
+                let defined = names.first(table.hash(target), table.get(target)) != NO_NODE;
                 if !defined {
                     continue;
                 }
@@ -262,11 +262,10 @@ impl<'a> FieldNodes<'a> {
                 column,
                 is_static: false,
                 contexts: info.attributes,
-                origins: Origins {
+                origins: origins.add(Origins {
                     definition: info.attributes,
                     ..Origins::default()
-                }
-                .boxed(),
+                }),
                 kind: NodeKind::Field {
                     typed: struct_type.is_some(),
                 },
