@@ -70,6 +70,7 @@ pub(super) struct DefinitionNames {
     /// Where each name's record is in `records`. It keeps no hash: the table's own bits of it
     /// tell nearly all other names apart before their text is compared.
     by_name: HashTable<u32>,
+    /// For each node, the next definition of its name, or [`NO_NODE`].
     same_name: Vec<NodeId>,
     /// Each name's first definition and text, end to end. A lookup compares its name with this
     /// copy, and finds the first definition beside it: reaching the first definition's own name
@@ -118,6 +119,8 @@ impl DefinitionNames {
 
     /// Starts the chain of `name`, which has `hash`, at `node`: appends the name's record.
     fn insert(&mut self, hash: u64, name: &str, node: NodeId) {
+        // Offsets are `u32`s, as node numbers are: records of 4 GiB would take some 200
+        // million distinct function names.
         let at = self.records.len() as u32;
         self.records.extend_from_slice(&node.to_le_bytes());
         match u8::try_from(name.len()) {
