@@ -17,6 +17,14 @@ pub struct NameTable {
 }
 
 impl NameTable {
+    /// An empty table with room for `names` names of `bytes` bytes in all.
+    pub(crate) fn with_capacity(names: usize, bytes: usize) -> NameTable {
+        NameTable {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(names),
+        }
+    }
+
     /// The text of name `index`.
     pub fn get(&self, index: u32) -> &str {
         let index = index as usize;
@@ -43,12 +51,6 @@ impl NameTable {
     /// Every name, in index order.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         (0..self.ends.len() as u32).map(|i| self.get(i))
-    }
-
-    /// Gives back the memory beyond what the names take.
-    pub(crate) fn shrink_to_fit(&mut self) {
-        self.text.shrink_to_fit();
-        self.ends.shrink_to_fit();
     }
 
     /// Forgets every name, keeping the memory.

@@ -28,16 +28,21 @@ impl KeptFiles {
     /// Keeps of `files` what the graph needs once built, and drops the rest. `owners` lists, in
     /// node order, the file and per-file name index of each definition and generated wrapper;
     /// the kept names table holds their names in that order.
-    pub(super) fn keep(
-        files: Vec<SourceFile>,
-        owners: impl Iterator<Item = (u32, u32)>,
-    ) -> KeptFiles {
-        let mut kept = KeptFiles::default();
-        for (file, name) in owners {
-            kept.names
-                .push_str(files[file as usize].functions.name(name));
+    ///
+    /// The kept tables are sized before they are filled: made while every file is still alive,
+    /// tables grown by doubling would be the run's peak (34 MiB more on Linux).
+    pub(super) fn keep(files: Vec<SourceFile>, owners: &[(u32, u32)]) -> KeptFiles {
+        let name_of = |&(file, name): &(u32, u32)| files[file as usize].functions.name(name);
+        let name_bytes = owners.iter().map(|owner| name_of(owner).len()).sum();
+        let path_bytes = files.iter().map(|file| file.path.len()).sum();
+        let mut kept = KeptFiles {
+            names: NameTable::with_capacity(owners.len(), name_bytes),
+            paths: NameTable::with_capacity(files.len(), path_bytes),
+            ..KeptFiles::default()
+        };
+        for owner in owners {
+            kept.names.push_str(name_of(owner));
         }
-        kept.names.shrink_to_fit();
         for (index, file) in files.iter().enumerate() {
             kept.paths.push_str(&file.path);
             let functions = &file.functions;
@@ -48,7 +53,6 @@ impl KeptFiles {
             kept.pragmas
                 .extend(pragmas.map(|pragma| (index as u32, pragma)));
         }
-        kept.paths.shrink_to_fit();
         kept
     }
 

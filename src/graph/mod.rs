@@ -529,7 +529,7 @@ impl Graph {
                 owner
             })
             .collect();
-        let files = KeptFiles::keep(files, owners.into_iter());
+        let files = KeptFiles::keep(files, &owners);
         release_freed_memory();
         arguments.prune();
         Graph {
