@@ -444,9 +444,18 @@ fn walk_and_read<S: Send, T: Send, F: Fn(&mut S) -> Option<T> + Sync>(
             let outcome = match entry {
                 Ok(entry) => {
                     let named = entry.depth() == 0;
-                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                    (is_file && (named || is_c_source(entry.path(), &options.extensions)))
-                        .then(|| read(&mut state.state, entry.path()))
+                    let wanted = named || is_c_source(entry.path(), &options.extensions);
+                    match entry.file_type() {
+                        Some(t) if t.is_file() => {
+                            wanted.then(|| read(&mut state.state, entry.path()))
+                        }
+                        // A FIFO would block the read, a device never end: said, not read.
+                        Some(t) if wanted && is_special(t) => Some(Err(ReadError {
+                            path: entry.path().display().to_string(),
+                            reason: "not a regular file (a FIFO, socket or device)".to_string(),
+                        })),
+                        _ => None,
+                    }
                 }
                 Err(error) => Some(Err(walk_error(&error))),
             };
@@ -463,6 +472,12 @@ fn walk_and_read<S: Send, T: Send, F: Fn(&mut S) -> Option<T> + Sync>(
     found
         .into_inner()
         .unwrap_or_else(|poison| poison.into_inner())
+}
+
+/// True for a FIFO, a socket or a device: neither a file, a directory nor a link left
+/// unfollowed.
+fn is_special(file_type: std::fs::FileType) -> bool {
+    !(file_type.is_file() || file_type.is_dir() || file_type.is_symlink())
 }
 
 /// What each walking thread found: the values read, and the files and directories that could

@@ -308,6 +308,38 @@ fn symbolic_link_loop() {
 }
 
 #[test]
+#[cfg(unix)]
+fn fifos_and_devices_are_skipped_with_a_warning() {
+    let dir = dir_with("special_files", &[("good.c", GOOD.as_bytes())]);
+    let fifo = Path::new(&dir).join("pipe.c");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.unwrap().success(), "mkfifo {}", fifo.display());
+    std::os::unix::fs::symlink("/dev/zero", Path::new(&dir).join("zero.c")).unwrap();
+    // Read, the FIFO would block the run and the device would never end.
+    let walked = callcheck(&["--follow", &dir]);
+    assert_eq!(walked.stdout, GOOD_REPORT);
+    let reason = "not a regular file (a FIFO, socket or device)";
+    assert_eq!(
+        walked.stderr,
+        format!(
+            "callcheck: skipped {dir}/pipe.c: {reason}\ncallcheck: skipped {dir}/zero.c: {reason}\n"
+        )
+    );
+    // Named, it is said too; unfollowed in a walk, a link is left alone as before.
+    let named = callcheck(&[&fifo.display().to_string(), &format!("{dir}/good.c")]);
+    assert_eq!(named.stdout, GOOD_REPORT);
+    assert_eq!(
+        named.stderr,
+        format!("callcheck: skipped {dir}/pipe.c: {reason}\n")
+    );
+    let unfollowed = callcheck(&[&dir]);
+    assert_eq!(
+        unfollowed.stderr,
+        format!("callcheck: skipped {dir}/pipe.c: {reason}\n")
+    );
+}
+
+#[test]
 fn empty_directory_is_an_error_unless_allowed() {
     let dir = scratch("allow_empty").display().to_string();
     let run = callcheck(&[&dir]);
