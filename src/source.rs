@@ -240,13 +240,14 @@ pub const DEFAULT_EXTENSIONS: [&str; 4] = ["c", "h", "c.inc", "h.inc"];
 
 /// True for the files a directory walk takes: names ending in `.` and one of `extensions`.
 pub(crate) fn is_c_source(path: &Path, extensions: &[String]) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+    // Compared as bytes: a name that is not UTF-8 (`bad\xff.c`) is still a C file.
+    let Some(name) = path.file_name().map(|n| n.as_encoded_bytes()) else {
         return false;
     };
     extensions.iter().any(|extension| {
         name.len() > extension.len() + 1
-            && name.ends_with(extension.as_str())
-            && name.as_bytes()[name.len() - extension.len() - 1] == b'.'
+            && name.ends_with(extension.as_bytes())
+            && name[name.len() - extension.len() - 1] == b'.'
     })
 }
 

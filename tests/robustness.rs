@@ -340,6 +340,22 @@ fn fifos_and_devices_are_skipped_with_a_warning() {
 }
 
 #[test]
+#[cfg(unix)]
+fn file_names_that_are_not_utf8_are_walked() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = scratch("non_utf8_names");
+    let name = std::ffi::OsStr::from_bytes(b"bad\xff.c");
+    fs::write(dir.join(name), GOOD).unwrap();
+    let run = callcheck(&["--format", "gcc", &dir.display().to_string()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let shown = format!(
+        "{}/bad\u{fffd}.c:5:6: error: io() is IO_CODE()",
+        dir.display()
+    );
+    assert!(run.stdout.starts_with(&shown), "{}", run.stdout);
+}
+
+#[test]
 fn empty_directory_is_an_error_unless_allowed() {
     let dir = scratch("allow_empty").display().to_string();
     let run = callcheck(&[&dir]);
