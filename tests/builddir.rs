@@ -188,12 +188,16 @@ fn bad_json_says_where() {
 fn a_missing_unit_or_a_broken_command_is_a_warning_and_the_rest_is_checked() {
     let dir = scratch("builddir-missing-unit");
     let src = format!("{}/src", fixture());
+    let unit_dir = dir.join("dir.c");
+    fs::create_dir_all(&unit_dir).unwrap();
     fs::write(
         dir.join("compile_commands.json"),
         format!(
             r#"[{{"directory": "{src}", "file": "gone.c", "arguments": ["cc", "-c", "gone.c"]}},
+                {{"directory": "{src}", "file": "{}", "command": "cc -c dir.c"}},
                 {{"directory": "{src}", "file": "io.c", "command": "cc -I../include -c io.c"}},
-                {{"directory": "{src}", "file": "main.c", "command": "cc '-DX -c main.c"}}]"#
+                {{"directory": "{src}", "file": "main.c", "command": "cc '-DX -c main.c"}}]"#,
+            unit_dir.display()
         ),
     )
     .unwrap();
@@ -204,8 +208,15 @@ fn a_missing_unit_or_a_broken_command_is_a_warning_and_the_rest_is_checked() {
         run.stderr,
         format!(
             "callcheck: skipped testdata/builddir/src/gone.c: listed in {} but missing\n\
+             callcheck: skipped {}: listed in {} but not a regular file\n\
              callcheck: warning: extraction may be incomplete in testdata/builddir/src/main.c: \
              its command in {} has unbalanced quotes: read without its flags\n",
+            db.display(),
+            // Shown, as every path, relative to the directory the run is in.
+            unit_dir
+                .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+                .unwrap_or(&unit_dir)
+                .display(),
             db.display(),
             db.display()
         )

@@ -99,11 +99,16 @@ pub fn read(
             continue;
         }
         if !unit.file.is_file() {
+            let what = if unit.file.exists() {
+                "not a regular file"
+            } else {
+                "missing"
+            };
             found.warnings.push(Diagnostic::warning(
                 Code::UnreadableFile,
                 naming.name(&unit.file),
                 0,
-                format!("listed in {} but missing", database.path.display()),
+                format!("listed in {} but {what}", database.path.display()),
             ));
             continue;
         }
