@@ -300,10 +300,23 @@ fn notification(diagnostic: &Diagnostic) -> Value {
 }
 
 /// A file path as a URI reference: relative paths stay relative (SARIF viewers resolve them
-/// against the repository), absolute ones become `file://` URIs; spaces and `%` are escaped.
+/// against the repository), absolute ones become `file://` URIs. Every byte that may not stand
+/// as itself in a path segment is percent-encoded (spaces, `%`, `"`, `\`, `#`, `?`, `:`,
+/// control characters, and each byte of a character beyond ASCII), so any file name gives a
+/// valid URI.
 fn uri(path: &str) -> String {
+    use std::fmt::Write as _;
     let path = path.strip_prefix("./").unwrap_or(path);
-    let escaped = path.replace('%', "%25").replace(' ', "%20");
+    let mut escaped = String::with_capacity(path.len());
+    for &byte in path.as_bytes() {
+        // RFC 3986 `pchar` and `/`, but `:`: in a relative reference, a colon in the first
+        // segment would read as a scheme.
+        if byte.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=@".contains(&byte) {
+            escaped.push(char::from(byte));
+        } else {
+            let _ = write!(escaped, "%{byte:02X}");
+        }
+    }
     if escaped.starts_with('/') {
         format!("file://{escaped}")
     } else {
@@ -338,5 +351,11 @@ mod tests {
     fn uris() {
         assert_eq!(super::uri("./a b/c%.c"), "a%20b/c%25.c");
         assert_eq!(super::uri("/abs/x.c"), "file:///abs/x.c");
+        assert_eq!(
+            super::uri("we\nird \"q\" \\x#1?.c"),
+            "we%0Aird%20%22q%22%20%5Cx%231%3F.c"
+        );
+        assert_eq!(super::uri("c:x/b\u{fffd}.c"), "c%3Ax/b%EF%BF%BD.c");
+        assert_eq!(super::uri("net/a-b_c.d~e+f,g.c"), "net/a-b_c.d~e+f,g.c");
     }
 }
