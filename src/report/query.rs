@@ -40,21 +40,34 @@ pub fn write_path_json(
     contexts: &Contexts,
     path: &Path,
 ) -> io::Result<()> {
-    let lines: Vec<JsonTreeLine> = path
-        .iter()
-        .enumerate()
-        .map(|(depth, &(node, via))| JsonTreeLine {
-            depth,
-            function: JsonFunction::new(graph, contexts, node),
-            kind: via.map(|(kind, _, _)| kind.name()),
-            use_line: via.map(|(_, line, _)| line),
-            use_file: via
-                .and_then(|(_, _, file)| file)
-                .map(|file| graph.path(file)),
-            repeated: false,
-        })
-        .collect();
-    write_json_line(out, &serde_json::json!({ "path": lines }))
+    // Each line is made as it is written: a path of 200,000 steps held as values took 460 MB.
+    let lines = LazySeq(|| {
+        path.iter()
+            .enumerate()
+            .map(|(depth, &(node, via))| JsonTreeLine {
+                depth,
+                function: JsonFunction::new(graph, contexts, node),
+                kind: via.map(|(kind, _, _)| kind.name()),
+                use_line: via.map(|(_, line, _)| line),
+                use_file: via
+                    .and_then(|(_, _, file)| file)
+                    .map(|file| graph.path(file)),
+                repeated: false,
+            })
+    });
+    write_json_line(out, &PathDocument { path: lines })
+}
+
+/// `{"path": [...]}`.
+#[derive(Serialize)]
+struct PathDocument<L: Serialize> {
+    path: L,
+}
+
+/// `{"tree": [...]}`.
+#[derive(Serialize)]
+struct TreeDocument<L: Serialize> {
+    tree: L,
 }
 
 /// What the configuration removes from the graph, each entry with its reason: the boundaries
@@ -375,9 +388,8 @@ pub fn write_tree_json(
     contexts: &Contexts,
     lines: &[TreeLine],
 ) -> io::Result<()> {
-    let tree: Vec<JsonTreeLine> = lines
-        .iter()
-        .map(|line| JsonTreeLine {
+    let tree = LazySeq(|| {
+        lines.iter().map(|line| JsonTreeLine {
             depth: line.depth,
             function: JsonFunction::new(graph, contexts, line.node),
             kind: line.kind.map(UseKind::name),
@@ -385,8 +397,8 @@ pub fn write_tree_json(
             use_file: line.use_file.map(|file| graph.path(file)),
             repeated: line.repeated,
         })
-        .collect();
-    write_json_line(out, &serde_json::json!({ "tree": tree }))
+    });
+    write_json_line(out, &TreeDocument { tree })
 }
 
 /// One end of an edge in a picture's JSON.
