@@ -227,3 +227,50 @@ fn a_missing_unit_or_a_broken_command_is_a_warning_and_the_rest_is_checked() {
         run.stdout
     );
 }
+
+#[test]
+fn many_units_with_long_include_lists_stay_linear() {
+    // 400 units that each pass the same 2,000 `-I` directories: checking each directory
+    // against every one kept before took minutes. The header is in the last directory.
+    let dir = scratch("builddir-many-flags");
+    let (units, dirs) = (400, 2_000);
+    let last = dir.join(format!("inc{}", dirs - 1));
+    fs::create_dir_all(&last).unwrap();
+    fs::write(
+        last.join("gs.h"),
+        "void gs(void) { GLOBAL_STATE_CODE(); }\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("io.c"),
+        "#include \"gs.h\"\nvoid io(void) { IO_CODE(); gs(); }\n",
+    )
+    .unwrap();
+    let flags: Vec<String> = (0..dirs).map(|i| format!("-Iinc{i}")).collect();
+    let flags = flags.join(" ");
+    let entries: Vec<String> = (0..units)
+        .map(|i| {
+            let file = if i == 0 {
+                "io.c".to_string()
+            } else {
+                format!("gone{i}.c")
+            };
+            format!(
+                r#"{{"directory": "{}", "file": "{file}", "command": "cc {flags} -c {file}"}}"#,
+                dir.display()
+            )
+        })
+        .collect();
+    fs::write(
+        dir.join("compile_commands.json"),
+        format!("[{}]", entries.join(",\n")),
+    )
+    .unwrap();
+    let run = callcheck(&["-q", "-p", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("io() -> gs() -> GLOBAL_STATE_CODE()"),
+        "{}",
+        run.stdout
+    );
+}

@@ -82,13 +82,16 @@ pub fn read(
             .is_some_and(|exclude| exclude.excludes_file(path))
     };
     let mut dirs: Vec<PathBuf> = Vec::new();
+    // Which of them are in `dirs`: a build gives each unit the same long list of flags, and
+    // looking through the list for each would be quadratic in it.
+    let mut known_dirs: FxHashSet<&Path> = FxHashSet::default();
     let mut seen: FxHashSet<PathBuf> = FxHashSet::default();
     let mut frontier: Vec<PathBuf> = Vec::new();
     // The files each unit's file includes before its first line (`-include`).
     let mut forced: FxHashMap<PathBuf, Vec<PathBuf>> = FxHashMap::default();
     for unit in &database.units {
         for dir in unit.flags.include_dirs.iter().chain(extra_dirs) {
-            if !dirs.contains(dir) {
+            if known_dirs.insert(dir) {
                 dirs.push(dir.clone());
             }
         }
