@@ -474,3 +474,25 @@ fn deep_and_cyclic_macros_and_aliases() {
         run.stdout
     );
 }
+
+#[test]
+fn deep_trees_keep_their_indent_bounded() {
+    // A chain 20,000 calls deep, shown whole: indented two spaces a level, the tree would be
+    // 400 MB of spaces.
+    let n = 20_000;
+    let mut text = String::new();
+    for i in 0..n - 1 {
+        text.push_str(&format!("void f{i}(void) {{ f{}(); }}\n", i + 1));
+    }
+    text.push_str(&format!("void f{}(void) {{ }}\n", n - 1));
+    let dir = dir_with("deep_tree", &[("chain.c", text.as_bytes())]);
+    let run = callcheck(&["callees", "--depth", "30000", "f0", &dir]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), n);
+    assert!(lines[32].starts_with(&format!("{}-> f32()", " ".repeat(64))));
+    assert!(lines[33].starts_with(&format!("{}[33] -> f33()", " ".repeat(64))));
+    let last = format!("{}[{}] -> f{}()", " ".repeat(64), n - 1, n - 1);
+    assert!(lines[n - 1].starts_with(&last), "{}", lines[n - 1]);
+    assert!(run.stdout.len() < 5_000_000, "{} bytes", run.stdout.len());
+}

@@ -319,7 +319,7 @@ pub fn write_tree(
         write!(
             out,
             "{}{arrow}{}  {}:{}",
-            "  ".repeat(line.depth),
+            indent(line.depth),
             graph.display(line.node),
             graph.file_of(line.node),
             function.line
@@ -340,6 +340,22 @@ pub fn write_tree(
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// Levels a tree indents: deeper lines stay at this indent and say their depth, so that a
+/// tree as deep as a long call chain is not quadratic in it (200,000 levels would be 40 GB of
+/// spaces).
+const DEEPEST_INDENT: usize = 32;
+
+/// The indent of a tree line at `depth`: two spaces a level, then `[depth] ` beyond
+/// [`DEEPEST_INDENT`].
+fn indent(depth: usize) -> String {
+    let spaces = "  ".repeat(depth.min(DEEPEST_INDENT));
+    if depth > DEEPEST_INDENT {
+        format!("{spaces}[{depth}] ")
+    } else {
+        spaces
+    }
 }
 
 /// A function as JSON.
