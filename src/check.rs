@@ -85,6 +85,20 @@ pub struct Violation {
     pub at_binding: bool,
 }
 
+impl Violation {
+    /// Each step of the path with the function that makes its use: `function` with the first
+    /// step, then each step's function with the next.
+    pub fn steps(&self) -> impl Iterator<Item = (NodeId, &Step)> {
+        let users = std::iter::once(self.function).chain(self.path.iter().map(|s| s.node));
+        users.zip(&self.path)
+    }
+
+    /// The function the path ends at, which carries the context reached.
+    pub fn end(&self) -> NodeId {
+        self.path.last().map_or(self.function, |step| step.node)
+    }
+}
+
 /// How one search walks the graph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Search {

@@ -27,11 +27,9 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
     for violation in report.violations {
         picture.highlighted.insert(violation.function);
         picture.nodes.insert(violation.function);
-        let mut from = violation.function;
-        for step in &violation.path {
+        for (from, step) in violation.steps() {
             picture.nodes.insert(step.node);
             picture.edges.insert((from, step.node, step.kind));
-            from = step.node;
         }
     }
     write_picture(out, report.graph, report.contexts, &picture)

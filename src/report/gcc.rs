@@ -31,8 +31,7 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
             report.headline(violation),
             rule.name
         )?;
-        let mut from = violation.function;
-        for step in &violation.path {
+        for (from, step) in violation.steps() {
             writeln!(
                 out,
                 "{}:{}:{}: {} {}",
@@ -42,8 +41,8 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
                 "note:".cyan().bold(),
                 report.step_text(violation, from, step)
             )?;
-            from = step.node;
         }
+        let from = violation.end();
         let last = graph.function(from);
         writeln!(
             out,

@@ -151,12 +151,9 @@ pub fn write(out: &mut impl Write, report: &Report) -> io::Result<()> {
     let violations = LazySeq(|| {
         report.violations.iter().map(|v| {
             let mut hops = vec![hop(v.function, None)];
-            let previous = std::iter::once(v.function).chain(v.path.iter().map(|s| s.node));
             hops.extend(
-                v.path
-                    .iter()
-                    .zip(previous)
-                    .map(|(s, previous)| hop(s.node, Some((s, previous)))),
+                v.steps()
+                    .map(|(previous, s)| hop(s.node, Some((s, previous)))),
             );
             let rule = report.rule(v);
             let (file, line, column) = report.subject_location(v);

@@ -131,16 +131,12 @@ fn flow<'r>(report: &'r Report, violation: &'r Violation) -> impl Iterator<Item 
             graph.display(violation.function)
         )),
     );
-    let froms = std::iter::once(violation.function).chain(violation.path.iter().map(|s| s.node));
-    let steps = froms.zip(&violation.path).map(move |(from, step)| {
+    let steps = violation.steps().map(move |(from, step)| {
         let text = report.step_text(violation, from, step);
         // Where the use is written: a field's binding is in another file than the field.
         Location::new(graph.path(step.file), step.line, step.column, Some(text))
     });
-    let end = violation
-        .path
-        .last()
-        .map_or(violation.function, |step| step.node);
+    let end = violation.end();
     let last = graph.function(end);
     let text = format!(
         "{} is {}",
