@@ -135,11 +135,17 @@ impl OriginsTable {
         if origins == Origins::default() {
             return Self::NONE;
         }
+        self.push(origins)
+    }
+
+    /// Appends `origins`; returns their index.
+    fn push(&mut self, origins: Origins) -> u32 {
         self.0.push(origins);
         (self.0.len() - 1) as u32
     }
 
-    /// Where each of `function`'s contexts came from.
+    /// Where each of `function`'s contexts came from (none for [`OriginsTable::NONE`], which
+    /// is past the end).
     fn get(&self, function: &Function) -> Origins {
         self.0
             .get(function.origins as usize)
@@ -150,8 +156,7 @@ impl OriginsTable {
     /// Where each of `function`'s contexts came from, to add to.
     fn get_mut(&mut self, function: &mut Function) -> &mut Origins {
         if function.origins == Self::NONE {
-            self.0.push(Origins::default());
-            function.origins = (self.0.len() - 1) as u32;
+            function.origins = self.push(Origins::default());
         }
         &mut self.0[function.origins as usize]
     }
