@@ -301,8 +301,8 @@ struct JsonAnnotated<'a> {
     origins: Vec<&'static str>,
 }
 
-/// Writes a tree, indented two spaces a level: `<-` for callers, `->` for callees, `~>`/`<~`
-/// for references.
+/// Writes a tree, indented two spaces a level up to 32 levels, beyond which each line starts
+/// with its depth (`[33] `): `<-` for callers, `->` for callees, `~>`/`<~` for references.
 pub fn write_tree(
     out: &mut impl Write,
     graph: &Graph,
