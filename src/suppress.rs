@@ -143,8 +143,8 @@ impl Suppressions {
                 reason: cut.reason.get_ref().clone(),
                 used: 0,
                 kind: Kind::Cut {
-                    from: cut.from.clone(),
-                    to: cut.to.clone(),
+                    from: cut.from.get_ref().clone(),
+                    to: cut.to.get_ref().clone(),
                     preset: cut.preset,
                 },
             });
@@ -161,7 +161,7 @@ impl Suppressions {
                 reason: boundary.reason.get_ref().clone(),
                 used: 0,
                 kind: Kind::Boundary {
-                    function: boundary.function.clone(),
+                    function: boundary.function.get_ref().clone(),
                     preset: boundary.preset,
                 },
             });

@@ -156,9 +156,9 @@ pub(super) enum GeneratedEdge {
 #[serde(deny_unknown_fields)]
 pub struct Cut {
     /// The using function's name.
-    pub from: String,
+    pub from: Spanned<String>,
     /// The used function's name.
-    pub to: String,
+    pub to: Spanned<String>,
     /// Why: shown with `--format human` and when the cut goes stale.
     pub reason: Spanned<String>,
     /// A preset sets it: it is never reported as stale (a tree may lack the functions).
@@ -247,7 +247,7 @@ impl Deferred {
 #[serde(deny_unknown_fields)]
 pub struct Boundary {
     /// The function's name.
-    pub function: String,
+    pub function: Spanned<String>,
     /// Why.
     pub reason: Spanned<String>,
     /// A preset sets it: it is never reported as stale (a tree may lack the function).

@@ -370,6 +370,7 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
         .preprocessor
         .extend(std::mem::take(&mut written.preprocessor));
     merged.preprocessor.extend(command_line_switches(request)?);
+    check_suppressed_names(&written, &source)?;
     merged.cuts.append(&mut written.cuts);
     merged.boundaries.append(&mut written.boundaries);
     let preset_deferred = merged.deferred.len();
@@ -452,7 +453,7 @@ fn take_out(
         &without.boundary,
         "boundary",
         source,
-        |b, name| b.function == name,
+        |b, name| b.function.get_ref() == name,
     )?;
     remove_named(&mut merged.cuts, &without.cut, "cut", source, |c, name| {
         format!("{} -> {}", c.from, c.to) == name
@@ -471,6 +472,37 @@ fn take_out(
         source,
         |g, name| g.condition.get_ref() == name,
     )
+}
+
+/// Checks that the user's `[[cut]]`s and `[[boundary]]`s name something a node can be called:
+/// a C function (`bdrv_drain`) or a callback field (`BlockDriver.bdrv_co_preadv`, or
+/// `.bdrv_co_preadv` where the struct is not known). Any other name matches nothing, and would
+/// only ever be reported as stale.
+fn check_suppressed_names(written: &ConfigFile, source: &Source) -> Result<(), ConfigError> {
+    let names = written
+        .cuts
+        .iter()
+        .flat_map(|cut| [("cut", &cut.from), ("cut", &cut.to)])
+        .chain(written.boundaries.iter().map(|b| ("boundary", &b.function)));
+    for (what, name) in names {
+        let text = name.get_ref();
+        let node_name = match text.split_once('.') {
+            Some((owner, field)) => {
+                (owner.is_empty() || resolve::is_identifier(owner)) && resolve::is_identifier(field)
+            }
+            None => resolve::is_identifier(text),
+        };
+        if !node_name {
+            return Err(source.error(
+                name.span(),
+                format!(
+                    "[[{what}]] name `{text}` is not a function: write a C name (`bdrv_drain`) \
+                     or a callback field (`BlockDriver.bdrv_co_preadv`)"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Takes the entries each of `names` matches out of `list`; a name that matches none is an
@@ -606,6 +638,30 @@ mod tests {
                 "callcheck.toml:2:8: context `A` needs exactly one of `marker` or `attribute`",
             ),
             (
+                "[[context]]\nname = \"\"\nmarker = \"A\"\n",
+                "callcheck.toml:2:8: context name `` must be one word, as `IO_CODE`",
+            ),
+            (
+                "[[context]]\nname = \"in co\"\nmarker = \"A\"\n",
+                "callcheck.toml:2:8: context name `in co` must be one word",
+            ),
+            (
+                "[[context]]\nname = \"A\"\nmarker = \"\"\n",
+                "callcheck.toml:2:8: context `A`: `` is not a C name, so no code can carry it",
+            ),
+            (
+                "[[context]]\nname = \"A\"\nattribute = [\"a\", \"b()\"]\n",
+                "callcheck.toml:2:8: context `A`: `b()` is not a C name",
+            ),
+            (
+                "[[boundary]]\nfunction = \"\"\nreason = \"r\"\n",
+                "callcheck.toml:2:12: [[boundary]] name `` is not a function: write a C name",
+            ),
+            (
+                "[[cut]]\nfrom = \"f\"\nto = \"S.f.g\"\nreason = \"r\"\n",
+                "callcheck.toml:3:6: [[cut]] name `S.f.g` is not a function",
+            ),
+            (
                 "preset = \"nope\"\n",
                 "callcheck.toml:1:10: unknown preset `nope` (known: qemu-block, qemu-coroutine, qemu)",
             ),
@@ -675,7 +731,11 @@ mod tests {
             assert_eq!(!config.cuts.is_empty(), posix, "{name}");
             assert!(config.deferred.iter().all(|d| d.preset));
             assert!(config.cuts.iter().all(|c| c.preset));
-            let boundaries: Vec<_> = config.boundaries.iter().map(|b| &b.function).collect();
+            let boundaries: Vec<_> = config
+                .boundaries
+                .iter()
+                .map(|b| b.function.get_ref())
+                .collect();
             let fatal: &[&str] = if posix { &["cpu_abort"] } else { &[] };
             assert_eq!(
                 boundaries,
@@ -726,9 +786,18 @@ mod tests {
         let deferred: Vec<_> = config.deferred.iter().map(|d| d.name()).collect();
         assert!(deferred.contains(&"qemu_thread_create"));
         assert!(!deferred.contains(&"atexit") && !deferred.contains(&"bdrv_aio_ioctl"));
-        assert!(config.cuts.iter().all(|c| c.from != "replay_block_event"));
+        assert!(
+            config
+                .cuts
+                .iter()
+                .all(|c| c.from.get_ref() != "replay_block_event")
+        );
         assert_eq!(config.cuts.len(), 2);
-        let boundaries: Vec<_> = config.boundaries.iter().map(|b| &b.function).collect();
+        let boundaries: Vec<_> = config
+            .boundaries
+            .iter()
+            .map(|b| b.function.get_ref())
+            .collect();
         assert_eq!(boundaries, ["error_vprintf_unless_qmp", "cpu_abort"]);
         assert!(config.guards.is_none());
         // The wrappers' guarded calls are plain calls again.

@@ -212,6 +212,15 @@ fn contexts(file: &ConfigFile, entries: &Entries) -> Result<Contexts, ConfigErro
         if contexts.iter().any(|c: &Context| &c.name == name) {
             return Err(entries.error(index, span, format!("context `{name}` is defined twice")));
         }
+        // A name is written in `allow(A, B)` comments and in rules: it cannot be empty nor hold
+        // the separators of that list.
+        if name.is_empty() || name.contains(|c: char| c.is_whitespace() || ",()".contains(c)) {
+            return Err(entries.error(
+                index,
+                span,
+                format!("context name `{name}` must be one word, as `IO_CODE`"),
+            ));
+        }
         let recognition = match (&entry.marker, &entry.attribute) {
             (Some(marker), None) => Recognition::Marker(marker.clone()),
             (None, Some(Words::One(word))) => Recognition::Attribute(vec![word.clone()]),
@@ -226,6 +235,17 @@ fn contexts(file: &ConfigFile, entries: &Entries) -> Result<Contexts, ConfigErro
                 ));
             }
         };
+        let words = match &recognition {
+            Recognition::Marker(marker) => std::slice::from_ref(marker),
+            Recognition::Attribute(words) => &words[..],
+        };
+        if let Some(word) = words.iter().find(|word| !is_identifier(word)) {
+            return Err(entries.error(
+                index,
+                span,
+                format!("context `{name}`: `{word}` is not a C name, so no code can carry it"),
+            ));
+        }
         contexts.push(Context {
             name: name.clone(),
             recognition,
@@ -447,7 +467,7 @@ pub(super) fn undefined_glob(name: &str) -> Result<Glob, String> {
 }
 
 /// True for a C identifier.
-fn is_identifier(text: &str) -> bool {
+pub(super) fn is_identifier(text: &str) -> bool {
     let mut bytes = text.bytes();
     bytes
         .next()
