@@ -185,6 +185,48 @@ fn bad_json_says_where() {
 }
 
 #[test]
+fn a_database_that_is_not_a_list_says_what_it_is() {
+    let dir = scratch("builddir-not-a-list");
+    let database = dir.join("compile_commands.json");
+    for (text, problem) in [
+        (
+            "\n  {\"directory\": \".\"}\n",
+            ":2:3: not a compilation database: it starts with `{`",
+        ),
+        ("", ": not a compilation database: the file is empty"),
+        (" \n", ": not a compilation database: the file is empty"),
+    ] {
+        fs::write(&database, text).unwrap();
+        let run = callcheck(&["-p", dir.to_str().unwrap()]);
+        assert_eq!(run.code, 2, "{text:?}");
+        let expected = format!("callcheck: {}{problem}", database.display());
+        assert!(
+            run.stderr.starts_with(&expected),
+            "{text:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn a_byte_order_mark_before_the_database_is_skipped() {
+    let dir = scratch("builddir-bom");
+    fs::write(
+        dir.join("a.c"),
+        "void gs(void) { GLOBAL_STATE_CODE(); }\nvoid io(void) { IO_CODE(); gs(); }\n",
+    )
+    .unwrap();
+    let database = format!(
+        "\u{feff}[{{\"directory\": \"{}\", \"file\": \"a.c\", \"command\": \"cc -c a.c\"}}]",
+        dir.display()
+    );
+    fs::write(dir.join("compile_commands.json"), database).unwrap();
+    let run = callcheck(&["-p", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(paths(&run.stdout), ["io() -> gs() -> GLOBAL_STATE_CODE()"]);
+}
+
+#[test]
 fn a_missing_unit_or_a_broken_command_is_a_warning_and_the_rest_is_checked() {
     let dir = scratch("builddir-missing-unit");
     let src = format!("{}/src", fixture());

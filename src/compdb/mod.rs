@@ -66,7 +66,29 @@ impl Database {
         };
         let text =
             std::fs::read_to_string(&path).map_err(|e| error(format!("cannot read: {e}")))?;
-        let entries: Vec<Entry> = serde_json::from_str(&text).map_err(|e| {
+        // A byte order mark, which some Windows tools write, is not JSON: it is skipped.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        if text.trim().is_empty() {
+            return Err(error(
+                "not a compilation database: the file is empty".to_string(),
+            ));
+        }
+        // serde_json places a value of the wrong type before its first byte (column 0 for a
+        // file that is one object): the list's own place is said here.
+        let start = text.len() - text.trim_start().len();
+        if let Some(first) = text[start..].chars().next().filter(|&c| c != '[') {
+            let before = &text[..start];
+            let line = before.matches('\n').count() + 1;
+            let column = before.len() - before.rfind('\n').map_or(0, |at| at + 1) + 1;
+            return Err(Error::BuildDir {
+                path: PathBuf::from(format!("{}:{line}:{column}", path.display())),
+                message: format!(
+                    "not a compilation database: it starts with `{first}`, not with the `[` of \
+                     a list of units"
+                ),
+            });
+        }
+        let entries: Vec<Entry> = serde_json::from_str(text).map_err(|e| {
             // serde_json ends its message with the place, which the path already carries.
             let place = format!(" at line {} column {}", e.line(), e.column());
             let message = e.to_string();
