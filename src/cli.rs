@@ -561,6 +561,8 @@ fn hoist_subcommand(mut args: Vec<OsString>) -> Vec<OsString> {
     args
 }
 
+/// A byte count as `--max-file-size` takes it: digits, then an optional `K`, `M` or `G`
+/// (powers of 1024; `KB`, `KiB` and lower case are the same), such as `512K`.
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let upper = text.trim().to_ascii_uppercase();
     let number = upper
@@ -576,7 +578,10 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     let value: u64 = digits
         .trim()
         .parse()
-        .map_err(|_| format!("'{text}' is not a size such as 1048576, 512K, 64M or 2G"))?;
+        .map_err(|error: std::num::ParseIntError| match error.kind() {
+            std::num::IntErrorKind::PosOverflow => format!("'{text}' is too large"),
+            _ => format!("'{text}' is not a size such as 1048576, 512K, 64M or 2G"),
+        })?;
     value
         .checked_mul(1 << shift)
         .ok_or_else(|| format!("'{text}' is too large"))
@@ -595,7 +600,15 @@ mod tests {
         assert_eq!(parse_size("2gb"), Ok(2 << 30));
         assert!(parse_size("big").is_err());
         assert!(parse_size("-1").is_err());
-        assert!(parse_size("99999999999G").is_err());
+        assert_eq!(
+            parse_size("99999999999G"),
+            Err("'99999999999G' is too large".to_string())
+        );
+        assert_eq!(
+            parse_size("99999999999999999999"),
+            Err("'99999999999999999999' is too large".to_string()),
+            "more digits than a u64 holds"
+        );
     }
 
     fn hoisted(words: &[&str]) -> Vec<String> {

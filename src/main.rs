@@ -477,18 +477,20 @@ fn write_report(
     output: Option<&Path>,
     write: impl FnOnce(&mut Box<dyn Write>) -> io::Result<()>,
 ) -> Result<(), Error> {
+    // An error names the file written, whether opening it or writing it failed (a full disk).
+    let in_file = |error: io::Error| match output {
+        Some(path) => io::Error::new(error.kind(), format!("{}: {error}", path.display())),
+        None => error,
+    };
     let sink: Box<dyn Write> = match output {
-        Some(path) => Box::new(File::create(path).map_err(|error| {
-            Error::Output(io::Error::new(
-                error.kind(),
-                format!("{}: {error}", path.display()),
-            ))
-        })?),
+        Some(path) => Box::new(File::create(path).map_err(|error| Error::Output(in_file(error)))?),
         None => Box::new(io::stdout().lock()),
     };
     let mut out: Box<dyn Write> = Box::new(io::BufWriter::new(sink));
     match write(&mut out).and_then(|()| out.flush()) {
-        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => Err(Error::Output(error)),
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
+            Err(Error::Output(in_file(error)))
+        }
         _ => Ok(()),
     }
 }

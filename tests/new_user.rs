@@ -480,6 +480,15 @@ fn output_writes_the_report_to_a_file() {
         "{}",
         bad.stderr
     );
+    // A write that fails after the file opened (a full disk) names the file as well.
+    if std::path::Path::new("/dev/full").exists() {
+        let full = callcheck(&["--output", "/dev/full", "testdata/example"]);
+        assert_eq!(full.code, 2);
+        assert_eq!(
+            full.stderr,
+            "callcheck: cannot write the report: /dev/full: No space left on device (os error 28)\n"
+        );
+    }
 }
 
 #[test]
