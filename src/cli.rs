@@ -6,6 +6,7 @@ use callcheck::error::Error;
 use callcheck::report::Format;
 use callcheck::session::{CheckOptions, Options};
 use clap::CommandFactory;
+use clap::builder::NonEmptyStringValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 use std::ffi::OsString;
@@ -311,6 +312,7 @@ pub struct RulesArgs {
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// The rule's name, as `callcheck rules` lists it and violations carry it.
+    #[arg(value_parser = NonEmptyStringValueParser::new())]
     pub rule: String,
     /// Output format.
     #[arg(long, value_enum, default_value_t = QueryFormat::Text)]
@@ -354,6 +356,7 @@ pub enum SuggestFormat {
 #[derive(Debug, Args)]
 pub struct TreeArgs {
     /// The function.
+    #[arg(value_parser = NonEmptyStringValueParser::new())]
     pub name: String,
     /// Levels to follow.
     #[arg(long, default_value_t = 1)]
@@ -370,8 +373,10 @@ pub struct TreeArgs {
 #[derive(Debug, Args)]
 pub struct PathArgs {
     /// Where the path starts.
+    #[arg(value_parser = NonEmptyStringValueParser::new())]
     pub from: String,
     /// Where it ends.
+    #[arg(value_parser = NonEmptyStringValueParser::new())]
     pub to: String,
     /// Output format.
     #[arg(long, value_enum, default_value_t = QueryFormat::Text)]

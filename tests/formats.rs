@@ -268,6 +268,23 @@ fn path_query() {
         unknown.stderr,
         "callcheck: no function named nope() in the files read\n"
     );
+    // An empty name is a usage error, not a search for `()`.
+    for args in [
+        &["path", "", "bdrv_ref"][..],
+        &["callers", ""],
+        &["callees", ""],
+        &["explain", ""],
+    ] {
+        let empty = callcheck(&[args, &["testdata/example"]].concat());
+        assert_eq!(empty.code, 2, "{args:?}");
+        assert!(
+            empty
+                .stderr
+                .starts_with("error: a value is required for '<"),
+            "{args:?}: {}",
+            empty.stderr
+        );
+    }
     let json = callcheck(&[
         "path",
         "blk_drain",
