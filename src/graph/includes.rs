@@ -20,9 +20,13 @@ use std::borrow::Cow;
 /// The resolved includes of a set of files.
 #[derive(Debug, Default)]
 pub(super) struct Includes {
-    /// For each file (in path order, as [`super::Graph::path`] numbers them), the files it
-    /// includes, in source order, each once.
-    direct: Vec<Vec<u32>>,
+    /// The files each file includes, in source order, each once: those of file `f` (in path
+    /// order, as [`super::Graph::path`] numbers them) are `included_files[ends[f - 1]..ends[f]]`.
+    /// One list end to end, so a walk of the include graph (one per file on Linux) reads it
+    /// in order rather than through a pointer per file.
+    included_files: Vec<u32>,
+    /// Where each file's list ends in `included_files`.
+    ends: Vec<u32>,
     /// For each included implementation file, the files that include it.
     includers: FxHashMap<u32, Vec<u32>>,
     /// For each file, whether anything includes it: only such a file's statics are ever seen
@@ -162,6 +166,10 @@ impl Includes {
             .collect();
         let mut includes = Includes {
             included: vec![false; files.len()],
+            included_files: Vec::with_capacity(
+                resolved.iter().map(|(direct, _)| direct.len()).sum(),
+            ),
+            ends: Vec::with_capacity(files.len()),
             ..Includes::default()
         };
         for (i, (direct, unresolved)) in resolved.into_iter().enumerate() {
@@ -178,9 +186,20 @@ impl Includes {
                     includes.included[i] = true;
                 }
             }
-            includes.direct.push(direct);
+            includes.included_files.extend_from_slice(&direct);
+            includes.ends.push(includes.included_files.len() as u32);
         }
         includes
+    }
+
+    /// The files `file` includes, in source order, each once.
+    fn direct(&self, file: u32) -> &[u32] {
+        let end = self.ends[file as usize] as usize;
+        let start = match file {
+            0 => 0,
+            _ => self.ends[file as usize - 1] as usize,
+        };
+        &self.included_files[start..end]
     }
 
     /// Marks `file` as included (by a file the build generates).
@@ -198,15 +217,15 @@ impl Includes {
     /// For each file, whether a file `is_unit` says is compiled on its own reaches it through
     /// includes (directly or transitively; a unit reaches itself).
     pub(super) fn reached_from_units(&self, is_unit: impl Fn(u32) -> bool) -> Vec<bool> {
-        let mut reached = vec![false; self.direct.len()];
-        let mut stack: Vec<u32> = (0..self.direct.len() as u32)
+        let mut reached = vec![false; self.ends.len()];
+        let mut stack: Vec<u32> = (0..self.ends.len() as u32)
             .filter(|&f| is_unit(f))
             .collect();
         for &unit in &stack {
             reached[unit as usize] = true;
         }
         while let Some(at) = stack.pop() {
-            for &next in &self.direct[at as usize] {
+            for &next in self.direct(at) {
                 if !std::mem::replace(&mut reached[next as usize], true) {
                     stack.push(next);
                 }
@@ -258,7 +277,7 @@ impl<'i> Scope<'i> {
             includes,
             file: 0,
             extra: &[],
-            marks: vec![0; includes.direct.len()],
+            marks: vec![0; includes.ends.len()],
             generation: 0,
             ready: false,
             stack: Vec::new(),
@@ -306,7 +325,7 @@ impl<'i> Scope<'i> {
             self.marks[start as usize] = generation;
         }
         while let Some(at) = stack.pop() {
-            for &next in &includes.direct[at as usize] {
+            for &next in includes.direct(at) {
                 let mark = &mut self.marks[next as usize];
                 if *mark != generation {
                     *mark = generation;
