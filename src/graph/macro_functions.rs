@@ -72,9 +72,12 @@ pub(super) fn add_macro_functions(
             )
             .collect()
     };
-    for (file, gains) in files.iter_mut().zip(gains) {
-        apply(&mut file.functions, gains);
-    }
+    // Each file takes its own gains: on QEMU 10.0 with the qemu preset, done in turn, this
+    // was 36 ms of one thread.
+    files
+        .par_iter_mut()
+        .zip(gains)
+        .for_each(|(file, gains)| apply(&mut file.functions, gains));
 }
 
 /// True for a file compiled on its own: a `.c` file (not an included `.c.inc`). A header that
