@@ -18,6 +18,7 @@ use crate::extract::{FileFunctions, MacroTemplate, Punct, TokenKind, name_hash};
 use crate::source::SourceFile;
 use rustc_hash::FxHashSet;
 use std::borrow::Cow;
+use std::ops::Range;
 
 /// How many macro expansions may nest, each inside the expansion of the one before.
 pub(super) const MAX_DEPTH: u32 = 32;
@@ -378,10 +379,13 @@ impl<'t, 'a> Expander<'t, 'a> {
         self.reset(file_index);
         let name = file.functions.names.get(template.name);
         let hide = self.push_hide(name, 0);
-        let unknown = vec![Tok::new(Piece::Unknown)];
-        let args = vec![unknown; template.params as usize];
+        let params = template.params as usize;
+        let args = Arguments {
+            toks: vec![Tok::new(Piece::Unknown); params],
+            ranges: (0..params).map(|at| at..at + 1).collect(),
+        };
         let mut replacement = Vec::new();
-        self.substitute(file, template, &args, hide, 0, &mut replacement);
+        self.substitute(file, template, &args.all(), hide, 0, &mut replacement);
         let out = self.expand(replacement, 0);
         (self.work <= MAX_WORK).then_some(out)
     }
@@ -459,8 +463,8 @@ impl<'t, 'a> Expander<'t, 'a> {
                 }
                 // No definition takes that many arguments: not an invocation after all.
                 pending.push(Tok::new(Piece::Punct(Punct::RParen)));
-                for (index, arg) in args.into_iter().enumerate().rev() {
-                    pending.extend(arg.into_iter().rev());
+                for index in (0..args.len()).rev() {
+                    pending.extend(args.get(index).iter().rev().cloned());
                     if index > 0 {
                         pending.push(Tok::new(Piece::Punct(Punct::Comma)));
                     }
@@ -477,7 +481,7 @@ impl<'t, 'a> Expander<'t, 'a> {
         &mut self,
         file: &'a SourceFile,
         template: &'a MacroTemplate,
-        args: &[Vec<Tok<'a>>],
+        args: &Fitted<'_, 'a>,
         hide: u32,
         level: u32,
         out: &mut Vec<Tok<'a>>,
@@ -519,7 +523,7 @@ impl<'t, 'a> Expander<'t, 'a> {
                     }
                     if !raw && expanded[position].is_none() {
                         expanded[position] = Some(if self.invokes(arg) {
-                            Some(self.expand(arg.clone(), level + 1))
+                            Some(self.expand(arg.to_vec(), level + 1))
                         } else {
                             None
                         });
@@ -589,10 +593,52 @@ impl Paste {
     }
 }
 
+/// The arguments of an invocation: its tokens from `(` to `)`, end to end, and where each
+/// argument lies among them (between the top-level commas). One list, where a list per
+/// argument was the expander's most frequent allocation.
+struct Arguments<'a> {
+    toks: Vec<Tok<'a>>,
+    ranges: Vec<Range<usize>>,
+}
+
+impl<'a> Arguments<'a> {
+    /// The number of arguments.
+    fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    /// The tokens of argument `index`.
+    fn get(&self, index: usize) -> &[Tok<'a>] {
+        &self.toks[self.ranges[index].clone()]
+    }
+
+    /// Every argument, as a macro of as many parameters takes them.
+    fn all(&self) -> Fitted<'_, 'a> {
+        Fitted {
+            toks: &self.toks,
+            ranges: Cow::Borrowed(&self.ranges),
+        }
+    }
+}
+
+/// The arguments a macro's parameters take: ranges of an invocation's tokens.
+struct Fitted<'s, 'a> {
+    toks: &'s [Tok<'a>],
+    ranges: Cow<'s, [Range<usize>]>,
+}
+
+impl<'s, 'a> Fitted<'s, 'a> {
+    /// The tokens parameter `position` takes, if there is such a parameter.
+    fn get(&self, position: usize) -> Option<&'s [Tok<'a>]> {
+        let range = self.ranges.get(position)?;
+        Some(&self.toks[range.clone()])
+    }
+}
+
 /// Takes `( args )` off the top of `pending` (next token last), split at the top-level commas,
 /// with the hide set of the `)`; `None`, with `pending` as it was, if the parenthesis never
 /// closes.
-fn take_arguments<'a>(pending: &mut Vec<Tok<'a>>) -> Option<(Vec<Vec<Tok<'a>>>, u32)> {
+fn take_arguments<'a>(pending: &mut Vec<Tok<'a>>) -> Option<(Arguments<'a>, u32)> {
     let mut depth = 0u32;
     let mut close = None;
     for (at, tok) in pending.iter().enumerate().rev() {
@@ -608,56 +654,61 @@ fn take_arguments<'a>(pending: &mut Vec<Tok<'a>>) -> Option<(Vec<Vec<Tok<'a>>>, 
             _ => {}
         }
     }
-    let taken = pending.split_off(close?);
-    let close_hide = taken[0].hide;
-    let mut args = vec![Vec::new()];
+    let mut toks = pending.split_off(close?);
+    let close_hide = toks[0].hide;
+    // `)` ... `(` in reverse: in order, and the arguments between the two.
+    toks.reverse();
+    let mut ranges = Vec::new();
+    let (mut start, mut end) = (1, toks.len());
     depth = 0;
-    // `taken` is `)` ... `(` in reverse: skip both.
-    for tok in taken.into_iter().rev().skip(1) {
+    for (at, tok) in toks.iter().enumerate().skip(1) {
         match tok.piece {
             Piece::Punct(Punct::LParen) => depth += 1,
-            Piece::Punct(Punct::RParen) if depth == 0 => break,
+            Piece::Punct(Punct::RParen) if depth == 0 => {
+                end = at;
+                break;
+            }
             Piece::Punct(Punct::RParen) => depth -= 1,
             Piece::Punct(Punct::Comma) if depth == 0 => {
-                args.push(Vec::new());
-                continue;
+                ranges.push(start..at);
+                start = at + 1;
             }
             _ => {}
         }
-        if let Some(last) = args.last_mut() {
-            last.push(tok);
-        }
     }
-    Some((args, close_hide))
+    ranges.push(start..end);
+    Some((Arguments { toks, ranges }, close_hide))
 }
 
 /// The arguments `template` takes from `args`: as many as it has parameters (the last takes the
 /// rest, commas included, if it is variadic); `None` if the count does not fit.
 fn fit_arguments<'s, 'a>(
     template: &MacroTemplate,
-    args: &'s [Vec<Tok<'a>>],
-) -> Option<Cow<'s, [Vec<Tok<'a>>]>> {
+    args: &'s Arguments<'a>,
+) -> Option<Fitted<'s, 'a>> {
     let params = template.params as usize;
+    let fitted = |ranges| Fitted {
+        toks: &args.toks,
+        ranges,
+    };
     // `F()` passes one empty argument, which a macro of no parameters takes as none.
     if params == 0 {
-        return (args.len() == 1 && args[0].is_empty()).then_some(Cow::Borrowed(&[]));
+        let empty = args.len() == 1 && args.ranges[0].is_empty();
+        return empty.then(|| fitted(Cow::Borrowed(&[])));
     }
     if args.len() == params {
-        return Some(Cow::Borrowed(args));
+        return Some(args.all());
     }
     if !template.variadic || args.len() + 1 < params {
         return None;
     }
-    let mut fitted: Vec<Vec<Tok<'a>>> = args.iter().take(params - 1).cloned().collect();
-    let mut rest = Vec::new();
-    for (index, arg) in args.iter().enumerate().skip(params - 1) {
-        if index >= params {
-            rest.push(Tok::new(Piece::Punct(Punct::Comma)));
-        }
-        rest.extend(arg.iter().cloned());
-    }
-    fitted.push(rest);
-    Some(Cow::Owned(fitted))
+    // The rest: from the first variadic argument to the last, the commas between included.
+    let mut ranges = args.ranges[..params - 1].to_vec();
+    ranges.push(match (args.ranges.get(params - 1), args.ranges.last()) {
+        (Some(first), Some(last)) => first.start..last.end,
+        _ => 0..0,
+    });
+    Some(fitted(Cow::Owned(ranges)))
 }
 
 /// The token `left ## right` makes.
