@@ -347,6 +347,15 @@ impl Iterator for LogosTokens<'_> {
     }
 }
 
+/// The 1-based line and byte column of byte `offset` of `text`, where only `\n` ends a line:
+/// the place of an error in a configuration file or a compilation database, asked once.
+pub fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.len() - before.rfind('\n').map_or(0, |at| at + 1) + 1;
+    (line, column)
+}
+
 /// Turns byte offsets of one source into 1-based line numbers, for offsets asked in increasing
 /// order.
 ///

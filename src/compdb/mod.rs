@@ -18,6 +18,7 @@ pub use flags::Flags;
 
 use crate::error::Error;
 use crate::graph::normalize_path;
+use crate::lexer::line_and_column;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -77,9 +78,7 @@ impl Database {
         // file that is one object): the list's own place is said here.
         let start = text.len() - text.trim_start().len();
         if let Some(first) = text[start..].chars().next().filter(|&c| c != '[') {
-            let before = &text[..start];
-            let line = before.matches('\n').count() + 1;
-            let column = before.len() - before.rfind('\n').map_or(0, |at| at + 1) + 1;
+            let (line, column) = line_and_column(text, start);
             return Err(Error::BuildDir {
                 path: PathBuf::from(format!("{}:{line}:{column}", path.display())),
                 message: format!(

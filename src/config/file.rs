@@ -3,6 +3,7 @@
 
 use super::ConfigError;
 use crate::extract::{Callee, DeferredCall};
+use crate::lexer::line_and_column;
 use crate::model::{EdgeKinds, UseKind};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -374,9 +375,7 @@ pub(super) struct Source<'a> {
 
 impl Source<'_> {
     pub(super) fn error(&self, span: Range<usize>, message: String) -> ConfigError {
-        let before = &self.text[..span.start.min(self.text.len())];
-        let line = before.matches('\n').count() + 1;
-        let column = before.len() - before.rfind('\n').map_or(0, |at| at + 1) + 1;
+        let (line, column) = line_and_column(self.text, span.start);
         ConfigError {
             location: format!("{}:{line}:{column}", self.name),
             message,
