@@ -567,20 +567,20 @@ impl Paste {
     /// takes a slice, copied in one go: through a peekable iterator each token went through
     /// the stack, 13% of the expander's instructions on QEMU 10.0.
     fn append<'a>(&mut self, out: &mut Vec<Tok<'a>>, piece: &[Tok<'a>]) {
-        self.last_empty = piece.is_empty();
-        let mut rest = piece;
-        if std::mem::take(&mut self.pending)
-            && let Some((right, after)) = piece.split_first()
-        {
-            rest = after;
-            if let Some(left) = out.pop() {
-                out.push(Tok::new(pasted(&left.piece, &right.piece)));
+        match piece.split_first() {
+            Some((first, rest)) => {
+                self.append_one(out, first.clone());
+                out.extend_from_slice(rest);
+            }
+            // An empty argument: the `##` before it pastes nothing.
+            None => {
+                self.last_empty = true;
+                self.pending = false;
             }
         }
-        out.extend_from_slice(rest);
     }
 
-    /// Appends one token, as [`Paste::append`] does a piece of one.
+    /// Appends one token, pasting it to the last one of `out` after a `##`.
     fn append_one<'a>(&mut self, out: &mut Vec<Tok<'a>>, tok: Tok<'a>) {
         self.last_empty = false;
         if std::mem::take(&mut self.pending) {
