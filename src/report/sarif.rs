@@ -206,12 +206,30 @@ impl Location {
         Location {
             physical_location: PhysicalLocation {
                 artifact_location: ArtifactLocation { uri: uri(file) },
-                region: Region {
+                region: Some(Region {
                     start_line: line,
-                    start_column: column,
-                },
+                    start_column: Some(column),
+                }),
             },
             message: text.map(Text::new),
+        }
+    }
+
+    /// Where `diagnostic` is: its file, and its line and column where it has them (0 for
+    /// none: a whole file, or a line of the configuration).
+    fn of_diagnostic(diagnostic: &Diagnostic) -> Location {
+        let region = (diagnostic.line > 0).then(|| Region {
+            start_line: diagnostic.line,
+            start_column: (diagnostic.column > 0).then_some(diagnostic.column),
+        });
+        Location {
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation {
+                    uri: uri(&diagnostic.file),
+                },
+                region,
+            },
+            message: None,
         }
     }
 }
@@ -221,7 +239,8 @@ impl Location {
 #[serde(rename_all = "camelCase")]
 struct PhysicalLocation {
     artifact_location: ArtifactLocation,
-    region: Region,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
 }
 
 /// A file, by URI.
@@ -235,7 +254,8 @@ struct ArtifactLocation {
 #[serde(rename_all = "camelCase")]
 struct Region {
     start_line: u32,
-    start_column: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_column: Option<u32>,
 }
 
 /// A message.
@@ -273,17 +293,6 @@ struct Run<R: Serialize> {
 
 /// A diagnostic as a SARIF tool execution notification, with its code as the descriptor.
 fn notification(diagnostic: &Diagnostic) -> Value {
-    let mut region = json!({});
-    if diagnostic.line > 0 {
-        region["startLine"] = json!(diagnostic.line);
-    }
-    if diagnostic.column > 0 {
-        region["startColumn"] = json!(diagnostic.column);
-    }
-    let mut physical = json!({"artifactLocation": {"uri": uri(&diagnostic.file)}});
-    if diagnostic.line > 0 {
-        physical["region"] = region;
-    }
     json!({
         "descriptor": {"id": diagnostic.code.name()},
         "level": match diagnostic.severity {
@@ -291,7 +300,7 @@ fn notification(diagnostic: &Diagnostic) -> Value {
             Severity::Error => "error",
         },
         "message": {"text": diagnostic.message},
-        "locations": [{"physicalLocation": physical}],
+        "locations": [Location::of_diagnostic(diagnostic)],
     })
 }
 
