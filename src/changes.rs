@@ -70,10 +70,8 @@ impl FileFilter {
 
     /// True if `violation`'s function or any step of its path is defined in a changed file.
     pub fn touches(&mut self, graph: &Graph, violation: &Violation) -> bool {
-        let nodes =
-            std::iter::once(violation.function).chain(violation.path.iter().map(|s| s.node));
         let mut hit = false;
-        for node in nodes {
+        for node in violation.nodes() {
             let file = graph.function(node).file;
             let changed = &self.changed;
             let is_changed = *self.known.entry(file).or_insert_with(|| {

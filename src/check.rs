@@ -89,8 +89,12 @@ impl Violation {
     /// Each step of the path with the function that makes its use: `function` with the first
     /// step, then each step's function with the next.
     pub fn steps(&self) -> impl Iterator<Item = (NodeId, &Step)> {
-        let users = std::iter::once(self.function).chain(self.path.iter().map(|s| s.node));
-        users.zip(&self.path)
+        self.nodes().zip(&self.path)
+    }
+
+    /// The functions of the path, in order: `function`, then each step's.
+    pub fn nodes(&self) -> impl Iterator<Item = NodeId> + '_ {
+        std::iter::once(self.function).chain(self.path.iter().map(|s| s.node))
     }
 
     /// The function the path ends at, which carries the context reached.

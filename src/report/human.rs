@@ -113,15 +113,17 @@ fn write_violation(out: &mut impl Write, report: &Report, violation: &Violation)
         report.headline(violation).bold()
     )?;
     let binding = report.is_binding(violation);
-    let mut hops = vec![(violation.function, None)];
-    hops.extend(violation.path.iter().map(|s| (s.node, Some(s))));
+    // Each row: a function, and the step into it with the function that makes it.
+    let hops: Vec<(NodeId, Option<(NodeId, &Step)>)> = std::iter::once((violation.function, None))
+        .chain(violation.steps().map(|(from, s)| (s.node, Some((from, s)))))
+        .collect();
     let width = hops
         .iter()
         .map(|(node, _)| report.location(*node).len())
         .max()
         .unwrap_or(0);
-    let mut previous = violation.function;
-    for (node, step) in hops {
+    for (node, hop) in hops {
+        let step = hop.map(|(_, s)| s);
         let arrow = step.map_or("  ", |s| super::arrow(s.kind));
         let location = format!("{:<width$}", report.location(node));
         write!(
@@ -135,9 +137,9 @@ fn write_violation(out: &mut impl Write, report: &Report, violation: &Violation)
         if !contexts.is_empty() {
             write!(out, "  {}", format!("[{contexts}]").yellow())?;
         }
-        let note = match (step, binding) {
-            (Some(s), true) => Some(format!("(bound at {}:{})", graph.path(s.file), s.line)),
-            (Some(s), false) => hop_note(graph, previous, s),
+        let note = match (hop, binding) {
+            (Some((_, s)), true) => Some(format!("(bound at {}:{})", graph.path(s.file), s.line)),
+            (Some((from, s)), false) => hop_note(graph, from, s),
             (None, _) => None,
         };
         if let Some(note) = note {
@@ -147,7 +149,6 @@ fn write_violation(out: &mut impl Write, report: &Report, violation: &Violation)
             write!(out, "  {}", GUESSED.magenta())?;
         }
         writeln!(out)?;
-        previous = node;
     }
     let rule = report.rule(violation);
     writeln!(out, "  {} rule: {}", "=".blue().bold(), rule.name)?;
