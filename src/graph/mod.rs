@@ -31,6 +31,7 @@ mod includes;
 mod kept;
 mod macro_functions;
 mod names;
+mod prefetch;
 mod resolve;
 mod synthetic;
 mod tables;

@@ -3,7 +3,8 @@
 
 use super::arguments::ArgumentFacts;
 use super::includes::{Includes, Scope};
-use super::names::{DefinitionNames, NOT_LOOKED_UP, meanings};
+use super::names::{DefinitionNames, NO_NODE, NOT_LOOKED_UP, meanings};
+use super::prefetch::prefetch;
 use super::synthetic::{FieldNodes, GeneratedWrapper, fields_of_type};
 use super::tables::Macros;
 use super::{Edge, Function, NodeKind};
@@ -88,6 +89,7 @@ impl<'a> Resolver<'_, 'a> {
         let mut through_macros = FxHashMap::default();
         scope.reset(file_index, &[]);
         let mut meant = Vec::new();
+        self.look_up_names(extracted, uses, scope, &mut meant_of, &mut meant_all);
         let member_paths = &extracted.member_paths;
         let first_node = self.first_node[file_index as usize];
         let has_arguments =
@@ -157,18 +159,7 @@ impl<'a> Resolver<'_, 'a> {
                     out.deferred_references += 1;
                     continue;
                 }
-                let (start, len) = match meant_of[used.name as usize] {
-                    (NOT_LOOKED_UP, _) => {
-                        let (hash, name) = (names.hash(used.name), names.get(used.name));
-                        let first = self.names.first(hash, name);
-                        meanings(self.names, self.functions, first, scope, &mut meant);
-                        let range = (meant_all.len() as u32, meant.len() as u32);
-                        meant_all.extend_from_slice(&meant);
-                        meant_of[used.name as usize] = range;
-                        range
-                    }
-                    range => range,
-                };
+                let (start, len) = meant_of[used.name as usize];
                 let named = &meant_all[start as usize..(start + len) as usize];
                 let resolved = !named.is_empty();
                 // A name that means several definitions (no static one visible) merges them:
@@ -230,6 +221,59 @@ impl<'a> Resolver<'_, 'a> {
         out
     }
 }
+
+impl Resolver<'_, '_> {
+    /// Looks up the definitions each name means that `extracted`'s functions use (`uses`) by
+    /// name: `meant_of[name]` becomes a range of `meant_all`. All of them at once, in the order
+    /// first used: the lookups in the table of every definition's name and the first steps
+    /// along their chains of definitions are then fetched ahead, as one use after the other
+    /// could not.
+    fn look_up_names(
+        &self,
+        extracted: &crate::extract::FileFunctions,
+        uses: &UseList,
+        scope: &mut Scope<'_>,
+        meant_of: &mut [(u32, u32)],
+        meant_all: &mut Vec<NodeId>,
+    ) {
+        let names = &extracted.names;
+        let mut wanted: Vec<u32> = Vec::new();
+        for def in &extracted.functions {
+            for used in uses.range(def.uses_start, def.uses_end) {
+                // What the use loop looks up: not field calls, nor deferred references.
+                let looked_up = used.kind() != UseKind::Field
+                    && !(used.deferred() && used.kind() == UseKind::Reference);
+                let entry = &mut meant_of[used.name as usize];
+                if looked_up && entry.0 == NOT_LOOKED_UP {
+                    *entry = (0, 0);
+                    wanted.push(used.name);
+                }
+            }
+        }
+        let texts: Vec<&str> = wanted.iter().map(|&name| names.get(name)).collect();
+        let hashes: Vec<u64> = texts
+            .iter()
+            .map(|text| name_hash(text.as_bytes()))
+            .collect();
+        let mut firsts = Vec::new();
+        self.names.first_of_each(&hashes, &texts, &mut firsts);
+        let mut meant = Vec::new();
+        for (at, (&name, &first)) in wanted.iter().zip(&firsts).enumerate() {
+            if let Some(&ahead) = firsts.get(at + LOOKAHEAD)
+                && ahead != NO_NODE
+            {
+                prefetch(&self.functions[ahead as usize]);
+            }
+            meanings(self.names, self.functions, first, scope, &mut meant);
+            meant_of[name as usize] = (meant_all.len() as u32, meant.len() as u32);
+            meant_all.extend_from_slice(&meant);
+        }
+    }
+}
+
+/// How many names ahead [`Resolver::look_up_names`] fetches the node of a name's first
+/// definition.
+const LOOKAHEAD: usize = 8;
 
 /// Records what `extracted` says of its use number `use_index` (of `kind`) by `node`, which
 /// means the functions `meant`: the parameter test it runs under, and the constants its calls
