@@ -50,6 +50,72 @@ const CLASSES: [Class; 256] = {
     table
 };
 
+/// The bytes [`Scanner::skip_braced`] stops at: braces, `,` and `;`, and what may start a
+/// comment, a literal or a directive.
+const BRACED_STOPS: [u8; 8] = *b"{},;\"'/#";
+
+/// Where the first of the bytes [`Scanner::skip_braced`] stops at is in `bytes`, sixteen
+/// bytes looked at at once.
+#[inline(always)]
+fn next_braced_stop(bytes: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while at < bytes.len() {
+        let rest = &bytes[at..];
+        let stops = match rest.first_chunk::<16>() {
+            Some(block) => braced_stop_mask(block),
+            None => {
+                // The last bytes, padded with spaces, which are no stop.
+                let mut block = [b' '; 16];
+                block[..rest.len()].copy_from_slice(rest);
+                braced_stop_mask(&block)
+            }
+        };
+        if stops != 0 {
+            return Some(at + stops.trailing_zeros() as usize);
+        }
+        at += 16;
+    }
+    None
+}
+
+/// Bit `i` set if `block[i]` is one of [`BRACED_STOPS`], with SSE2.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn braced_stop_mask(block: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    // SAFETY: SSE2 is part of every x86_64 target, and the load reads the 16 bytes of `block`.
+    unsafe {
+        let bytes = _mm_loadu_si128(block.as_ptr().cast());
+        let stops = BRACED_STOPS.iter().fold(_mm_set1_epi8(0), |stops, &b| {
+            _mm_or_si128(stops, _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b as i8)))
+        });
+        _mm_movemask_epi8(stops) as u32
+    }
+}
+
+/// Bit `i` set if `block[i]` is one of [`BRACED_STOPS`], one byte at a time.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn braced_stop_mask(block: &[u8; 16]) -> u32 {
+    block.iter().enumerate().fold(0, |mask, (i, &b)| {
+        mask | (u32::from(BRACED_STOPS.contains(&b)) << i)
+    })
+}
+
+/// The end of the `//` comment at `start`: its line's end, or the first byte there that is not
+/// valid UTF-8. (The reference's `[^\n]*` matches UTF-8 characters only; the rest of such a
+/// line is scanned as code.)
+fn line_comment_end(source: &[u8], start: usize) -> usize {
+    let body = start + 2;
+    let line_end = memchr::memchr(b'\n', &source[body..]).map_or(source.len(), |len| body + len);
+    match std::str::from_utf8(&source[body..line_end]) {
+        Ok(_) => line_end,
+        Err(error) => body + error.valid_up_to(),
+    }
+}
+
 /// The token of each [`Class::Single`] byte.
 const SINGLES: [Token; 256] = {
     let mut table = [Token::Other; 256];
@@ -201,16 +267,7 @@ impl<'src> Scanner<'src> {
                 None => Some((Token::UnterminatedComment, source.len())),
             },
             (b'/', Some(b'/')) => {
-                let body = start + 2;
-                let line_end =
-                    memchr::memchr(b'\n', &source[body..]).map_or(source.len(), |len| body + len);
-                // The reference's `[^\n]*` matches UTF-8 characters only: its comment ends
-                // before the first byte that is not valid UTF-8, and the rest of the line is
-                // scanned as code.
-                let end = match std::str::from_utf8(&source[body..line_end]) {
-                    Ok(_) => line_end,
-                    Err(error) => body + error.valid_up_to(),
-                };
+                let end = line_comment_end(source, start);
                 self.pragma_or_skip(start, end)
             }
             (b'#', Some(b'#')) => operator(2),
@@ -237,6 +294,63 @@ impl<'src> Scanner<'src> {
             (b'.', _) => Some((Token::Dot, start + 1)),
             _ => operator(1),
         }
+    }
+
+    /// Skips, from `from` (where a token ends), the tokens of an initializer or a struct body
+    /// that no state of extraction follows when callback fields are not read: everything but
+    /// braces, directives and `callcheck:` comments. `depth` is the brace depth at `from`, 1 or
+    /// more. Stops at the last `{`, `}`, `,` or `;` before the `}` that would close depth 1, a
+    /// directive (or any `#`), a `callcheck:` comment or a comment or literal that does not
+    /// end, so that extraction reads those tokens and the few before them as usual; scanning
+    /// goes on from there. Returns the token skipped last (that brace, comma or semicolon) and
+    /// the brace depth after it; `None` if nothing was skipped (scanning goes on where it was).
+    ///
+    /// Only comments and literals are taken apart, as [`Scanner::next`] takes them: no other
+    /// token holds one of those bytes, so each one found is a token of its own.
+    pub fn skip_braced(&mut self, from: usize, depth: u32) -> Option<(Token, u32)> {
+        let source = self.source;
+        let mut depth = depth;
+        let mut at = from;
+        let mut restart = (from, depth);
+        while let Some(found) = next_braced_stop(&source[at..]) {
+            let start = at + found;
+            at = start + 1;
+            match source[start] {
+                b'{' => depth += 1,
+                b'}' if depth == 1 => break,
+                b'}' => depth -= 1,
+                b',' | b';' => {}
+                b'"' | b'\'' => match quoted_len(&source[at..], source[start]) {
+                    Some(len) => {
+                        at += len;
+                        continue;
+                    }
+                    None => break,
+                },
+                b'/' => {
+                    let end = match source.get(at) {
+                        Some(b'*') => match comment_len(&source[at + 1..]) {
+                            Some(len) => at + 1 + len,
+                            None => break,
+                        },
+                        Some(b'/') => line_comment_end(source, start),
+                        _ => continue,
+                    };
+                    if is_pragma(&source[start..end]) {
+                        break;
+                    }
+                    at = end;
+                    continue;
+                }
+                _ => break,
+            }
+            restart = (at, depth);
+        }
+        if restart.0 == from {
+            return None;
+        }
+        self.at = restart.0;
+        Some((SINGLES[usize::from(source[restart.0 - 1])], restart.1))
     }
 
     /// A comment from `start` to `end`: a [`Token::Pragma`] if it speaks to callcheck, else
@@ -345,6 +459,41 @@ mod tests {
                     "byte {byte:#04x} after {}",
                     source.len() - 2
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn skipping_a_braced_block_stops_where_extraction_reads_again() {
+        /// Where a skip stops: the token skipped last, its end and the depth after it.
+        type Stop = Option<(Token, usize, u32)>;
+        // From after the block's `{` at depth 1.
+        let cases: [(&[u8], Stop); 7] = [
+            (b"{ 1, 2, 3 } x;", Some((Token::Comma, 7, 1))),
+            (
+                b"{ { 1 }, \"},\", '}', /* }, */ // },\n 4 }",
+                Some((Token::Comma, 19, 1)),
+            ),
+            (b"{ .a = { 1, 2 } }", Some((Token::RBrace, 15, 1))),
+            (b"{ 1, 2,\n#if X\n 3, };", Some((Token::Comma, 7, 1))),
+            (b"{ x /* callcheck: allow(IO_CODE) */, y };", None),
+            (b"{ 1, \"2", Some((Token::Comma, 4, 1))),
+            (b"{ { 1; 2", Some((Token::Semi, 6, 2))),
+        ];
+        for (source, expected) in cases {
+            let mut scanner = Scanner::new(source);
+            scanner.at = 5;
+            let skipped = scanner.skip_braced(1, 1);
+            let text = String::from_utf8_lossy(source);
+            match expected {
+                Some((token, end, depth)) => {
+                    assert_eq!(skipped, Some((token, depth)), "{text}");
+                    assert_eq!(scanner.at, end, "{text}");
+                }
+                None => {
+                    assert_eq!(skipped, None, "{text}");
+                    assert_eq!(scanner.at, 5, "{text}: where it was");
+                }
             }
         }
     }

@@ -547,6 +547,11 @@ pub struct Recognizer {
     deferred_arguments: Vec<u64>,
     /// What else extraction records.
     pub extras: Extras,
+    /// Where callback fields are not recorded, nothing in an initializer or a struct body is
+    /// but its braces, directives and `callcheck:` comments: the rest is skipped without being
+    /// cut into tokens (see [`crate::scanner::Scanner::skip_braced`]). On unless turned off to
+    /// check that skipping changes nothing, as the tests do.
+    pub skip_braced: bool,
     /// The macros the configuration decides, for `#if` conditions.
     pub switches: Switches,
 }
@@ -562,6 +567,7 @@ impl Recognizer {
             deferring_fields: FxHashMap::default(),
             deferred_arguments: Vec::new(),
             extras: Extras::ALL,
+            skip_braced: true,
             switches: Switches::default(),
         };
         for (id, context) in contexts.iter() {

@@ -284,6 +284,9 @@ impl<'src, 'x> FilePass<'src, 'x> {
             includes: Vec::new(),
         };
         let mut next = tokens.next();
+        // Without callback fields, nothing but braces is followed in a block that is not a
+        // function body.
+        let skips_braced = self.recognizer.skip_braced && !self.recognizer.extras.fields;
         while let Some((token, span)) = next {
             if !tokens.defines.is_empty() {
                 self.defines(&mut tokens.defines);
@@ -293,7 +296,12 @@ impl<'src, 'x> FilePass<'src, 'x> {
             }
             next = tokens.next();
             if let Token::Directive(directive) = token {
+                let end = span.end;
                 self.directive(directive, span);
+                // Skipping stops before a directive; it goes on after one.
+                if skips_braced && self.skip_braced(&mut tokens, end) {
+                    next = tokens.next();
+                }
                 continue;
             }
             if matches!(
@@ -314,10 +322,12 @@ impl<'src, 'x> FilePass<'src, 'x> {
                 continue;
             }
             self.token_index += 1;
+            let end = span.end;
             // Only callback fields look back at the last identifier (`Type *name`).
             let fields = self.recognizer.extras.fields;
             let ident = (fields && token == Token::Ident).then(|| span.clone());
-            let keyword = if self.depth == 0 {
+            let at_file_scope = self.depth == 0;
+            let keyword = if at_file_scope {
                 let keyword = match token {
                     Token::Ident => keyword(&self.source[span.clone()]),
                     _ => None,
@@ -334,10 +344,38 @@ impl<'src, 'x> FilePass<'src, 'x> {
             self.prev3 = self.prev2;
             self.prev2 = self.prev;
             self.prev = (token, keyword);
+            // A block that is not a function body opens at file scope.
+            if skips_braced
+                && at_file_scope
+                && token == Token::LBrace
+                && self.skip_braced(&mut tokens, end)
+            {
+                next = tokens.next();
+            }
         }
         self.defines(&mut tokens.defines);
         self.includes(&mut tokens.includes);
         self.finish()
+    }
+
+    /// In a live block that is not a function body, skips the tokens from `from` that
+    /// nothing reads there (see [`Scanner::skip_braced`](crate::scanner::Scanner::skip_braced)):
+    /// the brace depth follows, and the last token skipped is taken as the last one read, which
+    /// is all a later token looks back at. True if tokens were skipped: the token after `from`
+    /// is then still to be scanned.
+    fn skip_braced(&mut self, tokens: &mut LiveTokens, from: usize) -> bool {
+        if self.depth == 0 || self.dead > 0 || !matches!(self.block, Block::Other { .. }) {
+            return false;
+        }
+        let Some((last, depth)) = tokens.tokens.skip_braced(from, self.depth) else {
+            return false;
+        };
+        self.depth = depth;
+        self.token_index += 1;
+        self.prev3 = self.prev2;
+        self.prev2 = self.prev;
+        self.prev = (last, None);
+        true
     }
 
     /// Interns the identifier at `span` and adds it to the file's name table.
