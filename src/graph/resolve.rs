@@ -9,7 +9,7 @@ use super::synthetic::{FieldNodes, GeneratedWrapper, fields_of_type};
 use super::tables::Macros;
 use super::{Edge, Function, NodeKind};
 use crate::context::ContextSet;
-use crate::extract::{PathBase, UseList, name_hash};
+use crate::extract::{PathBase, Use, UseList, name_hash};
 use crate::model::{EdgeKinds, NodeId, UseKind};
 use crate::source::SourceFile;
 use rustc_hash::FxHashMap;
@@ -155,7 +155,7 @@ impl<'a> Resolver<'_, 'a> {
                 }
                 // A function handed to a call that only registers or schedules it runs
                 // elsewhere, later: the caller does not use it.
-                if used.deferred() && used.kind() == UseKind::Reference {
+                if !names_a_definition(used) {
                     out.deferred_references += 1;
                     continue;
                 }
@@ -240,11 +240,8 @@ impl Resolver<'_, '_> {
         let mut wanted: Vec<u32> = Vec::new();
         for def in &extracted.functions {
             for used in uses.range(def.uses_start, def.uses_end) {
-                // What the use loop looks up: not field calls, nor deferred references.
-                let looked_up = used.kind() != UseKind::Field
-                    && !(used.deferred() && used.kind() == UseKind::Reference);
                 let entry = &mut meant_of[used.name as usize];
-                if looked_up && entry.0 == NOT_LOOKED_UP {
+                if names_a_definition(used) && entry.0 == NOT_LOOKED_UP {
                     *entry = (0, 0);
                     wanted.push(used.name);
                 }
@@ -269,6 +266,12 @@ impl Resolver<'_, '_> {
             meant_all.extend_from_slice(&meant);
         }
     }
+}
+
+/// True if `used` is resolved by the definitions of its name: not a member call (resolved by
+/// field), nor a reference handed to a call that defers it (which makes no edge).
+fn names_a_definition(used: Use) -> bool {
+    used.kind() != UseKind::Field && !(used.deferred() && used.kind() == UseKind::Reference)
 }
 
 /// How many names ahead [`Resolver::look_up_names`] fetches the node of a name's first
