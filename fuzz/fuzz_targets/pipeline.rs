@@ -1,10 +1,12 @@
 //! Arbitrary bytes through the whole pipeline, as users run it (the library's session: lexer ->
 //! extract -> graph -> suppressions -> check -> report), as one file or split into two files at
 //! the first NUL byte (so cross-file resolution is fuzzed too). The hand-written scanner must cut
-//! every input exactly as the logos reference lexer does.
+//! every input exactly as the logos reference lexer does, and extraction without callback fields
+//! must find the same with and without skipping blocks in bulk.
 #![no_main]
 
 use callcheck::config::{self, Config};
+use callcheck::extract::{Recognizer, extract};
 use callcheck::lexer::LogosTokens;
 use callcheck::scanner::Tokens;
 use callcheck::report::Format;
@@ -19,10 +21,28 @@ fn config() -> &'static Config {
     CONFIG.get_or_init(|| config::preset("qemu").expect("the qemu preset loads"))
 }
 
+/// The default preset's contexts without callback fields, where extraction skips the insides
+/// of initializers and struct bodies in bulk.
+fn without_fields() -> &'static Recognizer {
+    static RECOGNIZER: OnceLock<Recognizer> = OnceLock::new();
+    RECOGNIZER.get_or_init(|| {
+        let mut recognizer = Recognizer::new(&config::qemu_block().0);
+        recognizer.extras.fields = false;
+        recognizer
+    })
+}
+
 fuzz_target!(|data: &[u8]| {
     let scanned: Vec<_> = Tokens::new(data).collect();
     let reference: Vec<_> = LogosTokens::new(data).collect();
     assert_eq!(scanned, reference, "the scanner and the logos lexer disagree");
+    let mut reading = without_fields().clone();
+    reading.skip_braced = false;
+    assert_eq!(
+        extract(data, without_fields()),
+        extract(data, &reading),
+        "skipping blocks in bulk changed what was extracted"
+    );
     let files: Vec<(String, &[u8])> = match data.iter().position(|&b| b == 0) {
         Some(at) => vec![("f0.c".into(), &data[..at]), ("f1.c".into(), &data[at + 1..])],
         None => vec![("f0.c".into(), data)],
