@@ -7,6 +7,7 @@ use callcheck::config::qemu_block;
 use callcheck::extract::{Extras, Recognizer, extract};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// The recognizers skipping applies to: the default preset's contexts, without callback fields,
 /// with the other extras off and on.
@@ -55,18 +56,21 @@ fn c_files(dir: &Path, found: &mut Vec<PathBuf>) {
     }
 }
 
-/// The bytes of every C fixture.
-fn fixtures() -> Vec<Vec<u8>> {
-    let mut paths = Vec::new();
-    c_files(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata"),
-        &mut paths,
-    );
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| std::fs::read(p).expect("fixture"))
-        .collect()
+/// The bytes of every C fixture, read once.
+fn fixtures() -> &'static [Vec<u8>] {
+    static FIXTURES: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
+    FIXTURES.get_or_init(|| {
+        let mut paths = Vec::new();
+        c_files(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata"),
+            &mut paths,
+        );
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| std::fs::read(p).expect("fixture"))
+            .collect()
+    })
 }
 
 /// Pieces of declarations, initializers, struct bodies and functions, and of everything a skip
@@ -162,7 +166,7 @@ proptest! {
 fn skipping_changes_nothing_on_every_fixture() {
     let fixtures = fixtures();
     assert!(fixtures.len() > 10, "the fixtures are found");
-    for source in &fixtures {
+    for source in fixtures {
         assert_skipping_changes_nothing(source).unwrap();
     }
 }
