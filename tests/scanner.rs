@@ -2,10 +2,11 @@
 //! random bytes, on C-like fragments glued together, and on the C fixtures as written and
 //! mutated.
 
+mod common;
+
 use callcheck::lexer::LogosTokens;
 use callcheck::scanner::Tokens;
 use proptest::prelude::*;
-use std::path::{Path, PathBuf};
 
 /// Asserts that both lexers cut `source` the same way.
 fn assert_same_tokens(source: &[u8]) -> Result<(), TestCaseError> {
@@ -13,32 +14,6 @@ fn assert_same_tokens(source: &[u8]) -> Result<(), TestCaseError> {
     let reference: Vec<_> = LogosTokens::new(source).collect();
     prop_assert_eq!(scanned, reference, "{:?}", String::from_utf8_lossy(source));
     Ok(())
-}
-
-/// Every `.c` and `.h` file under `dir`, recursively.
-fn c_files(dir: &Path, found: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("fixture directory") {
-        let path = entry.expect("directory entry").path();
-        if path.is_dir() {
-            c_files(&path, found);
-        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("c" | "h")) {
-            found.push(path);
-        }
-    }
-}
-
-/// The bytes of every C fixture.
-fn fixtures() -> Vec<Vec<u8>> {
-    let mut paths = Vec::new();
-    c_files(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata"),
-        &mut paths,
-    );
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| std::fs::read(p).expect("fixture"))
-        .collect()
 }
 
 /// Fragments that start or end every kind of token, and the bytes between them.
@@ -129,21 +104,17 @@ proptest! {
         cut in any::<prop::sample::Index>(),
         insert in proptest::collection::vec(fragment(), 0..4),
     ) {
-        let fixtures = fixtures();
-        let source = &fixtures[file.index(fixtures.len())];
-        let at = at.index(source.len() + 1);
-        let end = at + cut.index(source.len() - at + 1).min(64);
-        let mutated = [&source[..at], insert.concat().as_bytes(), &source[end..]].concat();
+        let (mutated, cut_short) = common::mutated_fixture(file, at, cut, insert.concat().as_bytes());
         assert_same_tokens(&mutated)?;
-        assert_same_tokens(&source[..at])?;
+        assert_same_tokens(cut_short)?;
     }
 }
 
 #[test]
 fn same_tokens_on_every_fixture() {
-    let fixtures = fixtures();
+    let fixtures = common::c_fixtures();
     assert!(fixtures.len() > 10, "the fixtures are found");
-    for source in &fixtures {
+    for source in fixtures {
         assert_same_tokens(source).unwrap();
     }
 }

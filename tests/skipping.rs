@@ -3,11 +3,11 @@
 //! skipping on and off, on C-like fragments glued together and on the C fixtures as written and
 //! mutated.
 
+mod common;
+
 use callcheck::config::qemu_block;
 use callcheck::extract::{Extras, Recognizer, extract};
 use proptest::prelude::*;
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 /// The recognizers skipping applies to: the default preset's contexts, without callback fields,
 /// with the other extras off and on.
@@ -42,35 +42,6 @@ fn assert_skipping_changes_nothing(source: &[u8]) -> Result<(), TestCaseError> {
         prop_assert_eq!(skipped, read, "{:?}", String::from_utf8_lossy(source));
     }
     Ok(())
-}
-
-/// Every `.c` and `.h` file under `dir`, recursively.
-fn c_files(dir: &Path, found: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("fixture directory") {
-        let path = entry.expect("directory entry").path();
-        if path.is_dir() {
-            c_files(&path, found);
-        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("c" | "h")) {
-            found.push(path);
-        }
-    }
-}
-
-/// The bytes of every C fixture, read once.
-fn fixtures() -> &'static [Vec<u8>] {
-    static FIXTURES: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
-    FIXTURES.get_or_init(|| {
-        let mut paths = Vec::new();
-        c_files(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata"),
-            &mut paths,
-        );
-        paths.sort();
-        paths
-            .iter()
-            .map(|p| std::fs::read(p).expect("fixture"))
-            .collect()
-    })
 }
 
 /// Pieces of declarations, initializers, struct bodies and functions, and of everything a skip
@@ -153,18 +124,14 @@ proptest! {
         cut in any::<prop::sample::Index>(),
         insert in proptest::collection::vec(fragment(), 0..4),
     ) {
-        let fixtures = fixtures();
-        let source = &fixtures[file.index(fixtures.len())];
-        let at = at.index(source.len() + 1);
-        let end = at + cut.index(source.len() - at + 1).min(64);
-        let mutated = [&source[..at], insert.concat().as_bytes(), &source[end..]].concat();
+        let (mutated, _) = common::mutated_fixture(file, at, cut, insert.concat().as_bytes());
         assert_skipping_changes_nothing(&mutated)?;
     }
 }
 
 #[test]
 fn skipping_changes_nothing_on_every_fixture() {
-    let fixtures = fixtures();
+    let fixtures = common::c_fixtures();
     assert!(fixtures.len() > 10, "the fixtures are found");
     for source in fixtures {
         assert_skipping_changes_nothing(source).unwrap();

@@ -102,3 +102,49 @@ pub fn git_commit_all(dir: &Path) {
     git(dir, &["add", "."]);
     git(dir, &["commit", "-q", "-m", "start"]);
 }
+
+/// Every `.c` and `.h` file under `dir`, recursively.
+fn c_files(dir: &Path, found: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).expect("fixture directory") {
+        let path = entry.expect("directory entry").path();
+        if path.is_dir() {
+            c_files(&path, found);
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("c" | "h")) {
+            found.push(path);
+        }
+    }
+}
+
+/// The bytes of every C fixture under `testdata/`, in path order, read once.
+pub fn c_fixtures() -> &'static [Vec<u8>] {
+    static FIXTURES: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+    FIXTURES.get_or_init(|| {
+        let mut paths = Vec::new();
+        c_files(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata"),
+            &mut paths,
+        );
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| fs::read(p).expect("fixture"))
+            .collect()
+    })
+}
+
+/// A fixture of [`c_fixtures`] mutated: up to 64 bytes from an offset replaced by `insert`, the
+/// fixture, the offset and the length picked by the three indices. Also the fixture's bytes
+/// before the offset, cut there.
+pub fn mutated_fixture(
+    file: proptest::sample::Index,
+    at: proptest::sample::Index,
+    cut: proptest::sample::Index,
+    insert: &[u8],
+) -> (Vec<u8>, &'static [u8]) {
+    let fixtures = c_fixtures();
+    let source = &fixtures[file.index(fixtures.len())];
+    let at = at.index(source.len() + 1);
+    let end = at + cut.index(source.len() - at + 1).min(64);
+    let mutated = [&source[..at], insert, &source[end..]].concat();
+    (mutated, &source[..at])
+}
