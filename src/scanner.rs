@@ -306,7 +306,8 @@ impl<'src> Scanner<'src> {
     /// the brace depth after it; `None` if nothing was skipped (scanning goes on where it was).
     ///
     /// Only comments and literals are taken apart, as [`Scanner::next`] takes them: no other
-    /// token holds one of those bytes, so each one found is a token of its own.
+    /// token holds a brace, a comma, a semicolon, a quote or a `#`, and a `/` that starts no
+    /// comment is an operator.
     pub fn skip_braced(&mut self, from: usize, depth: u32) -> Option<(Token, u32)> {
         let source = self.source;
         let mut depth = depth;
