@@ -104,6 +104,35 @@ fn braced_stop_mask(block: &[u8; 16]) -> u32 {
     })
 }
 
+/// What a `"`, `'` or `/` opens: a literal or a comment, and where it ends.
+enum Opening {
+    /// A string or character literal, ending at the offset.
+    Literal(usize),
+    /// A comment, ending at the offset.
+    Comment(usize),
+    /// A block comment (`comment`) or a literal that runs to the end of the source.
+    Unterminated { comment: bool },
+}
+
+/// The literal or comment the byte at `start` opens, taken apart as the scanner takes it; `None`
+/// for any other byte, and for a `/` that is an operator.
+#[inline(always)]
+fn opening(source: &[u8], start: usize) -> Option<Opening> {
+    let first = source[start];
+    Some(match (first, source.get(start + 1)) {
+        (b'"' | b'\'', _) => match quoted_len(&source[start + 1..], first) {
+            Some(len) => Opening::Literal(start + 1 + len),
+            None => Opening::Unterminated { comment: false },
+        },
+        (b'/', Some(b'*')) => match comment_len(&source[start + 2..]) {
+            Some(len) => Opening::Comment(start + 2 + len),
+            None => Opening::Unterminated { comment: true },
+        },
+        (b'/', Some(b'/')) => Opening::Comment(line_comment_end(source, start)),
+        _ => return None,
+    })
+}
+
 /// The end of the `//` comment at `start`: its line's end, or the first byte there that is not
 /// valid UTF-8. (The reference's `[^\n]*` matches UTF-8 characters only; the rest of such a
 /// line is scanned as code.)
@@ -247,29 +276,20 @@ impl<'src> Scanner<'src> {
         let first = source[start];
         let second = self.peek(start, 1);
         let operator = |len: usize| Some((Token::Other, start + len));
-        match (first, second) {
-            (b'"' | b'\'', _) => {
-                let token = if first == b'"' {
-                    Token::Str
-                } else {
-                    Token::Char
-                };
-                Some(match quoted_len(&source[start + 1..], first) {
-                    Some(len) => (token, start + 1 + len),
-                    None => (Token::UnterminatedLiteral, source.len()),
-                })
-            }
-            (b'/', Some(b'*')) => match comment_len(&source[start + 2..]) {
-                Some(len) => {
-                    let end = start + 2 + len;
-                    self.pragma_or_skip(start, end)
+        if let Some(opened) = opening(source, start) {
+            return match opened {
+                Opening::Literal(end) if first == b'"' => Some((Token::Str, end)),
+                Opening::Literal(end) => Some((Token::Char, end)),
+                Opening::Comment(end) => self.pragma_or_skip(start, end),
+                Opening::Unterminated { comment: true } => {
+                    Some((Token::UnterminatedComment, source.len()))
                 }
-                None => Some((Token::UnterminatedComment, source.len())),
-            },
-            (b'/', Some(b'/')) => {
-                let end = line_comment_end(source, start);
-                self.pragma_or_skip(start, end)
-            }
+                Opening::Unterminated { comment: false } => {
+                    Some((Token::UnterminatedLiteral, source.len()))
+                }
+            };
+        }
+        match (first, second) {
             (b'#', Some(b'#')) => operator(2),
             (b'#', _) => Some(self.directive(start)),
             (b'=', Some(b'=')) => operator(2),
@@ -305,9 +325,9 @@ impl<'src> Scanner<'src> {
     /// goes on from there. Returns the token skipped last (that brace, comma or semicolon) and
     /// the brace depth after it; `None` if nothing was skipped (scanning goes on where it was).
     ///
-    /// Only comments and literals are taken apart, as [`Scanner::next`] takes them: no other
-    /// token holds a brace, a comma, a semicolon, a quote or a `#`, and a `/` that starts no
-    /// comment is an operator.
+    /// Only comments and literals are taken apart, by `opening` as [`Scanner::next`] takes
+    /// them: no other token holds a brace, a comma, a semicolon, a quote or a `#`, and a `/`
+    /// that starts no comment is an operator.
     pub fn skip_braced(&mut self, from: usize, depth: u32) -> Option<(Token, u32)> {
         let source = self.source;
         let mut depth = depth;
@@ -321,28 +341,20 @@ impl<'src> Scanner<'src> {
                 b'}' if depth == 1 => break,
                 b'}' => depth -= 1,
                 b',' | b';' => {}
-                b'"' | b'\'' => match quoted_len(&source[at..], source[start]) {
-                    Some(len) => {
-                        at += len;
+                b'"' | b'\'' | b'/' => match opening(source, start) {
+                    Some(Opening::Literal(end)) => {
+                        at = end;
                         continue;
                     }
-                    None => break,
-                },
-                b'/' => {
-                    let end = match source.get(at) {
-                        Some(b'*') => match comment_len(&source[at + 1..]) {
-                            Some(len) => at + 1 + len,
-                            None => break,
-                        },
-                        Some(b'/') => line_comment_end(source, start),
-                        _ => continue,
-                    };
-                    if is_pragma(&source[start..end]) {
-                        break;
+                    Some(Opening::Comment(end)) if !is_pragma(&source[start..end]) => {
+                        at = end;
+                        continue;
                     }
-                    at = end;
-                    continue;
-                }
+                    // A `callcheck:` comment, or a comment or literal that does not end.
+                    Some(_) => break,
+                    // A `/` that is an operator.
+                    None => continue,
+                },
                 _ => break,
             }
             restart = (at, depth);
