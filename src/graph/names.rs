@@ -112,20 +112,22 @@ impl DefinitionNames {
         };
         // Each definition goes to the front of its chain, from the last node to the first, so
         // that chains run in node order without keeping where each one ends.
+        let mut texts = Vec::with_capacity(CHUNK);
         let mut hashes = Vec::with_capacity(CHUNK);
         for end in (0..functions.len()).rev().step_by(CHUNK) {
             let chunk = (end.saturating_sub(CHUNK - 1)..=end)
                 .rev()
                 .map(|n| n as NodeId);
-            hashes.clear();
-            hashes.extend(
+            texts.clear();
+            texts.extend(
                 chunk
                     .clone()
-                    .map(|node| name_hash(Self::text_of(node, functions, files).as_bytes())),
+                    .map(|node| Self::text_of(node, functions, files)),
             );
-            for (at, (node, &hash)) in chunk.zip(&hashes).enumerate() {
+            hashes.clear();
+            hashes.extend(texts.iter().map(|text| name_hash(text.as_bytes())));
+            for (at, (node, (&hash, &name))) in chunk.zip(hashes.iter().zip(&texts)).enumerate() {
                 names.fetch_ahead(&hashes, at);
-                let name = Self::text_of(node, functions, files);
                 match names.find(hash, name) {
                     Some(at) => {
                         names.same_name[node as usize] = first_in(&names.records, at);
