@@ -22,13 +22,15 @@ fn config() -> &'static Config {
 }
 
 /// The default preset's contexts without callback fields, where extraction skips the insides
-/// of initializers and struct bodies in bulk.
-fn without_fields() -> &'static Recognizer {
-    static RECOGNIZER: OnceLock<Recognizer> = OnceLock::new();
-    RECOGNIZER.get_or_init(|| {
-        let mut recognizer = Recognizer::new(&config::qemu_block().0);
-        recognizer.extras.fields = false;
-        recognizer
+/// of initializers and struct bodies in bulk: with the skip, then without it.
+fn without_fields() -> &'static [Recognizer; 2] {
+    static RECOGNIZERS: OnceLock<[Recognizer; 2]> = OnceLock::new();
+    RECOGNIZERS.get_or_init(|| {
+        let mut skipping = Recognizer::new(&config::qemu_block().0);
+        skipping.extras.fields = false;
+        let mut reading = skipping.clone();
+        reading.skip_braced = false;
+        [skipping, reading]
     })
 }
 
@@ -36,11 +38,10 @@ fuzz_target!(|data: &[u8]| {
     let scanned: Vec<_> = Tokens::new(data).collect();
     let reference: Vec<_> = LogosTokens::new(data).collect();
     assert_eq!(scanned, reference, "the scanner and the logos lexer disagree");
-    let mut reading = without_fields().clone();
-    reading.skip_braced = false;
+    let [skipping, reading] = without_fields();
     assert_eq!(
-        extract(data, without_fields()),
-        extract(data, &reading),
+        extract(data, skipping),
+        extract(data, reading),
         "skipping blocks in bulk changed what was extracted"
     );
     let files: Vec<(String, &[u8])> = match data.iter().position(|&b| b == 0) {
