@@ -44,7 +44,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 const MAGIC: &[u8; 16] = b"callcheck-cache\n";
 
 /// The version of the layout and of the encoding of entries; a change makes old caches misses.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// The header: magic, fingerprint, index offset.
 const HEADER_LEN: u64 = 16 + 8 + 8;

@@ -1,12 +1,13 @@
 //! Skipping the insides of initializers and struct bodies in bulk, as extraction does when
 //! callback fields are not recorded, changes nothing it extracts: the same files come out with
 //! skipping on and off, on C-like fragments glued together and on the C fixtures as written and
-//! mutated.
+//! mutated. Skimming function bodies, as a check does where its rules allow, changes nothing
+//! but the bodies' uses, and only in files that mention no marker and no `callcheck:` comment.
 
 mod common;
 
 use callcheck::config::qemu_block;
-use callcheck::extract::{Extras, Recognizer, extract};
+use callcheck::extract::{Extras, FileFunctions, Recognizer, extract};
 use proptest::prelude::*;
 
 /// The recognizers skipping applies to: the default preset's contexts, without callback fields,
@@ -42,6 +43,85 @@ fn assert_skipping_changes_nothing(source: &[u8]) -> Result<(), TestCaseError> {
         prop_assert_eq!(skipped, read, "{:?}", String::from_utf8_lossy(source));
     }
     Ok(())
+}
+
+/// What a file's extraction holds besides its bodies' uses, with names as text (skimming
+/// interns fewer names, so the indices differ): what skimming must leave as it is.
+fn outline(file: &FileFunctions) -> String {
+    let words = |range| -> Vec<&str> { file.words(range).iter().map(|&w| file.name(w)).collect() };
+    let functions: Vec<_> = file
+        .functions
+        .iter()
+        .map(|f| {
+            let head = (f.line, f.column, f.is_static, f.markers, f.attributes);
+            (file.name(f.name), head, words(f.words))
+        })
+        .collect();
+    let prototypes: Vec<_> = file
+        .prototypes
+        .iter()
+        .map(|p| {
+            let head = (p.line, p.column, p.is_static, p.contexts);
+            (file.name(p.name), head, words(p.words))
+        })
+        .collect();
+    let aliases: Vec<_> = file
+        .aliases
+        .iter()
+        .map(|a| (file.name(a.name), a.line, words(a.words)))
+        .collect();
+    let counts = [
+        file.templates.len(),
+        file.invocations.len(),
+        file.field_decls.len(),
+        file.pointer_members.len(),
+        file.function_types.len(),
+        file.cast_macros.len(),
+        file.type_aliases.len(),
+        file.globals.len(),
+    ];
+    format!(
+        "{functions:?}\n{prototypes:?}\n{aliases:?}\n{:?}\n{:?}\n{:?} {:?} {:?} {} {}\n{counts:?}",
+        file.pragmas,
+        file.includes,
+        file.unclosed,
+        file.stray_closing_braces,
+        file.unterminated,
+        file.conditions_decided,
+        file.conditions_open,
+    )
+}
+
+/// Asserts that skimming `source`'s bodies changes nothing but their uses, and happens exactly
+/// when it mentions no marker and no `callcheck:` comment. True if it was skimmed.
+fn assert_skimming_keeps_the_outline(source: &[u8]) -> Result<bool, TestCaseError> {
+    let mentions = |word: &[u8]| source.windows(word.len()).any(|w| w == word);
+    let stoppers: [&[u8]; 4] = [
+        b"GLOBAL_STATE_CODE",
+        b"IO_CODE",
+        b"IO_OR_GS_CODE",
+        b"callcheck",
+    ];
+    let skims = !stoppers.into_iter().any(mentions);
+    for mut recognizer in recognizers() {
+        let read = extract(source, &recognizer);
+        recognizer.skim_bodies = true;
+        let skimmed = extract(source, &recognizer);
+        prop_assert_eq!(skimmed.skimmed, skims);
+        prop_assert!(!read.skimmed);
+        if !skims {
+            prop_assert_eq!(skimmed, read);
+            continue;
+        }
+        prop_assert_eq!(
+            outline(&skimmed),
+            outline(&read),
+            "{:?}",
+            String::from_utf8_lossy(source)
+        );
+        prop_assert!(skimmed.uses.is_empty(), "a skimmed body records no use");
+    }
+    Ok(skims)
 }
 
 /// Pieces of declarations, initializers, struct bodies and functions, and of everything a skip
@@ -127,6 +207,34 @@ proptest! {
         let (mutated, _) = common::mutated_fixture(file, at, cut, insert.concat().as_bytes());
         assert_skipping_changes_nothing(&mutated)?;
     }
+
+    #[test]
+    fn skimming_keeps_the_outline_of_glued_fragments(
+        parts in proptest::collection::vec(fragment(), 0..60),
+    ) {
+        assert_skimming_keeps_the_outline(parts.concat().as_bytes())?;
+    }
+
+    #[test]
+    fn skimming_keeps_the_outline_of_mutated_fixtures(
+        file in any::<prop::sample::Index>(),
+        at in any::<prop::sample::Index>(),
+        cut in any::<prop::sample::Index>(),
+        insert in proptest::collection::vec(fragment(), 0..4),
+    ) {
+        let (mutated, _) = common::mutated_fixture(file, at, cut, insert.concat().as_bytes());
+        assert_skimming_keeps_the_outline(&mutated)?;
+    }
+}
+
+#[test]
+fn skimming_keeps_the_outline_of_every_fixture() {
+    let fixtures = common::c_fixtures();
+    let mut skimmed = 0;
+    for source in fixtures {
+        skimmed += usize::from(assert_skimming_keeps_the_outline(source).unwrap());
+    }
+    assert!(skimmed > 20, "only {skimmed} fixtures were skimmed");
 }
 
 #[test]

@@ -2,11 +2,12 @@
 //! extract -> graph -> suppressions -> check -> report), as one file or split into two files at
 //! the first NUL byte (so cross-file resolution is fuzzed too). The hand-written scanner must cut
 //! every input exactly as the logos reference lexer does, and extraction without callback fields
-//! must find the same with and without skipping blocks in bulk.
+//! must find the same with and without skipping blocks in bulk, and skimming function bodies must
+//! keep every definition.
 #![no_main]
 
 use callcheck::config::{self, Config};
-use callcheck::extract::{Recognizer, extract};
+use callcheck::extract::{FileFunctions, Recognizer, extract};
 use callcheck::lexer::LogosTokens;
 use callcheck::scanner::Tokens;
 use callcheck::report::Format;
@@ -22,28 +23,42 @@ fn config() -> &'static Config {
 }
 
 /// The default preset's contexts without callback fields, where extraction skips the insides
-/// of initializers and struct bodies in bulk: with the skip, then without it.
-fn without_fields() -> &'static [Recognizer; 2] {
-    static RECOGNIZERS: OnceLock<[Recognizer; 2]> = OnceLock::new();
+/// of initializers and struct bodies in bulk: with the skip, without it, and skimming function
+/// bodies too.
+fn without_fields() -> &'static [Recognizer; 3] {
+    static RECOGNIZERS: OnceLock<[Recognizer; 3]> = OnceLock::new();
     RECOGNIZERS.get_or_init(|| {
         let mut skipping = Recognizer::new(&config::qemu_block().0);
         skipping.extras.fields = false;
         let mut reading = skipping.clone();
         reading.skip_braced = false;
-        [skipping, reading]
+        let mut skimming = skipping.clone();
+        skimming.skim_bodies = true;
+        [skipping, reading, skimming]
     })
+}
+
+/// Each definition's name and place, and each prototype's.
+fn definitions(file: &FileFunctions) -> Vec<(&str, u32, u32)> {
+    let functions = file.functions.iter().map(|f| (file.name(f.name), f.line, f.column));
+    let prototypes = file.prototypes.iter().map(|p| (file.name(p.name), p.line, p.column));
+    functions.chain(prototypes).collect()
 }
 
 fuzz_target!(|data: &[u8]| {
     let scanned: Vec<_> = Tokens::new(data).collect();
     let reference: Vec<_> = LogosTokens::new(data).collect();
     assert_eq!(scanned, reference, "the scanner and the logos lexer disagree");
-    let [skipping, reading] = without_fields();
+    let [skipping, reading, skimming] = without_fields();
+    let read = extract(data, skipping);
     assert_eq!(
-        extract(data, skipping),
+        read,
         extract(data, reading),
         "skipping blocks in bulk changed what was extracted"
     );
+    let skimmed = extract(data, skimming);
+    assert_eq!(definitions(&skimmed), definitions(&read), "skimming lost a definition");
+    assert!(!skimmed.skimmed || skimmed.uses.is_empty(), "a skimmed body recorded a use");
     let files: Vec<(String, &[u8])> = match data.iter().position(|&b| b == 0) {
         Some(at) => vec![("f0.c".into(), &data[..at]), ("f1.c".into(), &data[at + 1..])],
         None => vec![("f0.c".into(), data)],

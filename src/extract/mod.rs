@@ -398,6 +398,9 @@ pub struct FileFunctions {
     pub conditions_decided: u32,
     /// Conditions of live `#if`/`#elif` directives left unknown (every branch read).
     pub conditions_open: u32,
+    /// Its function bodies were skimmed, not read ([`Recognizer::skim_bodies`]): its
+    /// definitions have no uses.
+    pub skimmed: bool,
 }
 
 impl FileFunctions {
@@ -452,6 +455,7 @@ impl FileFunctions {
             unterminated,
             conditions_decided,
             conditions_open,
+            skimmed,
         } = self;
         names.clear();
         functions.clear();
@@ -481,6 +485,7 @@ impl FileFunctions {
         *unterminated = None;
         *conditions_decided = 0;
         *conditions_open = 0;
+        *skimmed = false;
     }
 }
 
@@ -552,6 +557,14 @@ pub struct Recognizer {
     /// cut into tokens (see [`crate::scanner::Scanner::skip_braced`]). On unless turned off to
     /// check that skipping changes nothing, as the tests do.
     pub skip_braced: bool,
+    /// Skim the function bodies of a file that mentions no marker and no `callcheck:`
+    /// comment: go over them by their braces, directives and comments without recording what
+    /// they use (see [`FileFunctions::skimmed`]). For a check whose rules only need the bodies
+    /// reachable from the functions they check, which it then reads in full.
+    /// Off by default.
+    pub skim_bodies: bool,
+    /// The words that keep a file from being skimmed: the markers and `callcheck`.
+    skim_stoppers: Vec<memchr::memmem::Finder<'static>>,
     /// The macros the configuration decides, for `#if` conditions.
     pub switches: Switches,
 }
@@ -568,12 +581,16 @@ impl Recognizer {
             deferred_arguments: Vec::new(),
             extras: Extras::ALL,
             skip_braced: true,
+            skim_bodies: false,
+            skim_stoppers: vec![memchr::memmem::Finder::new(b"callcheck").into_owned()],
             switches: Switches::default(),
         };
         for (id, context) in contexts.iter() {
             match &context.recognition {
                 Recognition::Marker(marker) => {
                     recognizer.markers.insert(marker.as_bytes().into(), id);
+                    let finder = memchr::memmem::Finder::new(marker.as_bytes()).into_owned();
+                    recognizer.skim_stoppers.push(finder);
                 }
                 Recognition::Attribute(words) => {
                     for word in words {
@@ -587,6 +604,17 @@ impl Recognizer {
             }
         }
         recognizer
+    }
+
+    /// True if the function bodies of `source` are to be skimmed: skimming is on and the
+    /// file mentions no marker and no `callcheck:` comment, anywhere, so none of its bodies can
+    /// give its function a context or hold a comment that speaks of it.
+    fn skims(&self, source: &[u8]) -> bool {
+        self.skim_bodies
+            && !self
+                .skim_stoppers
+                .iter()
+                .any(|finder| finder.find(source).is_some())
     }
 
     pub(crate) fn marker(&self, name: &[u8]) -> Option<ContextId> {
@@ -705,6 +733,7 @@ impl<'m> Extractor<'m> {
         self.names.clear();
         let mut lines = LineCounter::new(source);
         self.local_switches.clear();
+        self.scratch.skimmed = self.recognizer.skims(source);
         let mut file = FilePass::new(
             source,
             self.recognizer,

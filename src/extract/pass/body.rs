@@ -31,34 +31,13 @@ impl FilePass<'_, '_> {
         }
         match token {
             Token::LBrace => {
-                self.depth += 1;
-                self.member_attributes = ContextSet::default();
+                self.open_brace();
                 if self.recognizer.extras.fields {
                     self.note_designator();
                     self.note_local_initializer();
                 }
             }
-            Token::RBrace => {
-                self.depth -= 1;
-                self.member_attributes = ContextSet::default();
-                while self
-                    .designators
-                    .last()
-                    .is_some_and(|(depth, _)| *depth > self.depth)
-                {
-                    self.designators.pop();
-                }
-                if self
-                    .local_initializer
-                    .as_ref()
-                    .is_some_and(|(depth, _)| *depth > self.depth)
-                {
-                    self.local_initializer = None;
-                }
-                if self.depth == 0 {
-                    self.close_block();
-                }
-            }
+            Token::RBrace => self.close_brace(),
             Token::Semi => self.member_attributes = ContextSet::default(),
             Token::LParen if self.track_parens => {
                 // A call through an expression, `(*fn)(f)`: `f` is its argument.
@@ -149,6 +128,49 @@ impl FilePass<'_, '_> {
             _ => {}
         }
         None
+    }
+
+    /// Handles a token in a skimmed function body ([`FileFunctions::skimmed`]), where only
+    /// braces count; returns the keyword it is, if any.
+    ///
+    /// [`FileFunctions::skimmed`]: crate::extract::FileFunctions::skimmed
+    pub(super) fn in_skimmed_body(&mut self, token: Token, span: Range<usize>) -> Option<Keyword> {
+        match token {
+            Token::LBrace => self.open_brace(),
+            Token::RBrace => self.close_brace(),
+            Token::Ident => return keyword(&self.source[span]),
+            _ => {}
+        }
+        None
+    }
+
+    /// A `{` inside a top-level block.
+    fn open_brace(&mut self) {
+        self.depth += 1;
+        self.member_attributes = ContextSet::default();
+    }
+
+    /// A `}` inside a top-level block: it may close the block.
+    fn close_brace(&mut self) {
+        self.depth -= 1;
+        self.member_attributes = ContextSet::default();
+        while self
+            .designators
+            .last()
+            .is_some_and(|(depth, _)| *depth > self.depth)
+        {
+            self.designators.pop();
+        }
+        if self
+            .local_initializer
+            .as_ref()
+            .is_some_and(|(depth, _)| *depth > self.depth)
+        {
+            self.local_initializer = None;
+        }
+        if self.depth == 0 {
+            self.close_block();
+        }
     }
 
     /// Records what an identifier in a function body means; returns the keyword it is, if any.

@@ -285,8 +285,9 @@ impl<'src, 'x> FilePass<'src, 'x> {
         };
         let mut next = tokens.next();
         // Without callback fields, nothing but braces is followed in a block that is not a
-        // function body.
+        // function body; in a skimmed file, nothing but braces in a function body either.
         let skips_braced = self.recognizer.skip_braced && !self.recognizer.extras.fields;
+        let skims = self.output.skimmed;
         while let Some((token, span)) = next {
             if !tokens.defines.is_empty() {
                 self.defines(&mut tokens.defines);
@@ -299,7 +300,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
                 let end = span.end;
                 self.directive(directive, span);
                 // Skipping stops before a directive; it goes on after one.
-                if skips_braced && self.skip_braced(&mut tokens, end) {
+                if self.skippable(skips_braced, skims) && self.skip_braced(&mut tokens, end) {
                     next = tokens.next();
                 }
                 continue;
@@ -335,6 +336,8 @@ impl<'src, 'x> FilePass<'src, 'x> {
                 let next = next.as_ref().map(|(t, s)| (*t, s.clone()));
                 self.file_scope(token, keyword, span, next);
                 keyword
+            } else if skims && matches!(self.block, Block::Function(_)) {
+                self.in_skimmed_body(token, span)
             } else {
                 self.in_block(token, span, next.as_ref().map(|(t, _)| *t))
             };
@@ -344,10 +347,10 @@ impl<'src, 'x> FilePass<'src, 'x> {
             self.prev3 = self.prev2;
             self.prev2 = self.prev;
             self.prev = (token, keyword);
-            // A block that is not a function body opens at file scope.
-            if skips_braced
-                && at_file_scope
+            // A block opens at file scope.
+            if at_file_scope
                 && token == Token::LBrace
+                && self.skippable(skips_braced, skims)
                 && self.skip_braced(&mut tokens, end)
             {
                 next = tokens.next();
@@ -358,13 +361,23 @@ impl<'src, 'x> FilePass<'src, 'x> {
         self.finish()
     }
 
-    /// In a live block that is not a function body, skips the tokens from `from` that
+    /// True if the block the pass is in may be skipped: one that is not a function body where
+    /// `skips_braced`, a function body where `skims`.
+    fn skippable(&self, skips_braced: bool, skims: bool) -> bool {
+        match self.block {
+            Block::Other { .. } => skips_braced,
+            Block::Function(_) => skims,
+            Block::None => false,
+        }
+    }
+
+    /// In a live [`skippable`](Self::skippable) block, skips the tokens from `from` that
     /// nothing reads there (see [`Scanner::skip_braced`](crate::scanner::Scanner::skip_braced)):
     /// the brace depth follows, and the last token skipped is taken as the last one read, which
     /// is all a later token looks back at. True if tokens were skipped: the token after `from`
     /// is then still to be scanned.
     fn skip_braced(&mut self, tokens: &mut LiveTokens, from: usize) -> bool {
-        if self.depth == 0 || self.dead > 0 || !matches!(self.block, Block::Other { .. }) {
+        if self.depth == 0 || self.dead > 0 {
             return false;
         }
         let Some((last, depth)) = tokens.tokens.skip_braced(from, self.depth) else {
