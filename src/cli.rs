@@ -498,6 +498,7 @@ impl Input {
             max_file_size: self.max_file_size,
             follow_links: self.follow,
             build_dir: self.build_dir.clone(),
+            skim_bodies: false,
             cache_dir: match (&self.cache_dir, self.cache) {
                 _ if self.no_cache => None,
                 (Some(dir), _) => Some(dir.clone()),

@@ -6,6 +6,7 @@
 //! [`cache`] keeps between runs with `--cache`), [`graph`] definitions into
 //! a resolved call graph, [`check`] rules into violations with shortest paths, and [`report`]
 //! violations, diagnostics and query results into text, JSON, SARIF or DOT.
+//! [`demand`] lets a check read in full only the function bodies its rules can reach.
 //! [`session`] is the one entry that runs these stages for the command line, the benchmark and
 //! the fuzz target.
 //!
@@ -24,6 +25,7 @@ pub mod check;
 pub mod compdb;
 pub mod config;
 pub mod context;
+pub mod demand;
 pub mod diagnostics;
 pub mod error;
 pub mod explain;

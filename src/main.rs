@@ -161,7 +161,12 @@ fn run_check(cli: &Cli) -> Result<u8, Error> {
         true => Vec::new(),
         false => cli.input.paths.clone(),
     };
-    let options = cli.input.session_options_for(analysed)?;
+    // The check reads in full only the bodies its rules can reach, unless the report counts
+    // every call (JSON's summary).
+    let options = Options {
+        skim_bodies: cli.format != report::Format::Json,
+        ..cli.input.session_options_for(analysed)?
+    };
     if cli.print_config {
         print!("{}", config::load(&options.config)?.effective);
         return Ok(EXIT_CLEAN);

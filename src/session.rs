@@ -13,6 +13,7 @@ use crate::check::{Violation, check_with_steps};
 use crate::compdb::{self, Agreement, Database};
 use crate::config::{self, Config, ConfigRequest};
 use crate::context::Rule;
+use crate::demand;
 use crate::diagnostics::{self, Diagnostic};
 use crate::error::Error;
 use crate::extract::{Recognizer, extract};
@@ -47,6 +48,10 @@ pub struct Options {
     /// Keep what extraction finds in a cache in this directory, and take unchanged files from
     /// it (see [`crate::cache`]); `None` reads and extracts every file.
     pub cache_dir: Option<PathBuf>,
+    /// Read in full only the function bodies the rules can reach, where they allow it (see
+    /// [`crate::demand`]): for a run that only checks. Queries and inference need every body.
+    /// Taken only when neither a cache nor a build directory is used.
+    pub skim_bodies: bool,
 }
 
 impl Default for Options {
@@ -62,6 +67,7 @@ impl Default for Options {
             follow_links: false,
             build_dir: None,
             cache_dir: None,
+            skim_bodies: false,
         }
     }
 }
@@ -207,10 +213,25 @@ impl Session {
         let started = Instant::now();
         // Extraction records only what the graph will use.
         let mut recognizer = config.recognizer(kinds);
+        let skimming = (options.skim_bodies && build_dir.is_none() && options.cache_dir.is_none())
+            .then(|| demand::checked_contexts(&config.rules, kinds))
+            .flatten();
         let (sources, include_dirs, mut found, cache) = match &build_dir {
             None => {
                 let cache = open_cache(options, &paths, &recognizer);
-                let sources = read_sources(&paths, &read, &recognizer, cache.used());
+                recognizer.skim_bodies = skimming.is_some();
+                let mut sources = read_sources(&paths, &read, &recognizer, cache.used());
+                recognizer.skim_bodies = false;
+                if let Some(from) = skimming {
+                    let files = &mut sources.files;
+                    demand::complete(
+                        files,
+                        from,
+                        &config.wrappers,
+                        &recognizer,
+                        read.max_file_size,
+                    );
+                }
                 let dirs = include_dirs(&config, &paths, &options.config.start);
                 (sources, dirs, Vec::new(), cache)
             }
@@ -252,6 +273,16 @@ impl Session {
             found,
             read_extract,
         );
+        if let Some(from) = skimming
+            && demand::reaches_skimmed(&session.graph, from)
+        {
+            // Names missed a way the graph found (see `demand`): read every body.
+            let options = Options {
+                skim_bodies: false,
+                ..options.clone()
+            };
+            return Session::load(&options);
+        }
         if build_dir.is_some() {
             session.report_under = paths.iter().filter_map(|p| resolve(p)).collect();
         }

@@ -423,12 +423,14 @@ fn child(
             println!("read={} files={files} bytes={bytes}", ms(started));
         }
         _ => {
-            // As `callcheck --preset NAME PATH...` runs, through the same library entry.
+            // As `callcheck --preset NAME PATH...` runs, through the same library entry: a
+            // check, which reads in full only the bodies its rules can reach.
             let options = session::Options {
                 paths: paths.to_vec(),
                 config,
                 threads,
                 cache_dir,
+                skim_bodies: true,
                 ..session::Options::default()
             };
             let mut session = match Session::load(&options) {

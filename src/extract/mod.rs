@@ -560,7 +560,7 @@ pub struct Recognizer {
     /// Skim the function bodies of a file that mentions no marker and no `callcheck:`
     /// comment: go over them by their braces, directives and comments without recording what
     /// they use (see [`FileFunctions::skimmed`]). For a check whose rules only need the bodies
-    /// reachable from the functions they check, which it then reads in full.
+    /// reachable from the functions they check, which [`crate::demand`] then reads in full.
     /// Off by default.
     pub skim_bodies: bool,
     /// The words that keep a file from being skimmed: the markers and `callcheck`.

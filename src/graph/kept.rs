@@ -23,6 +23,10 @@ pub(super) struct KeptFiles {
     pub(super) conditions_decided: usize,
     /// Live `#if` conditions left open, over all files.
     pub(super) conditions_open: usize,
+    /// Whether each file's function bodies were skimmed, by file index.
+    skimmed: Vec<bool>,
+    /// The number of files skimmed.
+    pub(super) skimmed_count: usize,
 }
 
 impl KeptFiles {
@@ -51,6 +55,8 @@ impl KeptFiles {
             let functions = &file.functions;
             kept.conditions_decided += functions.conditions_decided as usize;
             kept.conditions_open += functions.conditions_open as usize;
+            kept.skimmed.push(functions.skimmed);
+            kept.skimmed_count += functions.skimmed as usize;
             // Copied, not moved: all that is kept is allocated anew, away from what is freed.
             let pragmas = functions.pragmas.iter().cloned();
             kept.pragmas
@@ -67,6 +73,11 @@ impl KeptFiles {
     /// The path of file `index`.
     pub(super) fn path(&self, index: u32) -> &str {
         self.paths.get(index)
+    }
+
+    /// True if the function bodies of file `index` were skimmed, not read.
+    pub(super) fn skimmed(&self, index: u32) -> bool {
+        self.skimmed[index as usize]
     }
 
     /// The `callcheck:` comments, with the index of their file, in file order.

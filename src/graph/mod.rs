@@ -267,6 +267,8 @@ pub struct GraphStats {
     pub conditions_open: usize,
     /// Edges the graph guessed (see [`Edge::guessed`]).
     pub guessed_edges: usize,
+    /// Files whose function bodies were skimmed: their uses make no edges and are not counted.
+    pub skimmed_files: usize,
 }
 
 impl GraphStats {
@@ -677,6 +679,19 @@ impl Graph {
         self.first_node[file] + index
     }
 
+    /// True if the function bodies of file `index` were skimmed, not read (see
+    /// [`FileFunctions::skimmed`]): its definitions have no edges.
+    ///
+    /// [`FileFunctions::skimmed`]: crate::extract::FileFunctions::skimmed
+    pub fn skimmed(&self, index: u32) -> bool {
+        self.files.skimmed(index)
+    }
+
+    /// The number of files whose function bodies were skimmed.
+    pub fn skimmed_files(&self) -> usize {
+        self.files.skimmed_count
+    }
+
     /// The number of files the graph was built from; [`Graph::path`] names each.
     pub fn file_count(&self) -> usize {
         self.files.len()
@@ -752,6 +767,7 @@ impl Graph {
             conditions_decided: self.files.conditions_decided,
             conditions_open: self.files.conditions_open,
             guessed_edges,
+            skimmed_files: self.files.skimmed_count,
         }
     }
 }

@@ -45,6 +45,15 @@ pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
             cache.path.display()
         )?;
     }
+    if graph.skimmed_files > 0 {
+        let files = graph.skimmed_files;
+        writeln!(
+            out,
+            "bodies skimmed: {files} file{} that no checked function reaches (their uses are not \
+             counted below)",
+            if files == 1 { "" } else { "s" }
+        )?;
+    }
     writeln!(out, "functions: {}", graph.functions)?;
     writeln!(out, "generated functions: {}", graph.generated_functions)?;
     writeln!(out, "callback fields: {}", graph.fields)?;

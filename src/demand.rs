@@ -1,0 +1,281 @@
+//! Bodies read on demand: a check whose rules are all reachability rules reads in full only the
+//! function bodies that the functions it checks can reach.
+//!
+//! Such a check needs the uses of the functions that carry a rule's `from` context and of every
+//! function they reach, nothing else; in QEMU's tree that is a few percent of its bodies. So
+//! every file is first read with its bodies skimmed ([`Recognizer::skim_bodies`]), unless it
+//! mentions a marker or a `callcheck:` comment, and [`complete`] then reads again, in full, each
+//! skimmed file that defines a function reachable, by name, from a checked function.
+//!
+//! Going by names over-approximates the graph's resolution (every definition of a name, static
+//! or not, in any file, and every function a generated wrapper of the name calls), so the graph
+//! built afterwards reaches no skimmed body and reports what a run that reads every body
+//! reports. [`reaches_skimmed`] checks that on the built graph; a session that finds otherwise
+//! (an attribute alias that gives a context, a file that changed or vanished between the two
+//! reads) reads everything again in full.
+
+use crate::context::{ContextSet, RuleKind, Wrapper};
+use crate::extract::{Extractor, FileFunctions, Recognizer, name_hash};
+use crate::graph::{Graph, NodeKind};
+use crate::model::{EdgeKinds, NodeId, UseKind};
+use crate::source::{SourceFile, read_file};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::path::Path;
+
+/// The contexts whose functions the rules check, if every rule is a reachability rule that
+/// follows only edges a skimmed body cannot hide from its callers (calls, references and
+/// generated wrappers' calls: a callback field's binding or a macro's marker may sit in any
+/// body). `None` if the check needs every body.
+pub fn checked_contexts(rules: &[crate::context::Rule], kinds: EdgeKinds) -> Option<ContextSet> {
+    if kinds.includes(UseKind::Field) || kinds.includes(UseKind::Macro) {
+        return None;
+    }
+    let mut from = ContextSet::default();
+    for rule in rules {
+        match rule.kind {
+            RuleKind::Reachability { from: context, .. } => from.insert(context),
+            RuleKind::Direct { .. } | RuleKind::Binding { .. } => return None,
+        }
+    }
+    Some(from)
+}
+
+/// Reads again in full, with `recognizer` (which must not skim), the skimmed files of `files`
+/// that define a function reachable by name from one carrying a context of `from`: the
+/// definitions carrying one, and the functions of prototypes carrying one. `max_size` is the
+/// reading limit. Returns the number of files read again; a file that cannot be read again, or
+/// no longer has the same definitions, stays skimmed.
+pub fn complete(
+    files: &mut [SourceFile],
+    from: ContextSet,
+    wrappers: &[Wrapper],
+    recognizer: &Recognizer,
+    max_size: u64,
+) -> usize {
+    let seeds = seeds(files, from);
+    if seeds.is_empty() {
+        return 0;
+    }
+    let mut reread: FxHashMap<u32, FileFunctions> = FxHashMap::default();
+    {
+        let mut closure = Closure::new(files, wrappers);
+        for name in &seeds {
+            closure.reach(name);
+        }
+        loop {
+            closure.expand(&reread);
+            if closure.waiting_files.is_empty() {
+                break;
+            }
+            let mut wanted: Vec<u32> = closure.waiting_files.drain().collect();
+            wanted.sort_unstable();
+            let read: Vec<(u32, Option<FileFunctions>)> = wanted
+                .par_iter()
+                .map_init(
+                    || (Extractor::new(recognizer), Vec::new()),
+                    |(extractor, buffer), &file| {
+                        let skimmed = &closure.files[file as usize];
+                        let full = read_file(Path::new(&skimmed.path), max_size, buffer)
+                            .ok()
+                            .map(|()| extractor.extract(buffer))
+                            .filter(|full| same_definitions(&skimmed.functions, full));
+                        (file, full)
+                    },
+                )
+                .collect();
+            for (file, full) in read {
+                match full {
+                    Some(full) => {
+                        reread.insert(file, full);
+                    }
+                    None => closure.unreadable.push(file),
+                }
+            }
+            closure.resume();
+        }
+    }
+    let count = reread.len();
+    for (file, full) in reread {
+        *files[file as usize].functions = full;
+    }
+    count
+}
+
+/// The names of the definitions and prototypes that carry a context of `from`.
+fn seeds(files: &[SourceFile], from: ContextSet) -> Vec<&str> {
+    let mut seeds = Vec::new();
+    for file in files {
+        let functions = &file.functions;
+        for function in &functions.functions {
+            if function.markers.intersects(from) || function.attributes.intersects(from) {
+                seeds.push(functions.name(function.name));
+            }
+        }
+        for prototype in &functions.prototypes {
+            if prototype.contexts.intersects(from) {
+                seeds.push(functions.name(prototype.name));
+            }
+        }
+    }
+    seeds
+}
+
+/// True if the two extractions of one file have the same definitions, in the same order.
+fn same_definitions(skimmed: &FileFunctions, full: &FileFunctions) -> bool {
+    skimmed.functions.len() == full.functions.len()
+        && skimmed
+            .functions
+            .iter()
+            .zip(full.functions.iter())
+            .all(|(a, b)| a.line == b.line && skimmed.name(a.name) == full.name(b.name))
+}
+
+/// The functions reachable by name from the checked ones, found a file at a time.
+struct Closure<'f> {
+    files: &'f [SourceFile],
+    /// Every definition as (name hash, file, index in its functions), sorted.
+    definitions: Vec<(u64, u32, u32)>,
+    /// The names a generated wrapper of each name calls.
+    wrapped: FxHashMap<&'f str, Vec<String>>,
+    /// The names reached so far.
+    names: FxHashSet<String>,
+    /// Definitions reached whose uses are still to be followed.
+    queue: Vec<(u32, u32)>,
+    /// Definitions reached in skimmed files, waiting for the file to be read in full.
+    waiting: Vec<(u32, u32)>,
+    /// The skimmed files they are in.
+    waiting_files: FxHashSet<u32>,
+    /// Skimmed files that could not be read again: their definitions' uses stay unknown.
+    unreadable: Vec<u32>,
+}
+
+impl<'f> Closure<'f> {
+    fn new(files: &'f [SourceFile], wrappers: &[Wrapper]) -> Self {
+        let mut definitions: Vec<(u64, u32, u32)> = files
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(index, file)| {
+                let functions = &file.functions;
+                functions
+                    .functions
+                    .iter()
+                    .enumerate()
+                    .map(move |(at, f)| (functions.names.hash(f.name), index as u32, at as u32))
+            })
+            .collect();
+        definitions.par_sort_unstable();
+        let mut wrapped: FxHashMap<&str, Vec<String>> = FxHashMap::default();
+        for file in files.iter().filter(|_| !wrappers.is_empty()) {
+            let functions = &file.functions;
+            for prototype in &functions.prototypes {
+                let words = functions.words(prototype.words);
+                let asks = |wrapper: &&Wrapper| {
+                    words.iter().any(|&word| {
+                        let word = functions.name(word);
+                        wrapper.attributes.iter().any(|a| a == word)
+                    })
+                };
+                let name = functions.name(prototype.name);
+                for wrapper in wrappers.iter().filter(asks) {
+                    let called = wrapper.target_of(name).into_iter();
+                    let called = called.chain(wrapper.calls_of(name).into_iter().map(|(c, _)| c));
+                    wrapped.entry(name).or_default().extend(called);
+                }
+            }
+        }
+        Closure {
+            files,
+            definitions,
+            wrapped,
+            names: FxHashSet::default(),
+            queue: Vec::new(),
+            waiting: Vec::new(),
+            waiting_files: FxHashSet::default(),
+            unreadable: Vec::new(),
+        }
+    }
+
+    /// Reaches every definition of `name` and what its generated wrapper calls.
+    fn reach(&mut self, name: &str) {
+        if self.names.contains(name) {
+            return;
+        }
+        self.names.insert(name.to_string());
+        let hash = name_hash(name.as_bytes());
+        let first = self.definitions.partition_point(|&(h, _, _)| h < hash);
+        let files = self.files;
+        for &(_, file, at) in self.definitions[first..]
+            .iter()
+            .take_while(|&&(h, _, _)| h == hash)
+        {
+            let functions = &files[file as usize].functions;
+            if functions.name(functions.functions[at as usize].name) == name {
+                self.queue.push((file, at));
+            }
+        }
+        if let Some(called) = self.wrapped.get(name) {
+            for name in called.clone() {
+                self.reach(&name);
+            }
+        }
+    }
+
+    /// Follows the uses of the definitions reached, as far as files already read in full
+    /// (`reread` holds the skimmed ones read again) show them.
+    fn expand(&mut self, reread: &FxHashMap<u32, FileFunctions>) {
+        let files = self.files;
+        while let Some((file, at)) = self.queue.pop() {
+            let functions: &FileFunctions = match files[file as usize].functions.skimmed {
+                false => &files[file as usize].functions,
+                true => match reread.get(&file) {
+                    Some(full) => full,
+                    None => {
+                        if !self.unreadable.contains(&file) {
+                            self.waiting.push((file, at));
+                            self.waiting_files.insert(file);
+                        }
+                        continue;
+                    }
+                },
+            };
+            let function = &functions.functions[at as usize];
+            for used in functions.uses_of(function) {
+                self.reach(functions.name(used.name));
+            }
+        }
+    }
+
+    /// Puts the definitions that waited for their files back in the queue.
+    fn resume(&mut self) {
+        self.queue.append(&mut self.waiting);
+    }
+}
+
+/// True if a function carrying a context of `from` reaches, over any edge, a definition whose
+/// body was skimmed (itself included).
+pub fn reaches_skimmed(graph: &Graph, from: ContextSet) -> bool {
+    if graph.skimmed_files() == 0 {
+        return false;
+    }
+    let mut seen = vec![false; graph.len()];
+    let mut stack: Vec<NodeId> = graph
+        .nodes()
+        .filter(|&node| graph.function(node).contexts.intersects(from))
+        .collect();
+    for &node in &stack {
+        seen[node as usize] = true;
+    }
+    while let Some(node) = stack.pop() {
+        let function = graph.function(node);
+        if function.kind == NodeKind::Definition && graph.skimmed(function.file) {
+            return true;
+        }
+        for edge in graph.edges_from(node) {
+            if !std::mem::replace(&mut seen[edge.to as usize], true) {
+                stack.push(edge.to);
+            }
+        }
+    }
+    false
+}

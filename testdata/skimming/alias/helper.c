@@ -1,0 +1,6 @@
+void main_only(void);
+
+void helper(void)
+{
+    main_only();
+}

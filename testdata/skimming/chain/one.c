@@ -1,0 +1,6 @@
+void step2(void);
+
+void step1(void)
+{
+    step2();
+}

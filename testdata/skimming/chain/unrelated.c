@@ -1,0 +1,6 @@
+void main_only(void);
+
+void unrelated(void)
+{
+    main_only();
+}
