@@ -58,42 +58,26 @@ pub fn complete(
         return 0;
     }
     let mut reread: FxHashMap<u32, FileFunctions> = FxHashMap::default();
-    {
-        let mut closure = Closure::new(files, wrappers);
-        for name in &seeds {
-            closure.reach(name);
+    let mut closure = Closure::new(files, wrappers);
+    for name in &seeds {
+        closure.reach(name);
+    }
+    loop {
+        closure.expand(&reread);
+        if closure.waiting_files.is_empty() {
+            break;
         }
-        loop {
-            closure.expand(&reread);
-            if closure.waiting_files.is_empty() {
-                break;
-            }
-            let mut wanted: Vec<u32> = closure.waiting_files.drain().collect();
-            wanted.sort_unstable();
-            let read: Vec<(u32, Option<FileFunctions>)> = wanted
-                .par_iter()
-                .map_init(
-                    || (Extractor::new(recognizer), Vec::new()),
-                    |(extractor, buffer), &file| {
-                        let skimmed = &closure.files[file as usize];
-                        let full = read_file(Path::new(&skimmed.path), max_size, buffer)
-                            .ok()
-                            .map(|()| extractor.extract(buffer))
-                            .filter(|full| same_definitions(&skimmed.functions, full));
-                        (file, full)
-                    },
-                )
-                .collect();
-            for (file, full) in read {
-                match full {
-                    Some(full) => {
-                        reread.insert(file, full);
-                    }
-                    None => closure.unreadable.push(file),
+        for (file, full) in closure.read_waiting(recognizer, max_size) {
+            match full {
+                Some(full) => {
+                    reread.insert(file, full);
+                }
+                None => {
+                    closure.unreadable.insert(file);
                 }
             }
-            closure.resume();
         }
+        closure.resume();
     }
     let count = reread.len();
     for (file, full) in reread {
@@ -147,7 +131,7 @@ struct Closure<'f> {
     /// The skimmed files they are in.
     waiting_files: FxHashSet<u32>,
     /// Skimmed files that could not be read again: their definitions' uses stay unknown.
-    unreadable: Vec<u32>,
+    unreadable: FxHashSet<u32>,
 }
 
 impl<'f> Closure<'f> {
@@ -192,7 +176,7 @@ impl<'f> Closure<'f> {
             queue: Vec::new(),
             waiting: Vec::new(),
             waiting_files: FxHashSet::default(),
-            unreadable: Vec::new(),
+            unreadable: FxHashSet::default(),
         }
     }
 
@@ -244,6 +228,32 @@ impl<'f> Closure<'f> {
                 self.reach(functions.name(used.name));
             }
         }
+    }
+
+    /// Reads the files waited for again, in full, in parallel: each file's extraction, or
+    /// `None` if it cannot be read or no longer has the definitions it had.
+    fn read_waiting(
+        &mut self,
+        recognizer: &Recognizer,
+        max_size: u64,
+    ) -> Vec<(u32, Option<FileFunctions>)> {
+        let mut wanted: Vec<u32> = self.waiting_files.drain().collect();
+        wanted.sort_unstable();
+        let files = self.files;
+        wanted
+            .par_iter()
+            .map_init(
+                || (Extractor::new(recognizer), Vec::new()),
+                |(extractor, buffer), &file| {
+                    let skimmed = &files[file as usize];
+                    let full = read_file(Path::new(&skimmed.path), max_size, buffer)
+                        .ok()
+                        .map(|()| extractor.extract(buffer))
+                        .filter(|full| same_definitions(&skimmed.functions, full));
+                    (file, full)
+                },
+            )
+            .collect()
     }
 
     /// Puts the definitions that waited for their files back in the queue.

@@ -115,6 +115,9 @@ pub struct Session {
     pub roots: Vec<PathBuf>,
     /// What the run did with the extraction cache, if it used one.
     pub cache: Option<CacheReport>,
+    /// Files first read with their bodies skimmed, then again in full because a checked
+    /// function reaches them (see [`crate::demand`]).
+    pub read_again: usize,
     /// The suppressions, once [`Session::check`] has collected them and cut their edges.
     suppressions: Option<Suppressions>,
     /// With a build directory, the PATHs given, resolved: only violations in files under them
@@ -216,6 +219,7 @@ impl Session {
         let skimming = (options.skim_bodies && build_dir.is_none() && options.cache_dir.is_none())
             .then(|| demand::checked_contexts(&config.rules, kinds))
             .flatten();
+        let mut read_again = 0;
         let (sources, include_dirs, mut found, cache) = match &build_dir {
             None => {
                 let cache = open_cache(options, &paths, &recognizer);
@@ -224,7 +228,7 @@ impl Session {
                 recognizer.skim_bodies = false;
                 if let Some(from) = skimming {
                     let files = &mut sources.files;
-                    demand::complete(
+                    read_again = demand::complete(
                         files,
                         from,
                         &config.wrappers,
@@ -288,6 +292,7 @@ impl Session {
         }
         session.roots = paths;
         session.cache = cache;
+        session.read_again = read_again;
         Ok(session)
     }
 
@@ -349,6 +354,7 @@ impl Session {
             suppressions: None,
             roots: Vec::new(),
             cache: None,
+            read_again: 0,
             report_under: Vec::new(),
         }
     }
@@ -461,6 +467,7 @@ impl Session {
                 ("report", report_time),
             ],
             cache: self.cache.clone(),
+            read_again: self.read_again,
         }
     }
 

@@ -28,6 +28,8 @@ pub struct RunStats {
     pub stages: Vec<(&'static str, Duration)>,
     /// What the run did with the extraction cache, if it used one.
     pub cache: Option<CacheReport>,
+    /// Files whose skimmed bodies were read again in full (see [`crate::demand`]).
+    pub read_again: usize,
 }
 
 /// Writes one `name: value` line per count, then the stages' times on one line.
@@ -50,8 +52,9 @@ pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
         writeln!(
             out,
             "bodies skimmed: {files} file{} that no checked function reaches (their uses are not \
-             counted below)",
-            if files == 1 { "" } else { "s" }
+             counted below); {} read again in full",
+            if files == 1 { "" } else { "s" },
+            stats.read_again
         )?;
     }
     writeln!(out, "functions: {}", graph.functions)?;
