@@ -136,18 +136,18 @@ struct Closure<'f> {
 
 impl<'f> Closure<'f> {
     fn new(files: &'f [SourceFile], wrappers: &[Wrapper]) -> Self {
-        let mut definitions: Vec<(u64, u32, u32)> = files
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(index, file)| {
-                let functions = &file.functions;
-                functions
-                    .functions
-                    .iter()
-                    .enumerate()
-                    .map(move |(at, f)| (functions.names.hash(f.name), index as u32, at as u32))
-            })
-            .collect();
+        let count = files
+            .iter()
+            .map(|file| file.functions.functions.len())
+            .sum();
+        let mut definitions: Vec<(u64, u32, u32)> = Vec::with_capacity(count);
+        for (index, file) in files.iter().enumerate() {
+            let functions = &file.functions;
+            let hashes = functions.functions.iter().enumerate();
+            definitions.extend(
+                hashes.map(|(at, f)| (functions.names.hash(f.name), index as u32, at as u32)),
+            );
+        }
         definitions.par_sort_unstable();
         let mut wrapped: FxHashMap<&str, Vec<String>> = FxHashMap::default();
         for file in files.iter().filter(|_| !wrappers.is_empty()) {
