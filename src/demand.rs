@@ -41,21 +41,37 @@ pub fn checked_contexts(rules: &[crate::context::Rule], kinds: EdgeKinds) -> Opt
     Some(from)
 }
 
+/// What [`complete`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Completion {
+    /// Skimmed files read again in full.
+    pub read_again: usize,
+    /// Files read in full whose uses were dropped: no checked function reaches them.
+    pub dropped: usize,
+}
+
 /// Reads again in full, with `recognizer` (which must not skim), the skimmed files of `files`
 /// that define a function reachable by name from one carrying a context of `from`: the
 /// definitions carrying one, and the functions of prototypes carrying one. `max_size` is the
-/// reading limit. Returns the number of files read again; a file that cannot be read again, or
-/// no longer has the same definitions, stays skimmed.
+/// reading limit. A file that cannot be read again, or no longer has the same definitions,
+/// stays skimmed. The files read in full (from the start, or from a cache) that define no such
+/// function have their uses dropped, so the graph does not resolve them.
 pub fn complete(
     files: &mut [SourceFile],
     from: ContextSet,
     wrappers: &[Wrapper],
     recognizer: &Recognizer,
     max_size: u64,
-) -> usize {
+) -> Completion {
     let seeds = seeds(files, from);
     if seeds.is_empty() {
-        return 0;
+        // Nothing is checked, so no body is needed.
+        let mut completion = Completion::default();
+        for file in files.iter_mut().filter(|file| !file.functions.skimmed) {
+            file.functions.drop_uses();
+            completion.dropped += 1;
+        }
+        return completion;
     }
     let mut reread: FxHashMap<u32, FileFunctions> = FxHashMap::default();
     let mut closure = Closure::new(files, wrappers);
@@ -79,11 +95,21 @@ pub fn complete(
         }
         closure.resume();
     }
-    let count = reread.len();
+    let reached = closure.reached;
+    let mut completion = Completion {
+        read_again: reread.len(),
+        dropped: 0,
+    };
     for (file, full) in reread {
         *files[file as usize].functions = full;
     }
-    count
+    for (file, reached) in files.iter_mut().zip(reached) {
+        if !reached && !file.functions.skimmed {
+            file.functions.drop_uses();
+            completion.dropped += 1;
+        }
+    }
+    completion
 }
 
 /// The names of the definitions and prototypes that carry a context of `from`.
@@ -132,6 +158,8 @@ struct Closure<'f> {
     waiting_files: FxHashSet<u32>,
     /// Skimmed files that could not be read again: their definitions' uses stay unknown.
     unreadable: FxHashSet<u32>,
+    /// Whether a definition of each file was reached, by file index.
+    reached: Vec<bool>,
 }
 
 impl<'f> Closure<'f> {
@@ -177,6 +205,7 @@ impl<'f> Closure<'f> {
             waiting: Vec::new(),
             waiting_files: FxHashSet::default(),
             unreadable: FxHashSet::default(),
+            reached: vec![false; files.len()],
         }
     }
 
@@ -196,6 +225,7 @@ impl<'f> Closure<'f> {
             let functions = &files[file as usize].functions;
             if functions.name(functions.functions[at as usize].name) == name {
                 self.queue.push((file, at));
+                self.reached[file as usize] = true;
             }
         }
         if let Some(called) = self.wrapped.get(name) {

@@ -13,7 +13,7 @@ use crate::check::{Violation, check_with_steps};
 use crate::compdb::{self, Agreement, Database};
 use crate::config::{self, Config, ConfigRequest};
 use crate::context::Rule;
-use crate::demand;
+use crate::demand::{self, Completion};
 use crate::diagnostics::{self, Diagnostic};
 use crate::error::Error;
 use crate::extract::{Recognizer, extract};
@@ -115,9 +115,8 @@ pub struct Session {
     pub roots: Vec<PathBuf>,
     /// What the run did with the extraction cache, if it used one.
     pub cache: Option<CacheReport>,
-    /// Files first read with their bodies skimmed, then again in full because a checked
-    /// function reaches them (see [`crate::demand`]).
-    pub read_again: usize,
+    /// What reading only the bodies the rules reach did (see [`crate::demand`]).
+    pub completion: Completion,
     /// The suppressions, once [`Session::check`] has collected them and cut their edges.
     suppressions: Option<Suppressions>,
     /// With a build directory, the PATHs given, resolved: only violations in files under them
@@ -216,26 +215,20 @@ impl Session {
         let started = Instant::now();
         // Extraction records only what the graph will use.
         let mut recognizer = config.recognizer(kinds);
-        let skimming = (options.skim_bodies && build_dir.is_none() && options.cache_dir.is_none())
+        // A check that needs only the bodies its rules reach (see `demand`): the files read
+        // here skim theirs, and those that come whole (from the cache or a build directory)
+        // drop the uses nothing reaches.
+        let checked = options
+            .skim_bodies
             .then(|| demand::checked_contexts(&config.rules, kinds))
             .flatten();
-        let mut read_again = 0;
-        let (sources, include_dirs, mut found, cache) = match &build_dir {
+        let (mut sources, include_dirs, mut found, cache) = match &build_dir {
             None => {
                 let cache = open_cache(options, &paths, &recognizer);
-                recognizer.skim_bodies = skimming.is_some();
-                let mut sources = read_sources(&paths, &read, &recognizer, cache.used());
+                // What the cache stores is always read in full.
+                recognizer.skim_bodies = checked.is_some() && cache.used().is_none();
+                let sources = read_sources(&paths, &read, &recognizer, cache.used());
                 recognizer.skim_bodies = false;
-                if let Some(from) = skimming {
-                    let files = &mut sources.files;
-                    read_again = demand::complete(
-                        files,
-                        from,
-                        &config.wrappers,
-                        &recognizer,
-                        read.max_file_size,
-                    );
-                }
                 let dirs = include_dirs(&config, &paths, &options.config.start);
                 (sources, dirs, Vec::new(), cache)
             }
@@ -260,6 +253,13 @@ impl Session {
         };
         // Written back before the graph is built, so its index is not held through the build.
         let cache = cache.finish();
+        let completion = match checked {
+            Some(from) => {
+                let (files, wrappers) = (&mut sources.files, &config.wrappers);
+                demand::complete(files, from, wrappers, &recognizer, read.max_file_size)
+            }
+            None => Completion::default(),
+        };
         let read_extract = started.elapsed();
         found.extend(diagnostics::unreadable(&sources.errors));
         found.extend(diagnostics::incomplete_extractions(&sources.files));
@@ -277,7 +277,7 @@ impl Session {
             found,
             read_extract,
         );
-        if let Some(from) = skimming
+        if let Some(from) = checked
             && demand::reaches_skimmed(&session.graph, from)
         {
             // Names missed a way the graph found (see `demand`): read every body.
@@ -292,7 +292,7 @@ impl Session {
         }
         session.roots = paths;
         session.cache = cache;
-        session.read_again = read_again;
+        session.completion = completion;
         Ok(session)
     }
 
@@ -354,7 +354,7 @@ impl Session {
             suppressions: None,
             roots: Vec::new(),
             cache: None,
-            read_again: 0,
+            completion: Completion::default(),
             report_under: Vec::new(),
         }
     }
@@ -467,7 +467,7 @@ impl Session {
                 ("report", report_time),
             ],
             cache: self.cache.clone(),
-            read_again: self.read_again,
+            completion: self.completion,
         }
     }
 

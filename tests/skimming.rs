@@ -10,10 +10,9 @@ use callcheck::session::{CheckOptions, Options, Session};
 use common::callcheck;
 use std::path::{Path, PathBuf};
 
-/// The report of checking `dir` (with the configuration found from it) in each format that a
-/// skimming run may write, and the number of files whose bodies were skimmed.
-fn reports(dir: &Path, skim_bodies: bool) -> Result<(Vec<String>, usize), String> {
-    let options = Options {
+/// The options that check `dir` with the configuration found from it.
+fn options(dir: &Path, skim_bodies: bool) -> Options {
+    Options {
         paths: vec![dir.to_path_buf()],
         config: ConfigRequest {
             start: dir.to_path_buf(),
@@ -21,8 +20,13 @@ fn reports(dir: &Path, skim_bodies: bool) -> Result<(Vec<String>, usize), String
         },
         skim_bodies,
         ..Options::default()
-    };
-    let mut session = Session::load(&options).map_err(|error| error.to_string())?;
+    }
+}
+
+/// The report of a check with `options` in each format that a skimming run may write, and the
+/// session, which says what was skimmed.
+fn reports(options: &Options) -> Result<(Vec<String>, Session), String> {
+    let mut session = Session::load(options).map_err(|error| error.to_string())?;
     let outcome = session
         .check(&CheckOptions::default())
         .map_err(|error| error.to_string())?;
@@ -42,7 +46,7 @@ fn reports(dir: &Path, skim_bodies: bool) -> Result<(Vec<String>, usize), String
             String::from_utf8(out).expect("reports are UTF-8")
         })
         .collect();
-    Ok((texts, session.graph.stats().skimmed_files))
+    Ok((texts, session))
 }
 
 #[test]
@@ -58,21 +62,23 @@ fn skimming_changes_no_report_of_any_fixture() {
     let mut skimmed = 0;
     let mut checked = 0;
     for dir in &dirs {
-        let read = reports(dir, false);
-        let skimming = reports(dir, true);
+        let read = reports(&options(dir, false));
+        let skimming = reports(&options(dir, true));
         match (&read, &skimming) {
-            (Ok((read, none)), Ok((skimming, files))) => {
+            (Ok((read, full)), Ok((skimming, session))) => {
+                let none = full.graph.stats().skimmed_files;
                 assert_eq!(
-                    *none,
+                    none,
                     0,
                     "{}: nothing skimmed when asked not to",
                     dir.display()
                 );
                 assert_eq!(read, skimming, "{}", dir.display());
-                skimmed += files;
+                skimmed += session.graph.stats().skimmed_files;
                 checked += 1;
             }
-            _ => assert_eq!(read, skimming, "{}: the same error", dir.display()),
+            (Err(read), Err(skimming)) => assert_eq!(read, skimming, "{}", dir.display()),
+            _ => panic!("{}: only one of the runs failed", dir.display()),
         }
     }
     assert!(
@@ -96,8 +102,9 @@ fn what_no_checked_function_reaches_is_skimmed() {
     );
     // io.c is skimmed at first (an attribute is no marker), then read again with the three
     // files it reaches; gs.c mentions its marker and is read in full at once.
-    let skimmed = "bodies skimmed: 1 file that no checked function reaches (their uses are not \
-                   counted below); 4 read again in full\n";
+    let skimmed = "bodies left out: 1 file that no checked function reaches (0 read in full \
+                   first); their uses are not counted below\n\
+                   bodies read again: 4 files skimmed at first that a checked function reaches\n";
     assert!(run.stderr.contains(skimmed), "{}", run.stderr);
     // Only `unrelated()`'s call is left out of the counts.
     assert!(run.stderr.contains("call edges: 4\n"), "{}", run.stderr);
@@ -123,7 +130,7 @@ fn a_context_names_do_not_show_reads_every_body_again() {
         "Error: reader() is io, but calls gs() code\n       \
          reader() -> helper() -> main_only() -> gs()\n\n"
     );
-    assert!(!run.stderr.contains("bodies skimmed"), "{}", run.stderr);
+    assert!(!run.stderr.contains("bodies left out"), "{}", run.stderr);
 }
 
 #[test]
@@ -132,4 +139,41 @@ fn queries_read_every_body() {
     let run = callcheck(&["callers", "main_only", "testdata/skimming/chain"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("unrelated"), "{}", run.stdout);
+}
+
+#[test]
+fn files_from_the_cache_drop_the_uses_nothing_reaches() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/skimming/chain");
+    let cache = common::scratch("skimming-cache");
+    let (read, _) = reports(&options(&dir, false)).unwrap();
+    let cached = Options {
+        cache_dir: Some(cache),
+        ..options(&dir, true)
+    };
+    for run in ["first", "second"] {
+        let (reports, session) = reports(&cached).unwrap();
+        assert_eq!(reports, read, "{run} run");
+        // What the cache stores and gives back is whole: nothing is skimmed or read again,
+        // and the one file nothing reaches drops its uses.
+        assert_eq!(session.completion.read_again, 0, "{run} run");
+        assert_eq!(session.completion.dropped, 1, "{run} run");
+        assert_eq!(session.graph.stats().skimmed_files, 1, "{run} run");
+    }
+}
+
+#[test]
+fn a_build_directory_drops_the_uses_nothing_reaches() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/builddir");
+    let with_build = |skim_bodies| Options {
+        paths: Vec::new(),
+        build_dir: Some(dir.join("build")),
+        ..options(&dir, skim_bodies)
+    };
+    let (read, _) = reports(&with_build(false)).unwrap();
+    let (skimming, session) = reports(&with_build(true)).unwrap();
+    assert_eq!(skimming, read);
+    assert_eq!(
+        session.completion.read_again, 0,
+        "a build directory's files come whole"
+    );
 }

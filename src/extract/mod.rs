@@ -398,8 +398,8 @@ pub struct FileFunctions {
     pub conditions_decided: u32,
     /// Conditions of live `#if`/`#elif` directives left unknown (every branch read).
     pub conditions_open: u32,
-    /// Its function bodies were skimmed, not read ([`Recognizer::skim_bodies`]): its
-    /// definitions have no uses.
+    /// Its definitions' uses are not known: their bodies were skimmed, not read
+    /// ([`Recognizer::skim_bodies`]), or their uses were dropped ([`FileFunctions::drop_uses`]).
     pub skimmed: bool,
 }
 
@@ -422,6 +422,20 @@ impl FileFunctions {
     /// The tokens of `range`.
     pub fn macro_tokens(&self, range: TokenRange) -> &[MacroToken] {
         &self.macro_tokens[range.start as usize..range.end as usize]
+    }
+
+    /// Forgets what its bodies use, as if they had been skimmed: for a check that knows no
+    /// function it checks reaches this file's (see [`crate::demand`]).
+    pub fn drop_uses(&mut self) {
+        self.uses = UseList::default();
+        self.use_conditions = ThinVec::new();
+        self.call_constants = ThinVec::new();
+        self.member_paths = ThinVec::new();
+        for function in &mut self.functions {
+            function.uses_start = 0;
+            function.uses_end = 0;
+        }
+        self.skimmed = true;
     }
 
     /// Empties every list but keeps its memory, so the next file's extraction reuses it.

@@ -1,6 +1,7 @@
 //! `--stats`: the counts of a run and the time of each stage, for people, on stderr.
 
 use crate::cache::CacheReport;
+use crate::demand::Completion;
 use crate::graph::GraphStats;
 use crate::model::UseKind;
 use std::io::{self, Write};
@@ -28,8 +29,8 @@ pub struct RunStats {
     pub stages: Vec<(&'static str, Duration)>,
     /// What the run did with the extraction cache, if it used one.
     pub cache: Option<CacheReport>,
-    /// Files whose skimmed bodies were read again in full (see [`crate::demand`]).
-    pub read_again: usize,
+    /// What reading only the bodies the rules reach did (see [`crate::demand`]).
+    pub completion: Completion,
 }
 
 /// Writes one `name: value` line per count, then the stages' times on one line.
@@ -48,13 +49,21 @@ pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
         )?;
     }
     if graph.skimmed_files > 0 {
-        let files = graph.skimmed_files;
+        let files = |count: usize| format!("{count} file{}", if count == 1 { "" } else { "s" });
+        let Completion {
+            read_again,
+            dropped,
+        } = stats.completion;
         writeln!(
             out,
-            "bodies skimmed: {files} file{} that no checked function reaches (their uses are not \
-             counted below); {} read again in full",
-            if files == 1 { "" } else { "s" },
-            stats.read_again
+            "bodies left out: {} that no checked function reaches ({dropped} read in full \
+             first); their uses are not counted below",
+            files(graph.skimmed_files)
+        )?;
+        writeln!(
+            out,
+            "bodies read again: {} skimmed at first that a checked function reaches",
+            files(read_again)
         )?;
     }
     writeln!(out, "functions: {}", graph.functions)?;
