@@ -22,6 +22,9 @@ pub struct ScanRow {
     pub logos: f64,
     /// The whole extraction (tokenizer and pass) with the preset's recognizer.
     pub extract: f64,
+    /// The same with function bodies skimmed where a file mentions no marker and no
+    /// `callcheck:` comment, as a check first reads every file.
+    pub skim: f64,
     /// Walking, reading and extracting from disk on one thread (`-j1`), as a run does.
     pub read_extract_j1: f64,
 }
@@ -59,6 +62,15 @@ pub fn measure(label: &str, dir: &Path, paths: &[PathBuf], runs: usize, preset: 
             .map(|c| extractor.extract(c).uses.len())
             .sum()
     });
+    let mut skimming = recognizer.clone();
+    skimming.skim_bodies = true;
+    let mut extractor = Extractor::new(&skimming);
+    let skim = best_mb_s(&mut || {
+        contents
+            .iter()
+            .map(|c| extractor.extract(c).functions.len())
+            .sum()
+    });
     let read_extract_j1 = best_mb_s(&mut || {
         let sources = read_sources(&paths, &one_thread, &recognizer, None);
         sources.files.iter().map(|f| f.functions.uses.len()).sum()
@@ -69,6 +81,7 @@ pub fn measure(label: &str, dir: &Path, paths: &[PathBuf], runs: usize, preset: 
         scanner,
         logos,
         extract,
+        skim,
         read_extract_j1,
     }
 }
@@ -79,21 +92,23 @@ pub fn print(rows: &[ScanRow]) {
         return;
     }
     println!(
-        "\none thread, MB/s (best of the runs): the scanner, the logos reference lexer and \
-         extract on files held in memory, then read+extract from disk (-j1)"
+        "\none thread, MB/s (best of the runs): the scanner, the logos reference lexer, \
+         extract and extract with bodies skimmed on files held in memory, then read+extract \
+         from disk (-j1)"
     );
     println!(
-        "{:<28} {:>8} {:>9} {:>9} {:>9} {:>10}",
-        "input", "MB", "scanner", "logos", "extract", "-j1 r+ext"
+        "{:<28} {:>8} {:>9} {:>9} {:>9} {:>9} {:>10}",
+        "input", "MB", "scanner", "logos", "extract", "skim", "-j1 r+ext"
     );
     for r in rows {
         println!(
-            "{:<28} {:>8.1} {:>9.0} {:>9.0} {:>9.0} {:>10.0}",
+            "{:<28} {:>8.1} {:>9.0} {:>9.0} {:>9.0} {:>9.0} {:>10.0}",
             r.label,
             r.bytes as f64 / 1e6,
             r.scanner,
             r.logos,
             r.extract,
+            r.skim,
             r.read_extract_j1
         );
     }
