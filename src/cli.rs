@@ -88,8 +88,9 @@ pub struct Cli {
     #[arg(long, value_enum, value_name = "KIND")]
     pub generate: Option<Generate>,
 
-    /// Print the configuration in effect, counts (files, functions, edges by kind, unresolved
-    /// calls) and the time of each stage on stderr.
+    /// Print the configuration in effect, counts (files, files whose bodies no checked
+    /// function reaches and were left out, functions, edges by kind, unresolved calls) and the
+    /// time of each stage on stderr.
     #[arg(long)]
     pub stats: bool,
 
