@@ -50,58 +50,66 @@ const CLASSES: [Class; 256] = {
     table
 };
 
-/// The bytes [`Scanner::skip_braced`] stops at: braces, `,` and `;`, and what may start a
+/// The bytes [`Scanner::skip_braced`] must look at one by one: braces, and what may start a
 /// comment, a literal or a directive.
-const BRACED_STOPS: [u8; 8] = *b"{},;\"'/#";
+const BRACED_STOPS: [u8; 6] = *b"{}\"'/#";
 
-/// Where the first of the bytes [`Scanner::skip_braced`] stops at is in `bytes`, sixteen
-/// bytes looked at at once.
-#[inline(always)]
-fn next_braced_stop(bytes: &[u8]) -> Option<usize> {
-    let mut at = 0;
-    while at < bytes.len() {
-        let rest = &bytes[at..];
-        let stops = match rest.first_chunk::<16>() {
-            Some(block) => braced_stop_mask(block),
-            None => {
-                // The last bytes, padded with spaces, which are no stop.
-                let mut block = [b' '; 16];
-                block[..rest.len()].copy_from_slice(rest);
-                braced_stop_mask(&block)
-            }
-        };
-        if stops != 0 {
-            return Some(at + stops.trailing_zeros() as usize);
-        }
-        at += 16;
-    }
-    None
-}
+/// The bytes after which [`Scanner::skip_braced`] may stop, of which only the last one before a
+/// stop matters: `,` and `;`.
+const BRACED_ENDS: [u8; 2] = *b",;";
 
-/// Bit `i` set if `block[i]` is one of [`BRACED_STOPS`], with SSE2.
+/// In the sixteen bytes of `block`: bit `i` of the first mask set if `block[i]` is one of
+/// [`BRACED_STOPS`], of the second if it is one of [`BRACED_ENDS`], with SSE2.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn braced_stop_mask(block: &[u8; 16]) -> u32 {
+fn braced_masks(block: &[u8; 16]) -> (u32, u32) {
     use std::arch::x86_64::{
-        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
     };
     // SAFETY: SSE2 is part of every x86_64 target, and the load reads the 16 bytes of `block`.
     unsafe {
         let bytes = _mm_loadu_si128(block.as_ptr().cast());
-        let stops = BRACED_STOPS.iter().fold(_mm_set1_epi8(0), |stops, &b| {
-            _mm_or_si128(stops, _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b as i8)))
-        });
-        _mm_movemask_epi8(stops) as u32
+        let any_of = |set: &[u8]| -> __m128i {
+            set.iter().fold(_mm_set1_epi8(0), |found, &b| {
+                _mm_or_si128(found, _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b as i8)))
+            })
+        };
+        (
+            _mm_movemask_epi8(any_of(&BRACED_STOPS)) as u32,
+            _mm_movemask_epi8(any_of(&BRACED_ENDS)) as u32,
+        )
     }
 }
 
-/// Bit `i` set if `block[i]` is one of [`BRACED_STOPS`], one byte at a time.
+/// In the sixteen bytes of `block`: bit `i` of the first mask set if `block[i]` is one of
+/// [`BRACED_STOPS`], of the second if it is one of [`BRACED_ENDS`], a byte at a time.
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
-fn braced_stop_mask(block: &[u8; 16]) -> u32 {
-    block.iter().enumerate().fold(0, |mask, (i, &b)| {
-        mask | (u32::from(BRACED_STOPS.contains(&b)) << i)
-    })
+fn braced_masks(block: &[u8; 16]) -> (u32, u32) {
+    block
+        .iter()
+        .enumerate()
+        .fold((0, 0), |(stops, ends), (i, &b)| {
+            (
+                stops | (u32::from(BRACED_STOPS.contains(&b)) << i),
+                ends | (u32::from(BRACED_ENDS.contains(&b)) << i),
+            )
+        })
+}
+
+/// The sixteen bytes of `bytes` from `at`, padded with spaces (which are neither stops nor
+/// ends) past its end.
+#[inline(always)]
+fn block_at(bytes: &[u8], at: usize) -> [u8; 16] {
+    let rest = &bytes[at..];
+    match rest.first_chunk::<16>() {
+        Some(block) => *block,
+        None => {
+            let mut block = [b' '; 16];
+            block[..rest.len()].copy_from_slice(rest);
+            block
+        }
+    }
 }
 
 /// What a `"`, `'` or `/` opens: a literal or a comment, and where it ends.
@@ -333,14 +341,25 @@ impl<'src> Scanner<'src> {
         let mut depth = depth;
         let mut at = from;
         let mut restart = (from, depth);
-        while let Some(found) = next_braced_stop(&source[at..]) {
-            let start = at + found;
+        while at < source.len() {
+            let (stops, ends) = braced_masks(&block_at(source, at));
+            // Of the commas and semicolons before the first stop, the last is where skipping
+            // may end: nothing between them changes the depth.
+            // The bits below the lowest stop (all of them without a stop).
+            let ends_before = ends & (stops & stops.wrapping_neg()).wrapping_sub(1);
+            if ends_before != 0 {
+                restart = (at + (32 - ends_before.leading_zeros()) as usize, depth);
+            }
+            if stops == 0 {
+                at += 16;
+                continue;
+            }
+            let start = at + stops.trailing_zeros() as usize;
             at = start + 1;
             match source[start] {
                 b'{' => depth += 1,
                 b'}' if depth == 1 => break,
                 b'}' => depth -= 1,
-                b',' | b';' => {}
                 b'"' | b'\'' | b'/' => match opening(source, start) {
                     Some(Opening::Literal(end)) => {
                         at = end;
