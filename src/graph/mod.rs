@@ -415,7 +415,9 @@ impl Graph {
         // and the field bindings. Where there are none (no checked function reaches a body,
         // say), the table of every definition's name is left empty.
         let looked_up = !uses.iter().all(UseList::is_empty)
-            || files.iter().any(|file| !file.functions.prototypes.is_empty())
+            || files
+                .iter()
+                .any(|file| !file.functions.prototypes.is_empty())
             || options.kinds.includes(UseKind::Field);
         let defined = if looked_up { &functions[..] } else { &[] };
         let mut names = DefinitionNames::of_definitions(defined, &files);
