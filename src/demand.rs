@@ -15,7 +15,7 @@
 //! reads) reads everything again in full.
 
 use crate::context::{ContextSet, RuleKind, Wrapper};
-use crate::extract::{Extractor, FileFunctions, Recognizer, name_hash};
+use crate::extract::{Extractor, FileFunctions, Pragma, PragmaKind, Recognizer, name_hash};
 use crate::graph::{Graph, NodeKind};
 use crate::model::{EdgeKinds, NodeId, UseKind};
 use crate::source::{SourceFile, read_file};
@@ -51,23 +51,27 @@ pub struct Completion {
 }
 
 /// Reads again in full, with `recognizer` (which must not skim), the skimmed files of `files`
-/// that define a function reachable by name from one carrying a context of `from`: the
-/// definitions carrying one, and the functions of prototypes carrying one. `max_size` is the
-/// reading limit. A file that cannot be read again, or no longer has the same definitions,
-/// stays skimmed. The files read in full (from the start, or from a cache) that define no such
-/// function have their uses dropped, so the graph does not resolve them.
+/// that define a function reachable by name from one carrying a context of `from` (the
+/// definitions carrying one, and the functions of prototypes carrying one) or from one named in
+/// `cut_from` (the functions whose edges the configuration's own cuts and boundaries count, so
+/// that they cut what they would cut with every body read). `max_size` is the reading limit.
+/// A file that cannot be read again, or no longer has the same definitions, stays skimmed. The
+/// files read in full (from the start, or from a cache) that define no such function, and
+/// hold no `callcheck: ignore` comment, have their uses dropped, so the graph does not resolve
+/// them.
 pub fn complete(
     files: &mut [SourceFile],
-    from: ContextSet,
+    (from, cut_from): (ContextSet, &[&str]),
     wrappers: &[Wrapper],
     recognizer: &Recognizer,
     max_size: u64,
 ) -> Completion {
-    let seeds = seeds(files, from);
+    let mut seeds = seeds(files, from);
+    seeds.extend_from_slice(cut_from);
     if seeds.is_empty() {
         // Nothing is checked, so no body is needed.
         let mut completion = Completion::default();
-        for file in files.iter_mut().filter(|file| !file.functions.skimmed) {
+        for file in files.iter_mut().filter(|file| droppable(&file.functions)) {
             file.functions.drop_uses();
             completion.dropped += 1;
         }
@@ -104,12 +108,19 @@ pub fn complete(
         *files[file as usize].functions = full;
     }
     for (file, reached) in files.iter_mut().zip(reached) {
-        if !reached && !file.functions.skimmed {
+        if !reached && droppable(&file.functions) {
             file.functions.drop_uses();
             completion.dropped += 1;
         }
     }
     completion
+}
+
+/// True if a whole file that no checked function reaches may drop its uses: an `ignore`
+/// comment in it cuts some of them, and would go stale without them.
+fn droppable(functions: &FileFunctions) -> bool {
+    let ignores = |pragma: &Pragma| matches!(pragma.kind, PragmaKind::Ignore);
+    !functions.skimmed && !functions.pragmas.iter().any(ignores)
 }
 
 /// The names of the definitions and prototypes that carry a context of `from`.

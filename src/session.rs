@@ -255,8 +255,16 @@ impl Session {
         let cache = cache.finish();
         let completion = match checked {
             Some(from) => {
+                // What the configuration's own cuts and boundaries count must be read: with
+                // edges missing, they would be reported as stale.
+                let cuts = config.cuts.iter().filter(|cut| !cut.preset);
+                let boundaries = config.boundaries.iter().filter(|b| !b.preset);
+                let cut_from: Vec<&str> = (cuts.map(|cut| cut.from.get_ref().as_str()))
+                    .chain(boundaries.map(|b| b.function.get_ref().as_str()))
+                    .collect();
                 let (files, wrappers) = (&mut sources.files, &config.wrappers);
-                demand::complete(files, from, wrappers, &recognizer, read.max_file_size)
+                let size = read.max_file_size;
+                demand::complete(files, (from, &cut_from), wrappers, &recognizer, size)
             }
             None => Completion::default(),
         };

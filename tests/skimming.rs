@@ -5,6 +5,7 @@
 mod common;
 
 use callcheck::config::ConfigRequest;
+use callcheck::diagnostics::stderr_lines;
 use callcheck::report::Format;
 use callcheck::session::{CheckOptions, Options, Session};
 use common::callcheck;
@@ -23,8 +24,8 @@ fn options(dir: &Path, skim_bodies: bool) -> Options {
     }
 }
 
-/// The report of a check with `options` in each format that a skimming run may write, and the
-/// session, which says what was skimmed.
+/// The report of a check with `options` in each format that a skimming run may write, then
+/// its diagnostics as stderr shows them, and the session, which says what was skimmed.
 fn reports(options: &Options) -> Result<(Vec<String>, Session), String> {
     let mut session = Session::load(options).map_err(|error| error.to_string())?;
     let outcome = session
@@ -38,7 +39,7 @@ fn reports(options: &Options) -> Result<(Vec<String>, Session), String> {
         Format::Sarif,
         Format::Dot,
     ];
-    let texts = formats
+    let mut texts: Vec<String> = formats
         .iter()
         .map(|format| {
             let mut out = Vec::new();
@@ -46,6 +47,7 @@ fn reports(options: &Options) -> Result<(Vec<String>, Session), String> {
             String::from_utf8(out).expect("reports are UTF-8")
         })
         .collect();
+    texts.push(stderr_lines(&outcome.diagnostics).join("\n"));
     Ok((texts, session))
 }
 
@@ -57,7 +59,8 @@ fn skimming_changes_no_report_of_any_fixture() {
         .map(|entry| entry.expect("an entry").path())
         .filter(|path| path.is_dir())
         .collect();
-    dirs.extend(["skimming/chain", "skimming/alias"].map(|d| testdata.join(d)));
+    let skimming = ["skimming/chain", "skimming/alias", "skimming/cuts"];
+    dirs.extend(skimming.map(|d| testdata.join(d)));
     dirs.sort();
     let mut skimmed = 0;
     let mut checked = 0;
@@ -175,5 +178,20 @@ fn a_build_directory_drops_the_uses_nothing_reaches() {
     assert_eq!(
         session.completion.read_again, 0,
         "a build directory's files come whole"
+    );
+}
+
+#[test]
+fn cuts_boundaries_and_ignores_cut_what_they_cut_with_every_body_read() {
+    // Each names an edge of a function that no checked function reaches: those bodies are
+    // read all the same, or the three would be reported as stale.
+    let run = callcheck(&["--stats", "--strict", "testdata/skimming/cuts"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("stale suppression"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("suppressed: 0 violations by allow, 3 edges cut, 0 stale\n"),
+        "{}",
+        run.stderr
     );
 }

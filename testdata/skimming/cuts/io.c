@@ -1,0 +1,6 @@
+void main_only(void);
+
+void io_fn reader(void)
+{
+    main_only();
+}
