@@ -50,7 +50,7 @@ pub struct Options {
     pub cache_dir: Option<PathBuf>,
     /// Read in full only the function bodies the rules can reach, where they allow it (see
     /// [`crate::demand`]): for a run that only checks. Queries and inference need every body.
-    /// Taken only when neither a cache nor a build directory is used.
+    /// Files from a cache or a build directory come whole, and drop the uses nothing reaches.
     pub skim_bodies: bool,
 }
 
