@@ -5,7 +5,11 @@
 //! function they reach, nothing else; in QEMU's tree that is a few percent of its bodies. So
 //! every file is first read with its bodies skimmed ([`Recognizer::skim_bodies`]), unless it
 //! mentions a marker or a `callcheck:` comment, and [`complete`] then reads again, in full, each
-//! skimmed file that defines a function reachable, by name, from a checked function.
+//! skimmed file that defines a function reachable, by name, from a checked function. Files that
+//! come whole (from the extraction cache or a build directory) are not read again: those that
+//! no checked function reaches drop their uses instead. The functions the configuration's own
+//! cuts and boundaries name are reached too, and a file with an `ignore` comment keeps its
+//! uses, so that none of them goes stale.
 //!
 //! Going by names over-approximates the graph's resolution (every definition of a name, static
 //! or not, in any file, and every function a generated wrapper of the name calls), so the graph
@@ -14,7 +18,7 @@
 //! (an attribute alias that gives a context, a file that changed or vanished between the two
 //! reads) reads everything again in full.
 
-use crate::context::{ContextSet, RuleKind, Wrapper};
+use crate::context::{ContextSet, Rule, RuleKind, Wrapper};
 use crate::extract::{Extractor, FileFunctions, Pragma, PragmaKind, Recognizer, name_hash};
 use crate::graph::{Graph, NodeKind};
 use crate::model::{EdgeKinds, NodeId, UseKind};
@@ -27,7 +31,7 @@ use std::path::Path;
 /// follows only edges a skimmed body cannot hide from its callers (calls, references and
 /// generated wrappers' calls: a callback field's binding or a macro's marker may sit in any
 /// body). `None` if the check needs every body.
-pub fn checked_contexts(rules: &[crate::context::Rule], kinds: EdgeKinds) -> Option<ContextSet> {
+pub fn checked_contexts(rules: &[Rule], kinds: EdgeKinds) -> Option<ContextSet> {
     if kinds.includes(UseKind::Field) || kinds.includes(UseKind::Macro) {
         return None;
     }
