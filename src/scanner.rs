@@ -325,13 +325,14 @@ impl<'src> Scanner<'src> {
     }
 
     /// Skips, from `from` (where a token ends), the tokens of an initializer or a struct body
-    /// that no state of extraction follows when callback fields are not read: everything but
-    /// braces, directives and `callcheck:` comments. `depth` is the brace depth at `from`, 1 or
-    /// more. Stops at the last `{`, `}`, `,` or `;` before the `}` that would close depth 1, a
-    /// directive (or any `#`), a `callcheck:` comment or a comment or literal that does not
-    /// end, so that extraction reads those tokens and the few before them as usual; scanning
-    /// goes on from there. Returns the token skipped last (that brace, comma or semicolon) and
-    /// the brace depth after it; `None` if nothing was skipped (scanning goes on where it was).
+    /// that no state of extraction follows when callback fields are not read, or of a function
+    /// body being skimmed: everything but braces, directives and `callcheck:` comments.
+    /// `depth` is the brace depth at `from`, 1 or more. Stops at the last `{`, `}`, `,` or `;`
+    /// before the `}` that would close depth 1, a directive (or any `#`), a `callcheck:`
+    /// comment or a comment or literal that does not end, so that extraction reads those
+    /// tokens and the few before them as usual; scanning goes on from there. Returns the token
+    /// skipped last (that brace, comma or semicolon) and the brace depth after it; `None` if
+    /// nothing was skipped (scanning goes on where it was).
     ///
     /// Only comments and literals are taken apart, by `opening` as [`Scanner::next`] takes
     /// them: no other token holds a brace, a comma, a semicolon, a quote or a `#`, and a `/`
