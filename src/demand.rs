@@ -20,7 +20,7 @@
 
 use crate::context::{ContextSet, Rule, RuleKind, Wrapper};
 use crate::extract::{Extractor, FileFunctions, Pragma, PragmaKind, Recognizer, name_hash};
-use crate::graph::{Graph, NodeKind};
+use crate::graph::{Graph, NodeKind, wrapper_of};
 use crate::model::{EdgeKinds, NodeId, UseKind};
 use crate::source::{SourceFile, read_file};
 use rayon::prelude::*;
@@ -196,19 +196,13 @@ impl<'f> Closure<'f> {
         for file in files.iter().filter(|_| !wrappers.is_empty()) {
             let functions = &file.functions;
             for prototype in &functions.prototypes {
-                let words = functions.words(prototype.words);
-                let asks = |wrapper: &&Wrapper| {
-                    words.iter().any(|&word| {
-                        let word = functions.name(word);
-                        wrapper.attributes.iter().any(|a| a == word)
-                    })
+                let Some(wrapper) = wrapper_of(wrappers, functions, prototype) else {
+                    continue;
                 };
                 let name = functions.name(prototype.name);
-                for wrapper in wrappers.iter().filter(asks) {
-                    let called = wrapper.target_of(name).into_iter();
-                    let called = called.chain(wrapper.calls_of(name).into_iter().map(|(c, _)| c));
-                    wrapped.entry(name).or_default().extend(called);
-                }
+                let called = wrapper.target_of(name).into_iter();
+                let called = called.chain(wrapper.calls_of(name).into_iter().map(|(c, _)| c));
+                wrapped.entry(name).or_default().extend(called);
             }
         }
         Closure {

@@ -48,6 +48,7 @@ use kept::KeptFiles;
 use names::{DefinitionNames, apply_prototypes};
 use rayon::prelude::*;
 use resolve::{FileEdges, Resolver};
+pub use synthetic::wrapper_of;
 use synthetic::{FieldNodes, generate_wrappers};
 use tables::Macros;
 

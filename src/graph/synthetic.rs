@@ -5,8 +5,8 @@ use super::includes::PathIndex;
 use super::names::{DefinitionNames, NO_NODE};
 use super::tables::{CastMacros, FunctionTypes, NameMap, PointerMembers};
 use super::{BuildOptions, Function, NodeKind, Origins, OriginsTable};
-use crate::context::ContextSet;
-use crate::extract::{FieldBinding, WordRange, name_hash};
+use crate::context::{ContextSet, Wrapper};
+use crate::extract::{FieldBinding, FileFunctions, Prototype, WordRange, name_hash};
 use crate::model::{Guard, NodeId, UseKind};
 use crate::source::SourceFile;
 use rustc_hash::FxHashMap;
@@ -22,6 +22,22 @@ pub(super) struct GeneratedWrapper {
     pub(super) calls: Vec<(String, Guard)>,
     /// The files the generated file includes.
     pub(super) includes: Vec<u32>,
+}
+
+/// The wrapper `prototype` (of `functions`) asks for: the first of `wrappers` one of whose
+/// attributes is among its head's words.
+pub fn wrapper_of<'w>(
+    wrappers: &'w [Wrapper],
+    functions: &FileFunctions,
+    prototype: &Prototype,
+) -> Option<&'w Wrapper> {
+    let words = functions.words(prototype.words);
+    wrappers.iter().find(|wrapper| {
+        words.iter().any(|&word| {
+            let word = functions.name(word);
+            wrapper.attributes.iter().any(|a| a == word)
+        })
+    })
 }
 
 /// Adds a generated definition for every prototype that asks for one and has no definition
@@ -42,13 +58,9 @@ pub(super) fn generate_wrappers(
     for (file_index, file) in files.iter().enumerate() {
         let table = &file.functions.names;
         for prototype in &file.functions.prototypes {
-            let words = file.functions.words(prototype.words);
-            let wrapper = options.wrappers.iter().find(|w| {
-                words
-                    .iter()
-                    .any(|&word| w.attributes.iter().any(|a| a == table.get(word)))
-            });
-            let Some(wrapper) = wrapper else { continue };
+            let Some(wrapper) = wrapper_of(options.wrappers, &file.functions, prototype) else {
+                continue;
+            };
             let (hash, name) = (table.hash(prototype.name), table.get(prototype.name));
             if names.first(hash, name) != NO_NODE {
                 continue;
