@@ -22,7 +22,7 @@ use crate::context::{ContextSet, Rule, RuleKind, Wrapper};
 use crate::extract::{Extractor, FileFunctions, Pragma, PragmaKind, Recognizer, name_hash};
 use crate::graph::{Graph, NodeKind, wrapper_of};
 use crate::model::{EdgeKinds, NodeId, UseKind};
-use crate::source::{SourceFile, read_file};
+use crate::source::{SourceFile, read_and_extract};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
@@ -72,18 +72,40 @@ pub fn complete(
 ) -> Completion {
     let mut seeds = seeds(files, from);
     seeds.extend_from_slice(cut_from);
-    if seeds.is_empty() {
-        // Nothing is checked, so no body is needed.
-        let mut completion = Completion::default();
-        for file in files.iter_mut().filter(|file| droppable(&file.functions)) {
+    // With nothing checked, no body is needed.
+    let (reread, reached) = match seeds.is_empty() {
+        true => (FxHashMap::default(), vec![false; files.len()]),
+        false => reach_from(&seeds, files, wrappers, recognizer, max_size),
+    };
+    let mut completion = Completion {
+        read_again: reread.len(),
+        dropped: 0,
+    };
+    for (file, full) in reread {
+        *files[file as usize].functions = full;
+    }
+    for (file, reached) in files.iter_mut().zip(reached) {
+        if !reached && droppable(&file.functions) {
             file.functions.drop_uses();
             completion.dropped += 1;
         }
-        return completion;
     }
+    completion
+}
+
+/// Follows the uses from the definitions of `seeds`, reading skimmed files again as it
+/// reaches them, a round of parallel reads at a time. Returns the files read again, by index,
+/// and whether each file was reached.
+fn reach_from(
+    seeds: &[&str],
+    files: &[SourceFile],
+    wrappers: &[Wrapper],
+    recognizer: &Recognizer,
+    max_size: u64,
+) -> (FxHashMap<u32, FileFunctions>, Vec<bool>) {
     let mut reread: FxHashMap<u32, FileFunctions> = FxHashMap::default();
     let mut closure = Closure::new(files, wrappers);
-    for name in &seeds {
+    for name in seeds {
         closure.reach(name);
     }
     loop {
@@ -103,21 +125,7 @@ pub fn complete(
         }
         closure.resume();
     }
-    let reached = closure.reached;
-    let mut completion = Completion {
-        read_again: reread.len(),
-        dropped: 0,
-    };
-    for (file, full) in reread {
-        *files[file as usize].functions = full;
-    }
-    for (file, reached) in files.iter_mut().zip(reached) {
-        if !reached && droppable(&file.functions) {
-            file.functions.drop_uses();
-            completion.dropped += 1;
-        }
-    }
-    completion
+    (reread, closure.reached)
 }
 
 /// True if a whole file that no checked function reaches may drop its uses: an `ignore`
@@ -285,9 +293,11 @@ impl<'f> Closure<'f> {
                 || (Extractor::new(recognizer), Vec::new()),
                 |(extractor, buffer), &file| {
                     let skimmed = &files[file as usize];
-                    let full = read_file(Path::new(&skimmed.path), max_size, buffer)
+                    let path = Path::new(&skimmed.path);
+                    let read =
+                        read_and_extract(path, &skimmed.path, max_size, (extractor, buffer), None);
+                    let full = read
                         .ok()
-                        .map(|()| extractor.extract(buffer))
                         .filter(|full| same_definitions(&skimmed.functions, full));
                     (file, full)
                 },
