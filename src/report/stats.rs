@@ -36,6 +36,9 @@ pub struct RunStats {
 /// Writes one `name: value` line per count, then the stages' times on one line.
 pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
     let graph = &stats.graph;
+    let plural = |count: usize, one: &str, many: &str| {
+        format!("{count} {}", if count == 1 { one } else { many })
+    };
     writeln!(out, "configuration: {}", stats.configuration)?;
     writeln!(out, "files: {}", graph.files)?;
     if let Some(cache) = &stats.cache {
@@ -49,7 +52,6 @@ pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
         )?;
     }
     if graph.skimmed_files > 0 {
-        let files = |count: usize| format!("{count} file{}", if count == 1 { "" } else { "s" });
         let Completion {
             read_again,
             dropped,
@@ -58,12 +60,12 @@ pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
             out,
             "bodies left out: {} that no checked function reaches ({dropped} read in full \
              first); their uses are not counted below",
-            files(graph.skimmed_files)
+            plural(graph.skimmed_files, "file", "files")
         )?;
         writeln!(
             out,
             "bodies read again: {} skimmed at first that a checked function reaches",
-            files(read_again)
+            plural(read_again, "file", "files")
         )?;
     }
     writeln!(out, "functions: {}", graph.functions)?;
@@ -100,9 +102,6 @@ pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
         graph.contexts_from_prototypes
     )?;
     writeln!(out, "violations: {}", stats.violations)?;
-    let plural = |count: usize, one: &str, many: &str| {
-        format!("{count} {}", if count == 1 { one } else { many })
-    };
     writeln!(
         out,
         "suppressed: {} by allow, {} cut, {} stale",
