@@ -25,8 +25,6 @@ pub(super) struct KeptFiles {
     pub(super) conditions_open: usize,
     /// Whether each file's function bodies were skimmed, by file index.
     skimmed: Vec<bool>,
-    /// The number of files skimmed.
-    pub(super) skimmed_count: usize,
 }
 
 impl KeptFiles {
@@ -56,7 +54,6 @@ impl KeptFiles {
             kept.conditions_decided += functions.conditions_decided as usize;
             kept.conditions_open += functions.conditions_open as usize;
             kept.skimmed.push(functions.skimmed);
-            kept.skimmed_count += functions.skimmed as usize;
             // Copied, not moved: all that is kept is allocated anew, away from what is freed.
             let pragmas = functions.pragmas.iter().cloned();
             kept.pragmas
@@ -78,6 +75,11 @@ impl KeptFiles {
     /// True if the function bodies of file `index` were skimmed, not read.
     pub(super) fn skimmed(&self, index: u32) -> bool {
         self.skimmed[index as usize]
+    }
+
+    /// The number of files whose function bodies were skimmed.
+    pub(super) fn skimmed_count(&self) -> usize {
+        self.skimmed.iter().filter(|&&skimmed| skimmed).count()
     }
 
     /// The `callcheck:` comments, with the index of their file, in file order.

@@ -699,7 +699,7 @@ impl Graph {
 
     /// The number of files whose function bodies were skimmed.
     pub fn skimmed_files(&self) -> usize {
-        self.files.skimmed_count
+        self.files.skimmed_count()
     }
 
     /// The number of files the graph was built from; [`Graph::path`] names each.
@@ -777,7 +777,7 @@ impl Graph {
             conditions_decided: self.files.conditions_decided,
             conditions_open: self.files.conditions_open,
             guessed_edges,
-            skimmed_files: self.files.skimmed_count,
+            skimmed_files: self.files.skimmed_count(),
         }
     }
 }
