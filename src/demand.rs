@@ -26,6 +26,7 @@ use crate::source::{SourceFile, read_and_extract};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 /// The contexts whose functions the rules check, if every rule is a reachability rule that
 /// follows only edges a skimmed body cannot hide from its callers (calls, references and
@@ -50,8 +51,12 @@ pub fn checked_contexts(rules: &[Rule], kinds: EdgeKinds) -> Option<ContextSet> 
 pub struct Completion {
     /// Skimmed files read again in full.
     pub read_again: usize,
+    /// Rounds of parallel reading that took: a file read again may reach others.
+    pub rounds: usize,
     /// Files read in full whose uses were dropped: no checked function reaches them.
     pub dropped: usize,
+    /// The time it took, reading again included.
+    pub time: Duration,
 }
 
 /// Reads again in full, with `recognizer` (which must not skim), the skimmed files of `files`
@@ -70,16 +75,18 @@ pub fn complete(
     recognizer: &Recognizer,
     max_size: u64,
 ) -> Completion {
+    let started = Instant::now();
     let mut seeds = seeds(files, from);
     seeds.extend_from_slice(cut_from);
     // With nothing checked, no body is needed.
-    let (reread, reached) = match seeds.is_empty() {
-        true => (FxHashMap::default(), vec![false; files.len()]),
+    let (reread, reached, rounds) = match seeds.is_empty() {
+        true => (FxHashMap::default(), vec![false; files.len()], 0),
         false => reach_from(&seeds, files, wrappers, recognizer, max_size),
     };
     let mut completion = Completion {
         read_again: reread.len(),
-        dropped: 0,
+        rounds,
+        ..Completion::default()
     };
     for (file, full) in reread {
         *files[file as usize].functions = full;
@@ -90,20 +97,22 @@ pub fn complete(
             completion.dropped += 1;
         }
     }
+    completion.time = started.elapsed();
     completion
 }
 
 /// Follows the uses from the definitions of `seeds`, reading skimmed files again as it
 /// reaches them, a round of parallel reads at a time. Returns the files read again, by index,
-/// and whether each file was reached.
+/// whether each file was reached, and the number of rounds.
 fn reach_from(
     seeds: &[&str],
     files: &[SourceFile],
     wrappers: &[Wrapper],
     recognizer: &Recognizer,
     max_size: u64,
-) -> (FxHashMap<u32, FileFunctions>, Vec<bool>) {
+) -> (FxHashMap<u32, FileFunctions>, Vec<bool>, usize) {
     let mut reread: FxHashMap<u32, FileFunctions> = FxHashMap::default();
+    let mut rounds = 0;
     let mut closure = Closure::new(files, wrappers);
     for name in seeds {
         closure.reach(name);
@@ -113,6 +122,7 @@ fn reach_from(
         if closure.waiting_files.is_empty() {
             break;
         }
+        rounds += 1;
         for (file, full) in closure.read_waiting(recognizer, max_size) {
             match full {
                 Some(full) => {
@@ -125,7 +135,7 @@ fn reach_from(
         }
         closure.resume();
     }
-    (reread, closure.reached)
+    (reread, closure.reached, rounds)
 }
 
 /// True if a whole file that no checked function reaches may drop its uses: an `ignore`

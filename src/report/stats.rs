@@ -54,7 +54,9 @@ pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
     if graph.skimmed_files > 0 {
         let Completion {
             read_again,
+            rounds,
             dropped,
+            time,
         } = stats.completion;
         writeln!(
             out,
@@ -64,8 +66,11 @@ pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
         )?;
         writeln!(
             out,
-            "bodies read again: {} skimmed at first that a checked function reaches",
-            plural(read_again, "file", "files")
+            "bodies read again: {} skimmed at first that a checked function reaches, in {} \
+             ({:.1} ms of read+extract)",
+            plural(read_again, "file", "files"),
+            plural(rounds, "round", "rounds"),
+            time.as_secs_f64() * 1000.0
         )?;
     }
     writeln!(out, "functions: {}", graph.functions)?;
