@@ -11,10 +11,10 @@
 //! cuts and boundaries name are reached too, and a file with an `ignore` comment keeps its
 //! uses, so that none of them goes stale.
 //!
-//! Going by names over-approximates the graph's resolution (every definition of a name, static
-//! or not, in any file, and every function a generated wrapper of the name calls), so the graph
-//! built afterwards reaches no skimmed body and reports what a run that reads every body
-//! reports. [`reaches_skimmed`] checks that on the built graph; a session that finds otherwise
+//! Going by names over-approximates the graph's resolution (every definition of a name in any
+//! file, and every function a generated wrapper of the name calls; a `static` one only from its
+//! own file or if its file may be included), so the graph built afterwards reaches no skimmed
+//! body and reports what a run that reads every body reports. [`reaches_skimmed`] checks that on the built graph; a session that finds otherwise
 //! (an attribute alias that gives a context, a file that changed or vanished between the two
 //! reads) reads everything again in full.
 
@@ -115,7 +115,7 @@ fn reach_from(
     let mut rounds = 0;
     let mut closure = Closure::new(files, wrappers);
     for name in seeds {
-        closure.reach(name);
+        closure.reach(name, None);
     }
     loop {
         closure.expand(&reread);
@@ -179,10 +179,17 @@ struct Closure<'f> {
     files: &'f [SourceFile],
     /// Every definition as (name hash, file, index in its functions), sorted.
     definitions: Vec<(u64, u32, u32)>,
+    /// Whether another file may see each file's `static` definitions, by file index: its name
+    /// ends an `#include` path (or a generated wrapper's include). The graph's includes resolve
+    /// to files of the name the path ends with, so those it finds are among these.
+    includable: Vec<bool>,
     /// The names a generated wrapper of each name calls.
     wrapped: FxHashMap<&'f str, Vec<String>>,
     /// The names reached so far.
     names: FxHashSet<String>,
+    /// The `static` definitions of reached names in files that no other file may include,
+    /// left out because no use in their own file reached them yet, by name.
+    hidden: FxHashMap<String, Vec<(u32, u32)>>,
     /// Definitions reached whose uses are still to be followed.
     queue: Vec<(u32, u32)>,
     /// Definitions reached in skimmed files, waiting for the file to be read in full.
@@ -197,19 +204,9 @@ struct Closure<'f> {
 
 impl<'f> Closure<'f> {
     fn new(files: &'f [SourceFile], wrappers: &[Wrapper]) -> Self {
-        let count = files
-            .iter()
-            .map(|file| file.functions.functions.len())
-            .sum();
-        let mut definitions: Vec<(u64, u32, u32)> = Vec::with_capacity(count);
-        for (index, file) in files.iter().enumerate() {
-            let functions = &file.functions;
-            let hashes = functions.functions.iter().enumerate();
-            definitions.extend(
-                hashes.map(|(at, f)| (functions.names.hash(f.name), index as u32, at as u32)),
-            );
-        }
-        definitions.par_sort_unstable();
+        // Two walks over every file's records, one on each side.
+        let (definitions, includable) =
+            rayon::join(|| definitions(files), || includable(files, wrappers));
         let mut wrapped: FxHashMap<&str, Vec<String>> = FxHashMap::default();
         for file in files.iter().filter(|_| !wrappers.is_empty()) {
             let functions = &file.functions;
@@ -226,8 +223,10 @@ impl<'f> Closure<'f> {
         Closure {
             files,
             definitions,
+            includable,
             wrapped,
             names: FxHashSet::default(),
+            hidden: FxHashMap::default(),
             queue: Vec::new(),
             waiting: Vec::new(),
             waiting_files: FxHashSet::default(),
@@ -236,9 +235,20 @@ impl<'f> Closure<'f> {
         }
     }
 
-    /// Reaches every definition of `name` and what its generated wrapper calls.
-    fn reach(&mut self, name: &str) {
+    /// Reaches the definitions of `name` that a use in file `from` may mean (every one if
+    /// `from` is `None`), and what its generated wrapper calls: all but the `static` ones of
+    /// other files that no file may include.
+    fn reach(&mut self, name: &str, from: Option<u32>) {
+        let sees = |file: u32| from.is_none_or(|from| from == file);
         if self.names.contains(name) {
+            // Reached before, from other files: the definitions hidden from them may be left.
+            if let Some(hidden) = self.hidden.get_mut(name) {
+                for &(file, at) in hidden.iter().filter(|&&(file, _)| sees(file)) {
+                    self.queue.push((file, at));
+                    self.reached[file as usize] = true;
+                }
+                hidden.retain(|&(file, _)| !sees(file));
+            }
             return;
         }
         self.names.insert(name.to_string());
@@ -250,14 +260,23 @@ impl<'f> Closure<'f> {
             .take_while(|&&(h, _, _)| h == hash)
         {
             let functions = &files[file as usize].functions;
-            if functions.name(functions.functions[at as usize].name) == name {
+            let function = &functions.functions[at as usize];
+            if functions.name(function.name) != name {
+                continue;
+            }
+            let seen = sees(file) || !function.is_static || self.includable[file as usize];
+            if seen {
                 self.queue.push((file, at));
                 self.reached[file as usize] = true;
+            } else {
+                let hidden = self.hidden.entry(name.to_string()).or_default();
+                hidden.push((file, at));
             }
         }
+        // A generated wrapper's calls are resolved in the file of its prototype: any file.
         if let Some(called) = self.wrapped.get(name) {
             for name in called.clone() {
-                self.reach(&name);
+                self.reach(&name, None);
             }
         }
     }
@@ -282,7 +301,7 @@ impl<'f> Closure<'f> {
             };
             let function = &functions.functions[at as usize];
             for used in functions.uses_of(function) {
-                self.reach(functions.name(used.name));
+                self.reach(functions.name(used.name), Some(file));
             }
         }
     }
@@ -319,6 +338,45 @@ impl<'f> Closure<'f> {
     fn resume(&mut self) {
         self.queue.append(&mut self.waiting);
     }
+}
+
+/// Every definition of `files` as (name hash, file, index in its functions), sorted.
+fn definitions(files: &[SourceFile]) -> Vec<(u64, u32, u32)> {
+    let count = files
+        .iter()
+        .map(|file| file.functions.functions.len())
+        .sum();
+    let mut definitions: Vec<(u64, u32, u32)> = Vec::with_capacity(count);
+    for (index, file) in files.iter().enumerate() {
+        let functions = &file.functions;
+        let hashes = functions.functions.iter().enumerate();
+        definitions
+            .extend(hashes.map(|(at, f)| (functions.names.hash(f.name), index as u32, at as u32)));
+    }
+    definitions.par_sort_unstable();
+    definitions
+}
+
+/// Whether another file may include each of `files`, by index: its name is the last part of
+/// some `#include` path (or of an include of one of `wrappers`). Generous (a name may be
+/// included from another directory), never short of the files the graph finds included.
+fn includable(files: &[SourceFile], wrappers: &[Wrapper]) -> Vec<bool> {
+    fn base_name(path: &str) -> &str {
+        path.rsplit(['/', '\\']).next().unwrap_or(path)
+    }
+    let included: FxHashSet<&str> = files
+        .iter()
+        .flat_map(|file| file.functions.includes.iter().map(|i| base_name(&i.path)))
+        .chain(
+            wrappers
+                .iter()
+                .flat_map(|w| w.includes.iter().map(|i| base_name(i))),
+        )
+        .collect();
+    files
+        .iter()
+        .map(|file| included.contains(base_name(&file.path)))
+        .collect()
 }
 
 /// True if a function carrying a context of `from` reaches, over any edge, a definition whose

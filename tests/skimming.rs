@@ -103,15 +103,36 @@ fn what_no_checked_function_reaches_is_skimmed() {
         "Error: reader() is io, but calls gs() code\n       \
          reader() -> step1() -> step2() -> main_only() -> gs()\n\n"
     );
-    // io.c is skimmed at first (an attribute is no marker), then read again with the three
-    // files it reaches; gs.c mentions its marker and is read in full at once.
-    let skimmed = "bodies left out: 1 file that no checked function reaches (0 read in full \
+    // io.c is skimmed at first (an attribute is no marker), then read again with the two
+    // files it reaches; gs.c mentions its marker and is read in full at once. two.c's
+    // `static` namesake of a step is no function one.c can call: it stays skimmed.
+    let skimmed = "bodies left out: 2 files that no checked function reaches (0 read in full \
                    first); their uses are not counted below\n\
-                   bodies read again: 4 files skimmed at first that a checked function reaches, \
+                   bodies read again: 3 files skimmed at first that a checked function reaches, \
                    in 3 rounds (";
     assert!(run.stderr.contains(skimmed), "{}", run.stderr);
-    // Only `unrelated()`'s call is left out of the counts.
-    assert!(run.stderr.contains("call edges: 4\n"), "{}", run.stderr);
+    // Only the calls of `unrelated()` and `two_user()` are left out of the counts.
+    assert!(run.stderr.contains("call edges: 3\n"), "{}", run.stderr);
+}
+
+#[test]
+fn statics_are_followed_only_from_where_they_can_be_called() {
+    let run = callcheck(&["--stats", "testdata/skimming/statics"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "Error: reader() is io, but calls gs() code\n       \
+         reader() -> step() -> helper() -> main_only() -> gs()\n\n"
+    );
+    // The static helper of helpers.c.inc is reached, since one.c includes that file; the
+    // static namesakes in other.c, which nothing includes, are not: other.c stays skimmed.
+    // (Were every static followed, other.c would be read again; were none, the graph would
+    // reach a skimmed body and the run would read every body, leaving none out.)
+    let skimmed = "bodies left out: 1 file that no checked function reaches (0 read in full \
+                   first); their uses are not counted below\n\
+                   bodies read again: 3 files skimmed at first that a checked function reaches, \
+                   in 3 rounds (";
+    assert!(run.stderr.contains(skimmed), "{}", run.stderr);
 }
 
 #[test]
@@ -158,10 +179,11 @@ fn files_from_the_cache_drop_the_uses_nothing_reaches() {
         let (reports, session) = reports(&cached).unwrap();
         assert_eq!(reports, read, "{run} run");
         // What the cache stores and gives back is whole: nothing is skimmed or read again,
-        // and the one file nothing reaches drops its uses.
+        // and the two files nothing reaches (unrelated.c, and two.c with its `static`
+        // namesake) drop their uses.
         assert_eq!(session.completion.read_again, 0, "{run} run");
-        assert_eq!(session.completion.dropped, 1, "{run} run");
-        assert_eq!(session.graph.stats().skimmed_files, 1, "{run} run");
+        assert_eq!(session.completion.dropped, 2, "{run} run");
+        assert_eq!(session.graph.stats().skimmed_files, 2, "{run} run");
     }
 }
 

@@ -1,0 +1,4 @@
+void main_only(void)
+{
+    GS_ONLY();
+}

@@ -1,0 +1,6 @@
+void step(void);
+
+void io_fn reader(void)
+{
+    step();
+}
