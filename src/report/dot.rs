@@ -5,8 +5,9 @@
 use super::Report;
 use crate::context::Contexts;
 use crate::graph::{Graph, NodeKind};
-use crate::model::UseKind;
+use crate::model::{NodeId, UseKind};
 use crate::query::Picture;
+use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
@@ -85,7 +86,15 @@ pub fn write_picture(
     if let Some(omitted) = &picture.omitted {
         writeln!(out, "  // {}", omitted.sentence())?;
     }
-    for &node in &picture.nodes {
+    // Boxes are named by their place in the picture, not by node: the same picture of another
+    // graph of the same code (more files read, say) is the same text.
+    let ids: FxHashMap<NodeId, usize> = picture
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| (n, i))
+        .collect();
+    for (id, &node) in picture.nodes.iter().enumerate() {
         let function = graph.function(node);
         let names: Vec<&str> = function.contexts.iter().map(|c| contexts.name(c)).collect();
         let mut label = format!(
@@ -109,12 +118,17 @@ pub fn write_picture(
         };
         writeln!(
             out,
-            "  n{node} [label=\"{label}\", fillcolor=\"{fill}\"{}{border}];",
+            "  n{id} [label=\"{label}\", fillcolor=\"{fill}\"{}{border}];",
             node_shape(function.kind)
         )?;
     }
     // One arrow per pair of functions and kind of use.
-    for &(from, to, kind) in &picture.edges {
+    // Both ends of every arrow are in the picture (`Picture::add_edge` puts them there).
+    let arrows = picture
+        .edges
+        .iter()
+        .filter_map(|(from, to, kind)| Some((*ids.get(from)?, *ids.get(to)?, *kind)));
+    for (from, to, kind) in arrows {
         match edge_style(kind) {
             "" => writeln!(out, "  n{from} -> n{to};")?,
             style => writeln!(out, "  n{from} -> n{to} [{style}];")?,
