@@ -19,7 +19,9 @@
 //! reads) reads everything again in full.
 
 use crate::context::{ContextSet, Rule, RuleKind, Wrapper};
-use crate::extract::{Extractor, FileFunctions, Pragma, PragmaKind, Recognizer, name_hash};
+use crate::extract::{
+    Extractor, FileFunctions, FunctionDef, Pragma, PragmaKind, Recognizer, name_hash,
+};
 use crate::graph::{Graph, NodeKind, wrapper_of};
 use crate::model::{EdgeKinds, NodeId, UseKind};
 use crate::source::{SourceFile, read_and_extract};
@@ -55,6 +57,9 @@ pub struct Completion {
     pub rounds: usize,
     /// Files read in full whose uses were dropped: no checked function reaches them.
     pub dropped: usize,
+    /// Definitions left out of the graph: no checked function reaches them, and none carries
+    /// a context.
+    pub definitions_left_out: usize,
     /// The time it took, reading again included.
     pub time: Duration,
 }
@@ -91,14 +96,57 @@ pub fn complete(
     for (file, full) in reread {
         *files[file as usize].functions = full;
     }
-    for (file, reached) in files.iter_mut().zip(reached) {
+    for (file, &reached) in files.iter_mut().zip(&reached) {
         if !reached && droppable(&file.functions) {
             file.functions.drop_uses();
             completion.dropped += 1;
         }
     }
+    // Where an alias may give a definition a context, names do not show which ones have one.
+    if !recognizer.extras.aliases {
+        let left_out = left_out(files, &reached);
+        for (file, left_out) in files.iter_mut().zip(left_out) {
+            if left_out {
+                completion.definitions_left_out += file.functions.functions.len();
+                file.functions.drop_definitions();
+            }
+        }
+    }
     completion.time = started.elapsed();
     completion
+}
+
+/// Whether the definitions of each of `files` can be left out of the graph, by index: no
+/// checked function reaches the file (`reached` says which do), no use left in any file names
+/// one, none carries a context (a marker, an attribute, or a prototype's: the prototypes'
+/// names are kept, and a generated wrapper's), and no `callcheck:` comment in the file points
+/// at one. Such a definition is on no path, no edge ends at it and no suppression counts it,
+/// so the graph has nothing to do with it.
+fn left_out(files: &[SourceFile], reached: &[bool]) -> Vec<bool> {
+    let named: FxHashSet<&str> = files
+        .iter()
+        .flat_map(|file| {
+            let functions = &file.functions;
+            let prototypes = functions.prototypes.iter().map(|p| p.name);
+            let uses = functions.uses.iter().map(|used| used.name);
+            prototypes.chain(uses).map(|name| functions.name(name))
+        })
+        .collect();
+    let plain = |functions: &FileFunctions, function: &FunctionDef| {
+        function.markers.is_empty()
+            && function.attributes.is_empty()
+            && !named.contains(functions.name(function.name))
+    };
+    files
+        .iter()
+        .zip(reached)
+        .map(|(file, &reached)| {
+            let functions = &file.functions;
+            !reached
+                && functions.pragmas.is_empty()
+                && functions.functions.iter().all(|f| plain(functions, f))
+        })
+        .collect()
 }
 
 /// Follows the uses from the definitions of `seeds`, reading skimmed files again as it

@@ -59,7 +59,13 @@ fn skimming_changes_no_report_of_any_fixture() {
         .map(|entry| entry.expect("an entry").path())
         .filter(|path| path.is_dir())
         .collect();
-    let skimming = ["skimming/chain", "skimming/alias", "skimming/cuts"];
+    let skimming = [
+        "skimming/chain",
+        "skimming/alias",
+        "skimming/cuts",
+        "skimming/statics",
+        "skimming/contexts",
+    ];
     dirs.extend(skimming.map(|d| testdata.join(d)));
     dirs.sort();
     let mut skimmed = 0;
@@ -133,6 +139,28 @@ fn statics_are_followed_only_from_where_they_can_be_called() {
                    bodies read again: 3 files skimmed at first that a checked function reaches, \
                    in 3 rounds (";
     assert!(run.stderr.contains(skimmed), "{}", run.stderr);
+}
+
+#[test]
+fn definitions_nothing_reaches_are_left_out_unless_they_carry_a_context() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/skimming/contexts");
+    let (read, _) = reports(&options(&dir, false)).unwrap();
+    let (skimmed, session) = reports(&options(&dir, true)).unwrap();
+    assert_eq!(skimmed, read);
+    // plain() is left out of the graph; confused(), whose markers disagree, is not, and the
+    // warning about it is given as with every body read.
+    assert_eq!(session.completion.definitions_left_out, 1);
+    let diagnostics = skimmed.last().expect("the diagnostics come last");
+    assert!(
+        diagnostics.contains("confused() is gs() (marker in body) and either()"),
+        "{diagnostics}"
+    );
+    let names: Vec<&str> = session
+        .graph
+        .nodes()
+        .map(|n| session.graph.name(n))
+        .collect();
+    assert_eq!(names, ["reader", "confused"]);
 }
 
 #[test]

@@ -438,6 +438,13 @@ impl FileFunctions {
         self.skimmed = true;
     }
 
+    /// Forgets its definitions, and their uses: for a check that knows no function it checks
+    /// can reach or mean them, and that none carries a context (see [`crate::demand`]).
+    pub fn drop_definitions(&mut self) {
+        self.drop_uses();
+        self.functions = ThinVec::new();
+    }
+
     /// Empties every list but keeps its memory, so the next file's extraction reuses it.
     fn clear(&mut self) {
         let FileFunctions {

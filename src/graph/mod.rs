@@ -463,8 +463,11 @@ impl Graph {
         // resolved in batches, so that the edges of only one batch wait to be appended.
         let mut list = FileEdges::default();
         list.ends.reserve(functions.len());
+        // The uses freed since memory was last handed back.
+        let mut freed = 0;
         for (batch, uses) in uses.chunks_mut(RESOLVE_BATCH).enumerate() {
             let first = batch * RESOLVE_BATCH;
+            freed += uses.iter().map(UseList::len).sum::<usize>();
             // Each job sets up a scope as large as the tree: jobs of a few hundred files keep
             // that cost small.
             let parts: Vec<FileEdges> = uses
@@ -484,7 +487,12 @@ impl Graph {
             list.edges
                 .reserve_exact(parts.iter().map(|part| part.edges.len()).sum());
             parts.into_iter().for_each(|part| list.append(part));
-            release_freed_memory();
+            // Handing memory back walks the whole heap: worth it only once enough is free
+            // (a check that left most bodies out frees few uses, in a heap of many holes).
+            if freed >= RELEASE_AFTER_USES {
+                release_freed_memory();
+                freed = 0;
+            }
         }
         let mut tail = FileEdges::default();
         resolver.generated_edges(&generated, &mut tail);
@@ -791,6 +799,10 @@ const RESOLVE_BATCH: usize = 2048;
 
 /// The fewest files one job of a batch resolves.
 const RESOLVE_JOB: usize = 256;
+
+/// How many uses (8 bytes each) resolving frees before the memory is handed back to the
+/// system: about a batch's worth where every body was read (Linux: 270,000).
+const RELEASE_AFTER_USES: usize = 1 << 17;
 
 /// Hands the pages of memory freed so far back to the system. The uses just freed lie between
 /// records that live on, and the C allocator keeps such pages unless asked: on Linux's tree

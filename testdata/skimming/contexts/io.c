@@ -1,0 +1,4 @@
+void reader(void)
+{
+    IO_ONLY();
+}
