@@ -469,7 +469,8 @@ fn child(
                 millis(timings.graph),
                 millis(timings.check),
                 stats.files,
-                stats.functions,
+                // The definitions a check left out of the graph are the tree's all the same.
+                stats.functions + session.completion.definitions_left_out,
                 stats.edges.iter().sum::<usize>(),
                 outcome.violations.len()
             );
