@@ -132,13 +132,15 @@ fn left_out(files: &[SourceFile], reached: &[bool]) -> Vec<bool> {
             prototypes.chain(uses).map(|name| functions.name(name))
         })
         .collect();
+    // Where nothing is named (no use is left, as in a tree without a checked function), no
+    // definition's name need be looked up.
     let plain = |functions: &FileFunctions, function: &FunctionDef| {
         function.markers.is_empty()
             && function.attributes.is_empty()
-            && !named.contains(functions.name(function.name))
+            && (named.is_empty() || !named.contains(functions.name(function.name)))
     };
     files
-        .iter()
+        .par_iter()
         .zip(reached)
         .map(|(file, &reached)| {
             let functions = &file.functions;
@@ -195,21 +197,22 @@ fn droppable(functions: &FileFunctions) -> bool {
 
 /// The names of the definitions and prototypes that carry a context of `from`.
 fn seeds(files: &[SourceFile], from: ContextSet) -> Vec<&str> {
-    let mut seeds = Vec::new();
-    for file in files {
-        let functions = &file.functions;
-        for function in &functions.functions {
-            if function.markers.intersects(from) || function.attributes.intersects(from) {
-                seeds.push(functions.name(function.name));
-            }
-        }
-        for prototype in &functions.prototypes {
-            if prototype.contexts.intersects(from) {
-                seeds.push(functions.name(prototype.name));
-            }
-        }
-    }
-    seeds
+    // In parallel: the walk touches every definition of the tree (654,221 in Linux's).
+    files
+        .par_iter()
+        .flat_map_iter(|file| {
+            let functions = &file.functions;
+            let definitions = functions.functions.iter().filter(move |function| {
+                function.markers.intersects(from) || function.attributes.intersects(from)
+            });
+            let prototypes = (functions.prototypes.iter())
+                .filter(move |prototype| prototype.contexts.intersects(from));
+            let names = definitions.map(|function| function.name);
+            names
+                .chain(prototypes.map(|prototype| prototype.name))
+                .map(|name| functions.name(name))
+        })
+        .collect()
 }
 
 /// True if the two extractions of one file have the same definitions, in the same order.
