@@ -14,9 +14,13 @@
 //! Going by names over-approximates the graph's resolution (every definition of a name in any
 //! file, and every function a generated wrapper of the name calls; a `static` one only from its
 //! own file or if its file may be included), so the graph built afterwards reaches no skimmed
-//! body and reports what a run that reads every body reports. [`reaches_skimmed`] checks that on the built graph; a session that finds otherwise
-//! (an attribute alias that gives a context, a file that changed or vanished between the two
-//! reads) reads everything again in full.
+//! body and reports what a run that reads every body reports. [`reaches_skimmed`] checks that
+//! on the built graph; a session that finds otherwise (an attribute alias that gives a context,
+//! a file that changed or vanished between the two reads) reads everything again in full.
+//!
+//! Most definitions of a tree are then in files that no checked function reaches. Those that no
+//! use names and that carry no context are left out of the graph altogether: they are on no
+//! path, and no edge ends at them.
 
 use crate::context::{ContextSet, Rule, RuleKind, Wrapper};
 use crate::extract::{
@@ -72,7 +76,8 @@ pub struct Completion {
 /// A file that cannot be read again, or no longer has the same definitions, stays skimmed. The
 /// files read in full (from the start, or from a cache) that define no such function, and
 /// hold no `callcheck: ignore` comment, have their uses dropped, so the graph does not resolve
-/// them.
+/// them. The definitions of unreached files that no use names and that carry no context are
+/// dropped too.
 pub fn complete(
     files: &mut [SourceFile],
     (from, cut_from): (ContextSet, &[&str]),
