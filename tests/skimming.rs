@@ -100,45 +100,53 @@ fn skimming_changes_no_report_of_any_fixture() {
     );
 }
 
-#[test]
-fn what_no_checked_function_reaches_is_skimmed() {
-    let run = callcheck(&["--stats", "testdata/skimming/chain"]);
+/// Checks `dir` with `--stats`, asserts that it reports one violation, `reader()` reaching
+/// `gs()` along `path`, and returns what it printed on stderr.
+fn stats_of_one_violation(dir: &str, path: &str) -> String {
+    let run = callcheck(&["--stats", dir]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(
         run.stdout,
-        "Error: reader() is io, but calls gs() code\n       \
-         reader() -> step1() -> step2() -> main_only() -> gs()\n\n"
+        format!("Error: reader() is io, but calls gs() code\n       {path} -> gs()\n\n")
     );
+    run.stderr
+}
+
+/// The `--stats` lines on skimming, up to the time: `left_out` files (as written, `1 file`)
+/// skimmed, none read in full first, and `read_again` files read again in `rounds` rounds.
+fn skimming_lines(left_out: &str, read_again: usize, rounds: usize) -> String {
+    format!(
+        "bodies left out: {left_out} that no checked function reaches (0 read in full first); \
+         their uses are not counted below\n\
+         bodies read again: {read_again} files skimmed at first that a checked function \
+         reaches, in {rounds} rounds ("
+    )
+}
+
+#[test]
+fn what_no_checked_function_reaches_is_skimmed() {
+    let path = "reader() -> step1() -> step2() -> main_only()";
+    let stderr = stats_of_one_violation("testdata/skimming/chain", path);
     // io.c is skimmed at first (an attribute is no marker), then read again with the two
     // files it reaches; gs.c mentions its marker and is read in full at once. two.c's
     // `static` namesake of a step is no function one.c can call: it stays skimmed.
-    let skimmed = "bodies left out: 2 files that no checked function reaches (0 read in full \
-                   first); their uses are not counted below\n\
-                   bodies read again: 3 files skimmed at first that a checked function reaches, \
-                   in 3 rounds (";
-    assert!(run.stderr.contains(skimmed), "{}", run.stderr);
+    assert!(
+        stderr.contains(&skimming_lines("2 files", 3, 3)),
+        "{stderr}"
+    );
     // Only the calls of `unrelated()` and `two_user()` are left out of the counts.
-    assert!(run.stderr.contains("call edges: 3\n"), "{}", run.stderr);
+    assert!(stderr.contains("call edges: 3\n"), "{stderr}");
 }
 
 #[test]
 fn statics_are_followed_only_from_where_they_can_be_called() {
-    let run = callcheck(&["--stats", "testdata/skimming/statics"]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
-    assert_eq!(
-        run.stdout,
-        "Error: reader() is io, but calls gs() code\n       \
-         reader() -> step() -> helper() -> main_only() -> gs()\n\n"
-    );
+    let path = "reader() -> step() -> helper() -> main_only()";
+    let stderr = stats_of_one_violation("testdata/skimming/statics", path);
     // The static helper of helpers.c.inc is reached, since one.c includes that file; the
     // static namesakes in other.c, which nothing includes, are not: other.c stays skimmed.
     // (Were every static followed, other.c would be read again; were none, the graph would
     // reach a skimmed body and the run would read every body, leaving none out.)
-    let skimmed = "bodies left out: 1 file that no checked function reaches (0 read in full \
-                   first); their uses are not counted below\n\
-                   bodies read again: 3 files skimmed at first that a checked function reaches, \
-                   in 3 rounds (";
-    assert!(run.stderr.contains(skimmed), "{}", run.stderr);
+    assert!(stderr.contains(&skimming_lines("1 file", 3, 3)), "{stderr}");
 }
 
 #[test]
