@@ -3,7 +3,7 @@
 //! extraction from disk on one thread, as `callcheck -j1` reads and extracts.
 
 use callcheck::config;
-use callcheck::extract::Extractor;
+use callcheck::extract::{Extractor, Recognizer};
 use callcheck::lexer::LogosTokens;
 use callcheck::scanner::Tokens;
 use callcheck::source::{ReadOptions, read_contents, read_sources};
@@ -55,22 +55,20 @@ pub fn measure(label: &str, dir: &Path, paths: &[PathBuf], runs: usize, preset: 
     };
     let scanner = best_mb_s(&mut || contents.iter().map(|c| Tokens::new(c).count()).sum());
     let logos = best_mb_s(&mut || contents.iter().map(|c| LogosTokens::new(c).count()).sum());
-    let mut extractor = Extractor::new(&recognizer);
-    let extract = best_mb_s(&mut || {
-        contents
-            .iter()
-            .map(|c| extractor.extract(c).uses.len())
-            .sum()
-    });
+    // Extraction with `recognizer`, counting the definitions and uses found.
+    let extraction_mb_s = |recognizer: &Recognizer| {
+        let mut extractor = Extractor::new(recognizer);
+        best_mb_s(&mut || {
+            let found = contents.iter().map(|c| extractor.extract(c));
+            found
+                .map(|file| file.functions.len() + file.uses.len())
+                .sum()
+        })
+    };
+    let extract = extraction_mb_s(&recognizer);
     let mut skimming = recognizer.clone();
     skimming.skim_bodies = true;
-    let mut extractor = Extractor::new(&skimming);
-    let skim = best_mb_s(&mut || {
-        contents
-            .iter()
-            .map(|c| extractor.extract(c).functions.len())
-            .sum()
-    });
+    let skim = extraction_mb_s(&skimming);
     let read_extract_j1 = best_mb_s(&mut || {
         let sources = read_sources(&paths, &one_thread, &recognizer, None);
         sources.files.iter().map(|f| f.functions.uses.len()).sum()
