@@ -30,6 +30,7 @@
 
 use crate::context::{ContextId, ContextSet, Contexts, Rule, RuleKind, Through};
 use crate::graph::{CallerUse, Callers, Edge, Entries, Graph, NodeKind};
+use crate::limits::{LimitSet, PathLimits};
 use crate::model::{EdgeKinds, Guard, NodeId, UseKind};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -116,18 +117,22 @@ struct Search {
 }
 
 /// Distances to the nearest function of one context and the next hop towards it, for every
-/// vertex: the functions (by node), then the states of [`Entries`] (node count + state).
+/// vertex. A vertex is a function or a state of [`Entries`] (node count + state), paired with
+/// the set of [`PathLimits`] pending on the rest of the path: vertex + set x `base`.
 struct Distances<'e> {
     search: Search,
     entries: &'e Entries,
-    /// The number of functions: vertex ids from it on are states.
+    limits: &'e PathLimits,
+    /// The number of functions: vertex ids from it on (below `base`) are states.
     functions: u32,
+    /// The number of functions and states: the vertices of one set of pending limits.
+    base: u32,
     /// Edges to the nearest function of the context, `UNREACHED` if there is none.
     distance: Vec<u32>,
-    /// For a vertex at distance d > 0, the edge to a vertex at distance d - 1. Kept by vertex
-    /// in a map: most vertices of a large tree reach nothing, and a list would hold an entry
-    /// for each (13 MB per search in Linux).
-    next: FxHashMap<u32, Edge>,
+    /// For a vertex at distance d > 0, the edge to a vertex at distance d - 1, and that vertex.
+    /// Kept by vertex in a map: most vertices of a large tree reach nothing, and a list would
+    /// hold an entry for each (13 MB per search in Linux).
+    next: FxHashMap<u32, (Edge, u32)>,
     /// Edges looked at to compute the above.
     steps: u64,
 }
@@ -144,31 +149,44 @@ impl Search {
 }
 
 impl<'e> Distances<'e> {
-    fn compute(graph: &Graph, callers: &Callers, entries: &'e Entries, search: Search) -> Self {
+    fn compute(
+        graph: &Graph,
+        callers: &Callers,
+        entries: &'e Entries,
+        limits: &'e PathLimits,
+        search: Search,
+    ) -> Self {
         let functions = graph.len() as u32;
-        let vertices = functions + entries.len() as u32;
+        let base = functions + entries.len() as u32;
         let mut distances = Distances {
             search,
             entries,
+            limits,
             functions,
-            distance: vec![UNREACHED; vertices as usize],
+            base,
+            distance: vec![UNREACHED; (base * limits.sets()) as usize],
             next: FxHashMap::default(),
             steps: 0,
         };
+        // A path ends at the context with nothing pending after it.
         let mut queue = VecDeque::new();
-        for vertex in 0..vertices {
+        for vertex in 0..base {
             if distances.contexts(graph, vertex).contains(search.target) {
                 distances.distance[vertex as usize] = 0;
                 queue.push_back(vertex);
             }
         }
-        let distance = &mut distances.distance;
         while let Some(vertex) = queue.pop_front() {
-            if distance[vertex as usize] > 0 && !passes_through(search, graph, entries, vertex) {
+            if distances.distance[vertex as usize] > 0 && !distances.passes(graph, vertex) {
                 continue;
             }
-            let node = node_of(entries, functions, vertex);
-            let next_distance = distance[vertex as usize] + 1;
+            let (plain, pending) = distances.split(vertex);
+            if distances.dominated(plain, pending) {
+                continue;
+            }
+            let node = distances.node(vertex);
+            let next_distance = distances.distance[vertex as usize] + 1;
+            let before = limits.pending_before(node, pending);
             let uses = callers.of(node);
             distances.steps += uses.len() as u64;
             for CallerUse {
@@ -178,40 +196,43 @@ impl<'e> Distances<'e> {
                 guard,
             } in uses
             {
-                if !search.follows(kind, guessed, guard) {
+                if !search.follows(kind, guessed, guard) || !limits.admits(caller, before) {
                     continue;
                 }
                 if !entries.is_empty() {
                     // The use reaches this vertex only if it enters `node` so.
                     let entered = entries.entered(caller, node, kind);
-                    if entered.map_or(node, |state| functions + state) != vertex {
+                    if entered.map_or(node, |state| functions + state) != plain {
                         continue;
                     }
                     for state in entries.of(caller) {
-                        let at = (functions + state) as usize;
-                        if entries.state(state).takes(node, kind) && distance[at] == UNREACHED {
-                            distance[at] = next_distance;
-                            queue.push_back(functions + state);
+                        let at = distances.join(functions + state, before) as usize;
+                        if entries.state(state).takes(node, kind)
+                            && distances.distance[at] == UNREACHED
+                        {
+                            distances.distance[at] = next_distance;
+                            queue.push_back(at as u32);
                         }
                     }
                 }
-                if distance[caller as usize] == UNREACHED {
-                    distance[caller as usize] = next_distance;
-                    queue.push_back(caller);
+                let at = distances.join(caller, before) as usize;
+                if distances.distance[at] == UNREACHED {
+                    distances.distance[at] = next_distance;
+                    queue.push_back(at as u32);
                 }
             }
         }
         let mut next_steps = 0;
-        let next = (0..vertices)
+        let next = (0..distances.distance.len() as u32)
             .filter_map(|vertex| match distances.distance[vertex as usize] {
                 0 | UNREACHED => None,
                 d => {
-                    let node = distances.node(vertex);
-                    next_steps += graph.edges_from(node).len() as u64;
+                    next_steps += graph.edges_from(distances.node(vertex)).len() as u64;
+                    let pending = distances.split(vertex).1;
                     distances
-                        .best_edge(graph, vertex)
-                        .filter(|e| distances.distance[distances.target(node, e)] == d - 1)
-                        .map(|e| (vertex, e))
+                        .best_step(graph, vertex, |to| limits.pending_after(to, pending))
+                        .filter(|&(_, to)| distances.distance[to as usize] == d - 1)
+                        .map(|step| (vertex, step))
                 }
             })
             .collect();
@@ -220,55 +241,114 @@ impl<'e> Distances<'e> {
         distances
     }
 
-    /// The function a vertex is, or is a state of.
-    fn node(&self, vertex: u32) -> NodeId {
-        node_of(self.entries, self.functions, vertex)
+    /// True if the vertex of `plain` with `pending` limits needs no search of its own: the same
+    /// function or state with fewer limits pending is as near the context. Fewer pending
+    /// limits constrain the path before it less, so whatever reaches this vertex reaches that
+    /// one, no farther from the context.
+    fn dominated(&self, plain: u32, pending: LimitSet) -> bool {
+        let distance = self.distance[self.join(plain, pending) as usize];
+        let mut fewer = pending;
+        while fewer != 0 {
+            fewer = (fewer - 1) & pending;
+            if self.distance[self.join(plain, fewer) as usize] <= distance {
+                return true;
+            }
+        }
+        false
     }
 
-    /// The vertex `from`'s use `edge` reaches: its target, or the state the call enters it in.
-    fn target(&self, from: NodeId, edge: &Edge) -> usize {
+    /// A vertex's function or state, and the limits pending after it.
+    fn split(&self, vertex: u32) -> (u32, LimitSet) {
+        (vertex % self.base, (vertex / self.base) as LimitSet)
+    }
+
+    /// The vertex of function or state `plain` with `pending` limits.
+    fn join(&self, plain: u32, pending: LimitSet) -> u32 {
+        u32::from(pending) * self.base + plain
+    }
+
+    /// The function a vertex is, or is a state of.
+    fn node(&self, vertex: u32) -> NodeId {
+        node_of(self.entries, self.functions, self.split(vertex).0)
+    }
+
+    /// The function or state `from`'s use `edge` reaches: its target, or the state the call
+    /// enters it in.
+    fn target(&self, from: NodeId, edge: &Edge) -> u32 {
         match self.entries.entered(from, edge.to, edge.kind()) {
-            Some(state) => (self.functions + state) as usize,
-            None => edge.to as usize,
+            Some(state) => self.functions + state,
+            None => edge.to,
         }
     }
 
-    /// The contexts a vertex has: its function's, less those a state drops.
-    fn contexts(&self, graph: &Graph, vertex: u32) -> ContextSet {
-        vertex_contexts(graph, self.entries, self.functions, vertex)
+    /// The contexts of function or state `plain`: its function's, less those a state drops.
+    fn contexts(&self, graph: &Graph, plain: u32) -> ContextSet {
+        vertex_contexts(graph, self.entries, self.functions, plain)
     }
 
-    /// The edge of `vertex` to the nearest vertex of the context, lowest target function first
-    /// among equals, if any.
-    fn best_edge(&self, graph: &Graph, vertex: u32) -> Option<Edge> {
+    /// True if a path may go on through `vertex` (see [`passes_through`]).
+    fn passes(&self, graph: &Graph, vertex: u32) -> bool {
+        passes_through(self.search, graph, self.entries, self.split(vertex).0)
+    }
+
+    /// The step from `vertex` to the nearest vertex of the context, lowest target function first
+    /// among equals, if any: the edge and the vertex it reaches, with one of the sets of
+    /// pending limits that `pendings` gives for the edge's target function.
+    fn best_step<P: Iterator<Item = LimitSet>>(
+        &self,
+        graph: &Graph,
+        vertex: u32,
+        pendings: impl Fn(NodeId) -> P,
+    ) -> Option<(Edge, u32)> {
         let node = self.node(vertex);
-        let state = vertex
+        let state = self
+            .split(vertex)
+            .0
             .checked_sub(self.functions)
             .map(|state| self.entries.state(state));
-        graph
-            .edges_from(node)
-            .iter()
-            .filter(|e| {
-                let target = self.target(node, e);
-                let distance = self.distance[target];
-                state.is_none_or(|state| state.takes(e.to, e.kind()))
-                    && self.search.follows(e.kind(), e.guessed(), e.guard())
-                    && distance != UNREACHED
-                    && (distance == 0
-                        || passes_through(self.search, graph, self.entries, target as u32))
-            })
-            .min_by_key(|e| (self.distance[self.target(node, e)], e.to, e.kind()))
-            .copied()
+        let mut best: Option<((u32, NodeId, UseKind), Edge, u32)> = None;
+        for e in graph.edges_from(node) {
+            if !state.is_none_or(|state| state.takes(e.to, e.kind()))
+                || !self.search.follows(e.kind(), e.guessed(), e.guard())
+            {
+                continue;
+            }
+            let plain = self.target(node, e);
+            for pending in pendings(e.to) {
+                let to = self.join(plain, pending);
+                let distance = self.distance[to as usize];
+                if distance == UNREACHED || (distance > 0 && !self.passes(graph, to)) {
+                    continue;
+                }
+                let key = (distance, e.to, e.kind());
+                if best.as_ref().is_none_or(|(best, ..)| key < *best) {
+                    best = Some((key, *e, to));
+                }
+            }
+        }
+        best.map(|(_, edge, to)| (edge, to))
     }
 
-    /// Follows next hops from `from`'s edge `first` to a vertex at distance 0.
-    fn path_from(&self, from: NodeId, first: Edge) -> Vec<Step> {
-        let mut vertex = self.target(from, &first);
-        let mut path = Vec::with_capacity(self.distance[vertex] as usize + 1);
+    /// The first step of a path from function `node`, a rule's subject, if it reaches the
+    /// context: nothing comes before `node`, so every limit pending after it must be one it
+    /// admits and any `only` one one it starts.
+    fn first_step(&self, graph: &Graph, node: NodeId) -> Option<(Edge, u32)> {
+        let limits = self.limits;
+        self.best_step(graph, node, |to| {
+            let opens =
+                move |&pending: &LimitSet| limits.opens(node, limits.pending_before(to, pending));
+            limits.all().filter(opens)
+        })
+    }
+
+    /// Follows next hops from `first`, a step to vertex `to`, to a vertex at distance 0.
+    fn path_from(&self, (first, to): (Edge, u32)) -> Vec<Step> {
+        let mut path = Vec::with_capacity(self.distance[to as usize] as usize + 1);
         path.push(Step::along(&first));
-        while let Some(&e) = self.next.get(&(vertex as u32)) {
-            path.push(Step::along(&e));
-            vertex = self.target(self.node(vertex as u32), &e);
+        let mut vertex = to;
+        while let Some(&(edge, to)) = self.next.get(&vertex) {
+            path.push(Step::along(&edge));
+            vertex = to;
         }
         path
     }
@@ -303,7 +383,7 @@ fn passes_through(search: Search, graph: &Graph, entries: &Entries, vertex: u32)
 /// Every violation of `rules` in `graph`, sorted by function name, file and line, then by the
 /// names of the forbidden context and of the function's context.
 pub fn check(graph: &Graph, contexts: &Contexts, rules: &[Rule]) -> Vec<Violation> {
-    check_with_steps(graph, contexts, rules).0
+    check_with_steps(graph, contexts, rules, &PathLimits::none()).0
 }
 
 /// [`check`], and the number of edges the searches looked at: at most a small multiple of
@@ -312,6 +392,7 @@ pub fn check_with_steps(
     graph: &Graph,
     contexts: &Contexts,
     rules: &[Rule],
+    limits: &PathLimits,
 ) -> (Vec<Violation>, u64) {
     let callers = graph.reverse();
     let entries = graph.entries();
@@ -335,7 +416,7 @@ pub fn check_with_steps(
     }
     // Each search is independent of the others, so they run in parallel; so do direct rules.
     let reachability = searches.par_iter().map(|&search| {
-        let distances = Distances::compute(graph, &callers, &entries, search);
+        let distances = Distances::compute(graph, &callers, &entries, limits, search);
         let mut steps = distances.steps;
         let mut violations = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
@@ -359,13 +440,13 @@ pub fn check_with_steps(
                     continue;
                 }
                 steps += graph.edges_from(node).len() as u64;
-                if let Some(first) = distances.best_edge(graph, node) {
+                if let Some(first) = distances.first_step(graph, node) {
                     violations.push(Violation {
                         function: node,
                         rule: index,
                         context: Some(from),
                         forbidden,
-                        path: distances.path_from(node, first),
+                        path: distances.path_from(first),
                         at_binding: false,
                     });
                 }
@@ -645,7 +726,8 @@ mod tests {
                 .nodes()
                 .map(|n| graph.edges_from(n).len())
                 .sum::<usize>();
-            let (violations, steps) = check_with_steps(&graph, &contexts, &rules);
+            let (violations, steps) =
+                check_with_steps(&graph, &contexts, &rules, &PathLimits::none());
             assert!(!violations.is_empty());
             (steps, edges as u64)
         };

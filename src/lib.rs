@@ -33,6 +33,7 @@ pub mod extract;
 pub mod graph;
 pub mod json_seq;
 pub mod lexer;
+pub mod limits;
 pub mod model;
 pub mod query;
 pub mod report;

@@ -18,6 +18,7 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::error::Error;
 use crate::extract::{Recognizer, extract};
 use crate::graph::{BuildOptions, Graph, normalize_path};
+use crate::limits::PathLimits;
 use crate::model::EdgeKinds;
 use crate::report::Report;
 use crate::report::stats::RunStats;
@@ -397,7 +398,8 @@ impl Session {
             }
             false => &self.config.rules,
         };
-        let (violations, steps) = check_with_steps(&self.graph, contexts, rules);
+        let limits = PathLimits::new(&self.config.path_limits, &self.graph);
+        let (violations, steps) = check_with_steps(&self.graph, contexts, rules, &limits);
         let (mut violations, suppressed) = suppressions.allow(contexts, violations);
         let mut outcome = Outcome {
             suppressed,

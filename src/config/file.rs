@@ -48,6 +48,8 @@ pub(super) struct ConfigFile {
     pub(super) guards: Vec<GuardEntry>,
     #[serde(default, rename = "deferred", skip_serializing_if = "Vec::is_empty")]
     pub(super) deferred: Vec<Deferred>,
+    #[serde(default, rename = "path-limit", skip_serializing_if = "Vec::is_empty")]
+    pub(super) path_limits: Vec<PathLimit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) without: Option<Without>,
 }
@@ -82,6 +84,9 @@ pub(super) struct Without {
     /// The functions (or fields) of the preset's `[[deferred]]` entries to drop.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(super) deferred: Vec<Spanned<String>>,
+    /// The names of the preset's `[[path-limit]]` entries to drop.
+    #[serde(default, rename = "path-limit", skip_serializing_if = "Vec::is_empty")]
+    pub(super) path_limit: Vec<Spanned<String>>,
 }
 
 /// `[preprocessor]`: the macros that decide `#if` conditions.
@@ -165,6 +170,55 @@ pub struct Cut {
     /// A preset sets it: it is never reported as stale (a tree may lack the functions).
     #[serde(skip)]
     pub preset: bool,
+}
+
+/// `[[path-limit]]`: a fact about which objects meet at run time, as a limit on paths: once a
+/// path has passed through a function defined in one of `files` or named by `functions`, it
+/// never enters a function `never` names (a format driver's child is never the mirror filter),
+/// or it enters one `only` names only after that (a block channel exists only inside the two
+/// functions that make one). Exactly one of `never` and `only` is given.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathLimit {
+    /// What `[without] path-limit` and the reports call it.
+    pub name: Spanned<String>,
+    /// Globs of the files whose functions start the limit, matched against the end of a file's
+    /// path, whole components (`block/qcow2*.c`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<Spanned<String>>,
+    /// Globs of the names of functions that start the limit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub functions: Vec<Spanned<String>>,
+    /// Globs of the names of functions a path never enters once the limit has started.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub never: Vec<Spanned<String>>,
+    /// Globs of the names of functions a path enters only once the limit has started.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub only: Vec<Spanned<String>>,
+    /// Why the fact holds: shown by `--print-config` and the `stops` query.
+    pub reason: Spanned<String>,
+    /// A preset sets it.
+    #[serde(skip)]
+    pub preset: bool,
+}
+
+impl PathLimit {
+    /// What decides how a path carries the limit: its kind (`only` or not) and where it starts,
+    /// globs sorted. Limits that agree on it share one bit of the check's state, since a path
+    /// starts them together and each one's functions bar (or need) the same thing.
+    pub fn start_key(&self) -> (bool, Vec<&str>, Vec<&str>) {
+        fn sorted(globs: &[Spanned<String>]) -> Vec<&str> {
+            let mut names: Vec<&str> = globs.iter().map(|g| g.get_ref().as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            names
+        }
+        (
+            !self.only.is_empty(),
+            sorted(&self.files),
+            sorted(&self.functions),
+        )
+    }
 }
 
 /// `[[deferred]]`: a call that only registers or schedules the functions handed to it (a thread's

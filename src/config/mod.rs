@@ -9,7 +9,7 @@ mod file;
 mod presets;
 mod resolve;
 
-pub use file::{Boundary, Cut, Deferred};
+pub use file::{Boundary, Cut, Deferred, PathLimit};
 pub use presets::{DEFAULT_PRESET, defining as preset_defining, preset_names};
 
 use crate::context::{ContextId, Contexts, Rule, Wrapper};
@@ -23,6 +23,11 @@ use resolve::{PresetCounts, resolve};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
+
+/// The most ways `[[path-limit]]` entries may start (kind, `files` and `functions`; entries
+/// that agree share one): each doubles the sets of pending limits the check's searches may
+/// walk (see [`crate::limits`]).
+pub const MAX_LIMIT_STARTS: usize = 4;
 
 /// The file names looked for, in order, in each directory.
 pub const FILE_NAMES: [&str; 2] = ["callcheck.toml", ".callcheck.toml"];
@@ -61,6 +66,8 @@ pub struct Config {
     pub boundaries: Vec<Boundary>,
     /// Calls whose function arguments run elsewhere: those references are not edges.
     pub deferred: Vec<Deferred>,
+    /// Facts about which objects meet, as limits on the paths the check follows.
+    pub path_limits: Vec<PathLimit>,
     /// The edge kinds of the graph (the top-level `edges`); every rule's are among them.
     pub edges: EdgeKinds,
     /// Attribute aliases (`#define WORD A B`) give contexts.
@@ -329,6 +336,14 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
                     });
                 }
             }
+            for limit in preset.path_limits {
+                if !merged.path_limits.iter().any(|l| l.name == limit.name) {
+                    merged.path_limits.push(PathLimit {
+                        preset: true,
+                        ..limit
+                    });
+                }
+            }
             for guard in preset.guards {
                 let known = merged.guards.iter().map(|g| g.condition.get_ref());
                 if !known.clone().any(|c| c == guard.condition.get_ref()) {
@@ -375,12 +390,15 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
     merged.boundaries.append(&mut written.boundaries);
     let preset_deferred = merged.deferred.len();
     merged.deferred.append(&mut written.deferred);
+    let preset_path_limits = merged.path_limits.len();
+    merged.path_limits.append(&mut written.path_limits);
     for reason in merged
         .cuts
         .iter()
         .map(|c| &c.reason)
         .chain(merged.boundaries.iter().map(|b| &b.reason))
         .chain(merged.deferred.iter().map(|d| &d.reason))
+        .chain(merged.path_limits.iter().map(|l| &l.reason))
     {
         if reason.get_ref().trim().is_empty() {
             return Err(source.error(
@@ -408,6 +426,7 @@ fn load_file(file: Option<PathBuf>, request: &ConfigRequest) -> Result<Config, C
         generated: preset_generated,
         guards: preset_guards,
         deferred: preset_deferred,
+        path_limits: preset_path_limits,
         exclude: preset_exclude,
     };
     let mut config = resolve(merged, &source, counts, root, file)?;
@@ -434,8 +453,8 @@ fn command_line_switches(request: &ConfigRequest) -> Result<Preprocessor, Config
     })
 }
 
-/// Applies `[without]`: drops the preset's exclusions, boundaries, cuts, deferred calls and
-/// guards it names. Naming one the preset does not set is an error, so a typo does not go unnoticed.
+/// Applies `[without]`: drops the preset's exclusions, boundaries, cuts, deferred calls, guards
+/// and path limits it names. Naming one the preset does not set is an error, so a typo does not go unnoticed.
 fn take_out(
     merged: &mut ConfigFile,
     without: &Without,
@@ -471,6 +490,13 @@ fn take_out(
         "guard",
         source,
         |g, name| g.condition.get_ref() == name,
+    )?;
+    remove_named(
+        &mut merged.path_limits,
+        &without.path_limit,
+        "path limit",
+        source,
+        |l, name| l.name.get_ref() == name,
     )
 }
 
@@ -660,6 +686,37 @@ mod tests {
             (
                 "[[cut]]\nfrom = \"f\"\nto = \"S.f.g\"\nreason = \"r\"\n",
                 "callcheck.toml:3:6: [[cut]] name `S.f.g` is not a function",
+            ),
+            (
+                "[[path-limit]]\nname = \"l\"\nfiles = [\"a.c\"]\nreason = \"r\"\n",
+                "callcheck.toml:2:8: path limit `l` needs exactly one of `never` and `only`",
+            ),
+            (
+                "[[path-limit]]\nname = \"l\"\nnever = [\"f\"]\nreason = \"r\"\n",
+                "callcheck.toml:2:8: path limit `l` says neither `files` nor `functions`",
+            ),
+            (
+                "[[path-limit]]\nname = \"l\"\nfunctions = [\"a[\"]\nonly = [\"f\"]\nreason = \"r\"\n",
+                "callcheck.toml:3:14: invalid glob `a[` in path limit `l`",
+            ),
+            (
+                "[[path-limit]]\nname = \"l\"\nfunctions = [\"a\"]\nonly = [\"f\"]\nreason = \" \"\n",
+                "callcheck.toml:5:10: a suppression needs a reason",
+            ),
+            (
+                "[[path-limit]]\nname = \"l\"\nfunctions = [\"a\"]\nonly = [\"f\"]\nreason = \"r\"\n\
+                 [[path-limit]]\nname = \"l\"\nfunctions = [\"b\"]\nonly = [\"g\"]\nreason = \"r\"\n",
+                "callcheck.toml:7:8: path limit `l` is defined twice",
+            ),
+            (
+                "preset = \"qemu\"\n\
+                 [[path-limit]]\nname = \"a\"\nfunctions = [\"a\"]\nonly = [\"f\"]\nreason = \"r\"\n\
+                 [[path-limit]]\nname = \"b\"\nfunctions = [\"b\"]\nonly = [\"g\"]\nreason = \"r\"\n",
+                "callcheck.toml:8:8: [[path-limit]] entries may start in at most 4 ways",
+            ),
+            (
+                "preset = \"qemu\"\n[without]\npath-limit = [\"nope\"]\n",
+                "callcheck.toml:3:15: the preset sets no path limit `nope` to leave out",
             ),
             (
                 "preset = \"nope\"\n",

@@ -2,9 +2,9 @@
 //! and shape.
 
 use super::file::{
-    ConfigFile, GeneratedEdge, GuardSetting, Preprocessor, Source, ThroughSetting, Words,
+    ConfigFile, GeneratedEdge, GuardSetting, PathLimit, Preprocessor, Source, ThroughSetting, Words,
 };
-use super::{Config, ConfigError, Guards};
+use super::{Config, ConfigError, Guards, MAX_LIMIT_STARTS};
 use crate::context::{
     Context, ContextId, ContextSet, Contexts, Recognition, Rule, RuleKind, Through, Wrapper,
 };
@@ -48,6 +48,7 @@ pub(super) fn resolve(
         &entries(presets.generated),
     )?;
     check_deferred(&file, &entries(presets.deferred))?;
+    check_path_limits(&file, &entries(presets.path_limits))?;
     let exclude = exclusions(&file, source)?;
     let switches = switches(&file.preprocessor, source)?;
     let effective = toml::to_string(&file).unwrap_or_default();
@@ -74,6 +75,7 @@ pub(super) fn resolve(
         cuts: file.cuts,
         boundaries: file.boundaries,
         deferred: file.deferred,
+        path_limits: file.path_limits,
         edges: graph_edges,
         aliases: file.aliases.unwrap_or(true),
         argument_constants: file.argument_constants.unwrap_or(false),
@@ -82,6 +84,75 @@ pub(super) fn resolve(
         guards,
         effective,
     })
+}
+
+/// Checks each `[[path-limit]]` entry: a name of its own, where the limit starts (`files` or
+/// `functions`), exactly one of `never` and `only`, globs that parse, and no more ways to start
+/// than the check can follow ([`MAX_LIMIT_STARTS`]).
+fn check_path_limits(file: &ConfigFile, entries: &Entries) -> Result<(), ConfigError> {
+    for (index, limit) in file.path_limits.iter().enumerate() {
+        let name = limit.name.get_ref();
+        let error = |span: Range<usize>, message: String| entries.error(index, span, message);
+        if name.trim().is_empty() {
+            return Err(error(
+                limit.name.span(),
+                "a [[path-limit]] needs a name".to_string(),
+            ));
+        }
+        if file.path_limits[..index]
+            .iter()
+            .any(|l| l.name.get_ref() == name)
+        {
+            return Err(error(
+                limit.name.span(),
+                format!("path limit `{name}` is defined twice"),
+            ));
+        }
+        if limit.files.is_empty() && limit.functions.is_empty() {
+            return Err(error(
+                limit.name.span(),
+                format!(
+                    "path limit `{name}` says neither `files` nor `functions`: where does it start?"
+                ),
+            ));
+        }
+        if limit.never.is_empty() == limit.only.is_empty() {
+            return Err(error(
+                limit.name.span(),
+                format!("path limit `{name}` needs exactly one of `never` and `only`"),
+            ));
+        }
+        let globs = [&limit.files, &limit.functions, &limit.never, &limit.only];
+        for glob in globs.into_iter().flatten() {
+            if let Err(e) = Glob::new(glob.get_ref()) {
+                return Err(error(
+                    glob.span(),
+                    format!(
+                        "invalid glob `{}` in path limit `{name}`: {}",
+                        glob.get_ref(),
+                        e.kind()
+                    ),
+                ));
+            }
+        }
+        let mut starts: Vec<_> = file.path_limits[..=index]
+            .iter()
+            .map(PathLimit::start_key)
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        if starts.len() > MAX_LIMIT_STARTS {
+            return Err(error(
+                limit.name.span(),
+                format!(
+                    "[[path-limit]] entries may start in at most {MAX_LIMIT_STARTS} ways (each \
+                     doubles the paths the check walks); `{name}` adds one more: give it the \
+                     `files` and `functions` of another limit of its kind, or leave one out"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Checks each `[[deferred]]` entry: one C name, as `function` or `field`, and argument positions
@@ -582,5 +653,6 @@ pub(super) struct PresetCounts {
     pub(super) generated: usize,
     pub(super) guards: usize,
     pub(super) deferred: usize,
+    pub(super) path_limits: usize,
     pub(super) exclude: usize,
 }

@@ -2,7 +2,7 @@
 //! of the graph, as text or JSON (pictures as DOT are [`super::dot`]'s).
 
 use super::{arrow, back_arrow, write_json_line};
-use crate::config::{Boundary, Config, Cut, Deferred};
+use crate::config::{Boundary, Config, Cut, Deferred, PathLimit};
 use crate::context::{ContextId, Contexts};
 use crate::graph::Graph;
 use crate::json_seq::LazySeq;
@@ -80,6 +80,8 @@ pub struct Stops<'a> {
     pub cuts: &'a [Cut],
     /// `[[deferred]]` entries.
     pub deferred: &'a [Deferred],
+    /// `[[path-limit]]` entries.
+    pub path_limits: &'a [PathLimit],
 }
 
 impl<'a> Stops<'a> {
@@ -89,8 +91,23 @@ impl<'a> Stops<'a> {
             boundaries: &config.boundaries,
             cuts: &config.cuts,
             deferred: &config.deferred,
+            path_limits: &config.path_limits,
         }
     }
+}
+
+/// A path limit's start (its files and functions) and its functions, each as written.
+fn limit_parts(limit: &PathLimit) -> (Vec<&str>, &'static str, Vec<&str>) {
+    fn names(globs: &[toml::Spanned<String>]) -> Vec<&str> {
+        globs.iter().map(|g| g.get_ref().as_str()).collect()
+    }
+    let mut start = names(&limit.files);
+    start.extend(names(&limit.functions));
+    let (kind, functions) = match limit.never.is_empty() {
+        true => ("only", names(&limit.only)),
+        false => ("never", names(&limit.never)),
+    };
+    (start, kind, functions)
 }
 
 /// A reason on one line.
@@ -194,13 +211,35 @@ pub fn write_contexts(
             )?;
         }
     }
+    if !stops.path_limits.is_empty() {
+        writeln!(
+            out,
+            "path limits ({}): once a path has passed the first functions, it never (or only \
+             then) enters the others",
+            stops.path_limits.len()
+        )?;
+        for limit in stops.path_limits {
+            let (start, kind, functions) = limit_parts(limit);
+            writeln!(
+                out,
+                "  {}  [{}]  once past {}: {kind} {}  {}",
+                limit.name,
+                origin(limit.preset),
+                start.join(", "),
+                functions.join(", "),
+                one_line(limit.reason.get_ref())
+            )?;
+        }
+    }
     Ok(())
 }
 
 /// Writes the contexts as `{"contexts":[{"name":..,"functions":[{..,"origins":[..]}]}]}`, with
 /// the aliases, `"boundaries":[{"function":..,"reason":..,"preset":..}]`,
 /// `"cuts":[{"from":..,"to":..,"reason":..,"preset":..}]` and
-/// `"deferred":[{"function" or "field":..,"arguments":[..],"reason":..,"preset":..}]`.
+/// `"deferred":[{"function" or "field":..,"arguments":[..],"reason":..,"preset":..}]` and
+/// `"path_limits":[{"name":..,"files":[..],"functions":[..],"never" or "only":[..],"reason":..,
+/// "preset":..}]`.
 pub fn write_contexts_json(
     out: &mut impl Write,
     graph: &Graph,
@@ -264,6 +303,17 @@ pub fn write_contexts_json(
             "preset": d.preset,
         })
     });
+    let path_limits = stops.path_limits.iter().map(|limit| {
+        let (_, kind, functions) = limit_parts(limit);
+        serde_json::json!({
+            "name": limit.name.get_ref(),
+            "files": limit.files,
+            "functions": limit.functions,
+            kind: functions,
+            "reason": limit.reason.get_ref(),
+            "preset": limit.preset,
+        })
+    });
     let document = JsonContexts {
         contexts: listed,
         aliases,
@@ -271,6 +321,7 @@ pub fn write_contexts_json(
         boundaries,
         cuts: cuts.collect(),
         deferred: deferred.collect(),
+        path_limits: path_limits.collect(),
     };
     write_json_line(out, &document)
 }
@@ -284,6 +335,7 @@ struct JsonContexts<'a, L: Serialize> {
     boundaries: Vec<serde_json::Value>,
     cuts: Vec<serde_json::Value>,
     deferred: Vec<serde_json::Value>,
+    path_limits: Vec<serde_json::Value>,
 }
 
 /// One context's functions, as `contexts` writes them.
