@@ -1051,6 +1051,36 @@ mod arguments {
     }
 
     #[test]
+    fn conditional_expressions_on_a_parameter() {
+        // blkverify's `.request_fn = is_write ? bdrv_co_pwritev : bdrv_co_preadv`, a call's
+        // argument, a `return`, one nested in another's `else` (the outermost test counts), and
+        // ones that test no bare parameter.
+        let got = facts(
+            "int prwv(void *bs, int is_write, int n)\n{\n    *r = (Req) {\n        .bs = bs,\n        \
+             .request_fn = is_write ? pwritev : preadv,\n        .after = done,\n    };\n    \
+             submit(n, is_write ? flush : NULL, tail);\n    \
+             return n ? (probe(x) ? hit : miss) : is_write ? big : small;\n}\n\
+             int other(int p)\n{\n    x = p + 1 ? a : b;\n    y = (q ? c : d);\n    \
+             z = !p ? e : f;\n}\n",
+        );
+        assert_eq!(
+            got,
+            [
+                "prwv: pwritev:nonzero@1",
+                "prwv: preadv:zero@1",
+                "prwv: flush:nonzero@1",
+                "prwv: NULL:zero@1",
+                "prwv: probe:nonzero@2",
+                "prwv: x:nonzero@2",
+                "prwv: hit:nonzero@2",
+                "prwv: miss:nonzero@2",
+                "prwv: big:zero@2",
+                "prwv: small:zero@2",
+            ]
+        );
+    }
+
+    #[test]
     fn assigned_parameters_and_mixed_uses_lose_their_conditions() {
         let got = facts(
             "void a(int p)\n{\n    if (p) { f(); }\n    p = 1;\n}\n\

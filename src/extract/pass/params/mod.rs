@@ -15,7 +15,8 @@
 //!   with `return`, `goto`, `break` or `continue` (an early exit), with the opposite test, up to
 //!   the next label;
 //! - a `case K:` of `switch (p)` that nothing falls into (the statement before it is `break`,
-//!   `return`, `goto` or `continue`, or it is the first label), up to the next label.
+//!   `return`, `goto` or `continue`, or it is the first label), up to the next label;
+//! - the parts of a conditional expression `p ? a : b` (see [`ternaries`]).
 //!
 //! Any other label (`out:`) ends every region open, since a jump from anywhere may reach it. A
 //! parameter assigned (`p = `, `p += `, `p++`), declared again or whose address is taken
@@ -31,6 +32,7 @@
 mod calls;
 mod condition;
 mod regions;
+mod ternaries;
 
 use super::branches::Branches;
 use crate::context::ContextId;
@@ -40,6 +42,7 @@ use calls::Call;
 use regions::Switch;
 use rustc_hash::FxHashMap;
 use std::ops::Range;
+use ternaries::Ternary;
 
 /// How many parameters are told apart; later ones are never tested.
 const MAX_PARAMS: usize = 64;
@@ -79,6 +82,8 @@ pub(super) struct Params {
     condition_paren: u32,
     condition: Vec<(Token, Range<usize>)>,
     switches: Vec<Switch>,
+    /// The conditional expressions on a parameter open, innermost last.
+    ternaries: Vec<Ternary>,
     /// `case` was read at this depth; the label's tokens so far.
     case: Option<(u32, u8, Option<Constant>)>,
     /// The previous two tokens, with the second's text range.
@@ -107,6 +112,7 @@ impl Default for Params {
             condition_paren: 0,
             condition: Vec::new(),
             switches: Vec::new(),
+            ternaries: Vec::new(),
             case: None,
             prev: (Token::LBrace, 0..0),
             prev2: (Token::LBrace, 0..0),
@@ -142,6 +148,7 @@ impl Params {
         self.paren = 0;
         self.condition.clear();
         self.switches.clear();
+        self.ternaries.clear();
         self.case = None;
         self.prev = (Token::LBrace, 0..0);
         self.prev2 = (Token::LBrace, 0..0);
@@ -157,13 +164,17 @@ impl Params {
     pub(super) fn truncate(&mut self, depth: u32) {
         self.branches.truncate(depth);
         self.switches.retain(|switch| switch.depth <= depth);
+        self.ternaries.retain(|ternary| ternary.depth() <= depth);
         self.matched = Matched::Nothing;
         self.case = None;
     }
 
-    /// The condition of a use made now: the outermost region's.
+    /// The condition of a use made now: the outermost region's, or else the outermost
+    /// conditional expression's (a region encloses every expression in it).
     fn current(&self) -> Option<ParamCondition> {
-        self.branches.outermost()
+        self.branches
+            .outermost()
+            .or_else(|| self.ternaries.first().map(|ternary| ternary.condition))
     }
 
     /// A mention of use `use_index`, which it made if `new`; `call` if it is a call.
@@ -248,12 +259,14 @@ impl Params {
         let idle = self.matched == Matched::Nothing
             && self.branches.is_idle()
             && self.switches.is_empty()
+            && self.ternaries.is_empty()
             && self.case.is_none();
         if !self.names.is_empty()
             && (!idle || matches!(token, Token::Ident | Token::Assign | Token::Other))
         {
             self.assignments(token, &source[span.clone()], source);
             self.conditions(token, span.clone(), source, depth);
+            self.ternaries(token, span.clone(), source, depth);
         }
         match token {
             Token::LParen => self.paren += 1,
