@@ -4,7 +4,7 @@
 use super::declarations::QomDeclaration;
 use super::{
     AccessPath, Base, Block, FilePass, MAX_OPEN_INVOCATIONS, MAX_PATH, Member, OpenInvocation,
-    Shape,
+    Shape, just_before,
 };
 use crate::extract::names::Keyword;
 use crate::extract::names::keyword;
@@ -503,7 +503,7 @@ impl FilePass<'_, '_> {
     /// locals held by value have one, and no member is reached through them.
     pub(super) fn value_type(&self) -> Option<Range<usize>> {
         let (token, span) = &self.last_ident;
-        let follows_type = self.prev.0 == Token::Ident && *token + 1 == self.token_index;
+        let follows_type = self.prev.0 == Token::Ident && just_before(*token, self.token_index);
         if !follows_type {
             return None;
         }

@@ -220,6 +220,12 @@ pub(super) struct FilePass<'src, 'x> {
     next_invocation_at: usize,
 }
 
+/// True if the token numbered `token` came right before the one numbered `current`.
+/// `last_ident` starts at `usize::MAX` (no identifier yet), which comes before nothing.
+fn just_before(token: usize, current: usize) -> bool {
+    token.checked_add(1) == Some(current)
+}
+
 impl<'src, 'x> FilePass<'src, 'x> {
     pub(super) fn new(
         source: &'src [u8],
