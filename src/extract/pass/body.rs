@@ -2,7 +2,7 @@
 //! calls, markers), recorded with their guards and parameter conditions, and the close of the
 //! block.
 
-use super::{Block, FilePass, MAX_PATH, OpenBracket, Shape, just_before};
+use super::{Block, FilePass, MAX_PATH, OpenBracket, Shape, tokens_before};
 use crate::context::ContextSet;
 use crate::extract::Use;
 use crate::extract::names::{Keyword, NameClass, keyword};
@@ -60,9 +60,9 @@ impl FilePass<'_, '_> {
             }
             Token::LBracket if self.recognizer.extras.fields && self.brackets.len() < MAX_PATH => {
                 let (token, ident) = &self.last_ident;
-                let array = just_before(*token, self.token_index).then(|| ident.clone());
+                let array = tokens_before(*token, 1, self.token_index).then(|| ident.clone());
                 let member = match &self.last_access {
-                    Some((token, path, member)) if just_before(*token, self.token_index) => {
+                    Some((token, path, member)) if tokens_before(*token, 1, self.token_index) => {
                         Some((path.clone(), member.clone()))
                     }
                     _ => None,

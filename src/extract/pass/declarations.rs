@@ -3,7 +3,7 @@
 //! `;` (a prototype, a typedef, a table of callbacks) or its `{` (a function body, or another
 //! block).
 
-use super::{Block, FilePass, Shape, just_before};
+use super::{Block, FilePass, Shape, tokens_before};
 use crate::context::ContextSet;
 use crate::extract::names::{Keyword, keyword};
 use crate::extract::{FunctionDef, PragmaKind, Prototype, WordRange};
@@ -263,7 +263,7 @@ impl FilePass<'_, '_> {
                 }
                 if head.paren == 0 && self.prev.0 == Token::Ident && self.recognizer.extras.fields {
                     let (token, word) = &self.last_ident;
-                    head.qom = just_before(*token, self.token_index)
+                    head.qom = tokens_before(*token, 1, self.token_index)
                         .then(|| QomDeclaration::of(&self.source[word.clone()]))
                         .flatten()
                         .map(|(declaration, _)| (declaration, Vec::new()));
@@ -272,7 +272,7 @@ impl FilePass<'_, '_> {
                 if head.paren == 0
                     && self.recognizer.extras.macros
                     && let Some(candidate) = head.candidates.last()
-                    && just_before(candidate.token, self.token_index)
+                    && tokens_before(candidate.token, 1, self.token_index)
                     && (matches!(self.prev2.0, Token::Semi | Token::RBrace | Token::LBrace)
                         || self.next_invocation_at == self.token_index)
                 {

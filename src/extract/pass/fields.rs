@@ -4,7 +4,7 @@
 use super::declarations::QomDeclaration;
 use super::{
     AccessPath, Base, Block, FilePass, MAX_OPEN_INVOCATIONS, MAX_PATH, Member, OpenInvocation,
-    Shape, just_before,
+    Shape, tokens_before,
 };
 use crate::extract::names::Keyword;
 use crate::extract::names::keyword;
@@ -90,7 +90,7 @@ impl FilePass<'_, '_> {
     /// identifier that is not a keyword before that.
     pub(super) fn pointer_type(&self) -> Option<Range<usize>> {
         let (token, span) = &self.last_ident;
-        let follows_type = self.prev.0 == Token::Star && *token + 2 == self.token_index;
+        let follows_type = self.prev.0 == Token::Star && tokens_before(*token, 2, self.token_index);
         (follows_type && keyword(&self.source[span.clone()]).is_none()).then(|| span.clone())
     }
 
@@ -118,7 +118,7 @@ impl FilePass<'_, '_> {
         }
         // A name the function does not declare may be a variable declared at file scope.
         let (token, span) = &self.last_ident;
-        let plain_base = *token + 2 == self.token_index
+        let plain_base = tokens_before(*token, 2, self.token_index)
             && !matches!(self.prev3.0, Token::Dot | Token::Arrow)
             && keyword(&self.source[span.clone()]).is_none();
         (plain_base && !self.variables.contains_key(&self.source[span.clone()]))
@@ -301,8 +301,8 @@ impl FilePass<'_, '_> {
     /// member), if `x` is a variable whose declaration in the function shows it.
     pub(super) fn base_type(&self) -> Option<Range<usize>> {
         let (token, span) = &self.last_ident;
-        let plain_base =
-            *token + 2 == self.token_index && !matches!(self.prev3.0, Token::Dot | Token::Arrow);
+        let plain_base = tokens_before(*token, 2, self.token_index)
+            && !matches!(self.prev3.0, Token::Dot | Token::Arrow);
         if !plain_base || self.variables.is_empty() {
             return None;
         }
@@ -372,7 +372,8 @@ impl FilePass<'_, '_> {
     /// a compound literal, `(Type) {`.
     pub(super) fn note_local_initializer(&mut self) {
         let (token, name) = &self.last_ident;
-        if !matches!(self.block, Block::Function(_)) || *token + 2 != self.token_index {
+        if !matches!(self.block, Block::Function(_)) || !tokens_before(*token, 2, self.token_index)
+        {
             return;
         }
         let struct_type = match (self.prev.0, self.prev3.0) {
@@ -503,7 +504,8 @@ impl FilePass<'_, '_> {
     /// locals held by value have one, and no member is reached through them.
     pub(super) fn value_type(&self) -> Option<Range<usize>> {
         let (token, span) = &self.last_ident;
-        let follows_type = self.prev.0 == Token::Ident && just_before(*token, self.token_index);
+        let follows_type =
+            self.prev.0 == Token::Ident && tokens_before(*token, 1, self.token_index);
         if !follows_type {
             return None;
         }

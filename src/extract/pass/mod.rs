@@ -220,10 +220,11 @@ pub(super) struct FilePass<'src, 'x> {
     next_invocation_at: usize,
 }
 
-/// True if the token numbered `token` came right before the one numbered `current`.
-/// `last_ident` starts at `usize::MAX` (no identifier yet), which comes before nothing.
-fn just_before(token: usize, current: usize) -> bool {
-    token.checked_add(1) == Some(current)
+/// True if the token numbered `token` came `distance` tokens before the one numbered
+/// `current`. `last_ident` starts at `usize::MAX` (no identifier yet), which comes before
+/// nothing.
+fn tokens_before(token: usize, distance: usize, current: usize) -> bool {
+    token.checked_add(distance) == Some(current)
 }
 
 impl<'src, 'x> FilePass<'src, 'x> {
