@@ -586,8 +586,23 @@ pub struct Recognizer {
     pub skim_bodies: bool,
     /// The words that keep a file from being skimmed: the markers and `callcheck`.
     skim_stoppers: Vec<memchr::memmem::Finder<'static>>,
+    /// A piece every marker holds (`_CODE` in `IO_CODE` and `GLOBAL_STATE_CODE`), if one of
+    /// four bytes or more: a file without it mentions no marker, found in one pass.
+    marker_core: Option<memchr::memmem::Finder<'static>>,
     /// The macros the configuration decides, for `#if` conditions.
     pub switches: Switches,
+}
+
+/// The longest piece of bytes that every one of `words` holds, if there are words.
+fn common_piece<'w>(words: &[&'w [u8]]) -> Option<&'w [u8]> {
+    let shortest = *words.iter().min_by_key(|word| word.len())?;
+    (1..=shortest.len()).rev().find_map(|len| {
+        shortest.windows(len).find(|piece| {
+            words
+                .iter()
+                .all(|word| word.windows(len).any(|window| window == *piece))
+        })
+    })
 }
 
 impl Recognizer {
@@ -604,6 +619,7 @@ impl Recognizer {
             skip_braced: true,
             skim_bodies: false,
             skim_stoppers: vec![memchr::memmem::Finder::new(b"callcheck").into_owned()],
+            marker_core: None,
             switches: Switches::default(),
         };
         for (id, context) in contexts.iter() {
@@ -624,6 +640,10 @@ impl Recognizer {
                 }
             }
         }
+        let markers: Vec<&[u8]> = recognizer.markers.keys().map(|m| &m[..]).collect();
+        recognizer.marker_core = common_piece(&markers)
+            .filter(|piece| piece.len() >= 4)
+            .map(|piece| memchr::memmem::Finder::new(piece).into_owned());
         recognizer
     }
 
@@ -631,11 +651,18 @@ impl Recognizer {
     /// file mentions no marker and no `callcheck:` comment, anywhere, so none of its bodies can
     /// give its function a context or hold a comment that speaks of it.
     fn skims(&self, source: &[u8]) -> bool {
-        self.skim_bodies
-            && !self
-                .skim_stoppers
-                .iter()
-                .any(|finder| finder.find(source).is_some())
+        if !self.skim_bodies {
+            return false;
+        }
+        let [callcheck, markers @ ..] = &self.skim_stoppers[..] else {
+            return true;
+        };
+        let may_mention_marker = self
+            .marker_core
+            .as_ref()
+            .is_none_or(|core| core.find(source).is_some());
+        callcheck.find(source).is_none()
+            && !(may_mention_marker && markers.iter().any(|m| m.find(source).is_some()))
     }
 
     pub(crate) fn marker(&self, name: &[u8]) -> Option<ContextId> {

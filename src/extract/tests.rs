@@ -1112,3 +1112,21 @@ mod arguments {
         );
     }
 }
+
+#[test]
+fn the_piece_every_marker_holds_is_searched_first() {
+    let markers: [&[u8]; 3] = [b"GLOBAL_STATE_CODE", b"IO_CODE", b"IO_OR_GS_CODE"];
+    assert_eq!(common_piece(&markers), Some(&b"_CODE"[..]));
+    assert_eq!(common_piece(&[b"abc", b"xyz"]), None);
+    assert_eq!(common_piece(&[]), None);
+    let (contexts, _) = qemu_block();
+    let mut recognizer = Recognizer::new(&contexts);
+    recognizer.skim_bodies = true;
+    // `_CODE` alone, or a marker's name inside another word, is no marker of its own: only a
+    // file that holds one of the markers (or `callcheck`) is read in full.
+    assert!(recognizer.skims(b"int f(void) { return ERR_CODE; }"));
+    assert!(!recognizer.skims(b"int f(void) { IO_CODE(); }"));
+    assert!(!recognizer.skims(b"int f(void) { GLOBAL_STATE_CODE(); }"));
+    assert!(!recognizer.skims(b"// callcheck: allow(IO_CODE)\nint f(void);"));
+    assert!(recognizer.skims(b"int f(void) { return 0; }"));
+}
