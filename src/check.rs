@@ -22,6 +22,10 @@
 //! A rule that is `certain` follows no guessed edge ([`Edge::guessed`]), so its paths are
 //! shortest among the edges the graph knows.
 //!
+//! A reachability rule's paths stay within the configuration's [`PathLimits`]: each vertex is
+//! searched with the set of limits pending on the rest of its path (see [`crate::limits`]).
+//! Without limits there is one set, the empty one, and the search is the plain one.
+//!
 //! With argument constants, a call whose constants surely fail some of the callee's parameter
 //! tests enters the callee in a *state* ([`Entries`]) that leaves out the uses (and marker
 //! contexts) under those tests. The searches walk functions and states alike: a state is one

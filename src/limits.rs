@@ -10,9 +10,10 @@
 //! each vertex, the limits *pending* on the rest of the path: a `never` limit is pending once
 //! the rest enters one of its functions (so no function before may start it), an `only` limit
 //! while the rest enters one of its functions that nothing after this vertex started (so some
-//! function before must start it). Most of the graph reaches no limited function, so nearly
-//! every vertex is searched with nothing pending; the other sets (at most 2 to the
-//! [`MAX_LIMIT_STARTS`]) spread only backwards from the limited functions.
+//! function before must start it). The sets other than the empty one (at most 2 to the
+//! [`MAX_LIMIT_STARTS`]) spread only backwards from the limited functions, and a vertex is
+//! searched with more limits pending only where that way to the context is shorter than with
+//! fewer.
 
 pub use crate::config::MAX_LIMIT_STARTS;
 use crate::config::PathLimit;
@@ -27,9 +28,9 @@ pub type LimitSet = u8;
 /// The configuration's path limits, matched against one graph's functions.
 #[derive(Debug, Clone, Default)]
 pub struct PathLimits {
-    /// How many limits there are.
+    /// How many bits the sets have: the ways the limits start.
     count: usize,
-    /// The `never` limits.
+    /// The bits of the `never` limits; the others are `only` limits'.
     never: LimitSet,
     /// For each node (empty when there are no limits): the limits it starts, the `never`
     /// limits whose functions include it, and the `only` limits whose functions include it.

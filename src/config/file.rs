@@ -195,7 +195,7 @@ pub struct PathLimit {
     /// Globs of the names of functions a path enters only once the limit has started.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub only: Vec<Spanned<String>>,
-    /// Why the fact holds: shown by `--print-config` and the `stops` query.
+    /// Why the fact holds: shown by `contexts` and `--print-config`.
     pub reason: Spanned<String>,
     /// A preset sets it.
     #[serde(skip)]
