@@ -57,8 +57,6 @@ pub fn checked_contexts(rules: &[Rule], kinds: EdgeKinds) -> Option<ContextSet> 
 pub struct Completion {
     /// Skimmed files read again in full.
     pub read_again: usize,
-    /// Rounds of parallel reading that took: a file read again may reach others.
-    pub rounds: usize,
     /// Files read in full whose uses were dropped: no checked function reaches them.
     pub dropped: usize,
     /// Definitions left out of the graph: no checked function reaches them, and none carries
@@ -89,13 +87,12 @@ pub fn complete(
     let mut seeds = seeds(files, from);
     seeds.extend_from_slice(cut_from);
     // With nothing checked, no body is needed.
-    let (reread, reached, rounds) = match seeds.is_empty() {
-        true => (FxHashMap::default(), vec![false; files.len()], 0),
+    let (reread, reached) = match seeds.is_empty() {
+        true => (FxHashMap::default(), vec![false; files.len()]),
         false => reach_from(&seeds, files, wrappers, recognizer, max_size),
     };
     let mut completion = Completion {
         read_again: reread.len(),
-        rounds,
         ..Completion::default()
     };
     for (file, full) in reread {
@@ -157,28 +154,41 @@ fn left_out(files: &[SourceFile], reached: &[bool]) -> Vec<bool> {
 }
 
 /// Follows the uses from the definitions of `seeds`, reading skimmed files again as it
-/// reaches them, a round of parallel reads at a time. Returns the files read again, by index,
-/// whether each file was reached, and the number of rounds.
+/// reaches them. Reads run on the thread pool as soon as a file is reached, and the uses of
+/// each are followed as soon as it is read, with no round waiting for its slowest file. Returns
+/// the files read again, by index, and whether each file was reached.
 fn reach_from(
     seeds: &[&str],
     files: &[SourceFile],
     wrappers: &[Wrapper],
     recognizer: &Recognizer,
     max_size: u64,
-) -> (FxHashMap<u32, FileFunctions>, Vec<bool>, usize) {
+) -> (FxHashMap<u32, FileFunctions>, Vec<bool>) {
     let mut reread: FxHashMap<u32, FileFunctions> = FxHashMap::default();
-    let mut rounds = 0;
     let mut closure = Closure::new(files, wrappers);
     for name in seeds {
         closure.reach(name, None);
     }
-    loop {
-        closure.expand(&reread);
-        if closure.waiting_files.is_empty() {
-            break;
-        }
-        rounds += 1;
-        for (file, full) in closure.read_waiting(recognizer, max_size) {
+    let (done, finished) = std::sync::mpsc::channel();
+    rayon::in_place_scope(|scope| {
+        let mut reading = 0;
+        loop {
+            closure.expand(&reread);
+            for file in closure.schedule() {
+                reading += 1;
+                let done = done.clone();
+                scope.spawn(move |_| {
+                    let mut extractor = Extractor::new(recognizer);
+                    let full = read_again(&files[file as usize], max_size, &mut extractor);
+                    // The receiver waits for every read it started.
+                    let _ = done.send((file, full));
+                });
+            }
+            if reading == 0 {
+                break;
+            }
+            let (file, full) = next_read(&finished);
+            reading -= 1;
             match full {
                 Some(full) => {
                     reread.insert(file, full);
@@ -187,10 +197,47 @@ fn reach_from(
                     closure.unreadable.insert(file);
                 }
             }
+            closure.resume(file);
         }
-        closure.resume();
+    });
+    (reread, closure.reached)
+}
+
+/// The next read to finish. On a thread of the pool (a library caller's), the wait runs other
+/// tasks, so a pool of one thread still reads; elsewhere it blocks.
+fn next_read(
+    finished: &std::sync::mpsc::Receiver<(u32, Option<FileFunctions>)>,
+) -> (u32, Option<FileFunctions>) {
+    loop {
+        if let Ok(read) = finished.try_recv() {
+            return read;
+        }
+        match rayon::yield_now() {
+            None => return finished.recv().expect("a read in progress always reports"),
+            Some(rayon::Yield::Executed) => {}
+            Some(rayon::Yield::Idle) => std::thread::yield_now(),
+        }
     }
-    (reread, closure.reached, rounds)
+}
+
+/// `skimmed` read again in full: its extraction, or `None` if it cannot be read or no longer
+/// has the definitions it had.
+fn read_again(
+    skimmed: &SourceFile,
+    max_size: u64,
+    extractor: &mut Extractor,
+) -> Option<FileFunctions> {
+    let path = Path::new(&skimmed.path);
+    let mut buffer = Vec::new();
+    let read = read_and_extract(
+        path,
+        &skimmed.path,
+        max_size,
+        (extractor, &mut buffer),
+        None,
+    );
+    read.ok()
+        .filter(|full| same_definitions(&skimmed.functions, full))
 }
 
 /// True if a whole file that no checked function reaches may drop its uses: an `ignore`
@@ -250,8 +297,10 @@ struct Closure<'f> {
     queue: Vec<(u32, u32)>,
     /// Definitions reached in skimmed files, waiting for the file to be read in full.
     waiting: Vec<(u32, u32)>,
-    /// The skimmed files they are in.
+    /// The skimmed files they are in, not yet being read.
     waiting_files: FxHashSet<u32>,
+    /// The skimmed files being read again, or read.
+    started: FxHashSet<u32>,
     /// Skimmed files that could not be read again: their definitions' uses stay unknown.
     unreadable: FxHashSet<u32>,
     /// Whether a definition of each file was reached, by file index.
@@ -286,6 +335,7 @@ impl<'f> Closure<'f> {
             queue: Vec::new(),
             waiting: Vec::new(),
             waiting_files: FxHashSet::default(),
+            started: FxHashSet::default(),
             unreadable: FxHashSet::default(),
             reached: vec![false; files.len()],
         }
@@ -349,7 +399,9 @@ impl<'f> Closure<'f> {
                     None => {
                         if !self.unreadable.contains(&file) {
                             self.waiting.push((file, at));
-                            self.waiting_files.insert(file);
+                            if !self.started.contains(&file) {
+                                self.waiting_files.insert(file);
+                            }
                         }
                         continue;
                     }
@@ -362,37 +414,25 @@ impl<'f> Closure<'f> {
         }
     }
 
-    /// Reads the files waited for again, in full, in parallel: each file's extraction, or
-    /// `None` if it cannot be read or no longer has the definitions it had.
-    fn read_waiting(
-        &mut self,
-        recognizer: &Recognizer,
-        max_size: u64,
-    ) -> Vec<(u32, Option<FileFunctions>)> {
+    /// The files to start reading again, in order: those waited for and not started yet.
+    fn schedule(&mut self) -> Vec<u32> {
         let mut wanted: Vec<u32> = self.waiting_files.drain().collect();
         wanted.sort_unstable();
-        let files = self.files;
+        self.started.extend(&wanted);
         wanted
-            .par_iter()
-            .map_init(
-                || (Extractor::new(recognizer), Vec::new()),
-                |(extractor, buffer), &file| {
-                    let skimmed = &files[file as usize];
-                    let path = Path::new(&skimmed.path);
-                    let read =
-                        read_and_extract(path, &skimmed.path, max_size, (extractor, buffer), None);
-                    let full = read
-                        .ok()
-                        .filter(|full| same_definitions(&skimmed.functions, full));
-                    (file, full)
-                },
-            )
-            .collect()
     }
 
-    /// Puts the definitions that waited for their files back in the queue.
-    fn resume(&mut self) {
-        self.queue.append(&mut self.waiting);
+    /// Puts the definitions that waited for `file`, now read (or not readable), back in the
+    /// queue.
+    fn resume(&mut self, file: u32) {
+        let queue = &mut self.queue;
+        self.waiting.retain(|&entry| {
+            let resumed = entry.0 == file;
+            if resumed {
+                queue.push(entry);
+            }
+            !resumed
+        });
     }
 }
 

@@ -54,7 +54,6 @@ pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
     if graph.skimmed_files > 0 {
         let Completion {
             read_again,
-            rounds,
             dropped,
             time,
             ..
@@ -67,10 +66,9 @@ pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
         )?;
         writeln!(
             out,
-            "bodies read again: {} skimmed at first that a checked function reaches, in {} \
-             ({:.1} ms of read+extract)",
+            "bodies read again: {} skimmed at first that a checked function reaches ({:.1} ms \
+             of read+extract)",
             plural(read_again, "file", "files"),
-            plural(rounds, "round", "rounds"),
             time.as_secs_f64() * 1000.0
         )?;
     }
