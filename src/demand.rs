@@ -176,12 +176,14 @@ fn reach_from(
             closure.expand(&reread);
             for file in closure.schedule() {
                 reading += 1;
-                let done = done.clone();
+                let mut report = ReadDone {
+                    file,
+                    sent: false,
+                    done: done.clone(),
+                };
                 scope.spawn(move |_| {
                     let mut extractor = Extractor::new(recognizer);
-                    let full = read_again(&files[file as usize], max_size, &mut extractor);
-                    // The receiver waits for every read it started.
-                    let _ = done.send((file, full));
+                    report.send(read_again(&files[file as usize], max_size, &mut extractor));
                 });
             }
             if reading == 0 {
@@ -201,6 +203,31 @@ fn reach_from(
         }
     });
     (reread, closure.reached)
+}
+
+/// Where a read's result goes. Dropped unsent (the read panicked), it reports the file as
+/// unreadable: the closure waits for every read it started, and the scope raises the panic
+/// once all are back.
+struct ReadDone {
+    file: u32,
+    sent: bool,
+    done: std::sync::mpsc::Sender<(u32, Option<FileFunctions>)>,
+}
+
+impl ReadDone {
+    fn send(&mut self, full: Option<FileFunctions>) {
+        // The receiver outlives every read.
+        let _ = self.done.send((self.file, full));
+        self.sent = true;
+    }
+}
+
+impl Drop for ReadDone {
+    fn drop(&mut self) {
+        if !self.sent {
+            self.send(None);
+        }
+    }
 }
 
 /// The next read to finish. On a thread of the pool (a library caller's), the wait runs other
@@ -501,4 +528,43 @@ pub fn reaches_skimmed(graph: &Graph, from: ContextSet) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_that_never_sends_still_reports_its_file() {
+        let (done, finished) = std::sync::mpsc::channel();
+        let unsent = ReadDone {
+            file: 7,
+            sent: false,
+            done: done.clone(),
+        };
+        // A read that panics drops its report unsent, on another thread.
+        let reading = std::thread::spawn(move || {
+            let _report = unsent;
+            panic!("extraction failed");
+        });
+        assert!(reading.join().is_err());
+        assert_eq!(
+            finished
+                .try_recv()
+                .map(|(file, full)| (file, full.is_none())),
+            Ok((7, true))
+        );
+        let mut sent = ReadDone {
+            file: 8,
+            sent: false,
+            done,
+        };
+        sent.send(None);
+        drop(sent);
+        assert_eq!(finished.try_recv().map(|(file, _)| file), Ok(8));
+        assert!(
+            finished.try_recv().is_err(),
+            "a report sent once is not sent again on drop"
+        );
+    }
 }
