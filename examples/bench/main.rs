@@ -456,9 +456,10 @@ fn child(
             Format::Text
                 .write(&mut sink, &session.report(&outcome))
                 .expect("write to memory");
-            let report = ms(started);
+            let report_time = started.elapsed();
+            let report = millis(report_time);
             let timings = session.timings;
-            let stats = session.graph.stats();
+            let stats = session.stats(&outcome, report_time);
             let bytes: u64 = paths_bytes(&session.graph);
             println!(
                 "read_extract={} read_again={} graph={} check={} report={report} \
@@ -468,10 +469,9 @@ fn child(
                 millis(session.completion.time),
                 millis(timings.graph),
                 millis(timings.check),
-                stats.files,
-                // The definitions a check left out of the graph are the tree's all the same.
-                stats.functions + session.completion.definitions_left_out,
-                stats.edges.iter().sum::<usize>(),
+                stats.graph.files,
+                stats.functions(),
+                stats.graph.edges.iter().sum::<usize>(),
                 outcome.violations.len()
             );
         }

@@ -33,6 +33,14 @@ pub struct RunStats {
     pub completion: Completion,
 }
 
+impl RunStats {
+    /// The functions of the tree: the graph's, and those a check left out of it, which are
+    /// the tree's all the same.
+    pub fn functions(&self) -> usize {
+        self.graph.functions + self.completion.definitions_left_out
+    }
+}
+
 /// Writes one `name: value` line per count, then the stages' times on one line.
 pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
     let graph = &stats.graph;
@@ -72,9 +80,7 @@ pub fn write(out: &mut impl Write, stats: &RunStats) -> io::Result<()> {
             time.as_secs_f64() * 1000.0
         )?;
     }
-    // The definitions a check left out of the graph are functions of the tree all the same.
-    let functions = graph.functions + stats.completion.definitions_left_out;
-    writeln!(out, "functions: {functions}")?;
+    writeln!(out, "functions: {}", stats.functions())?;
     writeln!(out, "generated functions: {}", graph.generated_functions)?;
     writeln!(out, "callback fields: {}", graph.fields)?;
     for kind in UseKind::ALL {
