@@ -584,8 +584,10 @@ pub struct Recognizer {
     /// reachable from the functions they check, which [`crate::demand`] then reads in full.
     /// Off by default.
     pub skim_bodies: bool,
-    /// The words that keep a file from being skimmed: the markers and `callcheck`.
-    skim_stoppers: Vec<memchr::memmem::Finder<'static>>,
+    /// `callcheck`, whose comments keep a file from being skimmed.
+    callcheck_word: memchr::memmem::Finder<'static>,
+    /// The markers, which keep a file from being skimmed too.
+    marker_words: Vec<memchr::memmem::Finder<'static>>,
     /// A piece every marker holds (`_CODE` in `IO_CODE` and `GLOBAL_STATE_CODE`), if one of
     /// four bytes or more: a file without it mentions no marker, found in one pass.
     marker_core: Option<memchr::memmem::Finder<'static>>,
@@ -618,7 +620,8 @@ impl Recognizer {
             extras: Extras::ALL,
             skip_braced: true,
             skim_bodies: false,
-            skim_stoppers: vec![memchr::memmem::Finder::new(b"callcheck").into_owned()],
+            callcheck_word: memchr::memmem::Finder::new(b"callcheck").into_owned(),
+            marker_words: Vec::new(),
             marker_core: None,
             switches: Switches::default(),
         };
@@ -627,7 +630,7 @@ impl Recognizer {
                 Recognition::Marker(marker) => {
                     recognizer.markers.insert(marker.as_bytes().into(), id);
                     let finder = memchr::memmem::Finder::new(marker.as_bytes()).into_owned();
-                    recognizer.skim_stoppers.push(finder);
+                    recognizer.marker_words.push(finder);
                 }
                 Recognition::Attribute(words) => {
                     for word in words {
@@ -651,18 +654,14 @@ impl Recognizer {
     /// file mentions no marker and no `callcheck:` comment, anywhere, so none of its bodies can
     /// give its function a context or hold a comment that speaks of it.
     fn skims(&self, source: &[u8]) -> bool {
-        if !self.skim_bodies {
+        if !self.skim_bodies || self.callcheck_word.find(source).is_some() {
             return false;
         }
-        let [callcheck, markers @ ..] = &self.skim_stoppers[..] else {
-            return true;
-        };
         let may_mention_marker = self
             .marker_core
             .as_ref()
             .is_none_or(|core| core.find(source).is_some());
-        callcheck.find(source).is_none()
-            && !(may_mention_marker && markers.iter().any(|m| m.find(source).is_some()))
+        !(may_mention_marker && self.marker_words.iter().any(|m| m.find(source).is_some()))
     }
 
     pub(crate) fn marker(&self, name: &[u8]) -> Option<ContextId> {
