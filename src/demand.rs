@@ -324,8 +324,6 @@ struct Closure<'f> {
     queue: Vec<(u32, u32)>,
     /// Definitions reached in skimmed files, waiting for the file to be read in full.
     waiting: Vec<(u32, u32)>,
-    /// The skimmed files they are in, not yet being read.
-    waiting_files: FxHashSet<u32>,
     /// The skimmed files being read again, or read.
     started: FxHashSet<u32>,
     /// Skimmed files that could not be read again: their definitions' uses stay unknown.
@@ -361,7 +359,6 @@ impl<'f> Closure<'f> {
             hidden: FxHashMap::default(),
             queue: Vec::new(),
             waiting: Vec::new(),
-            waiting_files: FxHashSet::default(),
             started: FxHashSet::default(),
             unreadable: FxHashSet::default(),
             reached: vec![false; files.len()],
@@ -426,9 +423,6 @@ impl<'f> Closure<'f> {
                     None => {
                         if !self.unreadable.contains(&file) {
                             self.waiting.push((file, at));
-                            if !self.started.contains(&file) {
-                                self.waiting_files.insert(file);
-                            }
                         }
                         continue;
                     }
@@ -443,8 +437,12 @@ impl<'f> Closure<'f> {
 
     /// The files to start reading again, in order: those waited for and not started yet.
     fn schedule(&mut self) -> Vec<u32> {
-        let mut wanted: Vec<u32> = self.waiting_files.drain().collect();
+        let waited_for = self.waiting.iter().map(|&(file, _)| file);
+        let mut wanted: Vec<u32> = waited_for
+            .filter(|file| !self.started.contains(file))
+            .collect();
         wanted.sort_unstable();
+        wanted.dedup();
         self.started.extend(&wanted);
         wanted
     }
