@@ -56,8 +56,8 @@ impl Params {
         while let Some(top) = self.ternaries.last_mut() {
             let here = top.paren == paren && top.depth == depth;
             let ends = match token {
-                Token::Comma | Token::Semi => here,
-                Token::RParen => top.paren == paren && top.depth == depth,
+                // A `)` at its depth closes the parenthesis the expression is in.
+                Token::Comma | Token::Semi | Token::RParen => here,
                 Token::RBrace => depth <= top.depth,
                 Token::Colon if here && top.inner > 0 => {
                     top.inner -= 1;
