@@ -46,21 +46,26 @@ pub(super) struct PathIndex {
 impl PathIndex {
     /// Indexes `files` by normalized path.
     pub(super) fn new(files: &[SourceFile]) -> Self {
+        // In parallel: most of the cost is reading each path from the heap and copying it.
+        let normalized: Vec<String> = files
+            .par_iter()
+            .map(|file| normalized(&file.path).into_owned())
+            .collect();
         let mut index = PathIndex {
             by_path: FxHashMap::default(),
             by_base: FxHashMap::default(),
-            normalized: Vec::with_capacity(files.len()),
+            normalized: Vec::new(),
         };
-        for (i, file) in files.iter().enumerate() {
-            let path = normalized(&file.path).into_owned();
+        index.by_path.reserve(files.len());
+        for (i, path) in normalized.iter().enumerate() {
             index.by_path.entry(path.clone()).or_insert(i as u32);
             index
                 .by_base
-                .entry(name_hash(base_name(&path).as_bytes()))
+                .entry(name_hash(base_name(path).as_bytes()))
                 .or_default()
                 .push(i as u32);
-            index.normalized.push(path);
         }
+        index.normalized = normalized;
         index
     }
 
@@ -346,8 +351,14 @@ pub(super) fn is_implementation(path: &str) -> bool {
     path.ends_with(".inc")
 }
 
-/// `path` normalized, borrowed when it already is (as most paths are): one pass over its bytes.
+/// `path` normalized, borrowed when it already is (as most paths are, once a leading `./` is
+/// taken off): one pass over its bytes.
 fn normalized(path: &str) -> Cow<'_, str> {
+    let mut path = path;
+    // A walk from `.` names every file `./dir/file.c`: the same path as `dir/file.c`.
+    while let Some(rest) = path.strip_prefix("./") {
+        path = rest.trim_start_matches('/');
+    }
     let bytes = path.as_bytes();
     let mut clean = !bytes.is_empty() && bytes.last() != Some(&b'/');
     let mut start = 0;
@@ -429,10 +440,31 @@ mod tests {
         assert_eq!(normalize("/r/./q/../a.c"), "/r/a.c");
         assert_eq!(normalize("."), "");
         for path in [
-            "a/b.h", "/r/a.c", "a//b", "./a", "a/../b", "a/", "", "a\\b", "../x",
+            "a/b.h",
+            "/r/a.c",
+            "a//b",
+            "./a",
+            "a/../b",
+            "a/",
+            "",
+            "a\\b",
+            "../x",
+            "./",
+            "./.",
+            "././/a/b.c",
+            "./../x",
+            ".//a",
+            "./a/./b",
+            "./.hidden/a",
+            "..//a",
         ] {
             assert_eq!(normalized(path), normalize(path), "{path}");
         }
+        // What a walk from `.` gives is taken as it is, past its `./`.
+        assert!(matches!(
+            normalized("./block/io.c"),
+            Cow::Borrowed("block/io.c")
+        ));
         assert_eq!(dir_name("a/b.c"), "a");
         assert_eq!(dir_name("b.c"), "");
         assert_eq!(dir_name("/b.c"), "/");

@@ -59,6 +59,8 @@ impl KeptFiles {
             kept.pragmas
                 .extend(pragmas.map(|pragma| (index as u32, pragma)));
         }
+        // Freed in parallel: Linux's 55,000 files hold as many sets of tables all over the heap.
+        files.into_par_iter().for_each(drop);
         kept
     }
 
