@@ -16,7 +16,10 @@ const MAX_HEAD_WORDS: usize = 16;
 /// A possible function name in a declaration head: an identifier followed by `(`.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Candidate {
-    pub(super) name: u32,
+    /// Where its name starts and ends. It is interned only once kept: most candidates are the
+    /// names of prototypes that are let go.
+    pub(super) name_start: usize,
+    pub(super) name_end: usize,
     pub(super) line: u32,
     pub(super) column: u32,
     /// Parenthesis depth of the identifier within the head (0 for `f(`, 1 for `(*f(`).
@@ -139,6 +142,13 @@ impl Head {
     }
 }
 
+impl Candidate {
+    /// Where its name is in the source.
+    pub(super) fn name_span(&self) -> Range<usize> {
+        self.name_start..self.name_end
+    }
+}
+
 impl FilePass<'_, '_> {
     /// Adds what a prototype and a definition both keep of their head to the file's tables:
     /// the head's words other than the declared name (as a run of the word list), then the
@@ -156,9 +166,7 @@ impl FilePass<'_, '_> {
             start,
             end: self.output.words.len() as u32,
         };
-        let name = self
-            .names
-            .export(declared.name, self.source, &mut self.output.names);
+        let name = self.export_name(declared.name_span());
         (name, words)
     }
 
@@ -245,9 +253,9 @@ impl FilePass<'_, '_> {
                 }
                 if keyword.is_none() && matches!(next, Some((Token::LParen, _))) {
                     let (line, column) = self.lines.position_at(span.start);
-                    let name = self.names.intern(self.source, span, self.recognizer);
                     self.head.candidates.push(Candidate {
-                        name,
+                        name_start: span.start,
+                        name_end: span.end,
                         line,
                         column,
                         paren: self.head.paren,
@@ -291,7 +299,10 @@ impl FilePass<'_, '_> {
                     && let Some((name, args_start)) = self.head.invocation.take()
                 {
                     self.next_invocation_at = self.token_index + 2;
-                    self.file_invocation(name.name, name.line, name.column, args_start..span.start);
+                    let id = self
+                        .names
+                        .intern(self.source, name.name_span(), self.recognizer);
+                    self.file_invocation(id, name.line, name.column, args_start..span.start);
                 }
                 let head = &mut self.head;
                 if head.paren == 0 {

@@ -215,13 +215,14 @@ impl FilePass<'_, '_> {
             None => {
                 let [last, before] = self.head.last_words.clone();
                 let Some(last) = last else { return };
-                let last_id = self
-                    .names
-                    .intern(self.source, last.clone(), self.recognizer);
+                let source = self.source;
                 match self.head.function_name() {
-                    Some(candidate) if candidate.paren == 0 && candidate.name == last_id => self
-                        .names
-                        .export(candidate.name, self.source, &mut self.output.names),
+                    Some(candidate)
+                        if candidate.paren == 0
+                            && source[candidate.name_span()] == source[last.clone()] =>
+                    {
+                        self.export_name(candidate.name_span())
+                    }
                     Some(_) => return,
                     None => {
                         if let Some(target) = before
