@@ -26,6 +26,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The allocator the `callcheck` binary uses, so that the child runs measure what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A peer run that takes longer than this is run once only.
 const SLOW_PEER: Duration = Duration::from_secs(3);
 
