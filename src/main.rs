@@ -32,6 +32,7 @@ use std::time::Instant;
 /// thousands of times over on several threads, and glibc gives those pages back and faults them
 /// in again. Without transparent huge pages (`no_thp`), which would fault in 2 MiB at a time
 /// and triple a QEMU run's peak memory.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
