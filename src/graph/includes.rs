@@ -51,22 +51,19 @@ impl PathIndex {
             .par_iter()
             .map(|file| normalized(&file.path).into_owned())
             .collect();
-        let mut index = PathIndex {
-            by_path: FxHashMap::default(),
-            by_base: FxHashMap::default(),
-            normalized: Vec::new(),
-        };
-        index.by_path.reserve(files.len());
+        let mut by_path = FxHashMap::default();
+        by_path.reserve(files.len());
+        let mut by_base: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
         for (i, path) in normalized.iter().enumerate() {
-            index.by_path.entry(path.clone()).or_insert(i as u32);
-            index
-                .by_base
-                .entry(name_hash(base_name(path).as_bytes()))
-                .or_default()
-                .push(i as u32);
+            by_path.entry(path.clone()).or_insert(i as u32);
+            let base = name_hash(base_name(path).as_bytes());
+            by_base.entry(base).or_default().push(i as u32);
         }
-        index.normalized = normalized;
-        index
+        PathIndex {
+            by_path,
+            by_base,
+            normalized,
+        }
     }
 
     /// The file an include of `path` means, searched for from `from`'s directory (unless
