@@ -358,7 +358,7 @@ pub(crate) fn read_file(path: &Path, max_size: u64, buffer: &mut Vec<u8>) -> Res
     // Read at most one byte past the limit: that bounds a file that grows while read, and finds
     // one over the limit without asking every file its size first (one system call fewer per
     // file; hand-written C is never near the limit).
-    if let Err(e) = (&file).take(max_size + 1).read_to_end(buffer) {
+    if let Err(e) = (&file).take(max_size.saturating_add(1)).read_to_end(buffer) {
         return Err(error(e.to_string()));
     }
     if buffer.len() as u64 <= max_size {
@@ -591,6 +591,9 @@ mod tests {
             0,
             "no thread keeps a file over the limit"
         );
+        // The largest limit there is reads the file, rather than wrapping to nothing.
+        read_file(&path, u64::MAX, &mut buffer).unwrap();
+        assert_eq!(buffer.len(), 100);
     }
 
     #[test]
