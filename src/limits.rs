@@ -64,18 +64,11 @@ impl PathLimits {
     /// function: it neither starts a limit nor is limited. The globs were checked when the
     /// configuration was loaded; one that still fails to build matches nothing.
     pub fn new(limits: &[PathLimit], graph: &Graph) -> PathLimits {
-        let mut starts = Vec::new();
-        let mut matchers = Vec::new();
-        for limit in limits {
-            let key = limit.start_key();
-            let index = starts.iter().position(|k| *k == key).unwrap_or_else(|| {
-                starts.push(key);
-                starts.len() - 1
-            });
-            if index < MAX_LIMIT_STARTS {
-                matchers.push(Matchers::new(limit, 1 << index));
-            }
-        }
+        let starts = PathLimit::start_numbers(limits);
+        let matchers: Vec<Matchers> = (limits.iter().zip(&starts))
+            .filter(|&(_, &start)| start < MAX_LIMIT_STARTS)
+            .map(|(limit, &start)| Matchers::new(limit, 1 << start))
+            .collect();
         if matchers.is_empty() {
             return PathLimits::none();
         }
@@ -103,7 +96,11 @@ impl PathLimits {
             })
             .collect();
         PathLimits {
-            count: starts.len().min(MAX_LIMIT_STARTS),
+            count: starts
+                .iter()
+                .max()
+                .map_or(0, |&last| last + 1)
+                .min(MAX_LIMIT_STARTS),
             never: bits(&matchers, |m| !m.never.is_empty()),
             nodes,
         }

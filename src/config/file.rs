@@ -203,10 +203,26 @@ pub struct PathLimit {
 }
 
 impl PathLimit {
-    /// What decides how a path carries the limit: its kind (`only` or not) and where it starts,
-    /// globs sorted. Limits that agree on it share one bit of the check's state, since a path
-    /// starts them together and each one's functions bar (or need) the same thing.
-    pub fn start_key(&self) -> (bool, Vec<&str>, Vec<&str>) {
+    /// Which way each of `limits` starts, numbered in the order each way first appears: limits
+    /// that agree on their kind (`only` or not) and their `files` and `functions` (globs
+    /// sorted) share a number, and one bit of the check's state, since a path starts them
+    /// together and each one's functions bar (or need) the same thing.
+    pub fn start_numbers(limits: &[PathLimit]) -> Vec<usize> {
+        let mut starts = Vec::new();
+        limits
+            .iter()
+            .map(|limit| {
+                let start = limit.start_key();
+                starts.iter().position(|s| *s == start).unwrap_or_else(|| {
+                    starts.push(start);
+                    starts.len() - 1
+                })
+            })
+            .collect()
+    }
+
+    /// What decides how a path carries the limit: its kind and where it starts, globs sorted.
+    fn start_key(&self) -> (bool, Vec<&str>, Vec<&str>) {
         fn sorted(globs: &[Spanned<String>]) -> Vec<&str> {
             let mut names: Vec<&str> = globs.iter().map(|g| g.get_ref().as_str()).collect();
             names.sort_unstable();

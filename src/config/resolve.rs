@@ -90,6 +90,7 @@ pub(super) fn resolve(
 /// `functions`), exactly one of `never` and `only`, globs that parse, and no more ways to start
 /// than the check can follow ([`MAX_LIMIT_STARTS`]).
 fn check_path_limits(file: &ConfigFile, entries: &Entries) -> Result<(), ConfigError> {
+    let starts = PathLimit::start_numbers(&file.path_limits);
     for (index, limit) in file.path_limits.iter().enumerate() {
         let name = limit.name.get_ref();
         let error = |span: Range<usize>, message: String| entries.error(index, span, message);
@@ -135,13 +136,8 @@ fn check_path_limits(file: &ConfigFile, entries: &Entries) -> Result<(), ConfigE
                 ));
             }
         }
-        let mut starts: Vec<_> = file.path_limits[..=index]
-            .iter()
-            .map(PathLimit::start_key)
-            .collect();
-        starts.sort_unstable();
-        starts.dedup();
-        if starts.len() > MAX_LIMIT_STARTS {
+        // The first limit to start a way beyond the last one allowed.
+        if starts[index] >= MAX_LIMIT_STARTS {
             return Err(error(
                 limit.name.span(),
                 format!(
