@@ -322,10 +322,12 @@ struct Closure<'f> {
     hidden: FxHashMap<String, Vec<(u32, u32)>>,
     /// Definitions reached whose uses are still to be followed.
     queue: Vec<(u32, u32)>,
-    /// Definitions reached in skimmed files, waiting for the file to be read in full.
-    waiting: Vec<(u32, u32)>,
-    /// The skimmed files being read again, or read.
-    started: FxHashSet<u32>,
+    /// Definitions reached in skimmed files, by the file they wait for to be read in full
+    /// (the index of each in its file's functions). A file enters when its first definition
+    /// starts waiting, and leaves once read: then no definition of it waits again.
+    waiting: FxHashMap<u32, Vec<u32>>,
+    /// The files that entered `waiting` since the last [`Closure::schedule`]: to read again.
+    to_start: Vec<u32>,
     /// Skimmed files that could not be read again: their definitions' uses stay unknown.
     unreadable: FxHashSet<u32>,
     /// Whether a definition of each file was reached, by file index.
@@ -358,8 +360,8 @@ impl<'f> Closure<'f> {
             names: FxHashSet::default(),
             hidden: FxHashMap::default(),
             queue: Vec::new(),
-            waiting: Vec::new(),
-            started: FxHashSet::default(),
+            waiting: FxHashMap::default(),
+            to_start: Vec::new(),
             unreadable: FxHashSet::default(),
             reached: vec![false; files.len()],
         }
@@ -422,7 +424,11 @@ impl<'f> Closure<'f> {
                     Some(full) => full,
                     None => {
                         if !self.unreadable.contains(&file) {
-                            self.waiting.push((file, at));
+                            let waiting = self.waiting.entry(file).or_insert_with(|| {
+                                self.to_start.push(file);
+                                Vec::new()
+                            });
+                            waiting.push(at);
                         }
                         continue;
                     }
@@ -437,27 +443,16 @@ impl<'f> Closure<'f> {
 
     /// The files to start reading again, in order: those waited for and not started yet.
     fn schedule(&mut self) -> Vec<u32> {
-        let waited_for = self.waiting.iter().map(|&(file, _)| file);
-        let mut wanted: Vec<u32> = waited_for
-            .filter(|file| !self.started.contains(file))
-            .collect();
+        let mut wanted = std::mem::take(&mut self.to_start);
         wanted.sort_unstable();
-        wanted.dedup();
-        self.started.extend(&wanted);
         wanted
     }
 
     /// Puts the definitions that waited for `file`, now read (or not readable), back in the
     /// queue.
     fn resume(&mut self, file: u32) {
-        let queue = &mut self.queue;
-        self.waiting.retain(|&entry| {
-            let resumed = entry.0 == file;
-            if resumed {
-                queue.push(entry);
-            }
-            !resumed
-        });
+        let resumed = self.waiting.remove(&file).unwrap_or_default();
+        self.queue.extend(resumed.into_iter().map(|at| (file, at)));
     }
 }
 
