@@ -4,12 +4,12 @@
 //! Such a check needs the uses of the functions that carry a rule's `from` context and of every
 //! function they reach, nothing else; in QEMU's tree that is a few percent of its bodies. So
 //! every file is first read with its bodies skimmed ([`Recognizer::skim_bodies`]), unless it
-//! mentions a marker or a `callcheck:` comment, and [`complete`] then reads again, in full, each
-//! skimmed file that defines a function reachable, by name, from a checked function. Files that
-//! come whole (from the extraction cache or a build directory) are not read again: those that
-//! no checked function reaches drop their uses instead. The functions the configuration's own
-//! cuts and boundaries name are reached too, and a file with an `ignore` comment keeps its
-//! uses, so that none of them goes stale.
+//! mentions a marker or a `callcheck:` comment, and [`reach`] then reads again, in full, each
+//! skimmed file that defines a function reachable, by name, from a checked function
+//! ([`Reach::complete`] puts them in place). Files that come whole (from the extraction cache
+//! or a build directory) are not read again: those that no checked function reaches drop their
+//! uses instead. The functions the configuration's own cuts and boundaries name are reached
+//! too, and a file with an `ignore` comment keeps its uses, so that none of them goes stale.
 //!
 //! Going by names over-approximates the graph's resolution (every definition of a name in any
 //! file, and every function a generated wrapper of the name calls; a `static` one only from its
@@ -52,7 +52,7 @@ pub fn checked_contexts(rules: &[Rule], kinds: EdgeKinds) -> Option<ContextSet> 
     Some(from)
 }
 
-/// What [`complete`] did.
+/// What [`Reach::complete`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Completion {
     /// Skimmed files read again in full.
@@ -71,18 +71,16 @@ pub struct Completion {
 /// definitions carrying one, and the functions of prototypes carrying one) or from one named in
 /// `cut_from` (the functions whose edges the configuration's own cuts and boundaries count, so
 /// that they cut what they would cut with every body read). `max_size` is the reading limit.
-/// A file that cannot be read again, or no longer has the same definitions, stays skimmed. The
-/// files read in full (from the start, or from a cache) that define no such function, and
-/// hold no `callcheck: ignore` comment, have their uses dropped, so the graph does not resolve
-/// them. The definitions of unreached files that no use names and that carry no context are
-/// dropped too.
-pub fn complete(
-    files: &mut [SourceFile],
+/// A file that cannot be read again, or no longer has the same definitions, stays skimmed.
+/// Nothing changes in `files` until [`Reach::complete`]: what only their paths and includes
+/// decide can be worked out meanwhile.
+pub fn reach(
+    files: &[SourceFile],
     (from, cut_from): (ContextSet, &[&str]),
     wrappers: &[Wrapper],
     recognizer: &Recognizer,
     max_size: u64,
-) -> Completion {
+) -> Reach {
     let started = Instant::now();
     let mut seeds = seeds(files, from);
     seeds.extend_from_slice(cut_from);
@@ -91,31 +89,72 @@ pub fn complete(
         true => (FxHashMap::default(), vec![false; files.len()]),
         false => reach_from(&seeds, files, wrappers, recognizer, max_size),
     };
-    let mut completion = Completion {
-        read_again: reread.len(),
-        ..Completion::default()
-    };
-    for (file, full) in reread {
-        *files[file as usize].functions = full;
+    Reach {
+        reread,
+        reached,
+        aliases: recognizer.extras.aliases,
+        started,
     }
-    for (file, &reached) in files.iter_mut().zip(&reached) {
-        if !reached && droppable(&file.functions) {
-            file.functions.drop_uses();
-            completion.dropped += 1;
+}
+
+/// What [`reach`] found: the files a checked function reaches, and the skimmed ones among them
+/// read again in full.
+#[derive(Debug)]
+pub struct Reach {
+    /// The full extraction of each file read again, by index.
+    reread: FxHashMap<u32, FileFunctions>,
+    /// Whether a definition of each file was reached, by index.
+    reached: Vec<bool>,
+    /// Whether attribute aliases were recorded: names then do not show which definitions
+    /// carry a context.
+    aliases: bool,
+    /// When [`reach`] started.
+    started: Instant,
+}
+
+impl Reach {
+    /// True if every file read again has the includes it had when skimmed: then what its
+    /// includes decide, worked out from `files` as [`reach`] read them, still holds.
+    pub fn keeps_includes(&self, files: &[SourceFile]) -> bool {
+        let same = |(&file, full): (&u32, &FileFunctions)| {
+            files[file as usize].functions.includes == full.includes
+        };
+        self.reread.iter().all(same)
+    }
+
+    /// Puts the full extractions in place in `files` (those [`reach`] was given). The files
+    /// read in full (from the start, or from a cache) that no checked function reaches, and
+    /// that hold no `callcheck: ignore` comment, have their uses dropped, so the graph does not
+    /// resolve them. The definitions of unreached files that no use names and that carry no
+    /// context are dropped too.
+    pub fn complete(self, files: &mut [SourceFile]) -> Completion {
+        let mut completion = Completion {
+            read_again: self.reread.len(),
+            ..Completion::default()
+        };
+        for (file, full) in self.reread {
+            *files[file as usize].functions = full;
         }
-    }
-    // Where an alias may give a definition a context, names do not show which ones have one.
-    if !recognizer.extras.aliases {
-        let left_out = left_out(files, &reached);
-        for (file, left_out) in files.iter_mut().zip(left_out) {
-            if left_out {
-                completion.definitions_left_out += file.functions.functions.len();
-                file.functions.drop_definitions();
+        for (file, &reached) in files.iter_mut().zip(&self.reached) {
+            if !reached && droppable(&file.functions) {
+                file.functions.drop_uses();
+                completion.dropped += 1;
             }
         }
+        // Where an alias may give a definition a context, names do not show which ones have
+        // one.
+        if !self.aliases {
+            let left_out = left_out(files, &self.reached);
+            for (file, left_out) in files.iter_mut().zip(left_out) {
+                if left_out {
+                    completion.definitions_left_out += file.functions.functions.len();
+                    file.functions.drop_definitions();
+                }
+            }
+        }
+        completion.time = self.started.elapsed();
+        completion
     }
-    completion.time = started.elapsed();
-    completion
 }
 
 /// Whether the definitions of each of `files` can be left out of the graph, by index: no
@@ -526,6 +565,59 @@ pub fn reaches_skimmed(graph: &Graph, from: ContextSet) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config;
+
+    /// `helper.c` skimmed and `checked.c` read in full, from `dir`, as a check reads them first.
+    fn first_read(dir: &Path, recognizer: &Recognizer) -> Vec<SourceFile> {
+        let mut skimming = recognizer.clone();
+        skimming.skim_bodies = true;
+        ["checked.c", "helper.c"]
+            .iter()
+            .map(|name| {
+                let path = dir.join(name).display().to_string();
+                let text = std::fs::read(&path).expect("written by the test");
+                let functions = Extractor::new(&skimming).extract(&text);
+                SourceFile {
+                    path,
+                    functions: Box::new(functions),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reaching_tells_whether_a_file_read_again_kept_its_includes() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text);
+        write("checked.c", "void checked(void) { IO_CODE(); helper(); }\n").unwrap();
+        write(
+            "helper.c",
+            "#include \"a.h\"\nvoid helper(void) { work(); }\n",
+        )
+        .unwrap();
+        let config = config::preset("qemu-block").expect("a built-in preset");
+        let recognizer = config.recognizer(config.edges);
+        let from = checked_contexts(&config.rules, config.edges).expect("reachability rules");
+        let mut files = first_read(dir.path(), &recognizer);
+        assert!(files[1].functions.skimmed && !files[0].functions.skimmed);
+
+        let reach_all = |files: &[SourceFile]| reach(files, (from, &[]), &[], &recognizer, 1 << 20);
+        let unchanged = reach_all(&files);
+        assert!(unchanged.keeps_includes(&files));
+
+        // The same definitions on the same lines, and one include more.
+        write(
+            "helper.c",
+            "#include \"a.h\"\nvoid helper(void) { work(); }\n#include \"b.h\"\n",
+        )
+        .unwrap();
+        let changed = reach_all(&files);
+        assert!(!changed.keeps_includes(&files));
+        let completion = changed.complete(&mut files);
+        assert_eq!(completion.read_again, 1);
+        let includes = files[1].functions.includes.iter().map(|i| &*i.path);
+        assert_eq!(includes.collect::<Vec<_>>(), ["a.h", "b.h"]);
+    }
 
     #[test]
     fn a_read_that_never_sends_still_reports_its_file() {

@@ -31,6 +31,7 @@ pub mod error;
 pub mod explain;
 pub mod extract;
 pub mod graph;
+mod idle;
 pub mod json_seq;
 pub mod lexer;
 pub mod limits;

@@ -17,7 +17,8 @@ use crate::demand::{self, Completion};
 use crate::diagnostics::{self, Diagnostic};
 use crate::error::Error;
 use crate::extract::{Recognizer, extract};
-use crate::graph::{BuildOptions, Graph, normalize_path};
+use crate::graph::{self, BuildOptions, Graph, Layout, normalize_path};
+use crate::idle;
 use crate::limits::PathLimits;
 use crate::model::EdgeKinds;
 use crate::report::Report;
@@ -26,6 +27,7 @@ use crate::source::{DEFAULT_MAX_FILE_SIZE, ReadOptions, SourceFile, read_sources
 use crate::suppress::{Suppressed, Suppressions};
 use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// What to read and how: the command line's input options, made ready.
@@ -254,7 +256,7 @@ impl Session {
         };
         // Written back before the graph is built, so its index is not held through the build.
         let cache = cache.finish();
-        let completion = match checked {
+        let (completion, layout) = match checked {
             Some(from) => {
                 // What the configuration's own cuts and boundaries count must be read: with
                 // edges missing, they would be reported as stale.
@@ -263,11 +265,27 @@ impl Session {
                 let cut_from: Vec<&str> = (cuts.map(|cut| cut.from.get_ref().as_str()))
                     .chain(boundaries.map(|b| b.function.get_ref().as_str()))
                     .collect();
-                let (files, wrappers) = (&mut sources.files, &config.wrappers);
+                // Sorted as the graph numbers them, so that a layout made now serves the graph.
+                graph::sort_by_path(&mut sources.files);
+                let (files, wrappers) = (&sources.files, &config.wrappers);
                 let size = read.max_file_size;
-                demand::complete(files, (from, &cut_from), wrappers, &recognizer, size)
+                // Reading again leaves a core idle while it waits for reads: the layout, which
+                // needs only paths and includes, is begun there, and finished on the thread
+                // pool once the reading is done.
+                let stop = AtomicBool::new(false);
+                let (reach, layout) = std::thread::scope(|scope| {
+                    let begun = idle::spawn(scope, || Layout::begin(files, &include_dirs, &stop));
+                    let reach =
+                        demand::reach(files, (from, &cut_from), wrappers, &recognizer, size);
+                    stop.store(true, Ordering::Relaxed);
+                    (reach, idle::join(begun))
+                });
+                let layout = reach
+                    .keeps_includes(files)
+                    .then(|| layout.finish(files, &include_dirs));
+                (reach.complete(&mut sources.files), layout)
             }
-            None => Completion::default(),
+            None => (Completion::default(), None),
         };
         let read_extract = started.elapsed();
         found.extend(diagnostics::unreadable(&sources.errors));
@@ -282,7 +300,7 @@ impl Session {
             config,
             kinds,
             &recognizer,
-            (sources.files, &include_dirs),
+            (sources.files, &include_dirs, layout),
             found,
             read_extract,
         );
@@ -324,25 +342,28 @@ impl Session {
             config,
             kinds,
             &recognizer,
-            (files, &include_dirs),
+            (files, &include_dirs, None),
             found,
             started.elapsed(),
         )
     }
 
     /// Builds the graph of `files`, extracted with `recognizer`, with their include
-    /// directories.
+    /// directories and, if it was made already, their layout (then `files` are sorted by path).
     fn build(
         config: Config,
         kinds: EdgeKinds,
         recognizer: &Recognizer,
-        (files, include_dirs): (Vec<SourceFile>, &[String]),
+        (files, include_dirs, layout): (Vec<SourceFile>, &[String], Option<Layout>),
         diagnostics: Vec<Diagnostic>,
         read_extract: Duration,
     ) -> Session {
         let started = Instant::now();
         let build = BuildOptions::configured(kinds, recognizer, &config.wrappers, include_dirs);
-        let mut graph = Graph::build(files, &build);
+        let mut graph = match layout {
+            Some(layout) => Graph::build_with(files, layout, &build),
+            None => Graph::build(files, &build),
+        };
         let overridden = graph.apply_overrides(&config.contexts);
         let mut diagnostics = diagnostics;
         diagnostics.extend(diagnostics::conflicting_contexts(

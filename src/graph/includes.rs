@@ -16,9 +16,11 @@ use crate::source::SourceFile;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The resolved includes of a set of files.
 #[derive(Debug, Default)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(super) struct Includes {
     /// The files each file includes, in source order, each once: those of file `f` (in path
     /// order, as [`super::Graph::path`] numbers them) are `included_files[ends[f - 1]..ends[f]]`.
@@ -36,6 +38,7 @@ pub(super) struct Includes {
     pub(super) unresolved: usize,
 }
 /// Finds files by path, as an include names them.
+#[derive(Debug)]
 pub(super) struct PathIndex {
     by_path: FxHashMap<String, u32>,
     /// File indices by the hash of their base name, for path-suffix matches.
@@ -44,15 +47,30 @@ pub(super) struct PathIndex {
 }
 
 impl PathIndex {
-    /// Indexes `files` by normalized path.
+    /// Indexes `files` by normalized path, on the thread pool.
     pub(super) fn new(files: &[SourceFile]) -> Self {
         // In parallel: most of the cost is reading each path from the heap and copying it.
-        let normalized: Vec<String> = files
-            .par_iter()
-            .map(|file| normalized(&file.path).into_owned())
-            .collect();
+        let normalized = files.par_iter().map(|file| normalized(&file.path));
+        PathIndex::of_normalized(normalized.map(Cow::into_owned).collect())
+    }
+
+    /// [`PathIndex::new`] on the calling thread alone; `None` if `stop` is set before it is
+    /// done.
+    pub(super) fn new_here(files: &[SourceFile], stop: &AtomicBool) -> Option<Self> {
+        let mut paths = Vec::with_capacity(files.len());
+        for chunk in files.chunks(STOP_CHECKS_EVERY) {
+            if stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            paths.extend(chunk.iter().map(|file| normalized(&file.path).into_owned()));
+        }
+        Some(PathIndex::of_normalized(paths))
+    }
+
+    /// Indexes the files whose normalized paths are `normalized`, by index.
+    fn of_normalized(normalized: Vec<String>) -> Self {
         let mut by_path = FxHashMap::default();
-        by_path.reserve(files.len());
+        by_path.reserve(normalized.len());
         let mut by_base: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
         for (i, path) in normalized.iter().enumerate() {
             by_path.entry(path.clone()).or_insert(i as u32);
@@ -132,6 +150,32 @@ impl PathIndex {
         let first = *matches.next()?;
         matches.next().is_none().then_some(first)
     }
+
+    /// The files that the includes of `file` (number `index`) find, each once and never
+    /// itself, in source order, and how many includes find no file.
+    fn resolve_file(
+        &self,
+        index: u32,
+        file: &SourceFile,
+        dirs: &[String],
+        lookups: &mut Lookups,
+    ) -> (Vec<u32>, usize) {
+        let mut direct = Vec::new();
+        let mut unresolved = 0;
+        for include in &file.functions.includes {
+            let from = (!include.system).then_some(index);
+            match self.resolve_with(&include.path, from, dirs, lookups) {
+                Some(found) if found != index => {
+                    if !direct.contains(&found) {
+                        direct.push(found);
+                    }
+                }
+                Some(_) => {}
+                None => unresolved += 1,
+            }
+        }
+        (direct, unresolved)
+    }
 }
 
 /// Scratch space of include resolution, one per thread.
@@ -141,31 +185,54 @@ struct Lookups {
     answers: FxHashMap<Box<str>, Option<u32>>,
 }
 
+/// What the includes of each file, in order, resolve to: the files they find, each once, and
+/// how many find no file.
+pub(super) type Resolved = Vec<(Vec<u32>, usize)>;
+
+/// How many files a thread that may be told to stop works on between looks at the flag.
+const STOP_CHECKS_EVERY: usize = 64;
+
 impl Includes {
-    /// Resolves every include of `files` against them and the include directories `dirs`
-    /// (normalized paths, in search order), one file per task.
-    pub(super) fn resolve(files: &[SourceFile], index: &PathIndex, dirs: &[String]) -> Self {
-        let resolved: Vec<(Vec<u32>, usize)> = files
-            .par_iter()
-            .enumerate()
+    /// Resolves, against `index` and the include directories `dirs` (normalized paths, in
+    /// search order), the includes of the files of `files` after the first `resolved.len()`,
+    /// whose results `resolved` holds, one file per task on the thread pool.
+    pub(super) fn resolve(
+        files: &[SourceFile],
+        index: &PathIndex,
+        dirs: &[String],
+        mut resolved: Resolved,
+    ) -> Self {
+        let done = resolved.len();
+        let rest = (files[done..].par_iter().enumerate())
             .map_init(Lookups::default, |lookups, (i, file)| {
-                let mut direct = Vec::new();
-                let mut unresolved = 0;
-                for include in &file.functions.includes {
-                    let from = (!include.system).then_some(i as u32);
-                    match index.resolve_with(&include.path, from, dirs, lookups) {
-                        Some(found) if found != i as u32 => {
-                            if !direct.contains(&found) {
-                                direct.push(found);
-                            }
-                        }
-                        Some(_) => {}
-                        None => unresolved += 1,
-                    }
-                }
-                (direct, unresolved)
-            })
-            .collect();
+                index.resolve_file((done + i) as u32, file, dirs, lookups)
+            });
+        resolved.par_extend(rest);
+        Includes::of_resolved(files, resolved)
+    }
+
+    /// Resolves, as [`Includes::resolve`] does, the includes of `files` from the first one on
+    /// the calling thread alone, until `stop` is set: what each file's includes resolve to, for
+    /// as many files as it got to.
+    pub(super) fn resolve_here(
+        files: &[SourceFile],
+        index: &PathIndex,
+        dirs: &[String],
+        stop: &AtomicBool,
+    ) -> Resolved {
+        let mut lookups = Lookups::default();
+        let mut resolved = Vec::with_capacity(files.len());
+        for (i, file) in files.iter().enumerate() {
+            if i % STOP_CHECKS_EVERY == 0 && stop.load(Ordering::Relaxed) {
+                break;
+            }
+            resolved.push(index.resolve_file(i as u32, file, dirs, &mut lookups));
+        }
+        resolved
+    }
+
+    /// The includes of `files`, from what each file's includes resolved to.
+    fn of_resolved(files: &[SourceFile], resolved: Resolved) -> Self {
         let mut includes = Includes {
             included: vec![false; files.len()],
             included_files: Vec::with_capacity(
@@ -428,6 +495,41 @@ mod tests {
                 functions: Box::default(),
             })
             .collect()
+    }
+
+    #[test]
+    fn resolving_stopped_part_way_then_finished_on_the_pool_finds_what_one_pass_finds() {
+        let sources = [
+            (
+                "a.c",
+                "#include \"b.h\"\n#include <d.h>\n#include \"nowhere.h\"\n",
+            ),
+            ("b.h", "#include \"c/d.h\"\n#include \"b.h\"\n"),
+            ("c/d.h", "#include \"../b.h\"\n"),
+            ("e.c.inc", "#include \"b.h\"\n"),
+            ("f.c", "#include \"e.c.inc\"\n#include \"b.h\"\n"),
+        ];
+        let recognizer = crate::extract::Recognizer::new(&Default::default());
+        let files: Vec<SourceFile> = (sources.iter())
+            .map(|(path, text)| SourceFile {
+                path: path.to_string(),
+                functions: Box::new(crate::extract::extract(text.as_bytes(), &recognizer)),
+            })
+            .collect();
+        let dirs = ["c".to_string()];
+        let paths = PathIndex::new(&files);
+        let whole = Includes::resolve(&files, &paths, &dirs, Vec::new());
+        assert_eq!((whole.direct(0), whole.unresolved), (&[1, 2][..], 1));
+        for stopped_at in 0..=files.len() {
+            let go_on = AtomicBool::new(false);
+            let begun = Includes::resolve_here(&files[..stopped_at], &paths, &dirs, &go_on);
+            assert_eq!(begun.len(), stopped_at);
+            let finished = Includes::resolve(&files, &paths, &dirs, begun);
+            assert_eq!(finished, whole, "stopped after {stopped_at} files");
+        }
+        let stopped = AtomicBool::new(true);
+        assert!(Includes::resolve_here(&files, &paths, &dirs, &stopped).is_empty());
+        assert!(PathIndex::new_here(&files, &stopped).is_none());
     }
 
     #[test]

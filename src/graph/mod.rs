@@ -43,11 +43,12 @@ use crate::source::SourceFile;
 pub use arguments::{ArgumentFacts, Entries, State};
 pub use callers::{CallerUse, Callers};
 pub use includes::normalize as normalize_path;
-use includes::{Includes, PathIndex, Scope};
+use includes::{Includes, PathIndex, Resolved, Scope};
 use kept::KeptFiles;
 use names::{DefinitionNames, apply_prototypes};
 use rayon::prelude::*;
 use resolve::{FileEdges, Resolver};
+use std::sync::atomic::AtomicBool;
 pub use synthetic::wrapper_of;
 use synthetic::{FieldNodes, generate_wrappers};
 use tables::Macros;
@@ -326,6 +327,60 @@ impl<'a> BuildOptions<'a> {
     }
 }
 
+/// Sorts `files` by path, the order a graph numbers them in.
+pub fn sort_by_path(files: &mut [SourceFile]) {
+    files.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
+}
+
+/// What building a graph reads from its files' paths and includes alone: the files indexed by
+/// path, and which files each one includes. It can be made apart from the build, while
+/// something else is still done to the files' function records (see [`Graph::build_with`]).
+#[derive(Debug)]
+pub struct Layout {
+    paths: PathIndex,
+    includes: Includes,
+}
+
+impl Layout {
+    /// The layout of `files`, sorted by path (see [`sort_by_path`]), whose includes are
+    /// searched for in `include_dirs` too, made on the thread pool.
+    pub fn new(files: &[SourceFile], include_dirs: &[String]) -> Layout {
+        PartLayout::default().finish(files, include_dirs)
+    }
+
+    /// Begins [`Layout::new`] on the calling thread alone, with no task on the thread pool (for
+    /// a thread beside work that keeps the pool busy), and stops soon after `stop` is set:
+    /// [`PartLayout::finish`] makes the rest.
+    pub fn begin(files: &[SourceFile], include_dirs: &[String], stop: &AtomicBool) -> PartLayout {
+        let Some(paths) = PathIndex::new_here(files, stop) else {
+            return PartLayout::default();
+        };
+        let resolved = Includes::resolve_here(files, &paths, include_dirs, stop);
+        PartLayout {
+            paths: Some(paths),
+            resolved,
+        }
+    }
+}
+
+/// A [`Layout`] begun by [`Layout::begin`]: as much of it as was made before it was stopped.
+#[derive(Debug, Default)]
+pub struct PartLayout {
+    paths: Option<PathIndex>,
+    /// What the includes of the first files resolve to.
+    resolved: Resolved,
+}
+
+impl PartLayout {
+    /// The whole layout of the `files` and `include_dirs` it was begun with: what is not made
+    /// yet is made on the thread pool.
+    pub fn finish(self, files: &[SourceFile], include_dirs: &[String]) -> Layout {
+        let paths = self.paths.unwrap_or_else(|| PathIndex::new(files));
+        let includes = Includes::resolve(files, &paths, include_dirs, self.resolved);
+        Layout { paths, includes }
+    }
+}
+
 /// The call graph of a set of files.
 #[derive(Debug, Default)]
 pub struct Graph {
@@ -358,9 +413,20 @@ pub struct Graph {
 impl Graph {
     /// Builds the graph of `files`, which it sorts by path.
     pub fn build(mut files: Vec<SourceFile>, options: &BuildOptions) -> Graph {
-        files.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
-        let paths = PathIndex::new(&files);
-        let mut includes = Includes::resolve(&files, &paths, options.include_dirs);
+        sort_by_path(&mut files);
+        let layout = Layout::new(&files, options.include_dirs);
+        Graph::build_with(files, layout, options)
+    }
+
+    /// Builds the graph of `files`, sorted by path (see [`sort_by_path`]), with their
+    /// `layout`, made from the same files (or files with the same paths and includes) and
+    /// `options.include_dirs`.
+    pub fn build_with(mut files: Vec<SourceFile>, layout: Layout, options: &BuildOptions) -> Graph {
+        debug_assert!(files.is_sorted_by(|a, b| a.path <= b.path));
+        let Layout {
+            paths,
+            mut includes,
+        } = layout;
         if options.kinds.includes(UseKind::Macro) {
             macro_functions::add_macro_functions(&mut files, &includes, options.markers);
         }
