@@ -240,12 +240,36 @@ pub type Tokens<'src> = Scanner<'src>;
 pub struct Scanner<'src> {
     source: &'src [u8],
     at: usize,
+    /// False if the source is known to hold no [`crate::lexer::PRAGMA`] word: no comment is
+    /// then searched for one.
+    pragmas: bool,
 }
 
 impl<'src> Scanner<'src> {
     /// Starts scanning `source`.
     pub fn new(source: &'src [u8]) -> Self {
-        Scanner { source, at: 0 }
+        Scanner {
+            source,
+            at: 0,
+            pragmas: true,
+        }
+    }
+
+    /// Starts scanning `source`, which the caller has found to hold no
+    /// [`crate::lexer::PRAGMA`] word anywhere (as deciding to skim a file does): then no
+    /// comment can be a [`Token::Pragma`], and none is searched for the word. The tokens are
+    /// those of [`Scanner::new`].
+    pub fn without_pragmas(source: &'src [u8]) -> Self {
+        Scanner {
+            pragmas: false,
+            ..Scanner::new(source)
+        }
+    }
+
+    /// True if the comment from `start` to `end` speaks to callcheck.
+    #[inline(always)]
+    fn is_pragma(&self, start: usize, end: usize) -> bool {
+        self.pragmas && is_pragma(&self.source[start..end])
     }
 
     /// The source being scanned.
@@ -366,7 +390,7 @@ impl<'src> Scanner<'src> {
                         at = end;
                         continue;
                     }
-                    Some(Opening::Comment(end)) if !is_pragma(&source[start..end]) => {
+                    Some(Opening::Comment(end)) if !self.is_pragma(start, end) => {
                         at = end;
                         continue;
                     }
@@ -389,7 +413,7 @@ impl<'src> Scanner<'src> {
     /// A comment from `start` to `end`: a [`Token::Pragma`] if it speaks to callcheck, else
     /// skipped.
     fn pragma_or_skip(&mut self, start: usize, end: usize) -> Option<(Token, usize)> {
-        if is_pragma(&self.source[start..end]) {
+        if self.is_pragma(start, end) {
             Some((Token::Pragma, end))
         } else {
             self.at = end;

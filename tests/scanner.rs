@@ -4,15 +4,21 @@
 
 mod common;
 
-use callcheck::lexer::LogosTokens;
+use callcheck::lexer::{LogosTokens, PRAGMA};
 use callcheck::scanner::Tokens;
 use proptest::prelude::*;
 
-/// Asserts that both lexers cut `source` the same way.
+/// Asserts that both lexers cut `source` the same way, and so does the scanner told that no
+/// comment speaks to callcheck, where none can.
 fn assert_same_tokens(source: &[u8]) -> Result<(), TestCaseError> {
     let scanned: Vec<_> = Tokens::new(source).collect();
     let reference: Vec<_> = LogosTokens::new(source).collect();
-    prop_assert_eq!(scanned, reference, "{:?}", String::from_utf8_lossy(source));
+    let text = String::from_utf8_lossy(source);
+    prop_assert_eq!(&scanned, &reference, "{:?}", text);
+    if !source.windows(PRAGMA.len()).any(|window| window == PRAGMA) {
+        let without_pragmas: Vec<_> = Tokens::without_pragmas(source).collect();
+        prop_assert_eq!(without_pragmas, reference, "without pragmas: {:?}", text);
+    }
     Ok(())
 }
 

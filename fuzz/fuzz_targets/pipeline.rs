@@ -8,7 +8,7 @@
 
 use callcheck::config::{self, Config};
 use callcheck::extract::{FileFunctions, Recognizer, extract};
-use callcheck::lexer::LogosTokens;
+use callcheck::lexer::{LogosTokens, PRAGMA};
 use callcheck::scanner::Tokens;
 use callcheck::report::Format;
 use callcheck::session::{CheckOptions, Session};
@@ -49,6 +49,10 @@ fuzz_target!(|data: &[u8]| {
     let scanned: Vec<_> = Tokens::new(data).collect();
     let reference: Vec<_> = LogosTokens::new(data).collect();
     assert_eq!(scanned, reference, "the scanner and the logos lexer disagree");
+    if !data.windows(PRAGMA.len()).any(|window| window == PRAGMA) {
+        let without: Vec<_> = Tokens::without_pragmas(data).collect();
+        assert_eq!(without, reference, "scanning without pragmas changed the tokens");
+    }
     let [skipping, reading, skimming] = without_fields();
     let read = extract(data, skipping);
     assert_eq!(

@@ -286,7 +286,11 @@ impl<'src, 'x> FilePass<'src, 'x> {
         // `f\n#define X 1\n(` is still a call of f. A `#define` is read when the pass reaches
         // it, after the token before it.
         let mut tokens = LiveTokens {
-            tokens: Tokens::new(self.source),
+            // A file is skimmed only if it holds no `callcheck:` word.
+            tokens: match self.output.skimmed {
+                true => Tokens::without_pragmas(self.source),
+                false => Tokens::new(self.source),
+            },
             defines: Vec::new(),
             includes: Vec::new(),
         };
