@@ -40,3 +40,18 @@ fn lower_priority() {
 /// Elsewhere, the thread keeps its priority.
 #[cfg(not(target_os = "linux"))]
 fn lower_priority() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idle_work_returns_its_value_and_its_panic() {
+        let sum = std::thread::scope(|scope| join(spawn(scope, || (1..=10).sum::<u32>())));
+        assert_eq!(sum, 55);
+        let panicked = std::panic::catch_unwind(|| {
+            std::thread::scope(|scope| join(spawn(scope, || -> u32 { panic!("idle work failed") })))
+        });
+        assert!(panicked.is_err());
+    }
+}
