@@ -8,15 +8,19 @@
 use std::thread::{Scope, ScopedJoinHandle};
 
 /// Starts `work` on a thread of `scope` that runs only on an otherwise idle core (the
-/// `SCHED_IDLE` class on Linux; elsewhere an ordinary thread). [`join`] waits for it.
+/// `SCHED_IDLE` class on Linux; elsewhere an ordinary thread). [`join`] waits for it. `None` if
+/// the system would not start a thread: the work is then not done, and the caller does
+/// without it.
 pub fn spawn<'scope, T: Send + 'scope>(
     scope: &'scope Scope<'scope, '_>,
     work: impl FnOnce() -> T + Send + 'scope,
-) -> ScopedJoinHandle<'scope, T> {
-    scope.spawn(|| {
+) -> Option<ScopedJoinHandle<'scope, T>> {
+    let thread = std::thread::Builder::new().name("callcheck-idle".to_string());
+    let started = thread.spawn_scoped(scope, || {
         lower_priority();
         work()
-    })
+    });
+    started.ok()
 }
 
 /// What the thread [`spawn`] started returns; a panic on it goes on on this thread.
@@ -47,11 +51,9 @@ mod tests {
 
     #[test]
     fn idle_work_returns_its_value_and_its_panic() {
-        let sum = std::thread::scope(|scope| join(spawn(scope, || (1..=10).sum::<u32>())));
-        assert_eq!(sum, 55);
-        let panicked = std::panic::catch_unwind(|| {
-            std::thread::scope(|scope| join(spawn(scope, || -> u32 { panic!("idle work failed") })))
-        });
+        let started = |work: fn() -> u32| std::thread::scope(|scope| spawn(scope, work).map(join));
+        assert_eq!(started(|| (1..=10).sum()), Some(55));
+        let panicked = std::panic::catch_unwind(|| started(|| panic!("idle work failed")));
         assert!(panicked.is_err());
     }
 }

@@ -278,7 +278,7 @@ impl Session {
                     let reach =
                         demand::reach(files, (from, &cut_from), wrappers, &recognizer, size);
                     stop.store(true, Ordering::Relaxed);
-                    (reach, idle::join(begun))
+                    (reach, begun.map(idle::join).unwrap_or_default())
                 });
                 let layout = reach
                     .keeps_includes(files)
