@@ -346,8 +346,8 @@ fn same_definitions(skimmed: &FileFunctions, full: &FileFunctions) -> bool {
 /// The functions reachable by name from the checked ones, found a file at a time.
 struct Closure<'f> {
     files: &'f [SourceFile],
-    /// Every definition as (name hash, file, index in its functions), sorted.
-    definitions: Vec<(u64, u32, u32)>,
+    /// Every definition, by the hash of its name.
+    definitions: Definitions,
     /// Whether another file may see each file's `static` definitions, by file index: its name
     /// ends an `#include` path (or a generated wrapper's include). The graph's includes resolve
     /// to files of the name the path ends with, so those it finds are among these.
@@ -377,7 +377,7 @@ impl<'f> Closure<'f> {
     fn new(files: &'f [SourceFile], wrappers: &[Wrapper]) -> Self {
         // Two walks over every file's records, one on each side.
         let (definitions, includable) =
-            rayon::join(|| definitions(files), || includable(files, wrappers));
+            rayon::join(|| Definitions::new(files), || includable(files, wrappers));
         let mut wrapped: FxHashMap<&str, Vec<String>> = FxHashMap::default();
         for file in files.iter().filter(|_| !wrappers.is_empty()) {
             let functions = &file.functions;
@@ -424,12 +424,8 @@ impl<'f> Closure<'f> {
         }
         self.names.insert(name.to_string());
         let hash = name_hash(name.as_bytes());
-        let first = self.definitions.partition_point(|&(h, _, _)| h < hash);
         let files = self.files;
-        for &(_, file, at) in self.definitions[first..]
-            .iter()
-            .take_while(|&&(h, _, _)| h == hash)
-        {
+        for (file, at) in self.definitions.of(hash) {
             let functions = &files[file as usize].functions;
             let function = &functions.functions[at as usize];
             if functions.name(function.name) != name {
@@ -495,21 +491,64 @@ impl<'f> Closure<'f> {
     }
 }
 
-/// Every definition of `files` as (name hash, file, index in its functions), sorted.
-fn definitions(files: &[SourceFile]) -> Vec<(u64, u32, u32)> {
-    let count = files
-        .iter()
-        .map(|file| file.functions.functions.len())
-        .sum();
-    let mut definitions: Vec<(u64, u32, u32)> = Vec::with_capacity(count);
-    for (index, file) in files.iter().enumerate() {
-        let functions = &file.functions;
-        let hashes = functions.functions.iter().enumerate();
-        definitions
-            .extend(hashes.map(|(at, f)| (functions.names.hash(f.name), index as u32, at as u32)));
+/// Every definition of a set of files by the hash of its name, grouped by the hash's top bits
+/// (a counting sort, in one pass more than reading them, where sorting by hash took longer
+/// than hashing).
+struct Definitions {
+    /// (name hash, file, index in its functions), the definitions of each group in file order.
+    entries: Vec<(u64, u32, u32)>,
+    /// Where each group starts in `entries`, and where the last ends.
+    starts: Vec<u32>,
+    /// The shift that leaves a hash's group number.
+    shift: u32,
+}
+
+impl Definitions {
+    /// Indexes every definition of `files`.
+    fn new(files: &[SourceFile]) -> Self {
+        let count = files.iter().map(|file| file.functions.functions.len());
+        let mut hashed: Vec<(u64, u32, u32)> = Vec::with_capacity(count.sum());
+        for (index, file) in files.iter().enumerate() {
+            let functions = &file.functions;
+            let hashes = functions.functions.iter().enumerate();
+            hashed.extend(
+                hashes.map(|(at, f)| (functions.names.hash(f.name), index as u32, at as u32)),
+            );
+        }
+        // About one definition per group.
+        let bits = hashed.len().max(2).next_power_of_two().trailing_zeros();
+        let shift = u64::BITS - bits;
+        let mut starts = vec![0u32; (1 << bits) + 1];
+        for &(hash, ..) in &hashed {
+            starts[(hash >> shift) as usize + 1] += 1;
+        }
+        for group in 1..starts.len() {
+            starts[group] += starts[group - 1];
+        }
+        let mut next = starts.clone();
+        let mut entries = vec![(0, 0, 0); hashed.len()];
+        for definition in hashed {
+            let slot = &mut next[(definition.0 >> shift) as usize];
+            entries[*slot as usize] = definition;
+            *slot += 1;
+        }
+        Definitions {
+            entries,
+            starts,
+            shift,
+        }
     }
-    definitions.par_sort_unstable();
-    definitions
+
+    /// The definitions whose name has `hash`, as (file, index in its functions), in file order.
+    fn of(&self, hash: u64) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let group = (hash >> self.shift) as usize;
+        let (start, end) = (self.starts[group], self.starts[group + 1]);
+        let entries = &self.entries[start as usize..end as usize];
+        entries
+            .iter()
+            .filter(move |&&(h, ..)| h == hash)
+            .map(|&(_, file, at)| (file, at))
+    }
 }
 
 /// Whether another file may include each of `files`, by index: its name is the last part of
@@ -583,6 +622,30 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    #[test]
+    fn definitions_are_found_by_name_hash_in_file_order() {
+        let recognizer = Recognizer::new(&Default::default());
+        let sources = [
+            "void a(void) {}\nvoid b(void) {}\n",
+            "",
+            "static void b(void) {}\nvoid c(void) {}\nvoid a(void) {}\n",
+        ];
+        let files: Vec<SourceFile> = (sources.iter().enumerate())
+            .map(|(i, text)| SourceFile {
+                path: format!("{i}.c"),
+                functions: Box::new(Extractor::new(&recognizer).extract(text.as_bytes())),
+            })
+            .collect();
+        let index = Definitions::new(&files);
+        let of = |name: &str| index.of(name_hash(name.as_bytes())).collect::<Vec<_>>();
+        assert_eq!(of("a"), [(0, 0), (2, 2)]);
+        assert_eq!(of("b"), [(0, 1), (2, 0)]);
+        assert_eq!(of("c"), [(2, 1)]);
+        assert_eq!(of("d"), []);
+        let none = Definitions::new(&files[1..2]);
+        assert_eq!(none.of(name_hash(b"a")).count(), 0);
     }
 
     #[test]
