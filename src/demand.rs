@@ -518,19 +518,20 @@ impl Definitions {
         // About one definition per group.
         let bits = hashed.len().max(2).next_power_of_two().trailing_zeros();
         let shift = u64::BITS - bits;
+        // Each group's end, then, as its definitions are placed from the last one back, its
+        // start.
         let mut starts = vec![0u32; (1 << bits) + 1];
         for &(hash, ..) in &hashed {
-            starts[(hash >> shift) as usize + 1] += 1;
+            starts[(hash >> shift) as usize] += 1;
         }
         for group in 1..starts.len() {
             starts[group] += starts[group - 1];
         }
-        let mut next = starts.clone();
         let mut entries = vec![(0, 0, 0); hashed.len()];
-        for definition in hashed {
-            let slot = &mut next[(definition.0 >> shift) as usize];
+        for definition in hashed.into_iter().rev() {
+            let slot = &mut starts[(definition.0 >> shift) as usize];
+            *slot -= 1;
             entries[*slot as usize] = definition;
-            *slot += 1;
         }
         Definitions {
             entries,
