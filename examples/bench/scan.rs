@@ -25,8 +25,12 @@ pub struct ScanRow {
     /// The same with function bodies skimmed where a file mentions no marker and no
     /// `callcheck:` comment, as a check first reads every file.
     pub skim: f64,
-    /// Walking, reading and extracting from disk on one thread (`-j1`), as a run does.
+    /// Walking, reading and extracting every body from disk on one thread, as `-j1` does
+    /// where the rules need every body.
     pub read_extract_j1: f64,
+    /// The same with bodies skimmed where a file mentions no marker, as a check's first
+    /// reading with `-j1` does.
+    pub read_skim_j1: f64,
 }
 
 /// Reads every C file under `dir`/`paths` that the preset does not leave out (as a check
@@ -69,10 +73,14 @@ pub fn measure(label: &str, dir: &Path, paths: &[PathBuf], runs: usize, preset: 
     let mut skimming = recognizer.clone();
     skimming.skim_bodies = true;
     let skim = extraction_mb_s(&skimming);
-    let read_extract_j1 = best_mb_s(&mut || {
-        let sources = read_sources(&paths, &one_thread, &recognizer, None);
-        sources.files.iter().map(|f| f.functions.uses.len()).sum()
-    });
+    let read_j1 = |recognizer: &Recognizer| {
+        best_mb_s(&mut || {
+            let sources = read_sources(&paths, &one_thread, recognizer, None);
+            sources.files.iter().map(|f| f.functions.uses.len()).sum()
+        })
+    };
+    let read_extract_j1 = read_j1(&recognizer);
+    let read_skim_j1 = read_j1(&skimming);
     ScanRow {
         label: label.to_string(),
         bytes,
@@ -81,6 +89,7 @@ pub fn measure(label: &str, dir: &Path, paths: &[PathBuf], runs: usize, preset: 
         extract,
         skim,
         read_extract_j1,
+        read_skim_j1,
     }
 }
 
@@ -92,22 +101,23 @@ pub fn print(rows: &[ScanRow]) {
     println!(
         "\none thread, MB/s (best of the runs): the scanner, the logos reference lexer, \
          extract and extract with bodies skimmed on files held in memory, then read+extract \
-         from disk (-j1)"
+         from disk (-j1), of every body and skimmed"
     );
     println!(
-        "{:<28} {:>8} {:>9} {:>9} {:>9} {:>9} {:>10}",
-        "input", "MB", "scanner", "logos", "extract", "skim", "-j1 r+ext"
+        "{:<28} {:>8} {:>9} {:>9} {:>9} {:>9} {:>10} {:>10}",
+        "input", "MB", "scanner", "logos", "extract", "skim", "-j1 r+ext", "-j1 skim"
     );
     for r in rows {
         println!(
-            "{:<28} {:>8.1} {:>9.0} {:>9.0} {:>9.0} {:>9.0} {:>10.0}",
+            "{:<28} {:>8.1} {:>9.0} {:>9.0} {:>9.0} {:>9.0} {:>10.0} {:>10.0}",
             r.label,
             r.bytes as f64 / 1e6,
             r.scanner,
             r.logos,
             r.extract,
             r.skim,
-            r.read_extract_j1
+            r.read_extract_j1,
+            r.read_skim_j1
         );
     }
 }
