@@ -491,9 +491,9 @@ impl<'f> Closure<'f> {
     }
 }
 
-/// Every definition of a set of files by the hash of its name, grouped by the hash's top bits
-/// (a counting sort, in one pass more than reading them, where sorting by hash took longer
-/// than hashing).
+/// Every definition of a set of files by the hash of its name, grouped by the hash's top bits:
+/// a counting sort, two passes over the definitions, where sorting them by hash took longer
+/// than hashing them.
 struct Definitions {
     /// (name hash, file, index in its functions), the definitions of each group in file order.
     entries: Vec<(u64, u32, u32)>,
