@@ -13,6 +13,7 @@
 
 use crate::extract::name_hash;
 use crate::source::SourceFile;
+use hashbrown::HashTable;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -40,9 +41,12 @@ pub(super) struct Includes {
 /// Finds files by path, as an include names them.
 #[derive(Debug)]
 pub(super) struct PathIndex {
-    by_path: FxHashMap<String, u32>,
+    /// File indices by the hash of their normalized path (the first file of each path): the
+    /// paths themselves are in `normalized`, kept once.
+    by_path: HashTable<u32>,
     /// File indices by the hash of their base name, for path-suffix matches.
     by_base: FxHashMap<u64, Vec<u32>>,
+    /// Each file's normalized path, by index.
     normalized: Vec<String>,
 }
 
@@ -69,11 +73,15 @@ impl PathIndex {
 
     /// Indexes the files whose normalized paths are `normalized`, by index.
     fn of_normalized(normalized: Vec<String>) -> Self {
-        let mut by_path = FxHashMap::default();
-        by_path.reserve(normalized.len());
+        let mut by_path = HashTable::with_capacity(normalized.len());
         let mut by_base: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        let path_of = |file: &u32| normalized[*file as usize].as_str();
         for (i, path) in normalized.iter().enumerate() {
-            by_path.entry(path.clone()).or_insert(i as u32);
+            let hash = name_hash(path.as_bytes());
+            if by_path.find(hash, |file| path_of(file) == path).is_none() {
+                let rehash = |file: &u32| name_hash(path_of(file).as_bytes());
+                by_path.insert_unique(hash, i as u32, rehash);
+            }
             let base = name_hash(base_name(path).as_bytes());
             by_base.entry(base).or_default().push(i as u32);
         }
@@ -82,6 +90,15 @@ impl PathIndex {
             by_base,
             normalized,
         }
+    }
+
+    /// The file whose normalized path is `path`.
+    fn file(&self, path: &str) -> Option<u32> {
+        let path_of = |file: &u32| self.normalized[*file as usize].as_str();
+        let found = self
+            .by_path
+            .find(name_hash(path.as_bytes()), |file| path_of(file) == path);
+        found.copied()
     }
 
     /// The file an include of `path` means, searched for from `from`'s directory (unless
@@ -101,7 +118,7 @@ impl PathIndex {
     ) -> Option<u32> {
         let wanted = normalized(path);
         if wanted.starts_with('/') {
-            return self.by_path.get(wanted.as_ref()).copied();
+            return self.file(&wanted);
         }
         if let Some(from) = from {
             let own_dir = dir_name(&self.normalized[from as usize]);
@@ -131,9 +148,9 @@ impl PathIndex {
         // A normalized directory and a normalized relative path make a normalized path, unless
         // the path climbs out with `..`.
         if wanted.starts_with("..") {
-            self.by_path.get(&normalize(buffer)).copied()
+            self.file(&normalize(buffer))
         } else {
-            self.by_path.get(buffer.as_str()).copied()
+            self.file(buffer)
         }
     }
 
