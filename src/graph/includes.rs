@@ -77,11 +77,11 @@ impl PathIndex {
         let mut by_base: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
         let path_of = |file: &u32| normalized[*file as usize].as_str();
         for (i, path) in normalized.iter().enumerate() {
-            let hash = name_hash(path.as_bytes());
-            if by_path.find(hash, |file| path_of(file) == path).is_none() {
-                let rehash = |file: &u32| name_hash(path_of(file).as_bytes());
-                by_path.insert_unique(hash, i as u32, rehash);
-            }
+            let rehash = |file: &u32| name_hash(path_of(file).as_bytes());
+            let same = |file: &u32| path_of(file) == path;
+            by_path
+                .entry(name_hash(path.as_bytes()), same, rehash)
+                .or_insert(i as u32);
             let base = name_hash(base_name(path).as_bytes());
             by_base.entry(base).or_default().push(i as u32);
         }
