@@ -268,7 +268,7 @@ impl<'src> Scanner<'src> {
 
     /// True if the comment from `start` to `end` speaks to callcheck.
     #[inline(always)]
-    fn is_pragma(&self, start: usize, end: usize) -> bool {
+    fn pragma_between(&self, start: usize, end: usize) -> bool {
         self.pragmas && is_pragma(&self.source[start..end])
     }
 
@@ -390,7 +390,7 @@ impl<'src> Scanner<'src> {
                         at = end;
                         continue;
                     }
-                    Some(Opening::Comment(end)) if !self.is_pragma(start, end) => {
+                    Some(Opening::Comment(end)) if !self.pragma_between(start, end) => {
                         at = end;
                         continue;
                     }
@@ -413,7 +413,7 @@ impl<'src> Scanner<'src> {
     /// A comment from `start` to `end`: a [`Token::Pragma`] if it speaks to callcheck, else
     /// skipped.
     fn pragma_or_skip(&mut self, start: usize, end: usize) -> Option<(Token, usize)> {
-        if self.is_pragma(start, end) {
+        if self.pragma_between(start, end) {
             Some((Token::Pragma, end))
         } else {
             self.at = end;
