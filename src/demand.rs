@@ -18,9 +18,11 @@
 //! on the built graph; a session that finds otherwise (an attribute alias that gives a context,
 //! a file that changed or vanished between the two reads) reads everything again in full.
 //!
-//! Most definitions of a tree are then in files that no checked function reaches. Those that no
-//! use names and that carry no context are left out of the graph altogether: they are on no
-//! path, and no edge ends at them.
+//! In the files a checked function reaches, only the uses of the definitions reached are kept:
+//! the others' are forgotten ([`FileFunctions::keep_uses_of`]), as if their bodies had been
+//! skimmed, so the graph does not resolve them. Most definitions of a tree are then in files
+//! that no checked function reaches. Those that no use names and that carry no context are left
+//! out of the graph altogether: they are on no path, and no edge ends at them.
 
 use crate::context::{ContextSet, Rule, RuleKind, Wrapper};
 use crate::extract::{
@@ -85,13 +87,14 @@ pub fn reach(
     let mut seeds = seeds(files, from);
     seeds.extend_from_slice(cut_from);
     // With nothing checked, no body is needed.
-    let (reread, reached) = match seeds.is_empty() {
-        true => (FxHashMap::default(), vec![false; files.len()]),
+    let (reread, reached, followed) = match seeds.is_empty() {
+        true => Default::default(),
         false => reach_from(&seeds, files, wrappers, recognizer, max_size),
     };
     Reach {
         reread,
         reached,
+        followed,
         aliases: recognizer.extras.aliases,
         started,
     }
@@ -105,6 +108,9 @@ pub struct Reach {
     reread: FxHashMap<u32, FileFunctions>,
     /// Whether a definition of each file was reached, by index.
     reached: Vec<bool>,
+    /// The definitions reached whose uses were followed, as (file, index in its functions),
+    /// in no order.
+    followed: Vec<(u32, u32)>,
     /// Whether attribute aliases were recorded: names then do not show which definitions
     /// carry a context.
     aliases: bool,
@@ -135,6 +141,7 @@ impl Reach {
         for (file, full) in self.reread {
             *files[file as usize].functions = full;
         }
+        keep_followed_uses(files, self.followed);
         for (file, &reached) in files.iter_mut().zip(&self.reached) {
             if !reached && droppable(&file.functions) {
                 file.functions.drop_uses();
@@ -157,6 +164,22 @@ impl Reach {
     }
 }
 
+/// Forgets the uses of the definitions of `files` that no checked function reaches, all but
+/// those `followed` lists, as (file, index): the graph need not resolve them. A file with an
+/// `ignore` comment keeps them, so that the comment does not go stale.
+fn keep_followed_uses(files: &mut [SourceFile], mut followed: Vec<(u32, u32)>) {
+    followed.sort_unstable();
+    followed.dedup();
+    for group in followed.chunk_by(|a, b| a.0 == b.0) {
+        let functions = &mut files[group[0].0 as usize].functions;
+        if functions.skimmed || !droppable_when_known(functions) {
+            continue;
+        }
+        let kept: Vec<u32> = group.iter().map(|&(_, at)| at).collect();
+        functions.keep_uses_of(&kept);
+    }
+}
+
 /// Whether the definitions of each of `files` can be left out of the graph, by index: no
 /// checked function reaches the file (`reached` says which do), no use left in any file names
 /// one, none carries a context (a marker, an attribute, or a prototype's: the prototypes'
@@ -169,7 +192,10 @@ fn left_out(files: &[SourceFile], reached: &[bool]) -> Vec<bool> {
         .flat_map(|file| {
             let functions = &file.functions;
             let prototypes = functions.prototypes.iter().map(|p| p.name);
-            let uses = functions.uses.iter().map(|used| used.name);
+            // By definition: those whose uses were forgotten own none.
+            let uses = (functions.functions.iter())
+                .flat_map(|function| functions.uses_of(function))
+                .map(|used| used.name);
             prototypes.chain(uses).map(|name| functions.name(name))
         })
         .collect();
@@ -195,14 +221,15 @@ fn left_out(files: &[SourceFile], reached: &[bool]) -> Vec<bool> {
 /// Follows the uses from the definitions of `seeds`, reading skimmed files again as it
 /// reaches them. Reads run on the thread pool as soon as a file is reached, and the uses of
 /// each are followed as soon as it is read, with no round waiting for its slowest file. Returns
-/// the files read again, by index, and whether each file was reached.
+/// the files read again, by index, whether each file was reached, and the definitions whose
+/// uses were followed.
 fn reach_from(
     seeds: &[&str],
     files: &[SourceFile],
     wrappers: &[Wrapper],
     recognizer: &Recognizer,
     max_size: u64,
-) -> (FxHashMap<u32, FileFunctions>, Vec<bool>) {
+) -> ReachedFrom {
     let mut reread: FxHashMap<u32, FileFunctions> = FxHashMap::default();
     let mut closure = Closure::new(files, wrappers);
     for name in seeds {
@@ -241,8 +268,12 @@ fn reach_from(
             closure.resume(file);
         }
     });
-    (reread, closure.reached)
+    (reread, closure.reached, closure.followed)
 }
+
+/// What [`reach_from`] found: the files read again, by index, whether each file was reached,
+/// and the definitions whose uses were followed.
+type ReachedFrom = (FxHashMap<u32, FileFunctions>, Vec<bool>, Vec<(u32, u32)>);
 
 /// Where a read's result goes. Dropped unsent (the read panicked), it reports the file as
 /// unreadable: the closure waits for every read it started, and the scope raises the panic
@@ -309,8 +340,14 @@ fn read_again(
 /// True if a whole file that no checked function reaches may drop its uses: an `ignore`
 /// comment in it cuts some of them, and would go stale without them.
 fn droppable(functions: &FileFunctions) -> bool {
+    !functions.skimmed && droppable_when_known(functions)
+}
+
+/// True if the uses of `functions`, where known, may be dropped: no `ignore` comment in it cuts
+/// any of them.
+fn droppable_when_known(functions: &FileFunctions) -> bool {
     let ignores = |pragma: &Pragma| matches!(pragma.kind, PragmaKind::Ignore);
-    !functions.skimmed && !functions.pragmas.iter().any(ignores)
+    !functions.pragmas.iter().any(ignores)
 }
 
 /// The names of the definitions and prototypes that carry a context of `from`.
@@ -371,6 +408,8 @@ struct Closure<'f> {
     unreadable: FxHashSet<u32>,
     /// Whether a definition of each file was reached, by file index.
     reached: Vec<bool>,
+    /// The definitions whose uses were followed, as (file, index in its functions).
+    followed: Vec<(u32, u32)>,
 }
 
 impl<'f> Closure<'f> {
@@ -403,6 +442,7 @@ impl<'f> Closure<'f> {
             to_start: Vec::new(),
             unreadable: FxHashSet::default(),
             reached: vec![false; files.len()],
+            followed: Vec::new(),
         }
     }
 
@@ -469,6 +509,7 @@ impl<'f> Closure<'f> {
                     }
                 },
             };
+            self.followed.push((file, at));
             let function = &functions.functions[at as usize];
             for used in functions.uses_of(function) {
                 self.reach(functions.name(used.name), Some(file));
@@ -577,7 +618,7 @@ fn includable(files: &[SourceFile], wrappers: &[Wrapper]) -> Vec<bool> {
 /// True if a function carrying a context of `from` reaches, over any edge, a definition whose
 /// body was skimmed (itself included).
 pub fn reaches_skimmed(graph: &Graph, from: ContextSet) -> bool {
-    if graph.skimmed_files() == 0 {
+    if !graph.skims() {
         return false;
     }
     let mut seen = vec![false; graph.len()];
@@ -590,7 +631,7 @@ pub fn reaches_skimmed(graph: &Graph, from: ContextSet) -> bool {
     }
     while let Some(node) = stack.pop() {
         let function = graph.function(node);
-        if function.kind == NodeKind::Definition && graph.skimmed(function.file) {
+        if function.kind == NodeKind::Definition && graph.body_skimmed(node) {
             return true;
         }
         for edge in graph.edges_from(node) {
@@ -681,6 +722,74 @@ mod tests {
         assert_eq!(completion.read_again, 1);
         let includes = files[1].functions.includes.iter().map(|i| &*i.path);
         assert_eq!(includes.collect::<Vec<_>>(), ["a.h", "b.h"]);
+    }
+
+    #[test]
+    fn only_the_uses_of_definitions_reached_are_kept() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text);
+        write(
+            "checked.c",
+            "void checked(void) { IO_CODE(); helper(); }\nvoid unreached(void) { other(); }\n",
+        )
+        .unwrap();
+        write(
+            "helper.c",
+            "void spare(void) { more(); }\nvoid helper(void) { work(); }\n",
+        )
+        .unwrap();
+        let config = config::preset("qemu-block").expect("a built-in preset");
+        let recognizer = config.recognizer(config.edges);
+        let from = checked_contexts(&config.rules, config.edges).expect("reachability rules");
+        let mut files = first_read(dir.path(), &recognizer);
+        let reached = reach(&files, (from, &[]), &[], &recognizer, 1 << 20);
+        assert_eq!(reached.complete(&mut files).read_again, 1);
+        let known = |file: &SourceFile| {
+            let functions = &file.functions;
+            let known = (0..functions.functions.len() as u32).map(|at| functions.body_read(at));
+            known.collect::<Vec<_>>()
+        };
+        // `checked` and `helper` are reached; `unreached` and `spare` are not.
+        assert_eq!(known(&files[0]), [true, false]);
+        assert_eq!(known(&files[1]), [false, true]);
+        let uses = |file: &SourceFile, at: usize| {
+            let functions = &file.functions;
+            let used = functions.uses_of(&functions.functions[at]);
+            used.map(|used| functions.name(used.name).to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(uses(&files[0], 0), ["helper"]);
+        assert_eq!(uses(&files[0], 1), Vec::<String>::new());
+        assert_eq!(uses(&files[1], 1), ["work"]);
+
+        let graph = Graph::build(files, &crate::graph::BuildOptions::new(config.edges));
+        assert!(!reaches_skimmed(&graph, from));
+        let skimmed = |file, at| graph.body_skimmed(graph.node_of(file, at));
+        assert_eq!(
+            [skimmed(0, 0), skimmed(0, 1), skimmed(1, 0), skimmed(1, 1)],
+            [false, true, true, false]
+        );
+    }
+
+    #[test]
+    fn a_file_with_an_ignore_comment_keeps_every_use() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text);
+        write(
+            "checked.c",
+            "void checked(void) { IO_CODE(); }\n\
+             void unreached(void) { other(); } // callcheck: ignore other\n",
+        )
+        .unwrap();
+        write("helper.c", "void helper(void) {}\n").unwrap();
+        let config = config::preset("qemu-block").expect("a built-in preset");
+        let recognizer = config.recognizer(config.edges);
+        let from = checked_contexts(&config.rules, config.edges).expect("reachability rules");
+        let mut files = first_read(dir.path(), &recognizer);
+        assert!(!files[0].functions.pragmas.is_empty());
+        reach(&files, (from, &[]), &[], &recognizer, 1 << 20).complete(&mut files);
+        assert!(!files[0].functions.skimmed);
+        assert!(files[0].functions.body_read(1));
     }
 
     #[test]

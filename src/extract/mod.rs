@@ -399,8 +399,12 @@ pub struct FileFunctions {
     /// Conditions of live `#if`/`#elif` directives left unknown (every branch read).
     pub conditions_open: u32,
     /// Its definitions' uses are not known: their bodies were skimmed, not read
-    /// ([`Recognizer::skim_bodies`]), or their uses were dropped ([`FileFunctions::drop_uses`]).
+    /// ([`Recognizer::skim_bodies`]), or their uses were dropped ([`FileFunctions::drop_uses`],
+    /// [`FileFunctions::keep_uses_of`]), all but those of [`FileFunctions::read_bodies`].
     pub skimmed: bool,
+    /// In a file whose uses are not known, the definitions whose uses are all the same, by
+    /// index in [`FileFunctions::functions`], ascending.
+    pub read_bodies: ThinVec<u32>,
 }
 
 impl FileFunctions {
@@ -436,6 +440,27 @@ impl FileFunctions {
             function.uses_end = 0;
         }
         self.skimmed = true;
+        self.read_bodies = ThinVec::new();
+    }
+
+    /// Forgets what the bodies of its definitions but those `kept` lists (by index, ascending)
+    /// use, as if they had been skimmed: for a check that knows only those are reached (see
+    /// [`crate::demand`]). The uses stay in place, so that what points at them by index still
+    /// does; the forgotten definitions just no longer own any.
+    pub fn keep_uses_of(&mut self, kept: &[u32]) {
+        let mut kept_iter = kept.iter().peekable();
+        for (at, function) in self.functions.iter_mut().enumerate() {
+            if kept_iter.next_if_eq(&&(at as u32)).is_none() {
+                function.uses_end = function.uses_start;
+            }
+        }
+        self.read_bodies = kept.iter().copied().collect();
+        self.skimmed = true;
+    }
+
+    /// True if the uses of definition `index` (in [`FileFunctions::functions`]) are known.
+    pub fn body_read(&self, index: u32) -> bool {
+        !self.skimmed || self.read_bodies.binary_search(&index).is_ok()
     }
 
     /// Forgets its definitions, and their uses: for a check that knows no function it checks
@@ -477,6 +502,7 @@ impl FileFunctions {
             conditions_decided,
             conditions_open,
             skimmed,
+            read_bodies,
         } = self;
         names.clear();
         functions.clear();
@@ -507,6 +533,7 @@ impl FileFunctions {
         *conditions_decided = 0;
         *conditions_open = 0;
         *skimmed = false;
+        read_bodies.clear();
     }
 }
 

@@ -8,6 +8,7 @@
 use crate::extract::{NameTable, Pragma};
 use crate::source::SourceFile;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 /// The graph's files, by index in path order.
 #[derive(Debug, Default)]
@@ -25,6 +26,9 @@ pub(super) struct KeptFiles {
     pub(super) conditions_open: usize,
     /// Whether each file's function bodies were skimmed, by file index.
     skimmed: Vec<bool>,
+    /// The skimmed files whose bodies were read all the same for some definitions: those
+    /// definitions, by index in their file's, ascending.
+    read_bodies: FxHashMap<u32, Vec<u32>>,
 }
 
 impl KeptFiles {
@@ -54,6 +58,10 @@ impl KeptFiles {
             kept.conditions_decided += functions.conditions_decided as usize;
             kept.conditions_open += functions.conditions_open as usize;
             kept.skimmed.push(functions.skimmed);
+            if functions.skimmed && !functions.read_bodies.is_empty() {
+                let read = functions.read_bodies.to_vec();
+                kept.read_bodies.insert(index as u32, read);
+            }
             // Copied, not moved: all that is kept is allocated anew, away from what is freed.
             let pragmas = functions.pragmas.iter().cloned();
             kept.pragmas
@@ -74,14 +82,23 @@ impl KeptFiles {
         self.paths.get(index)
     }
 
-    /// True if the function bodies of file `index` were skimmed, not read.
-    pub(super) fn skimmed(&self, index: u32) -> bool {
-        self.skimmed[index as usize]
+    /// True if the body of definition `definition` (by index in its file's) of file `file`
+    /// was skimmed, not read.
+    pub(super) fn body_skimmed(&self, file: u32, definition: u32) -> bool {
+        self.skimmed[file as usize]
+            && (self.read_bodies.get(&file))
+                .is_none_or(|read| read.binary_search(&definition).is_err())
     }
 
-    /// The number of files whose function bodies were skimmed.
+    /// True if the bodies of some file were skimmed, all or some of them.
+    pub(super) fn skims(&self) -> bool {
+        self.skimmed.contains(&true)
+    }
+
+    /// The number of files whose function bodies were all skimmed.
     pub(super) fn skimmed_count(&self) -> usize {
-        self.skimmed.iter().filter(|&&skimmed| skimmed).count()
+        let skimmed = self.skimmed.iter().filter(|&&skimmed| skimmed).count();
+        skimmed - self.read_bodies.len()
     }
 
     /// The `callcheck:` comments, with the index of their file, in file order.

@@ -763,15 +763,22 @@ impl Graph {
         self.first_node[file] + index
     }
 
-    /// True if the function bodies of file `index` were skimmed, not read (see
-    /// [`FileFunctions::skimmed`]): its definitions have no edges.
+    /// True if the body of definition `node` (a [`NodeKind::Definition`]) was skimmed, not
+    /// read (see [`FileFunctions::skimmed`]): it has no edges.
     ///
     /// [`FileFunctions::skimmed`]: crate::extract::FileFunctions::skimmed
-    pub fn skimmed(&self, index: u32) -> bool {
-        self.files.skimmed(index)
+    pub fn body_skimmed(&self, node: NodeId) -> bool {
+        let file = self.function(node).file;
+        let index = node - self.first_node[file as usize];
+        self.files.body_skimmed(file, index)
     }
 
-    /// The number of files whose function bodies were skimmed.
+    /// True if the bodies of some file were skimmed, all or some of them.
+    pub fn skims(&self) -> bool {
+        self.files.skims()
+    }
+
+    /// The number of files whose function bodies were all skimmed.
     pub fn skimmed_files(&self) -> usize {
         self.files.skimmed_count()
     }
