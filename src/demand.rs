@@ -88,7 +88,7 @@ pub fn reach(
     seeds.extend_from_slice(cut_from);
     // With nothing checked, no body is needed.
     let (reread, reached, followed) = match seeds.is_empty() {
-        true => Default::default(),
+        true => (FxHashMap::default(), vec![false; files.len()], Vec::new()),
         false => reach_from(&seeds, files, wrappers, recognizer, max_size),
     };
     Reach {
@@ -192,10 +192,7 @@ fn left_out(files: &[SourceFile], reached: &[bool]) -> Vec<bool> {
         .flat_map(|file| {
             let functions = &file.functions;
             let prototypes = functions.prototypes.iter().map(|p| p.name);
-            // By definition: those whose uses were forgotten own none.
-            let uses = (functions.functions.iter())
-                .flat_map(|function| functions.uses_of(function))
-                .map(|used| used.name);
+            let uses = functions.known_uses().map(|used| used.name);
             prototypes.chain(uses).map(|name| functions.name(name))
         })
         .collect();
@@ -769,6 +766,26 @@ mod tests {
             [skimmed(0, 0), skimmed(0, 1), skimmed(1, 0), skimmed(1, 1)],
             [false, true, true, false]
         );
+    }
+
+    #[test]
+    fn with_nothing_checked_every_plain_definition_is_left_out() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text);
+        // Read in full (it mentions a marker), yet with no function that carries a context.
+        let text = "/* no IO_CODE() here */\nvoid unchecked(void) { helper(); }\n";
+        write("checked.c", text).unwrap();
+        write("helper.c", "void helper(void) {}\nvoid spare(void) {}\n").unwrap();
+        let config = config::preset("qemu-block").expect("a built-in preset");
+        let recognizer = config.recognizer(config.edges);
+        let from = checked_contexts(&config.rules, config.edges).expect("reachability rules");
+        let mut files = first_read(dir.path(), &recognizer);
+        let completion = reach(&files, (from, &[]), &[], &recognizer, 1 << 20).complete(&mut files);
+        assert_eq!(completion.read_again, 0);
+        // `checked.c`, read in full, drops its uses; then nothing names `helper`.
+        assert_eq!(completion.dropped, 1);
+        assert_eq!(completion.definitions_left_out, 3);
+        assert!(files.iter().all(|file| file.functions.functions.is_empty()));
     }
 
     #[test]

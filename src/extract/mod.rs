@@ -458,6 +458,15 @@ impl FileFunctions {
         self.skimmed = true;
     }
 
+    /// The uses of the definitions whose uses are known (see [`FileFunctions::body_read`]): all
+    /// of them in a file read in full, none in one skimmed.
+    pub fn known_uses(&self) -> impl Iterator<Item = Use> + '_ {
+        let all = (!self.skimmed).then(|| self.uses.iter());
+        let read =
+            (self.read_bodies.iter()).flat_map(|&at| self.uses_of(&self.functions[at as usize]));
+        all.into_iter().flatten().chain(read)
+    }
+
     /// True if the uses of definition `index` (in [`FileFunctions::functions`]) are known.
     pub fn body_read(&self, index: u32) -> bool {
         !self.skimmed || self.read_bodies.binary_search(&index).is_ok()
