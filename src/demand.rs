@@ -613,7 +613,7 @@ fn includable(files: &[SourceFile], wrappers: &[Wrapper]) -> Vec<bool> {
 }
 
 /// True if a function carrying a context of `from` reaches, over any edge, a definition whose
-/// body was skimmed (itself included).
+/// uses are not known (itself included): its body was skimmed, or its uses forgotten.
 pub fn reaches_skimmed(graph: &Graph, from: ContextSet) -> bool {
     if !graph.skims() {
         return false;
@@ -628,7 +628,7 @@ pub fn reaches_skimmed(graph: &Graph, from: ContextSet) -> bool {
     }
     while let Some(node) = stack.pop() {
         let function = graph.function(node);
-        if function.kind == NodeKind::Definition && graph.body_skimmed(node) {
+        if function.kind == NodeKind::Definition && graph.uses_unknown(node) {
             return true;
         }
         for edge in graph.edges_from(node) {
@@ -743,7 +743,7 @@ mod tests {
         assert_eq!(reached.complete(&mut files).read_again, 1);
         let known = |file: &SourceFile| {
             let functions = &file.functions;
-            let known = (0..functions.functions.len() as u32).map(|at| functions.body_read(at));
+            let known = (0..functions.functions.len() as u32).map(|at| functions.uses_known(at));
             known.collect::<Vec<_>>()
         };
         // `checked` and `helper` are reached; `unreached` and `spare` are not.
@@ -761,7 +761,7 @@ mod tests {
 
         let graph = Graph::build(files, &crate::graph::BuildOptions::new(config.edges));
         assert!(!reaches_skimmed(&graph, from));
-        let skimmed = |file, at| graph.body_skimmed(graph.node_of(file, at));
+        let skimmed = |file, at| graph.uses_unknown(graph.node_of(file, at));
         assert_eq!(
             [skimmed(0, 0), skimmed(0, 1), skimmed(1, 0), skimmed(1, 1)],
             [false, true, true, false]
@@ -806,7 +806,7 @@ mod tests {
         assert!(!files[0].functions.pragmas.is_empty());
         reach(&files, (from, &[]), &[], &recognizer, 1 << 20).complete(&mut files);
         assert!(!files[0].functions.skimmed);
-        assert!(files[0].functions.body_read(1));
+        assert!(files[0].functions.uses_known(1));
     }
 
     #[test]

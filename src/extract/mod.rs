@@ -400,11 +400,12 @@ pub struct FileFunctions {
     pub conditions_open: u32,
     /// Its definitions' uses are not known: their bodies were skimmed, not read
     /// ([`Recognizer::skim_bodies`]), or their uses were dropped ([`FileFunctions::drop_uses`],
-    /// [`FileFunctions::keep_uses_of`]), all but those of [`FileFunctions::read_bodies`].
+    /// [`FileFunctions::keep_uses_of`]), all but those of [`FileFunctions::known_definitions`].
     pub skimmed: bool,
-    /// In a file whose uses are not known, the definitions whose uses are all the same, by
-    /// index in [`FileFunctions::functions`], ascending.
-    pub read_bodies: ThinVec<u32>,
+    /// In a skimmed file, the definitions whose uses are known all the same (a check kept
+    /// them: [`FileFunctions::keep_uses_of`]), by index in [`FileFunctions::functions`],
+    /// ascending.
+    pub known_definitions: ThinVec<u32>,
 }
 
 impl FileFunctions {
@@ -440,7 +441,7 @@ impl FileFunctions {
             function.uses_end = 0;
         }
         self.skimmed = true;
-        self.read_bodies = ThinVec::new();
+        self.known_definitions = ThinVec::new();
     }
 
     /// Forgets what the bodies of its definitions but those `kept` lists (by index, ascending)
@@ -454,22 +455,23 @@ impl FileFunctions {
                 function.uses_end = function.uses_start;
             }
         }
-        self.read_bodies = kept.iter().copied().collect();
+        self.known_definitions = kept.iter().copied().collect();
         self.skimmed = true;
     }
 
-    /// The uses of the definitions whose uses are known (see [`FileFunctions::body_read`]): all
-    /// of them in a file read in full, none in one skimmed.
+    /// The uses that are known (see [`FileFunctions::uses_known`]): all of them in a file read
+    /// in full, none in one skimmed, those of [`FileFunctions::known_definitions`] in one whose
+    /// uses were kept in part.
     pub fn known_uses(&self) -> impl Iterator<Item = Use> + '_ {
         let all = (!self.skimmed).then(|| self.uses.iter());
-        let read =
-            (self.read_bodies.iter()).flat_map(|&at| self.uses_of(&self.functions[at as usize]));
-        all.into_iter().flatten().chain(read)
+        let kept = (self.known_definitions.iter())
+            .flat_map(|&at| self.uses_of(&self.functions[at as usize]));
+        all.into_iter().flatten().chain(kept)
     }
 
     /// True if the uses of definition `index` (in [`FileFunctions::functions`]) are known.
-    pub fn body_read(&self, index: u32) -> bool {
-        !self.skimmed || self.read_bodies.binary_search(&index).is_ok()
+    pub fn uses_known(&self, index: u32) -> bool {
+        !self.skimmed || self.known_definitions.binary_search(&index).is_ok()
     }
 
     /// Forgets its definitions, and their uses: for a check that knows no function it checks
@@ -511,7 +513,7 @@ impl FileFunctions {
             conditions_decided,
             conditions_open,
             skimmed,
-            read_bodies,
+            known_definitions,
         } = self;
         names.clear();
         functions.clear();
@@ -542,7 +544,7 @@ impl FileFunctions {
         *conditions_decided = 0;
         *conditions_open = 0;
         *skimmed = false;
-        read_bodies.clear();
+        known_definitions.clear();
     }
 }
 

@@ -26,9 +26,12 @@ pub(super) struct KeptFiles {
     pub(super) conditions_open: usize,
     /// Whether each file's function bodies were skimmed, by file index.
     skimmed: Vec<bool>,
-    /// The skimmed files whose bodies were read all the same for some definitions: those
-    /// definitions, by index in their file's, ascending.
-    read_bodies: FxHashMap<u32, Vec<u32>>,
+    /// The skimmed files whose uses are known all the same for some definitions (see
+    /// [`FileFunctions::known_definitions`]): those definitions, by index in their file's,
+    /// ascending.
+    ///
+    /// [`FileFunctions::known_definitions`]: crate::extract::FileFunctions::known_definitions
+    known_definitions: FxHashMap<u32, Vec<u32>>,
 }
 
 impl KeptFiles {
@@ -58,9 +61,9 @@ impl KeptFiles {
             kept.conditions_decided += functions.conditions_decided as usize;
             kept.conditions_open += functions.conditions_open as usize;
             kept.skimmed.push(functions.skimmed);
-            if functions.skimmed && !functions.read_bodies.is_empty() {
-                let read = functions.read_bodies.to_vec();
-                kept.read_bodies.insert(index as u32, read);
+            if functions.skimmed && !functions.known_definitions.is_empty() {
+                let known = functions.known_definitions.to_vec();
+                kept.known_definitions.insert(index as u32, known);
             }
             // Copied, not moved: all that is kept is allocated anew, away from what is freed.
             let pragmas = functions.pragmas.iter().cloned();
@@ -82,12 +85,12 @@ impl KeptFiles {
         self.paths.get(index)
     }
 
-    /// True if the body of definition `definition` (by index in its file's) of file `file`
-    /// was skimmed, not read.
-    pub(super) fn body_skimmed(&self, file: u32, definition: u32) -> bool {
+    /// True if the uses of definition `definition` (by index in its file's) of file `file` are
+    /// not known: its body was skimmed, or its uses dropped.
+    pub(super) fn uses_unknown(&self, file: u32, definition: u32) -> bool {
         self.skimmed[file as usize]
-            && (self.read_bodies.get(&file))
-                .is_none_or(|read| read.binary_search(&definition).is_err())
+            && (self.known_definitions.get(&file))
+                .is_none_or(|known| known.binary_search(&definition).is_err())
     }
 
     /// True if the bodies of some file were skimmed, all or some of them.
@@ -98,7 +101,7 @@ impl KeptFiles {
     /// The number of files whose function bodies were all skimmed.
     pub(super) fn skimmed_count(&self) -> usize {
         let skimmed = self.skimmed.iter().filter(|&&skimmed| skimmed).count();
-        skimmed - self.read_bodies.len()
+        skimmed - self.known_definitions.len()
     }
 
     /// The `callcheck:` comments, with the index of their file, in file order.

@@ -763,14 +763,14 @@ impl Graph {
         self.first_node[file] + index
     }
 
-    /// True if the body of definition `node` (a [`NodeKind::Definition`]) was skimmed, not
-    /// read (see [`FileFunctions::skimmed`]): it has no edges.
+    /// True if the uses of definition `node` (a [`NodeKind::Definition`]) are not known: its
+    /// body was skimmed, or its uses dropped (see [`FileFunctions::skimmed`]). It has no edges.
     ///
     /// [`FileFunctions::skimmed`]: crate::extract::FileFunctions::skimmed
-    pub fn body_skimmed(&self, node: NodeId) -> bool {
+    pub fn uses_unknown(&self, node: NodeId) -> bool {
         let file = self.function(node).file;
         let index = node - self.first_node[file as usize];
-        self.files.body_skimmed(file, index)
+        self.files.uses_unknown(file, index)
     }
 
     /// True if the bodies of some file were skimmed, all or some of them.
