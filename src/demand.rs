@@ -645,22 +645,65 @@ mod tests {
     use super::*;
     use crate::config;
 
-    /// `helper.c` skimmed and `checked.c` read in full, from `dir`, as a check reads them first.
-    fn first_read(dir: &Path, recognizer: &Recognizer) -> Vec<SourceFile> {
-        let mut skimming = recognizer.clone();
-        skimming.skim_bodies = true;
-        ["checked.c", "helper.c"]
-            .iter()
-            .map(|name| {
-                let path = dir.join(name).display().to_string();
-                let text = std::fs::read(&path).expect("written by the test");
-                let functions = Extractor::new(&skimming).extract(&text);
-                SourceFile {
-                    path,
-                    functions: Box::new(functions),
-                }
-            })
-            .collect()
+    /// A tree of two files, `checked.c` and `helper.c`, first read as a check with the
+    /// `qemu-block` preset reads them: each skimmed unless it mentions a marker.
+    struct Tree {
+        dir: tempfile::TempDir,
+        recognizer: Recognizer,
+        /// The contexts the preset checks.
+        from: ContextSet,
+        /// The preset's edge kinds.
+        kinds: EdgeKinds,
+        files: Vec<SourceFile>,
+    }
+
+    impl Tree {
+        /// The tree of these two texts.
+        fn new(checked: &str, helper: &str) -> Tree {
+            let dir = tempfile::tempdir().expect("a temporary directory");
+            let config = config::preset("qemu-block").expect("a built-in preset");
+            let recognizer = config.recognizer(config.edges);
+            let from = checked_contexts(&config.rules, config.edges).expect("reachability rules");
+            let mut tree = Tree {
+                dir,
+                recognizer,
+                from,
+                kinds: config.edges,
+                files: Vec::new(),
+            };
+            tree.write("checked.c", checked);
+            tree.write("helper.c", helper);
+            let mut skimming = tree.recognizer.clone();
+            skimming.skim_bodies = true;
+            for name in ["checked.c", "helper.c"] {
+                let path = tree.dir.path().join(name).display().to_string();
+                let text = std::fs::read(&path).expect("written above");
+                let functions = Box::new(Extractor::new(&skimming).extract(&text));
+                tree.files.push(SourceFile { path, functions });
+            }
+            tree
+        }
+
+        /// Writes `text` to file `name`, after the first reading or before it.
+        fn write(&self, name: &str, text: &str) {
+            std::fs::write(self.dir.path().join(name), text).expect("a writable directory");
+        }
+
+        /// What the check reaches from its files as they are.
+        fn reach(&self) -> Reach {
+            reach(
+                &self.files,
+                (self.from, &[]),
+                &[],
+                &self.recognizer,
+                1 << 20,
+            )
+        }
+
+        /// Reaches and completes its files.
+        fn complete(&mut self) -> Completion {
+            self.reach().complete(&mut self.files)
+        }
     }
 
     #[test]
@@ -689,58 +732,35 @@ mod tests {
 
     #[test]
     fn reaching_tells_whether_a_file_read_again_kept_its_includes() {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text);
-        write("checked.c", "void checked(void) { IO_CODE(); helper(); }\n").unwrap();
-        write(
-            "helper.c",
+        let mut tree = Tree::new(
+            "void checked(void) { IO_CODE(); helper(); }\n",
             "#include \"a.h\"\nvoid helper(void) { work(); }\n",
-        )
-        .unwrap();
-        let config = config::preset("qemu-block").expect("a built-in preset");
-        let recognizer = config.recognizer(config.edges);
-        let from = checked_contexts(&config.rules, config.edges).expect("reachability rules");
-        let mut files = first_read(dir.path(), &recognizer);
+        );
+        let files = &tree.files;
         assert!(files[1].functions.skimmed && !files[0].functions.skimmed);
-
-        let reach_all = |files: &[SourceFile]| reach(files, (from, &[]), &[], &recognizer, 1 << 20);
-        let unchanged = reach_all(&files);
-        assert!(unchanged.keeps_includes(&files));
+        assert!(tree.reach().keeps_includes(files));
 
         // The same definitions on the same lines, and one include more.
-        write(
+        tree.write(
             "helper.c",
             "#include \"a.h\"\nvoid helper(void) { work(); }\n#include \"b.h\"\n",
-        )
-        .unwrap();
-        let changed = reach_all(&files);
-        assert!(!changed.keeps_includes(&files));
-        let completion = changed.complete(&mut files);
+        );
+        let changed = tree.reach();
+        assert!(!changed.keeps_includes(&tree.files));
+        let completion = changed.complete(&mut tree.files);
         assert_eq!(completion.read_again, 1);
-        let includes = files[1].functions.includes.iter().map(|i| &*i.path);
+        let includes = tree.files[1].functions.includes.iter().map(|i| &*i.path);
         assert_eq!(includes.collect::<Vec<_>>(), ["a.h", "b.h"]);
     }
 
     #[test]
     fn only_the_uses_of_definitions_reached_are_kept() {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text);
-        write(
-            "checked.c",
+        let mut tree = Tree::new(
             "void checked(void) { IO_CODE(); helper(); }\nvoid unreached(void) { other(); }\n",
-        )
-        .unwrap();
-        write(
-            "helper.c",
             "void spare(void) { more(); }\nvoid helper(void) { work(); }\n",
-        )
-        .unwrap();
-        let config = config::preset("qemu-block").expect("a built-in preset");
-        let recognizer = config.recognizer(config.edges);
-        let from = checked_contexts(&config.rules, config.edges).expect("reachability rules");
-        let mut files = first_read(dir.path(), &recognizer);
-        let reached = reach(&files, (from, &[]), &[], &recognizer, 1 << 20);
-        assert_eq!(reached.complete(&mut files).read_again, 1);
+        );
+        assert_eq!(tree.complete().read_again, 1);
+        let (files, from, kinds) = (tree.files, tree.from, tree.kinds);
         let known = |file: &SourceFile| {
             let functions = &file.functions;
             let known = (0..functions.functions.len() as u32).map(|at| functions.uses_known(at));
@@ -759,7 +779,7 @@ mod tests {
         assert_eq!(uses(&files[0], 1), Vec::<String>::new());
         assert_eq!(uses(&files[1], 1), ["work"]);
 
-        let graph = Graph::build(files, &crate::graph::BuildOptions::new(config.edges));
+        let graph = Graph::build(files, &crate::graph::BuildOptions::new(kinds));
         assert!(!reaches_skimmed(&graph, from));
         let skimmed = |file, at| graph.uses_unknown(graph.node_of(file, at));
         assert_eq!(
@@ -770,43 +790,34 @@ mod tests {
 
     #[test]
     fn with_nothing_checked_every_plain_definition_is_left_out() {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text);
-        // Read in full (it mentions a marker), yet with no function that carries a context.
-        let text = "/* no IO_CODE() here */\nvoid unchecked(void) { helper(); }\n";
-        write("checked.c", text).unwrap();
-        write("helper.c", "void helper(void) {}\nvoid spare(void) {}\n").unwrap();
-        let config = config::preset("qemu-block").expect("a built-in preset");
-        let recognizer = config.recognizer(config.edges);
-        let from = checked_contexts(&config.rules, config.edges).expect("reachability rules");
-        let mut files = first_read(dir.path(), &recognizer);
-        let completion = reach(&files, (from, &[]), &[], &recognizer, 1 << 20).complete(&mut files);
+        let mut tree = Tree::new(
+            // Read in full (it mentions a marker), yet no function carries a context.
+            "/* no IO_CODE() here */\nvoid unchecked(void) { helper(); }\n",
+            "void helper(void) {}\nvoid spare(void) {}\n",
+        );
+        let completion = tree.complete();
         assert_eq!(completion.read_again, 0);
         // `checked.c`, read in full, drops its uses; then nothing names `helper`.
         assert_eq!(completion.dropped, 1);
         assert_eq!(completion.definitions_left_out, 3);
-        assert!(files.iter().all(|file| file.functions.functions.is_empty()));
+        assert!(
+            tree.files
+                .iter()
+                .all(|file| file.functions.functions.is_empty())
+        );
     }
 
     #[test]
     fn a_file_with_an_ignore_comment_keeps_every_use() {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text);
-        write(
-            "checked.c",
+        let mut tree = Tree::new(
             "void checked(void) { IO_CODE(); }\n\
              void unreached(void) { other(); } // callcheck: ignore other\n",
-        )
-        .unwrap();
-        write("helper.c", "void helper(void) {}\n").unwrap();
-        let config = config::preset("qemu-block").expect("a built-in preset");
-        let recognizer = config.recognizer(config.edges);
-        let from = checked_contexts(&config.rules, config.edges).expect("reachability rules");
-        let mut files = first_read(dir.path(), &recognizer);
-        assert!(!files[0].functions.pragmas.is_empty());
-        reach(&files, (from, &[]), &[], &recognizer, 1 << 20).complete(&mut files);
-        assert!(!files[0].functions.skimmed);
-        assert!(files[0].functions.uses_known(1));
+            "void helper(void) {}\n",
+        );
+        assert!(!tree.files[0].functions.pragmas.is_empty());
+        tree.complete();
+        let checked = &tree.files[0].functions;
+        assert!(!checked.skimmed && checked.uses_known(1));
     }
 
     #[test]
