@@ -13,7 +13,8 @@
 //!
 //! Going by names over-approximates the graph's resolution (every definition of a name in any
 //! file, and every function a generated wrapper of the name calls; a `static` one only from its
-//! own file or if its file may be included), so the graph built afterwards reaches no skimmed
+//! own file or if its file may be included; but where a file defines the name `static` itself,
+//! only that one, as in the graph), so the graph built afterwards reaches no skimmed
 //! body and reports what a run that reads every body reports. [`reaches_skimmed`] checks that
 //! on the built graph; a session that finds otherwise (an attribute alias that gives a context,
 //! a file that changed or vanished between the two reads) reads everything again in full.
@@ -405,6 +406,9 @@ struct Closure<'f> {
     unreadable: FxHashSet<u32>,
     /// Whether a definition of each file was reached, by file index.
     reached: Vec<bool>,
+    /// The `static` definitions reached from a use in their own file, as (file, index in its
+    /// functions): each is followed once.
+    own_statics: FxHashSet<(u32, u32)>,
     /// The definitions whose uses were followed, as (file, index in its functions).
     followed: Vec<(u32, u32)>,
 }
@@ -439,14 +443,22 @@ impl<'f> Closure<'f> {
             to_start: Vec::new(),
             unreadable: FxHashSet::default(),
             reached: vec![false; files.len()],
+            own_statics: FxHashSet::default(),
             followed: Vec::new(),
         }
     }
 
     /// Reaches the definitions of `name` that a use in file `from` may mean (every one if
     /// `from` is `None`), and what its generated wrapper calls: all but the `static` ones of
-    /// other files that no file may include.
+    /// other files that no file may include. Where `from` defines `name` itself as `static`,
+    /// the use means that definition alone, as the graph resolves it.
     fn reach(&mut self, name: &str, from: Option<u32>) {
+        let hash = name_hash(name.as_bytes());
+        if let Some(from) = from
+            && self.reach_own_static(name, hash, from)
+        {
+            return;
+        }
         let sees = |file: u32| from.is_none_or(|from| from == file);
         if self.names.contains(name) {
             // Reached before, from other files: the definitions hidden from them may be left.
@@ -460,7 +472,6 @@ impl<'f> Closure<'f> {
             return;
         }
         self.names.insert(name.to_string());
-        let hash = name_hash(name.as_bytes());
         let files = self.files;
         for (file, at) in self.definitions.of(hash) {
             let functions = &files[file as usize].functions;
@@ -483,6 +494,29 @@ impl<'f> Closure<'f> {
                 self.reach(&name, None);
             }
         }
+    }
+
+    /// Reaches the `static` definitions of `name` (whose hash is `hash`) in file `from`, if it
+    /// has any: true if it does. A name used in a file with a `static` definition of it means
+    /// that one: the graph resolves it so (see `graph::names::meanings`), whatever else the name
+    /// may mean elsewhere.
+    fn reach_own_static(&mut self, name: &str, hash: u64, from: u32) -> bool {
+        let functions = &self.files[from as usize].functions;
+        let own = |&(file, at): &(u32, u32)| {
+            file == from && {
+                let function = &functions.functions[at as usize];
+                function.is_static && functions.name(function.name) == name
+            }
+        };
+        let mut found = false;
+        for (file, at) in self.definitions.of(hash).filter(own) {
+            found = true;
+            if self.own_statics.insert((file, at)) {
+                self.queue.push((file, at));
+                self.reached[file as usize] = true;
+            }
+        }
+        found
     }
 
     /// Follows the uses of the definitions reached, as far as files already read in full
@@ -786,6 +820,21 @@ mod tests {
             [skimmed(0, 0), skimmed(0, 1), skimmed(1, 0), skimmed(1, 1)],
             [false, true, true, false]
         );
+    }
+
+    #[test]
+    fn a_static_definition_hides_the_others_of_its_name_from_its_own_file() {
+        let mut tree = Tree::new(
+            "static void helper(void) {}\nvoid checked(void) { IO_CODE(); helper(); }\n",
+            // Past the end of `checked.c`'s definitions: looked up, not indexed there.
+            "void spare(void) {}\nvoid other(void) {}\nvoid helper(void) { work(); }\n",
+        );
+        // `checked` calls its own file's `helper`: `helper.c`'s is not read again.
+        let completion = tree.complete();
+        assert_eq!(completion.read_again, 0);
+        assert!(tree.files[0].functions.uses_known(0));
+        let graph = Graph::build(tree.files, &crate::graph::BuildOptions::new(tree.kinds));
+        assert!(!reaches_skimmed(&graph, tree.from));
     }
 
     #[test]
