@@ -738,6 +738,12 @@ mod tests {
         fn complete(&mut self) -> Completion {
             self.reach().complete(&mut self.files)
         }
+
+        /// The graph of its files as they are, and the contexts the preset checks.
+        fn graph(self) -> (Graph, ContextSet) {
+            let options = crate::graph::BuildOptions::new(self.kinds);
+            (Graph::build(self.files, &options), self.from)
+        }
     }
 
     #[test]
@@ -794,7 +800,7 @@ mod tests {
             "void spare(void) { more(); }\nvoid helper(void) { work(); }\n",
         );
         assert_eq!(tree.complete().read_again, 1);
-        let (files, from, kinds) = (tree.files, tree.from, tree.kinds);
+        let files = &tree.files;
         let known = |file: &SourceFile| {
             let functions = &file.functions;
             let known = (0..functions.functions.len() as u32).map(|at| functions.uses_known(at));
@@ -813,7 +819,7 @@ mod tests {
         assert_eq!(uses(&files[0], 1), Vec::<String>::new());
         assert_eq!(uses(&files[1], 1), ["work"]);
 
-        let graph = Graph::build(files, &crate::graph::BuildOptions::new(kinds));
+        let (graph, from) = tree.graph();
         assert!(!reaches_skimmed(&graph, from));
         let skimmed = |file, at| graph.uses_unknown(graph.node_of(file, at));
         assert_eq!(
@@ -833,8 +839,8 @@ mod tests {
         let completion = tree.complete();
         assert_eq!(completion.read_again, 0);
         assert!(tree.files[0].functions.uses_known(0));
-        let graph = Graph::build(tree.files, &crate::graph::BuildOptions::new(tree.kinds));
-        assert!(!reaches_skimmed(&graph, tree.from));
+        let (graph, from) = tree.graph();
+        assert!(!reaches_skimmed(&graph, from));
     }
 
     #[test]
