@@ -392,7 +392,9 @@ struct Closure<'f> {
     /// The names reached so far.
     names: FxHashSet<String>,
     /// The `static` definitions of reached names in files that no other file may include,
-    /// left out because no use in their own file reached them yet, by name.
+    /// left out because only uses in other files reached their names yet, by name. A use in
+    /// their own file reaches them as its own ([`Closure::reach_own_static`]); a reach from any
+    /// file (a generated wrapper's call) reaches them all.
     hidden: FxHashMap<String, Vec<(u32, u32)>>,
     /// Definitions reached whose uses are still to be followed.
     queue: Vec<(u32, u32)>,
@@ -459,15 +461,16 @@ impl<'f> Closure<'f> {
         {
             return;
         }
-        let sees = |file: u32| from.is_none_or(|from| from == file);
+        // `from` defines no `static` one of the name: another file's is seen from any file, or
+        // where its file may be included.
+        let from_anywhere = from.is_none();
         if self.names.contains(name) {
-            // Reached before, from other files: the definitions hidden from them may be left.
-            if let Some(hidden) = self.hidden.get_mut(name) {
-                for &(file, at) in hidden.iter().filter(|&&(file, _)| sees(file)) {
+            // Reached before from other files, which did not see the `static` ones left.
+            if from_anywhere && let Some(hidden) = self.hidden.remove(name) {
+                for (file, at) in hidden {
                     self.queue.push((file, at));
                     self.reached[file as usize] = true;
                 }
-                hidden.retain(|&(file, _)| !sees(file));
             }
             return;
         }
@@ -479,7 +482,7 @@ impl<'f> Closure<'f> {
             if functions.name(function.name) != name {
                 continue;
             }
-            let seen = sees(file) || !function.is_static || self.includable[file as usize];
+            let seen = from_anywhere || !function.is_static || self.includable[file as usize];
             if seen {
                 self.queue.push((file, at));
                 self.reached[file as usize] = true;
