@@ -58,43 +58,43 @@ const BRACED_STOPS: [u8; 6] = *b"{}\"'/#";
 /// stop matters: `,` and `;`.
 const BRACED_ENDS: [u8; 2] = *b",;";
 
-/// In the sixteen bytes of `block`: bit `i` of the first mask set if `block[i]` is one of
-/// [`BRACED_STOPS`], of the second if it is one of [`BRACED_ENDS`], with SSE2.
+/// The bytes [`Scanner::skip_parenthesized`] must look at one by one: parentheses, what may
+/// start a comment, a literal or a directive, and braces, where it gives up.
+const GROUP_STOPS: [u8; 8] = *b"()\"'/#{}";
+
+/// In the sixteen bytes of `block`: bit `i` set if `block[i]` is one of `set`, with SSE2.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn braced_masks(block: &[u8; 16]) -> (u32, u32) {
+fn bytes_in(block: &[u8; 16], set: &[u8]) -> u32 {
     use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
     };
     // SAFETY: SSE2 is part of every x86_64 target, and the load reads the 16 bytes of `block`.
     unsafe {
         let bytes = _mm_loadu_si128(block.as_ptr().cast());
-        let any_of = |set: &[u8]| -> __m128i {
-            set.iter().fold(_mm_set1_epi8(0), |found, &b| {
-                _mm_or_si128(found, _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b as i8)))
-            })
-        };
-        (
-            _mm_movemask_epi8(any_of(&BRACED_STOPS)) as u32,
-            _mm_movemask_epi8(any_of(&BRACED_ENDS)) as u32,
-        )
+        let found = set.iter().fold(_mm_set1_epi8(0), |found, &b| {
+            _mm_or_si128(found, _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b as i8)))
+        });
+        _mm_movemask_epi8(found) as u32
     }
 }
 
-/// In the sixteen bytes of `block`: bit `i` of the first mask set if `block[i]` is one of
-/// [`BRACED_STOPS`], of the second if it is one of [`BRACED_ENDS`], a byte at a time.
+/// In the sixteen bytes of `block`: bit `i` set if `block[i]` is one of `set`, a byte at a
+/// time.
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
+fn bytes_in(block: &[u8; 16], set: &[u8]) -> u32 {
+    (block.iter().enumerate()).fold(0, |found, (i, b)| found | (u32::from(set.contains(b)) << i))
+}
+
+/// In the sixteen bytes of `block`: bit `i` of the first mask set if `block[i]` is one of
+/// [`BRACED_STOPS`], of the second if it is one of [`BRACED_ENDS`].
+#[inline(always)]
 fn braced_masks(block: &[u8; 16]) -> (u32, u32) {
-    block
-        .iter()
-        .enumerate()
-        .fold((0, 0), |(stops, ends), (i, &b)| {
-            (
-                stops | (u32::from(BRACED_STOPS.contains(&b)) << i),
-                ends | (u32::from(BRACED_ENDS.contains(&b)) << i),
-            )
-        })
+    (
+        bytes_in(block, &BRACED_STOPS),
+        bytes_in(block, &BRACED_ENDS),
+    )
 }
 
 /// The sixteen bytes of `bytes` from `at`, padded with spaces (which are neither stops nor
@@ -410,6 +410,73 @@ impl<'src> Scanner<'src> {
         Some((SINGLES[usize::from(source[restart.0 - 1])], restart.1))
     }
 
+    /// Skips, from `from` (just after a `(`), to the `)` that closes it, and leaves scanning
+    /// there: for a parameter list at file scope whose tokens nothing reads (see
+    /// `FilePass::skip_parameters`). Returns whether the tokens between are a plain list (only
+    /// identifiers, each apart from the last by a comma), which tells a K&R definition's
+    /// identifier list; `None`, with scanning left where it was, if it meets a brace, a
+    /// directive (or any `#`), a `callcheck:` comment, a comment or literal that does not end,
+    /// or the end of the source before that `)`, so that extraction reads those tokens as usual.
+    ///
+    /// Only comments and literals are taken apart, by `opening`, as in
+    /// [`skip_braced`](Self::skip_braced); the words are looked at only while the list may
+    /// still be plain.
+    pub fn skip_parenthesized(&mut self, from: usize) -> Option<bool> {
+        let source = self.source;
+        let mut at = from;
+        // While the list may be plain, token by token.
+        let mut after_word = false;
+        loop {
+            let &byte = source.get(at)?;
+            match CLASSES[usize::from(byte)] {
+                Class::Space => at += 1,
+                Class::Ident if !after_word => {
+                    at += 1 + word_len(&source[at + 1..], b'$');
+                    after_word = true;
+                }
+                _ if byte == b',' => {
+                    at += 1;
+                    after_word = false;
+                }
+                _ if byte == b')' => {
+                    self.at = at;
+                    return Some(true);
+                }
+                _ => match opening(source, at) {
+                    Some(Opening::Comment(end)) if !self.pragma_between(at, end) => at = end,
+                    _ => break,
+                },
+            }
+        }
+        // Not plain: only the parentheses count now, found sixteen bytes at a time.
+        let mut depth = 1u32;
+        while at < source.len() {
+            let stops = bytes_in(&block_at(source, at), &GROUP_STOPS);
+            if stops == 0 {
+                at += 16;
+                continue;
+            }
+            let start = at + stops.trailing_zeros() as usize;
+            at = start + 1;
+            match source[start] {
+                b'(' => depth += 1,
+                b')' if depth == 1 => {
+                    self.at = start;
+                    return Some(false);
+                }
+                b')' => depth -= 1,
+                b'"' | b'\'' | b'/' => match opening(source, start) {
+                    Some(Opening::Literal(end)) => at = end,
+                    Some(Opening::Comment(end)) if !self.pragma_between(start, end) => at = end,
+                    Some(_) => return None,
+                    None => {}
+                },
+                _ => return None,
+            }
+        }
+        None
+    }
+
     /// A comment from `start` to `end`: a [`Token::Pragma`] if it speaks to callcheck, else
     /// skipped.
     fn pragma_or_skip(&mut self, start: usize, end: usize) -> Option<(Token, usize)> {
@@ -553,6 +620,52 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn skipping_a_parameter_list_stops_at_its_closing_parenthesis() {
+        /// Where scanning goes on (the list's `)`) and whether the list is plain; `None` where
+        /// the list is left to be read token by token.
+        type Stop = Option<(usize, bool)>;
+        // From after the list's `(`.
+        let cases: [(&[u8], Stop); 12] = [
+            (b"(a, b) int a;", Some((5, true))),
+            (b"() {", Some((1, true))),
+            (b"(a /* x y */, $b\n) x", Some((17, true))),
+            (b"(a b)", Some((4, false))),
+            (b"(int *p, char **q)", Some((17, false))),
+            (b"(f(x), \")\", ')', (y)) z", Some((20, false))),
+            (b"(a /* ) */ b // )\n)", Some((18, false))),
+            (b"(a, 1)", Some((5, false))),
+            (b"(a, { b })", None),
+            (b"(a,\n#if X\n b)", None),
+            (b"(a, \"b", None),
+            (b"(a, (b)", None),
+        ];
+        for (source, expected) in cases {
+            let mut scanner = Scanner::new(source);
+            scanner.at = 3;
+            let skipped = scanner.skip_parenthesized(1);
+            let text = String::from_utf8_lossy(source);
+            match expected {
+                Some((end, plain)) => {
+                    assert_eq!(skipped, Some(plain), "{text}");
+                    assert_eq!(scanner.at, end, "{text}");
+                    assert_eq!(
+                        scanner.next().map(|(t, _)| t),
+                        Some(Token::RParen),
+                        "{text}"
+                    );
+                }
+                None => {
+                    assert_eq!(skipped, None, "{text}");
+                    assert_eq!(scanner.at, 3, "{text}: where it was");
+                }
+            }
+        }
+        // A `callcheck:` comment is read as a token.
+        let mut scanner = Scanner::new(b"(a /* callcheck: ignore */)");
+        assert_eq!(scanner.skip_parenthesized(1), None);
     }
 
     #[test]

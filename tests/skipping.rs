@@ -1,5 +1,6 @@
 //! Skipping the insides of initializers and struct bodies in bulk, as extraction does when
-//! callback fields are not recorded, changes nothing it extracts: the same files come out with
+//! callback fields are not recorded, and the parameter lists at file scope of a file whose
+//! bodies are skimmed, changes nothing it extracts: the same files come out with
 //! skipping on and off, on C-like fragments glued together and on the C fixtures as written and
 //! mutated. Skimming function bodies, as a check does where its rules allow, changes nothing
 //! but the bodies' uses, and only in files that mention no marker and no `callcheck:` comment.
@@ -34,13 +35,18 @@ fn recognizers() -> Vec<Recognizer> {
         .collect()
 }
 
-/// Asserts that `source` is extracted alike with skipping on and off.
+/// Asserts that `source` is extracted alike with skipping on and off, its bodies read and
+/// skimmed (a skimmed file skips its parameter lists too).
 fn assert_skipping_changes_nothing(source: &[u8]) -> Result<(), TestCaseError> {
     for mut recognizer in recognizers() {
-        let skipped = extract(source, &recognizer);
-        recognizer.skip_braced = false;
-        let read = extract(source, &recognizer);
-        prop_assert_eq!(skipped, read, "{:?}", String::from_utf8_lossy(source));
+        for skim in [false, true] {
+            recognizer.skim_bodies = skim;
+            recognizer.skip_braced = true;
+            let skipped = extract(source, &recognizer);
+            recognizer.skip_braced = false;
+            let read = extract(source, &recognizer);
+            prop_assert_eq!(skipped, read, "{:?}", String::from_utf8_lossy(source));
+        }
     }
     Ok(())
 }
@@ -149,6 +155,11 @@ fn fragment() -> impl Strategy<Value = &'static str> {
         Just("[1] = { 1, 2 }"),
         Just("f(x)"),
         Just("A(x) B(y)"),
+        Just("int k(a, b) int a; long b; {"),
+        Just("k(a /* , */, b)"),
+        Just("f(a b)"),
+        Just("g(\"(\", ')', (x))"),
+        Just("void (*h(int n))(void)"),
         Just("GLOBAL_STATE_CODE();"),
         Just("IO_CODE();"),
         Just("if (qemu_in_coroutine()) {"),

@@ -2,8 +2,8 @@
 //! extract -> graph -> suppressions -> check -> report), as one file or split into two files at
 //! the first NUL byte (so cross-file resolution is fuzzed too). The hand-written scanner must cut
 //! every input exactly as the logos reference lexer does, and extraction without callback fields
-//! must find the same with and without skipping blocks in bulk, and skimming function bodies must
-//! keep every definition.
+//! must find the same with and without skipping blocks (and, skimming, parameter lists) in bulk,
+//! and skimming function bodies must keep every definition.
 #![no_main]
 
 use callcheck::config::{self, Config};
@@ -23,10 +23,10 @@ fn config() -> &'static Config {
 }
 
 /// The default preset's contexts without callback fields, where extraction skips the insides
-/// of initializers and struct bodies in bulk: with the skip, without it, and skimming function
-/// bodies too.
-fn without_fields() -> &'static [Recognizer; 3] {
-    static RECOGNIZERS: OnceLock<[Recognizer; 3]> = OnceLock::new();
+/// of initializers and struct bodies in bulk: with the skip, without it, skimming function
+/// bodies too (which also skips parameter lists), and skimming them without any skip.
+fn without_fields() -> &'static [Recognizer; 4] {
+    static RECOGNIZERS: OnceLock<[Recognizer; 4]> = OnceLock::new();
     RECOGNIZERS.get_or_init(|| {
         let mut skipping = Recognizer::new(&config::qemu_block().0);
         skipping.extras.fields = false;
@@ -34,7 +34,9 @@ fn without_fields() -> &'static [Recognizer; 3] {
         reading.skip_braced = false;
         let mut skimming = skipping.clone();
         skimming.skim_bodies = true;
-        [skipping, reading, skimming]
+        let mut skimming_read = reading.clone();
+        skimming_read.skim_bodies = true;
+        [skipping, reading, skimming, skimming_read]
     })
 }
 
@@ -53,7 +55,7 @@ fuzz_target!(|data: &[u8]| {
         let without: Vec<_> = Tokens::without_pragmas(data).collect();
         assert_eq!(without, reference, "scanning without pragmas changed the tokens");
     }
-    let [skipping, reading, skimming] = without_fields();
+    let [skipping, reading, skimming, skimming_read] = without_fields();
     let read = extract(data, skipping);
     assert_eq!(
         read,
@@ -61,6 +63,11 @@ fuzz_target!(|data: &[u8]| {
         "skipping blocks in bulk changed what was extracted"
     );
     let skimmed = extract(data, skimming);
+    assert_eq!(
+        skimmed,
+        extract(data, skimming_read),
+        "skipping parameter lists changed what was extracted"
+    );
     assert_eq!(definitions(&skimmed), definitions(&read), "skimming lost a definition");
     assert!(!skimmed.skimmed || skimmed.uses.is_empty(), "a skimmed body recorded a use");
     let files: Vec<(String, &[u8])> = match data.iter().position(|&b| b == 0) {

@@ -358,6 +358,13 @@ impl<'src, 'x> FilePass<'src, 'x> {
             self.prev3 = self.prev2;
             self.prev2 = self.prev;
             self.prev = (token, keyword);
+            if at_file_scope
+                && token == Token::LParen
+                && self.skips_parameters(skims)
+                && self.skip_parameters(&mut tokens, end)
+            {
+                next = tokens.next();
+            }
             // A block opens at file scope.
             if at_file_scope
                 && token == Token::LBrace
@@ -399,6 +406,38 @@ impl<'src, 'x> FilePass<'src, 'x> {
         self.prev3 = self.prev2;
         self.prev2 = self.prev;
         self.prev = (last, None);
+        true
+    }
+
+    /// True if the parenthesis just read at file scope opens a parameter list (or a macro's
+    /// arguments) whose tokens nothing reads: in a skimmed file without callback fields, one
+    /// that follows a possible function name at the top of a declaration's head, outside
+    /// brackets.
+    ///
+    /// What such tokens could give is not needed there. A name in the list followed by `(` is
+    /// never the declared one, as the name before the list is shallower. The parameters' names
+    /// and types serve only a body that is read; the arguments of a macro invoked at file scope
+    /// are read again from the source; the QOM arguments and a typedef's function pointer name
+    /// are recorded only with callback fields. Whether the list is plain (a K&R identifier
+    /// list) is all that counts, and the skip tells it.
+    fn skips_parameters(&self, skims: bool) -> bool {
+        let head = &self.head;
+        skims
+            && self.recognizer.skip_braced
+            && !self.recognizer.extras.fields
+            && head.paren == 1
+            && head.bracket == 0
+            && (head.candidates.last()).is_some_and(|name| name.token + 1 == self.token_index)
+    }
+
+    /// Skips the tokens of the parameter list just opened up to its `)` (see
+    /// [`Scanner::skip_parenthesized`](crate::scanner::Scanner::skip_parenthesized)), which is
+    /// then the next token. True if they were skipped.
+    fn skip_parameters(&mut self, tokens: &mut LiveTokens, from: usize) -> bool {
+        let Some(plain) = tokens.tokens.skip_parenthesized(from) else {
+            return false;
+        };
+        self.head.plain_group = plain;
         true
     }
 
