@@ -87,6 +87,21 @@ fn bytes_in(block: &[u8; 16], set: &[u8]) -> u32 {
     (block.iter().enumerate()).fold(0, |found, (i, b)| found | (u32::from(set.contains(b)) << i))
 }
 
+/// The offset of the first byte of `source` at or after `from` that is one of `set` (which
+/// holds no space), found sixteen bytes at a time.
+#[inline(always)]
+fn next_in(source: &[u8], from: usize, set: &[u8]) -> Option<usize> {
+    let mut at = from;
+    while at < source.len() {
+        let found = bytes_in(&block_at(source, at), set);
+        if found != 0 {
+            return Some(at + found.trailing_zeros() as usize);
+        }
+        at += 16;
+    }
+    None
+}
+
 /// In the sixteen bytes of `block`: bit `i` of the first mask set if `block[i]` is one of
 /// [`BRACED_STOPS`], of the second if it is one of [`BRACED_ENDS`].
 #[inline(always)]
@@ -448,15 +463,9 @@ impl<'src> Scanner<'src> {
                 },
             }
         }
-        // Not plain: only the parentheses count now, found sixteen bytes at a time.
+        // Not plain: only the parentheses count now.
         let mut depth = 1u32;
-        while at < source.len() {
-            let stops = bytes_in(&block_at(source, at), &GROUP_STOPS);
-            if stops == 0 {
-                at += 16;
-                continue;
-            }
-            let start = at + stops.trailing_zeros() as usize;
+        while let Some(start) = next_in(source, at, &GROUP_STOPS) {
             at = start + 1;
             match source[start] {
                 b'(' => depth += 1,
