@@ -1,12 +1,14 @@
 //! The hand-written C scanner: bytes to the tokens [`crate::lexer`] defines.
 //!
-//! It yields exactly the tokens and byte ranges of the [`logos`] lexer derived on
-//! [`Token`] (the reference, [`crate::lexer::LogosTokens`]; property tests and the fuzz target
-//! compare the two), but it is shaped by what extraction reads: one lookup in a byte-class table
-//! decides how each token is scanned, identifiers and numbers are measured sixteen bytes at a time (SSE2 on
-//! x86_64), indentation eight at a time and other whitespace by a table loop, and comments,
-//! literals and directives are skipped with `memchr` searches. It beats the generated state
-//! machine on real trees held in memory (the benchmark's `--scanner` table times both).
+//! It yields exactly the tokens and byte ranges of the [`logos`] lexer derived on [`Token`] (the
+//! reference, [`crate::lexer::LogosTokens`]; property tests and the fuzz target compare the two),
+//! but it is shaped by what extraction reads: one lookup in a byte-class table decides how each
+//! token is scanned, identifiers and numbers are measured sixteen bytes at a time (SSE2 on x86_64),
+//! indentation eight at a time and other whitespace by a table loop, and comments, literals and
+//! directives are skipped with `memchr` searches. What extraction does not read (initializers,
+//! skimmed bodies, their parameter lists) is skipped sixteen bytes at a time. It beats the
+//! generated state machine on real trees held in memory (the benchmark's `--scanner` table times
+//! both).
 
 use crate::lexer::{
     Directive, Token, classify_directive, comment_len, directive_len, is_pragma, quoted_len,
@@ -428,7 +430,7 @@ impl<'src> Scanner<'src> {
     /// Skips, from `from` (just after a `(`), to the `)` that closes it, and leaves scanning
     /// there: for a parameter list at file scope whose tokens nothing reads (see
     /// `FilePass::skip_parameters`). Returns whether the tokens between are a plain list (only
-    /// identifiers, each apart from the last by a comma), which tells a K&R definition's
+    /// identifiers, no two of them without a comma between), which tells a K&R definition's
     /// identifier list; `None`, with scanning left where it was, if it meets a brace, a
     /// directive (or any `#`), a `callcheck:` comment, a comment or literal that does not end,
     /// or the end of the source before that `)`, so that extraction reads those tokens as usual.
