@@ -778,11 +778,6 @@ impl Graph {
         self.files.skims()
     }
 
-    /// The number of files whose function bodies were all skimmed.
-    pub fn skimmed_files(&self) -> usize {
-        self.files.skimmed_count()
-    }
-
     /// The number of files the graph was built from; [`Graph::path`] names each.
     pub fn file_count(&self) -> usize {
         self.files.len()
