@@ -1,12 +1,13 @@
 //! The scanner micro-benchmark: tokenizing and extracting files held in memory, on one thread,
 //! so that reading costs nothing and only the stages themselves are timed; then the same
-//! extraction from disk on one thread, as `callcheck -j1` reads and extracts.
+//! extraction from disk on one thread, as `callcheck -j1` reads and extracts, beside the
+//! walking and reading alone: the floor of those two.
 
 use callcheck::config;
 use callcheck::extract::{Extractor, Recognizer};
 use callcheck::lexer::LogosTokens;
 use callcheck::scanner::Tokens;
-use callcheck::source::{ReadOptions, read_contents, read_sources};
+use callcheck::source::{ReadOptions, read_contents, read_only, read_sources};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -31,6 +32,9 @@ pub struct ScanRow {
     /// The same with bodies skimmed where a file mentions no marker, as a check's first
     /// reading with `-j1` does.
     pub read_skim_j1: f64,
+    /// Walking and reading the same files from disk on one thread, extracting nothing: what
+    /// the two `-j1` figures cannot beat, however fast extraction gets.
+    pub read_only_j1: f64,
 }
 
 /// Reads every C file under `dir`/`paths` that the preset does not leave out (as a check
@@ -81,6 +85,7 @@ pub fn measure(label: &str, dir: &Path, paths: &[PathBuf], runs: usize, preset: 
     };
     let read_extract_j1 = read_j1(&recognizer);
     let read_skim_j1 = read_j1(&skimming);
+    let read_only_j1 = best_mb_s(&mut || read_only(&paths, &one_thread).0);
     ScanRow {
         label: label.to_string(),
         bytes,
@@ -90,6 +95,7 @@ pub fn measure(label: &str, dir: &Path, paths: &[PathBuf], runs: usize, preset: 
         skim,
         read_extract_j1,
         read_skim_j1,
+        read_only_j1,
     }
 }
 
@@ -101,15 +107,16 @@ pub fn print(rows: &[ScanRow]) {
     println!(
         "\none thread, MB/s (best of the runs): the scanner, the logos reference lexer, \
          extract and extract with bodies skimmed on files held in memory, then read+extract \
-         from disk (-j1), of every body and skimmed"
+         from disk (-j1), of every body and skimmed, and reading alone from disk (-j1), \
+         which bounds the two before it"
     );
     println!(
-        "{:<28} {:>8} {:>9} {:>9} {:>9} {:>9} {:>10} {:>10}",
-        "input", "MB", "scanner", "logos", "extract", "skim", "-j1 r+ext", "-j1 skim"
+        "{:<28} {:>8} {:>9} {:>9} {:>9} {:>9} {:>10} {:>10} {:>10}",
+        "input", "MB", "scanner", "logos", "extract", "skim", "-j1 r+ext", "-j1 skim", "-j1 read"
     );
     for r in rows {
         println!(
-            "{:<28} {:>8.1} {:>9.0} {:>9.0} {:>9.0} {:>9.0} {:>10.0} {:>10.0}",
+            "{:<28} {:>8.1} {:>9.0} {:>9.0} {:>9.0} {:>9.0} {:>10.0} {:>10.0} {:>10.0}",
             r.label,
             r.bytes as f64 / 1e6,
             r.scanner,
@@ -117,7 +124,8 @@ pub fn print(rows: &[ScanRow]) {
             r.extract,
             r.skim,
             r.read_extract_j1,
-            r.read_skim_j1
+            r.read_skim_j1,
+            r.read_only_j1
         );
     }
 }
