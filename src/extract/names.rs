@@ -96,6 +96,9 @@ pub(super) enum Keyword {
     Specifier,
     /// `const`, `volatile`, `restrict`: may start a declaration.
     Qualifier,
+    /// `__attribute__`, `__attribute`, `__declspec`: the words in the parentheses after it
+    /// name no declared function.
+    Attribute,
     Other,
 }
 
@@ -117,6 +120,7 @@ pub(super) fn keyword(name: &[u8]) -> Option<Keyword> {
         | b"__thread" | b"thread_local" => Keyword::Specifier,
         b"const" | b"__const" | b"volatile" | b"__volatile__" | b"restrict" | b"__restrict"
         | b"__restrict__" => Keyword::Qualifier,
+        b"__attribute__" | b"__attribute" | b"__declspec" => Keyword::Attribute,
         b"if"
         | b"else"
         | b"while"
@@ -139,9 +143,6 @@ pub(super) fn keyword(name: &[u8]) -> Option<Keyword> {
         | b"__alignof"
         | b"_Alignas"
         | b"alignas"
-        | b"__attribute__"
-        | b"__attribute"
-        | b"__declspec"
         | b"_Generic"
         | b"_Static_assert"
         | b"static_assert"

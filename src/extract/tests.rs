@@ -79,6 +79,20 @@ fn initializers_and_aggregates_are_not_definitions() {
 }
 
 #[test]
+fn words_in_attributes_are_not_declared_names() {
+    let source = "struct S __attribute__((aligned(8))) { int a; };\n\
+        union __declspec(align(16)) U { int b; };\n\
+        struct T __attribute((aligned(sizeof(long)))) *make(void) { return 0; }\n\
+        int x __attribute__((aligned(8)));\n\
+        __attribute__((section(\"text\"))) int placed(void) { }\n";
+    assert_eq!(names(source), ["make", "placed"]);
+    let (contexts, _) = qemu_block();
+    let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
+    let prototypes: Vec<_> = file.prototypes.iter().map(|p| file.name(p.name)).collect();
+    assert!(prototypes.is_empty(), "{prototypes:?}");
+}
+
+#[test]
 fn words_before_the_name_and_attributes() {
     let source = "static inline coroutine_fn GRAPH_RDLOCK int QEMU_WARN_UNUSED_RESULT\n\
         bdrv_co_f(BlockDriverState *bs,\n          int flags)\n{ }\n\

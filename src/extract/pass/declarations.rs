@@ -75,6 +75,9 @@ pub(super) struct Head {
     pub(super) anonymous: Option<(usize, Option<Range<usize>>)>,
     /// A QOM declaration in progress, `OBJECT_DECLARE_TYPE(`: which, and its plain arguments.
     pub(super) qom: Option<(QomDeclaration, Vec<Range<usize>>)>,
+    /// The depth inside the outer parentheses of an attribute, `__attribute__((aligned(8)))`,
+    /// while they are open: no word in them is a name the head declares.
+    pub(super) attribute_group: Option<u32>,
     /// A macro invocation starting the declaration, `NAME(`, whose `)` is awaited: its name
     /// and where its arguments start.
     pub(super) invocation: Option<(Candidate, usize)>,
@@ -251,7 +254,10 @@ impl FilePass<'_, '_> {
                 {
                     self.head.params.push((span.clone(), struct_type));
                 }
-                if keyword.is_none() && matches!(next, Some((Token::LParen, _))) {
+                if keyword.is_none()
+                    && matches!(next, Some((Token::LParen, _)))
+                    && self.head.attribute_group.is_none()
+                {
                     let (line, column) = self.lines.position_at(span.start);
                     self.head.candidates.push(Candidate {
                         name_start: span.start,
@@ -287,9 +293,20 @@ impl FilePass<'_, '_> {
                     head.invocation = Some((*candidate, span.end));
                 }
                 head.paren += 1;
+                if self.prev == (Token::Ident, Some(Keyword::Attribute))
+                    && head.attribute_group.is_none()
+                {
+                    head.attribute_group = Some(head.paren);
+                }
             }
             Token::RParen => {
                 head.paren = head.paren.saturating_sub(1);
+                if head
+                    .attribute_group
+                    .is_some_and(|inside| head.paren < inside)
+                {
+                    head.attribute_group = None;
+                }
                 if head.paren == 0
                     && let Some((declaration, args)) = head.qom.take()
                 {
