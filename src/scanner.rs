@@ -402,19 +402,12 @@ impl<'src> Scanner<'src> {
                 b'{' => depth += 1,
                 b'}' if depth == 1 => break,
                 b'}' => depth -= 1,
-                b'"' | b'\'' | b'/' => match opening(source, start) {
-                    Some(Opening::Literal(end)) => {
+                b'"' | b'\'' | b'/' => match self.past_opening(start) {
+                    Some(end) => {
                         at = end;
                         continue;
                     }
-                    Some(Opening::Comment(end)) if !self.pragma_between(start, end) => {
-                        at = end;
-                        continue;
-                    }
-                    // A `callcheck:` comment, or a comment or literal that does not end.
-                    Some(_) => break,
-                    // A `/` that is an operator.
-                    None => continue,
+                    None => break,
                 },
                 _ => break,
             }
@@ -476,16 +469,24 @@ impl<'src> Scanner<'src> {
                     return Some(false);
                 }
                 b')' => depth -= 1,
-                b'"' | b'\'' | b'/' => match opening(source, start) {
-                    Some(Opening::Literal(end)) => at = end,
-                    Some(Opening::Comment(end)) if !self.pragma_between(start, end) => at = end,
-                    Some(_) => return None,
-                    None => {}
-                },
+                b'"' | b'\'' | b'/' => at = self.past_opening(start)?,
                 _ => return None,
             }
         }
         None
+    }
+
+    /// Where a skip goes on after the `"`, `'` or `/` at `start`: past the literal or comment
+    /// it opens, or right after a `/` that is an operator; `None` where the skip must stop, at
+    /// a `callcheck:` comment or a comment or literal that does not end.
+    #[inline(always)]
+    fn past_opening(&self, start: usize) -> Option<usize> {
+        match opening(self.source, start) {
+            Some(Opening::Literal(end)) => Some(end),
+            Some(Opening::Comment(end)) if !self.pragma_between(start, end) => Some(end),
+            Some(_) => None,
+            None => Some(start + 1),
+        }
     }
 
     /// A comment from `start` to `end`: a [`Token::Pragma`] if it speaks to callcheck, else
