@@ -360,7 +360,7 @@ impl<'src, 'x> FilePass<'src, 'x> {
             self.prev = (token, keyword);
             if at_file_scope
                 && token == Token::LParen
-                && self.skips_parameters(skims)
+                && self.skips_parameters(skips_braced, skims)
                 && self.skip_parameters(&mut tokens, end)
             {
                 next = tokens.next();
@@ -410,9 +410,9 @@ impl<'src, 'x> FilePass<'src, 'x> {
     }
 
     /// True if the parenthesis just read at file scope opens a parameter list (or a macro's
-    /// arguments) whose tokens nothing reads: in a skimmed file without callback fields, one
-    /// that follows a possible function name at the top of a declaration's head, outside
-    /// brackets.
+    /// arguments) whose tokens nothing reads: in a skimmed file (`skims`) whose blocks are
+    /// skipped in bulk (`skips_braced`: skipping on, callback fields off), one that follows a
+    /// possible function name at the top of a declaration's head, outside brackets.
     ///
     /// What such tokens could give is not needed there. A name in the list followed by `(` is
     /// never the declared one, as the name before the list is shallower. The parameters' names
@@ -420,11 +420,10 @@ impl<'src, 'x> FilePass<'src, 'x> {
     /// are read again from the source; the QOM arguments and a typedef's function pointer name
     /// are recorded only with callback fields. Whether the list is plain (a K&R identifier
     /// list) is all that counts, and the skip tells it.
-    fn skips_parameters(&self, skims: bool) -> bool {
+    fn skips_parameters(&self, skips_braced: bool, skims: bool) -> bool {
         let head = &self.head;
         skims
-            && self.recognizer.skip_braced
-            && !self.recognizer.extras.fields
+            && skips_braced
             && head.paren == 1
             && head.bracket == 0
             && (head.candidates.last()).is_some_and(|name| name.token + 1 == self.token_index)
