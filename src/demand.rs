@@ -35,6 +35,7 @@ use crate::source::{SourceFile, read_and_extract};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// The contexts whose functions the rules check, if every rule is a reachability rule that
@@ -235,6 +236,8 @@ fn reach_from(
         closure.reach(name, None);
     }
     let (done, finished) = std::sync::mpsc::channel();
+    let readers = Readers::new(recognizer);
+    let readers = &readers;
     rayon::in_place_scope(|scope| {
         let mut reading = 0;
         loop {
@@ -247,8 +250,7 @@ fn reach_from(
                     done: done.clone(),
                 };
                 scope.spawn(move |_| {
-                    let mut extractor = Extractor::new(recognizer);
-                    report.send(read_again(&files[file as usize], max_size, &mut extractor));
+                    report.send(readers.read_again(&files[file as usize], max_size));
                 });
             }
             if reading == 0 {
@@ -316,24 +318,44 @@ fn next_read(
     }
 }
 
-/// `skimmed` read again in full: its extraction, or `None` if it cannot be read or no longer
-/// has the definitions it had.
-fn read_again(
-    skimmed: &SourceFile,
-    max_size: u64,
-    extractor: &mut Extractor,
-) -> Option<FileFunctions> {
-    let path = Path::new(&skimmed.path);
-    let mut buffer = Vec::new();
-    let read = read_and_extract(
-        path,
-        &skimmed.path,
-        max_size,
-        (extractor, &mut buffer),
-        None,
-    );
-    read.ok()
-        .filter(|full| same_definitions(&skimmed.functions, full))
+/// The means of the reads again: an extractor and a read buffer for each read under way, kept
+/// for the next read once it is done. A new extractor would grow its tables again for every
+/// file, and a new buffer its bytes.
+struct Readers<'r> {
+    recognizer: &'r Recognizer,
+    /// Those no read is using.
+    idle: Mutex<Vec<(Extractor<'r>, Vec<u8>)>>,
+}
+
+impl<'r> Readers<'r> {
+    /// None yet: each is made when a read finds none idle.
+    fn new(recognizer: &'r Recognizer) -> Self {
+        Readers {
+            recognizer,
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// `skimmed` read again in full: its extraction, or `None` if it cannot be read or no
+    /// longer has the definitions it had.
+    fn read_again(&self, skimmed: &SourceFile, max_size: u64) -> Option<FileFunctions> {
+        // The lock is held only to take and give back, never while reading: a read that
+        // panics leaves nothing poisoned, and its means are just not given back.
+        let idle = || {
+            self.idle
+                .lock()
+                .unwrap_or_else(|poison| poison.into_inner())
+        };
+        let taken = idle().pop();
+        let (mut extractor, mut buffer) =
+            taken.unwrap_or_else(|| (Extractor::new(self.recognizer), Vec::new()));
+        let path = Path::new(&skimmed.path);
+        let means = (&mut extractor, &mut buffer);
+        let read = read_and_extract(path, &skimmed.path, max_size, means, None);
+        idle().push((extractor, buffer));
+        read.ok()
+            .filter(|full| same_definitions(&skimmed.functions, full))
+    }
 }
 
 /// True if a whole file that no checked function reaches may drop its uses: an `ignore`
