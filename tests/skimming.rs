@@ -9,6 +9,7 @@ use callcheck::diagnostics::stderr_lines;
 use callcheck::report::Format;
 use callcheck::session::{CheckOptions, Options, Session};
 use common::callcheck;
+use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// The options that check `dir` with the configuration found from it.
@@ -250,4 +251,112 @@ fn cuts_boundaries_and_ignores_cut_what_they_cut_with_every_body_read() {
         "{}",
         run.stderr
     );
+}
+
+/// A function of a generated tree. Every file names its functions `f0`, `f1`, ..., so that a
+/// call may mean a `static` of its own file, one of a file it includes, or any other file's
+/// function of the name.
+#[derive(Debug, Clone)]
+struct GeneratedFunction {
+    is_static: bool,
+    marker: Option<&'static str>,
+    /// The functions it calls, by number.
+    calls: Vec<usize>,
+    /// The functions it hands to `run()`, by number.
+    references: Vec<usize>,
+}
+
+/// A file of a generated tree, `t<index>.c`: its functions, and the files it includes, by
+/// index (some of them past the last file, so that an include may go unresolved).
+#[derive(Debug, Clone)]
+struct GeneratedFile {
+    functions: Vec<GeneratedFunction>,
+    includes: Vec<usize>,
+}
+
+/// How many function names the files of a generated tree share.
+const NAMES: usize = 5;
+
+fn generated_function() -> impl Strategy<Value = GeneratedFunction> {
+    let markers = ["GLOBAL_STATE_CODE", "IO_CODE", "IO_OR_GS_CODE"];
+    (
+        any::<bool>(),
+        // Most functions carry no marker, so that most trees hold files skimmed at first.
+        prop_oneof![
+            3 => Just(None),
+            1 => proptest::sample::select(markers.to_vec()).prop_map(Some),
+        ],
+        proptest::collection::vec(0..NAMES, 0..4),
+        proptest::collection::vec(0..NAMES, 0..2),
+    )
+        .prop_map(|(is_static, marker, calls, references)| GeneratedFunction {
+            is_static,
+            marker,
+            calls,
+            references,
+        })
+}
+
+fn generated_tree() -> impl Strategy<Value = Vec<GeneratedFile>> {
+    let file = (
+        proptest::collection::vec(generated_function(), 1..NAMES),
+        proptest::collection::vec(0..5usize, 0..3),
+    )
+        .prop_map(|(functions, includes)| GeneratedFile {
+            functions,
+            includes,
+        });
+    proptest::collection::vec(file, 1..5)
+}
+
+/// The C text of `file`.
+fn generated_text(file: &GeneratedFile) -> String {
+    let mut text: String = (file.includes.iter())
+        .map(|index| format!("#include \"t{index}.c\"\n"))
+        .collect();
+    for (number, function) in file.functions.iter().enumerate() {
+        let storage = if function.is_static { "static " } else { "" };
+        text.push_str(&format!("{storage}void f{number}(void)\n{{\n"));
+        if let Some(marker) = function.marker {
+            text.push_str(&format!("    {marker}();\n"));
+        }
+        for called in &function.calls {
+            text.push_str(&format!("    f{called}();\n"));
+        }
+        for referenced in &function.references {
+            text.push_str(&format!("    run(f{referenced});\n"));
+        }
+        text.push_str("}\n");
+    }
+    text
+}
+
+proptest! {
+    /// Reading only the bodies the rules reach gives the report of reading them all, found by
+    /// names alone, on trees whose names repeat across files, with `static` namesakes and files
+    /// that include others.
+    #[test]
+    fn skimming_changes_no_report_of_a_generated_tree(tree in generated_tree()) {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        for (index, file) in tree.iter().enumerate() {
+            let path = dir.path().join(format!("t{index}.c"));
+            std::fs::write(path, generated_text(file)).expect("a writable directory");
+        }
+        let read = reports(&options(dir.path(), false));
+        let skimming = reports(&options(dir.path(), true));
+        match (read, skimming) {
+            (Ok((read, _)), Ok((skimming, session))) => {
+                prop_assert_eq!(read, skimming);
+                // Names sufficed: a file that mentions no marker was skimmed at first, and then
+                // read again or left skimmed. The run did not fall back to reading every body
+                // (which would hide a file the reach missed behind the same report).
+                let unmarked = tree.iter().any(|file| {
+                    file.functions.iter().all(|function| function.marker.is_none())
+                });
+                let skimmed = session.completion.read_again + session.graph.stats().skimmed_files;
+                prop_assert!(!unmarked || skimmed > 0, "every body was read again");
+            }
+            (read, skimming) => prop_assert_eq!(read.err(), skimming.err()),
+        }
+    }
 }
