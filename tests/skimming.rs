@@ -259,6 +259,10 @@ fn cuts_boundaries_and_ignores_cut_what_they_cut_with_every_body_read() {
 #[derive(Debug, Clone)]
 struct GeneratedFunction {
     is_static: bool,
+    /// Also `inline`, as a header's functions often are.
+    is_inline: bool,
+    /// Declared by a prototype before its definition.
+    declared: bool,
     marker: Option<&'static str>,
     /// The functions it calls, by number.
     calls: Vec<usize>,
@@ -266,8 +270,9 @@ struct GeneratedFunction {
     references: Vec<usize>,
 }
 
-/// A file of a generated tree, `t<index>.c`: its functions, and the files it includes, by
-/// index (some of them past the last file, so that an include may go unresolved).
+/// A file of a generated tree, `t<index>.c`, or `t<index>.h` for an odd index: its functions,
+/// and the files it includes, by index (some of them past the last file, so that an include
+/// may go unresolved).
 #[derive(Debug, Clone)]
 struct GeneratedFile {
     functions: Vec<GeneratedFunction>,
@@ -280,7 +285,7 @@ const NAMES: usize = 5;
 fn generated_function() -> impl Strategy<Value = GeneratedFunction> {
     let markers = ["GLOBAL_STATE_CODE", "IO_CODE", "IO_OR_GS_CODE"];
     (
-        any::<bool>(),
+        (any::<bool>(), any::<bool>(), any::<bool>()),
         // Most functions carry no marker, so that most trees hold files skimmed at first.
         prop_oneof![
             3 => Just(None),
@@ -289,12 +294,16 @@ fn generated_function() -> impl Strategy<Value = GeneratedFunction> {
         proptest::collection::vec(0..NAMES, 0..4),
         proptest::collection::vec(0..NAMES, 0..2),
     )
-        .prop_map(|(is_static, marker, calls, references)| GeneratedFunction {
-            is_static,
-            marker,
-            calls,
-            references,
-        })
+        .prop_map(
+            |((is_static, is_inline, declared), marker, calls, references)| GeneratedFunction {
+                is_static,
+                is_inline,
+                declared,
+                marker,
+                calls,
+                references,
+            },
+        )
 }
 
 fn generated_tree() -> impl Strategy<Value = Vec<GeneratedFile>> {
@@ -309,13 +318,27 @@ fn generated_tree() -> impl Strategy<Value = Vec<GeneratedFile>> {
     proptest::collection::vec(file, 1..5)
 }
 
+/// The name of file `index` of a generated tree: every other file is a header.
+fn generated_name(index: usize) -> String {
+    let extension = if index % 2 == 1 { "h" } else { "c" };
+    format!("t{index}.{extension}")
+}
+
 /// The C text of `file`.
 fn generated_text(file: &GeneratedFile) -> String {
     let mut text: String = (file.includes.iter())
-        .map(|index| format!("#include \"t{index}.c\"\n"))
+        .map(|&index| format!("#include \"{}\"\n", generated_name(index)))
         .collect();
     for (number, function) in file.functions.iter().enumerate() {
-        let storage = if function.is_static { "static " } else { "" };
+        let storage = match (function.is_static, function.is_inline) {
+            (true, true) => "static inline ",
+            (true, false) => "static ",
+            (false, true) => "inline ",
+            (false, false) => "",
+        };
+        if function.declared {
+            text.push_str(&format!("{storage}void f{number}(void);\n"));
+        }
         text.push_str(&format!("{storage}void f{number}(void)\n{{\n"));
         if let Some(marker) = function.marker {
             text.push_str(&format!("    {marker}();\n"));
@@ -333,13 +356,13 @@ fn generated_text(file: &GeneratedFile) -> String {
 
 proptest! {
     /// Reading only the bodies the rules reach gives the report of reading them all, found by
-    /// names alone, on trees whose names repeat across files, with `static` namesakes and files
-    /// that include others.
+    /// names alone, on trees whose names repeat across files, with `static` namesakes,
+    /// prototypes, headers and files that include others.
     #[test]
     fn skimming_changes_no_report_of_a_generated_tree(tree in generated_tree()) {
         let dir = tempfile::tempdir().expect("a temporary directory");
         for (index, file) in tree.iter().enumerate() {
-            let path = dir.path().join(format!("t{index}.c"));
+            let path = dir.path().join(generated_name(index));
             std::fs::write(path, generated_text(file)).expect("a writable directory");
         }
         let read = reports(&options(dir.path(), false));
