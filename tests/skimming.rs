@@ -282,6 +282,10 @@ struct GeneratedFile {
 /// How many function names the files of a generated tree share.
 const NAMES: usize = 5;
 
+/// The most files a generated tree has.
+const FILES: usize = 4;
+
+/// A function with up to four calls and two references, a quarter of them with a marker.
 fn generated_function() -> impl Strategy<Value = GeneratedFunction> {
     let markers = ["GLOBAL_STATE_CODE", "IO_CODE", "IO_OR_GS_CODE"];
     (
@@ -306,16 +310,18 @@ fn generated_function() -> impl Strategy<Value = GeneratedFunction> {
         )
 }
 
+/// A tree of one to [`FILES`] files, each with up to two includes of any file or of one past
+/// the last.
 fn generated_tree() -> impl Strategy<Value = Vec<GeneratedFile>> {
     let file = (
         proptest::collection::vec(generated_function(), 1..NAMES),
-        proptest::collection::vec(0..5usize, 0..3),
+        proptest::collection::vec(0..=FILES, 0..3),
     )
         .prop_map(|(functions, includes)| GeneratedFile {
             functions,
             includes,
         });
-    proptest::collection::vec(file, 1..5)
+    proptest::collection::vec(file, 1..=FILES)
 }
 
 /// The name of file `index` of a generated tree: every other file is a header.
