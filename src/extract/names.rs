@@ -99,6 +99,10 @@ pub(super) enum Keyword {
     /// `__attribute__`, `__attribute`, `__declspec`: the words in the parentheses after it
     /// name no declared function.
     Attribute,
+    /// `sizeof`, `typeof`, `_Alignas`, `_Static_assert`, `_Generic`, `asm` and their kin: the
+    /// parentheses after it hold an operand (a type, an expression, a string), so the words in
+    /// them name no declared function either.
+    Operand,
     Other,
 }
 
@@ -121,18 +125,7 @@ pub(super) fn keyword(name: &[u8]) -> Option<Keyword> {
         b"const" | b"__const" | b"volatile" | b"__volatile__" | b"restrict" | b"__restrict"
         | b"__restrict__" => Keyword::Qualifier,
         b"__attribute__" | b"__attribute" | b"__declspec" => Keyword::Attribute,
-        b"if"
-        | b"else"
-        | b"while"
-        | b"for"
-        | b"do"
-        | b"switch"
-        | b"case"
-        | b"default"
-        | b"return"
-        | b"break"
-        | b"continue"
-        | b"sizeof"
+        b"sizeof"
         | b"typeof"
         | b"__typeof__"
         | b"__typeof"
@@ -149,29 +142,15 @@ pub(super) fn keyword(name: &[u8]) -> Option<Keyword> {
         | b"asm"
         | b"__asm__"
         | b"__asm"
-        | b"auto"
-        | b"register"
-        | b"void"
-        | b"char"
-        | b"short"
-        | b"int"
-        | b"long"
-        | b"float"
-        | b"double"
-        | b"signed"
-        | b"__signed__"
-        | b"unsigned"
-        | b"_Bool"
-        | b"bool"
-        | b"_Complex"
-        | b"_Atomic"
-        | b"__extension__"
         | b"__builtin_va_arg"
         | b"__builtin_offsetof"
         | b"__builtin_types_compatible_p"
-        | b"_Pragma"
-        | b"__label__"
-        | b"defined" => Keyword::Other,
+        | b"_Pragma" => Keyword::Operand,
+        b"if" | b"else" | b"while" | b"for" | b"do" | b"switch" | b"case" | b"default"
+        | b"return" | b"break" | b"continue" | b"auto" | b"register" | b"void" | b"char"
+        | b"short" | b"int" | b"long" | b"float" | b"double" | b"signed" | b"__signed__"
+        | b"unsigned" | b"_Bool" | b"bool" | b"_Complex" | b"_Atomic" | b"__extension__"
+        | b"__label__" | b"defined" => Keyword::Other,
         _ => return None,
     })
 }

@@ -93,6 +93,23 @@ fn words_in_attributes_are_not_declared_names() {
 }
 
 #[test]
+fn words_in_keyword_operands_are_not_declared_names() {
+    // The parentheses after `_Static_assert`, `typeof`, `sizeof`, `_Alignas` and their kin
+    // hold a type, an expression or a string: never the name a declaration declares.
+    let source = "_Static_assert(offsetof(struct S, f) == 0, \"layout\");\n\
+        static_assert(check(1));\n\
+        typeof(helper(0)) value;\n\
+        __typeof__(pick(2)) *pointer;\n\
+        struct A _Alignas(fit(8)) { int a; };\n\
+        typeof(helper(0)) made(void) { return 0; }\n";
+    assert_eq!(names(source), ["made"]);
+    let (contexts, _) = qemu_block();
+    let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
+    let prototypes: Vec<_> = file.prototypes.iter().map(|p| file.name(p.name)).collect();
+    assert!(prototypes.is_empty(), "{prototypes:?}");
+}
+
+#[test]
 fn words_before_the_name_and_attributes() {
     let source = "static inline coroutine_fn GRAPH_RDLOCK int QEMU_WARN_UNUSED_RESULT\n\
         bdrv_co_f(BlockDriverState *bs,\n          int flags)\n{ }\n\

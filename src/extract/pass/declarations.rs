@@ -76,7 +76,8 @@ pub(super) struct Head {
     /// A QOM declaration in progress, `OBJECT_DECLARE_TYPE(`: which, and its plain arguments.
     pub(super) qom: Option<(QomDeclaration, Vec<Range<usize>>)>,
     /// The depth inside the outer parentheses of an attribute, `__attribute__((aligned(8)))`,
-    /// while they are open: no word in them is a name the head declares.
+    /// or of a keyword's operand, `_Static_assert(offsetof(S, f) == 0, "")`, while they are
+    /// open: no word in them is a name the head declares.
     pub(super) attribute_group: Option<u32>,
     /// A macro invocation starting the declaration, `NAME(`, whose `)` is awaited: its name
     /// and where its arguments start.
@@ -293,8 +294,10 @@ impl FilePass<'_, '_> {
                     head.invocation = Some((*candidate, span.end));
                 }
                 head.paren += 1;
-                if self.prev == (Token::Ident, Some(Keyword::Attribute))
-                    && head.attribute_group.is_none()
+                if matches!(
+                    self.prev,
+                    (Token::Ident, Some(Keyword::Attribute | Keyword::Operand))
+                ) && head.attribute_group.is_none()
                 {
                     head.attribute_group = Some(head.paren);
                 }
