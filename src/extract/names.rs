@@ -96,12 +96,9 @@ pub(super) enum Keyword {
     Specifier,
     /// `const`, `volatile`, `restrict`: may start a declaration.
     Qualifier,
-    /// `__attribute__`, `__attribute`, `__declspec`: the words in the parentheses after it
-    /// name no declared function.
-    Attribute,
-    /// `sizeof`, `typeof`, `_Alignas`, `_Static_assert`, `_Generic`, `asm` and their kin: the
-    /// parentheses after it hold an operand (a type, an expression, a string), so the words in
-    /// them name no declared function either.
+    /// `__attribute__`, `__declspec`, `sizeof`, `typeof`, `_Alignas`, `_Static_assert`,
+    /// `_Generic`, `asm` and their kin: the parentheses after it hold attributes or an operand
+    /// (a type, an expression, a string), so the words in them name no declared function.
     Operand,
     Other,
 }
@@ -124,8 +121,10 @@ pub(super) fn keyword(name: &[u8]) -> Option<Keyword> {
         | b"__thread" | b"thread_local" => Keyword::Specifier,
         b"const" | b"__const" | b"volatile" | b"__volatile__" | b"restrict" | b"__restrict"
         | b"__restrict__" => Keyword::Qualifier,
-        b"__attribute__" | b"__attribute" | b"__declspec" => Keyword::Attribute,
-        b"sizeof"
+        b"__attribute__"
+        | b"__attribute"
+        | b"__declspec"
+        | b"sizeof"
         | b"typeof"
         | b"__typeof__"
         | b"__typeof"

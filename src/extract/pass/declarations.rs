@@ -78,7 +78,7 @@ pub(super) struct Head {
     /// The depth inside the outer parentheses of an attribute, `__attribute__((aligned(8)))`,
     /// or of a keyword's operand, `_Static_assert(offsetof(S, f) == 0, "")`, while they are
     /// open: no word in them is a name the head declares.
-    pub(super) attribute_group: Option<u32>,
+    pub(super) operand_group: Option<u32>,
     /// A macro invocation starting the declaration, `NAME(`, whose `)` is awaited: its name
     /// and where its arguments start.
     pub(super) invocation: Option<(Candidate, usize)>,
@@ -257,7 +257,7 @@ impl FilePass<'_, '_> {
                 }
                 if keyword.is_none()
                     && matches!(next, Some((Token::LParen, _)))
-                    && self.head.attribute_group.is_none()
+                    && self.head.operand_group.is_none()
                 {
                     let (line, column) = self.lines.position_at(span.start);
                     self.head.candidates.push(Candidate {
@@ -294,21 +294,16 @@ impl FilePass<'_, '_> {
                     head.invocation = Some((*candidate, span.end));
                 }
                 head.paren += 1;
-                if matches!(
-                    self.prev,
-                    (Token::Ident, Some(Keyword::Attribute | Keyword::Operand))
-                ) && head.attribute_group.is_none()
+                if self.prev == (Token::Ident, Some(Keyword::Operand))
+                    && head.operand_group.is_none()
                 {
-                    head.attribute_group = Some(head.paren);
+                    head.operand_group = Some(head.paren);
                 }
             }
             Token::RParen => {
                 head.paren = head.paren.saturating_sub(1);
-                if head
-                    .attribute_group
-                    .is_some_and(|inside| head.paren < inside)
-                {
-                    head.attribute_group = None;
+                if head.operand_group.is_some_and(|inside| head.paren < inside) {
+                    head.operand_group = None;
                 }
                 if head.paren == 0
                     && let Some((declaration, args)) = head.qom.take()
