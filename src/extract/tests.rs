@@ -38,6 +38,17 @@ fn names(source: &str) -> Vec<String> {
     summarize(source).into_iter().map(|s| s.0).collect()
 }
 
+/// `source` extracted as the `qemu-block` preset's recognizer extracts it.
+fn extract_block(source: &str) -> FileFunctions {
+    let (contexts, _) = qemu_block();
+    extract(source.as_bytes(), &Recognizer::new(&contexts))
+}
+
+/// The names of `file`'s prototypes, in source order.
+fn prototype_names(file: &FileFunctions) -> Vec<&str> {
+    file.prototypes.iter().map(|p| file.name(p.name)).collect()
+}
+
 fn calls_of(source: &str, function: &str) -> Vec<String> {
     summarize(source)
         .into_iter()
@@ -86,9 +97,8 @@ fn words_in_attributes_are_not_declared_names() {
         int x __attribute__((aligned(8)));\n\
         __attribute__((section(\"text\"))) int placed(void) { }\n";
     assert_eq!(names(source), ["make", "placed"]);
-    let (contexts, _) = qemu_block();
-    let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
-    let prototypes: Vec<_> = file.prototypes.iter().map(|p| file.name(p.name)).collect();
+    let file = extract_block(source);
+    let prototypes = prototype_names(&file);
     assert!(prototypes.is_empty(), "{prototypes:?}");
 }
 
@@ -103,9 +113,8 @@ fn words_in_keyword_operands_are_not_declared_names() {
         struct A _Alignas(fit(8)) { int a; };\n\
         typeof(helper(0)) made(void) { return 0; }\n";
     assert_eq!(names(source), ["made"]);
-    let (contexts, _) = qemu_block();
-    let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
-    let prototypes: Vec<_> = file.prototypes.iter().map(|p| file.name(p.name)).collect();
+    let file = extract_block(source);
+    let prototypes = prototype_names(&file);
     assert!(prototypes.is_empty(), "{prototypes:?}");
 }
 
@@ -155,8 +164,7 @@ fn attributes_after_parameters_end_a_prototype() {
     let contexts = Contexts::new(all).unwrap();
     let source = "int a(int x) coroutine_fn;\nint b(x, y) coroutine_fn;\nvoid c(void);\n";
     let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
-    let names: Vec<_> = file.prototypes.iter().map(|p| file.name(p.name)).collect();
-    assert_eq!(names, ["a", "b"]);
+    assert_eq!(prototype_names(&file), ["a", "b"]);
 }
 
 #[test]
@@ -208,8 +216,7 @@ fn calls_and_references_in_the_body() {
 #[test]
 fn each_name_is_recorded_once_and_calls_win() {
     let source = "void f(void) {\n run(g);\n g();\n g();\n}\n";
-    let (contexts, _) = qemu_block();
-    let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
+    let file = extract_block(source);
     let uses: Vec<Use> = file.uses_of(&file.functions[0]).collect();
     assert_eq!(uses.len(), 2, "run and g");
     assert_eq!(file.name(uses[1].name), "g");
@@ -580,8 +587,11 @@ fn typedefs_of_function_types_and_of_other_types_are_recorded() {
         [("qemu_irq", "IRQState")],
         "a macro invocation names no type, and Foo is Foo"
     );
-    let prototypes: Vec<_> = file.prototypes.iter().map(|p| file.name(p.name)).collect();
-    assert_eq!(prototypes, ["not_a_typedef"], "a typedef is no prototype");
+    assert_eq!(
+        prototype_names(&file),
+        ["not_a_typedef"],
+        "a typedef is no prototype"
+    );
 }
 
 #[test]
@@ -920,8 +930,7 @@ fn a_name_used_guarded_and_unguarded_is_unguarded() {
 #[test]
 fn guards_need_a_recognizer_that_names_them() {
     let source = "void f(void) {\n if (qemu_in_coroutine()) { g(); }\n}\n";
-    let (contexts, _) = qemu_block();
-    let file = extract(source.as_bytes(), &Recognizer::new(&contexts));
+    let file = extract_block(source);
     assert!(file.uses.iter().all(|u| u.guard() == Guard::None));
 }
 
